@@ -1,0 +1,43 @@
+# Common Ground: `make demo` renders the demo handouts, `make test` runs every test.
+# Works on a fresh machine with Python 3.11 and pip (no conda): the venv is created on demand.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+OUT    ?= reports
+JOBS   ?=
+
+.PHONY: help install demo test lab bench clean
+
+help:
+	@echo "make demo   set up, render the bundled demo engagements to $(OUT)/"
+	@echo "make test   set up, run the whole test suite (pytest + nbval + browser tests)"
+	@echo "make lab    JupyterLab on notebooks/ with the project's kernel"
+	@echo "make bench  speed benchmarks (ratios against the naive papermill + nbconvert loop)"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (Common Ground)" >/dev/null
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/workbook demo --out $(OUT) $(if $(JOBS),--jobs $(JOBS))
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
+
+bench: $(STAMP)
+	$(BIN)/python -m tests.benchmarks
+
+clean:
+	rm -rf $(OUT) .pytest_cache build *.egg-info

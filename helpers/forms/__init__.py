@@ -1,0 +1,1 @@
+"""ipywidgets forms for the capture notebooks; each form is a view of a file, never the store."""

@@ -1,0 +1,171 @@
+"""Handout sections: each turns the results dict into HTML fragments and figures.
+
+The report notebook calls one function per section, in order (summary, scorecard, voice,
+journey, funnel, plan, progress, methodology). Every function takes the results dict only and
+returns a :class:`Section`; when its data is absent the section is one line saying what to
+collect. HTML comes from Jinja2 templates in ``templates/report/`` with autoescaping on, so
+client-typed text can never inject markup into a handout.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Union
+
+import jinja2
+
+from helpers import TEMPLATES
+
+REPORT_TEMPLATES = TEMPLATES / "report"
+
+Part = Union[str, Any]  # an HTML string or a matplotlib Figure
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(REPORT_TEMPLATES)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["num"] = format_number
+    env.filters["pct"] = format_percent
+    env.filters["signed"] = format_signed
+    return env
+
+
+def render_template(name: str, **context: Any) -> str:
+    """Render ``templates/report/<name>`` with autoescaping; returns an HTML string."""
+    return _environment().get_template(name).render(**context)
+
+
+def format_number(value: Any, digits: int = 1) -> str:
+    """``61.25 -> "61.3"``; None/NaN -> ``"–"`` (en dash)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return "\u2013"
+    return f"{float(value):,.{digits}f}"
+
+
+def format_percent(value: Any, digits: int = 0) -> str:
+    """A fraction as a percentage: ``0.375 -> "38%"``; None -> ``"–"``."""
+    if value is None or (isinstance(value, float) and value != value):
+        return "\u2013"
+    return f"{100 * float(value):.{digits}f}%"
+
+
+def format_signed(value: Any, digits: int = 1) -> str:
+    """A difference with its sign: ``4.25 -> "+4.3"``, ``-3 -> "\u22123.0"``; None -> ``"–"``."""
+    if value is None or (isinstance(value, float) and value != value):
+        return "\u2013"
+    v = float(value)
+    return ("+" if v > 0 else "\u2212" if v < 0 else "\u00b1") + f"{abs(v):.{digits}f}"
+
+
+def figure_png(fig: Any, dpi: int = 150) -> bytes:
+    """PNG bytes of a matplotlib figure."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
+    return buf.getvalue()
+
+
+@dataclass
+class Section:
+    """One handout section: an ``<h2>`` title, an anchor for the table of contents, and parts.
+
+    Parameters
+    ----------
+    title : str
+        Heading shown in the handout and its table of contents.
+    anchor : str
+        Id of the heading (``#scorecard``); stable, lowercase, no spaces.
+    parts : list
+        HTML strings (already escaped, from :func:`render_template`) and matplotlib Figures,
+        displayed in order.
+    present : bool
+        False when the section only says which data is missing.
+    """
+
+    title: str
+    anchor: str
+    parts: list[Part] = field(default_factory=list)
+    present: bool = True
+
+    @classmethod
+    def missing(cls, title: str, anchor: str, message: str) -> "Section":
+        """A section whose data is absent: the heading and one line saying what to collect."""
+        html = render_template("_missing.html.j2", message=message)
+        return cls(title, anchor, [html], present=False)
+
+    def heading_html(self) -> str:
+        """The section's ``<h2>`` with its anchor id."""
+        return render_template("_heading.html.j2", title=self.title, anchor=self.anchor)
+
+    def html(self) -> str:
+        """The whole section as one HTML string (figures inlined as PNG data URIs)."""
+        out = [self.heading_html()]
+        for part in self.parts:
+            if isinstance(part, str):
+                out.append(part)
+            else:
+                data = base64.b64encode(figure_png(part)).decode("ascii")
+                out.append(f'<img class="chart" alt="chart" src="data:image/png;base64,{data}"/>')
+        return "\n".join(out)
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import HTML, Image, display
+
+        import matplotlib.pyplot as plt
+
+        display(HTML(self.heading_html()))
+        for part in self.parts:
+            if isinstance(part, str):
+                display(HTML(part))
+            else:
+                display(Image(data=figure_png(part), format="png"))
+                plt.close(part)
+
+
+#: Handout sections in order; each is ``helpers.report.<name>.<name>(results) -> Section``.
+SECTIONS: tuple[str, ...] = ("summary", "scorecard", "voice", "journey", "funnel", "plan", "progress", "methodology")
+
+
+def load_results(engagement: str, results_json: str = "") -> dict[str, Any]:
+    """The results the report displays.
+
+    Parameters
+    ----------
+    engagement : str
+        Path of the engagement folder.
+    results_json : str
+        Path of results precomputed by ``workbook render`` (so the handout and ``<slug>.json``
+        come from the very same object); empty to compute them here.
+
+    Raises
+    ------
+    helpers.problems.EngagementInvalid
+        When the folder has errors (the message lists them all).
+    """
+    from helpers import results
+    from helpers.engagement import load
+    from helpers.problems import EngagementInvalid
+
+    if results_json:
+        return results.read_json(results_json)
+    eng, problems = load(engagement)
+    if eng is None:
+        raise EngagementInvalid(str(engagement), problems)
+    return results.compute(eng)
+
+
+def __getattr__(name: str) -> Any:
+    """``report.scorecard(R)`` etc.: section functions are imported on first use."""
+    if name in SECTIONS:
+        import importlib
+
+        return getattr(importlib.import_module(f"helpers.report.{name}"), name)
+    raise AttributeError(f"module 'helpers.report' has no attribute {name!r}")
