@@ -70,6 +70,29 @@ def atomic_write_json(path: str | os.PathLike[str], data: Any) -> Path:
     return atomic_write_text(path, json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
+class _Loader(yaml.SafeLoader):
+    """Safe YAML loader that keeps an impossible date (``2026-13-01``) as text.
+
+    PyYAML raises a bare ValueError for such a value; keeping it as a string lets the
+    validators report it with the field's name and how to fix it.
+    """
+
+
+def _timestamp_or_text(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
+
+
+def load_yaml_text(text: str) -> Any:
+    """Parse YAML text safely (dates that do not exist stay text); raises ``yaml.YAMLError``."""
+    return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+
+
 def read_yaml(path: str | os.PathLike[str], rel: str) -> tuple[Any, list[Problem]]:
     """Read a YAML file, reporting syntax errors and empty files as problems.
 
@@ -89,7 +112,7 @@ def read_yaml(path: str | os.PathLike[str], rel: str) -> tuple[Any, list[Problem
     if text is None:
         return None, problems
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml_text(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None

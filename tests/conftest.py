@@ -63,3 +63,6 @@ def make_engagement(tmp_path: Path) -> Callable[..., Path]:
         return folder
 
     return build
+
+# Fixture folders hold engagements and notebooks used as data, not tests.
+collect_ignore_glob = ["fixtures/*", "benchmarks/*"]

@@ -1,0 +1,176 @@
+"""The customer journey map as a swimlane chart, drawn from ``results["journey"]`` only.
+
+One figure per journey (new customers, existing customers), sized for an A4 landscape page:
+stages are columns headed in their owner's colour, lanes are rows (touchpoints and channels,
+content, the customer's emotion as a curve, pain points, opportunities, KPI, evidence), and a
+hand-off into a stage is marked by a thick dashed line with an arrow at the stage's left edge.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+from matplotlib.figure import Figure
+from matplotlib.patches import FancyBboxPatch, Rectangle
+
+from helpers.charts import A4_LANDSCAPE_WIDTH, PALETTE, new_figure
+
+OWNER_LABELS = {"marketing": "Marketing", "sales": "Sales", "shared": "Shared",
+                "customer_success": "Customer success"}
+EVIDENCE_LABELS = {"assumed": "Assumed", "anecdotal": "Anecdotal", "measured": "Measured"}
+EVIDENCE_ALPHA = {"assumed": 0.15, "anecdotal": 0.45, "measured": 0.9}
+#: (key, lane label, height in lane units, text items drawn)
+LANES: tuple[tuple[str, str, float], ...] = (
+    ("touch", "Touchpoints\n& channels", 1.2),
+    ("content", "Content", 0.85),
+    ("emotion", "Customer\nemotion", 1.3),
+    ("pain_points", "Pain points", 1.75),
+    ("opportunities", "Opportunities", 1.4),
+    ("kpi", "KPI", 0.85),
+    ("evidence", "Evidence", 0.45),
+)
+HEADER = 0.95
+LABEL_WIDTH = 0.9   # in column units
+FONT = 7.5
+
+
+def _section(results: dict[str, Any]) -> dict[str, Any] | None:
+    if "journeys" in results and "handoffs" in results:
+        return results
+    return results.get("journey")
+
+
+def _wrap(items: list[str], chars: int, max_lines: int, bullet: bool = True) -> str:
+    lines: list[str] = []
+    for item in items:
+        wrapped = textwrap.wrap(item, max(chars - 2, 8)) or [""]
+        lines += [("\u2022 " if bullet else "") + wrapped[0]] + [("  " if bullet else "") + w for w in wrapped[1:]]
+    if len(lines) > max_lines:
+        lines = lines[: max_lines - 1] + [lines[max_lines - 1].rstrip()[: chars - 1] + "\u2026"]
+    return "\n".join(lines)
+
+
+def _message(text: str) -> Figure:
+    fig = new_figure(A4_LANDSCAPE_WIDTH, 1.2)
+    ax = fig.add_subplot()
+    ax.axis("off")
+    ax.text(0.5, 0.5, text, ha="center", va="center", fontsize=10, color=PALETTE["ink"])
+    return fig
+
+
+def journey_map(results: dict[str, Any], journey: str = "new", width: float = A4_LANDSCAPE_WIDTH) -> Figure:
+    """Swimlane map of one journey: columns per stage coloured by owner, hand-offs marked.
+
+    Parameters
+    ----------
+    results : dict
+        The results dict (or its ``"journey"`` part).
+    journey : str
+        Id of the journey to draw (``"new"`` or ``"existing"``).
+    width : float
+        Figure width in inches (default fits A4 landscape).
+    """
+    section = _section(results)
+    found = [j for j in (section or {}).get("journeys", []) if j.get("id") == journey]
+    if not found or not found[0].get("stages"):
+        return _message("No customer journey mapped yet.")
+    j = found[0]
+    stages = j["stages"]
+    n = len(stages)
+    handoffs = {h["to_stage"]: h for h in section.get("handoffs", []) if h.get("journey") == journey}
+    total_h = HEADER + sum(h for _, _, h in LANES)
+    height = min(7.2, 1.0 + 0.62 * total_h)
+    fig = new_figure(width, height)
+    ax = fig.add_subplot()
+    ax.set_xlim(-LABEL_WIDTH, n)
+    ax.set_ylim(-total_h - 0.05, 0.95)
+    ax.axis("off")
+    col_inches = width * 0.97 / (n + LABEL_WIDTH)
+    chars = max(int(col_inches * 72 / (FONT * 0.6)), 10)
+    line = int(width * 72 / (8 * 0.55))
+    ax.text(-LABEL_WIDTH, 0.74, _wrap([str(j.get("label") or journey)], line // 2, 1, bullet=False), fontsize=11,
+            fontweight="bold", color=PALETTE["ink"], va="center")
+    if j.get("persona"):
+        ax.text(-LABEL_WIDTH, 0.44, _wrap([f"Persona: {j['persona']}"], line, 1, bullet=False), fontsize=8,
+                color=PALETTE["ink"], va="center")
+    owners_seen = []
+    for i, s in enumerate(stages):
+        colour = PALETTE.get(s["owner"], PALETTE["neutral"])
+        owners_seen.append(s["owner"])
+        ax.add_patch(FancyBboxPatch((i + 0.04, -HEADER + 0.05), 0.92, HEADER - 0.1, boxstyle="round,pad=0,rounding_size=0.06",
+                                    facecolor=colour, edgecolor="none"))
+        ax.text(i + 0.5, -HEADER * 0.38, _wrap([s["name"]], chars - 4, 2, bullet=False), ha="center", va="center",
+                fontsize=9.5, fontweight="bold", color="white")
+        ax.text(i + 0.5, -HEADER * 0.78, OWNER_LABELS.get(s["owner"], s["owner"]), ha="center", va="center",
+                fontsize=7.5, color="white")
+    y = -HEADER
+    centres = {}
+    for key, label, h in LANES:
+        top, bottom = y, y - h
+        centres[key] = (top, bottom)
+        ax.add_patch(Rectangle((-LABEL_WIDTH, bottom), LABEL_WIDTH + n, h, facecolor="#F7F7F7" if
+                               LANES.index((key, label, h)) % 2 else "white", edgecolor=PALETTE["grid"], linewidth=0.5))
+        ax.text(-LABEL_WIDTH + 0.06, (top + bottom) / 2, label, ha="left", va="center", fontsize=8,
+                fontweight="bold", color=PALETTE["ink"])
+        max_lines = max(int(h * 4.6), 1)
+        for i, s in enumerate(stages):
+            x = i + 0.06
+            if key == "touch":
+                text = _wrap(list(s.get("touchpoints") or []), chars, max_lines - 1)
+                if s.get("channels"):
+                    text += ("\n" if text else "") + _wrap([", ".join(s["channels"])], chars, 1, bullet=False)
+            elif key in ("content", "pain_points", "opportunities"):
+                text = _wrap(list(s.get(key) or []), chars, max_lines)
+            elif key == "kpi":
+                text = _wrap([s["kpi"]], chars, max_lines, bullet=False) if s.get("kpi") else "no KPI"
+            elif key == "evidence":
+                ev = s.get("evidence") or "assumed"
+                ax.add_patch(Rectangle((i + 0.06, bottom + 0.1), 0.16, h - 0.2, facecolor=PALETTE["ink"],
+                                       alpha=EVIDENCE_ALPHA.get(ev, 0.15), edgecolor=PALETTE["ink"], linewidth=0.6))
+                ax.text(i + 0.27, (top + bottom) / 2, EVIDENCE_LABELS.get(ev, ev), fontsize=FONT, va="center")
+                continue
+            else:
+                continue
+            colour = PALETTE["bad"] if key == "pain_points" else "#888888" if text == "no KPI" else PALETTE["ink"]
+            ax.text(x, top - 0.07, text, ha="left", va="top", fontsize=FONT, color=colour, linespacing=1.15)
+        y = bottom
+    top, bottom = centres["emotion"]
+    mid, span = (top + bottom) / 2, (top - bottom) / 2 - 0.18
+    ax.plot([-0.02, n], [mid, mid], color=PALETTE["grid"], linewidth=0.8, linestyle=":")
+    ax.text(-0.05, mid + span, "+2", ha="right", va="center", fontsize=6.5, color="#777777")
+    ax.text(-0.05, mid - span, "\u22122", ha="right", va="center", fontsize=6.5, color="#777777")
+    pts = [(i + 0.5, mid + span * s["emotion"] / 2, s["emotion"]) for i, s in enumerate(stages) if s.get("emotion") is not None]
+    if pts:
+        ax.plot([p[0] for p in pts], [p[1] for p in pts], color=PALETTE["ink"], linewidth=1.6, zorder=3)
+        for xp, yp, e in pts:
+            c = PALETTE["good"] if e > 0 else PALETTE["bad"] if e < 0 else PALETTE["neutral"]
+            ax.scatter([xp], [yp], s=46, color=c, zorder=4, edgecolor="white", linewidth=0.8)
+            ax.text(xp, yp + 0.16 if e <= 0 else yp - 0.16, f"{e:+d}" if e else "0", fontsize=7, ha="center",
+                    va="bottom" if e <= 0 else "top", color=c, zorder=4, fontweight="bold")
+    for i, s in enumerate(stages):
+        if s["id"] in handoffs or (i == 0 and s.get("handoff")):
+            x = i
+            ax.plot([x, x], [0.05, -total_h], color=PALETTE["ink"], linewidth=2.0, linestyle=(0, (4, 2)), zorder=5)
+            h = handoffs.get(s["id"]) or {}
+            label = "hand-off"
+            if h.get("from_owner") and h["from_owner"] != s["owner"]:
+                label += f" from {OWNER_LABELS.get(h['from_owner'], h['from_owner'])}"
+            if h and not h.get("declared"):
+                label += " (not marked)"
+            ax.text(x + 0.03, 0.12, "⇢ " + label, fontsize=7.5, fontweight="bold", color=PALETTE["ink"],
+                    ha="left", va="center", zorder=5)
+    legend = [o for o in OWNER_LABELS if o in owners_seen]
+    lx = n
+    for o in reversed(legend):
+        label = OWNER_LABELS[o]
+        lx -= 0.1 + len(label) * 0.055
+        ax.add_patch(Rectangle((lx, 0.67), 0.08, 0.14, facecolor=PALETTE[o], edgecolor="none"))
+        ax.text(lx + 0.11, 0.74, label, fontsize=7.5, va="center")
+    return fig
+
+
+def journey_maps(results: dict[str, Any]) -> list[Figure]:
+    """One :func:`journey_map` per journey in the results, in file order."""
+    section = _section(results) or {}
+    return [journey_map(section, j["id"]) for j in section.get("journeys", []) if j.get("stages")]

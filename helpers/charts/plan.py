@@ -1,0 +1,108 @@
+"""Charts of follow-up waves, drawn from ``results["progress"]`` only.
+
+* :func:`before_after` – each dimension's score at the previous wave and now;
+* :func:`wave_history` – the alignment index (and each team's) across every wave, with the
+  HBR stage bands behind it; meant for three or more waves.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from helpers.charts import A4_TEXT_WIDTH, PALETTE, new_figure, style_axes
+
+#: HBR 2006 stage bands on the 20-100 index.
+BANDS = (("Undefined", 20, 40), ("Defined", 40, 60), ("Aligned", 60, 80), ("Integrated", 80, 100))
+BAND_SHADES = ("#F6E8E3", "#F7F1E1", "#E8F1EC", "#E1EEF6")
+
+
+def _message(text: str) -> Figure:
+    fig = new_figure(height=1.2)
+    ax = fig.add_subplot()
+    ax.axis("off")
+    ax.text(0.5, 0.5, text, ha="center", va="center", fontsize=10, color=PALETTE["ink"])
+    return fig
+
+
+def before_after(results: dict[str, Any]) -> Figure:
+    """Each dimension's score at the previous wave (hollow) and now (filled), joined by a line.
+
+    Parameters
+    ----------
+    results : dict
+        The results dict; uses ``results["progress"]["dimensions"]``.
+    """
+    progress = results.get("progress") or {}
+    rows = [d for d in progress.get("dimensions") or [] if d.get("before") is not None or d.get("after") is not None]
+    if not rows:
+        return _message("No dimension scores to compare between the waves.")
+    fig = new_figure(width=A4_TEXT_WIDTH, height=0.45 * len(rows) + 1.2)
+    ax = fig.add_subplot()
+    y = np.arange(len(rows))[::-1]
+    for yi, row in zip(y, rows):
+        b, a = row.get("before"), row.get("after")
+        if b is not None and a is not None:
+            colour = PALETTE["good"] if a > b else PALETTE["bad"] if a < b else PALETTE["neutral"]
+            ax.annotate("", xy=(a, yi), xytext=(b, yi),
+                        arrowprops={"arrowstyle": "->", "color": colour, "lw": 1.6})
+            ax.text(max(a, b) + 1.5, yi, f"{a - b:+.1f}", va="center", fontsize=8, color=colour)
+        if b is not None:
+            ax.plot([b], [yi], "o", mfc="white", mec=PALETTE["ink"], ms=7, zorder=3)
+        if a is not None:
+            ax.plot([a], [yi], "o", color=PALETTE["ink"], ms=7, zorder=3)
+    ax.plot([], [], "o", mfc="white", mec=PALETTE["ink"], label=f"Previous wave ({progress.get('previous', {}).get('date') or 'earlier'})")
+    ax.plot([], [], "o", color=PALETTE["ink"], label=f"This wave ({progress.get('current', {}).get('date') or 'now'})")
+    ax.set_yticks(y, ["\n".join(textwrap.wrap(str(r.get("label") or r.get("id")), 34)) for r in rows], fontsize=8)
+    ax.set_xlim(20, 100)
+    ax.set_xlabel("Score (20-100)", fontsize=9)
+    for (_, lo, hi), shade in zip(BANDS, BAND_SHADES):
+        ax.axvspan(lo, hi, color=shade, zorder=0)
+    style_axes(ax)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, fontsize=8, frameon=False)
+    ax.set_title("Each dimension, before and after", fontsize=10, loc="left")
+    return fig
+
+
+def wave_history(results: dict[str, Any]) -> Figure:
+    """The alignment index at every wave (overall, sales and marketing) over the stage bands.
+
+    Parameters
+    ----------
+    results : dict
+        The results dict; uses ``results["progress"]["history"]`` (oldest first).
+    """
+    history = (results.get("progress") or {}).get("history") or []
+    points = [h for h in history if h.get("index") is not None]
+    if len(points) < 2:
+        return _message("The history needs at least two waves with survey results.")
+    fig = new_figure(width=A4_TEXT_WIDTH, height=3.4)
+    ax = fig.add_subplot()
+    x = np.arange(len(history))
+    labels = [str(h.get("date") or f"Wave {i + 1}") for i, h in enumerate(history)]
+    for (name, lo, hi), shade in zip(BANDS, BAND_SHADES):
+        ax.axhspan(lo, hi, color=shade, zorder=0)
+        ax.text(len(history) - 0.55, (lo + hi) / 2, name, fontsize=7, va="center", ha="right", color="#777777")
+    for key, colour, style, label in (("sales", PALETTE["sales"], "--", "Sales"),
+                                      ("marketing", PALETTE["marketing"], "--", "Marketing"),
+                                      ("index", PALETTE["ink"], "-", "Overall index")):
+        values = np.array([np.nan if h.get(key) is None else h[key] for h in history], float)
+        if np.isnan(values).all():
+            continue
+        ax.plot(x, values, style, color=colour, marker="o", lw=2 if key == "index" else 1.2, label=label)
+        if key == "index":
+            for xi, v in zip(x, values):
+                if not np.isnan(v):
+                    ax.annotate(f"{v:.1f}", (xi, v), textcoords="offset points", xytext=(0, 7),
+                                ha="center", fontsize=8)
+    ax.set_xticks(x, labels, fontsize=8)
+    ax.set_xlim(-0.4, len(history) - 0.4)
+    ax.set_ylim(20, 100)
+    ax.set_ylabel("Alignment index", fontsize=9)
+    style_axes(ax)
+    ax.legend(loc="upper left", fontsize=8, frameon=False, ncol=3)
+    ax.set_title("Alignment across the waves", fontsize=10, loc="left")
+    return fig

@@ -1,0 +1,168 @@
+"""Charts of the alignment survey, drawn from the survey part of the results dict only.
+
+* :func:`radar` – sales vs marketing score per dimension (20-100) with the stage bands;
+* :func:`gap_chart` – sales minus marketing per dimension, solid when larger than noise;
+* :func:`distribution_chart` – how the answers to each statement are spread (1-5);
+* :func:`levels_chart` – leaders vs staff, overall and within each team.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from helpers.charts import A4_TEXT_WIDTH, PALETTE, new_figure, style_axes
+
+TEAM_LABELS = {"sales": "Sales", "marketing": "Marketing"}
+#: Colours of the answers 1..5, from strong disagreement to strong agreement.
+ANSWER_COLOURS = ("#B2182B", "#EF8A62", "#D9D9D9", "#67A9CF", "#2166AC")
+
+
+def _message(text: str, height: float = 1.2) -> Figure:
+    fig = new_figure(height=height)
+    ax = fig.add_subplot()
+    ax.axis("off")
+    ax.text(0.5, 0.5, text, ha="center", va="center", fontsize=10, color=PALETTE["ink"])
+    return fig
+
+
+def _short(label: str, width: int = 18) -> str:
+    return "\n".join(textwrap.wrap(label, width)) or label
+
+
+def radar(results: dict[str, Any], title: str | None = None) -> Figure:
+    """Sales and marketing score on each dimension, on one polar chart (one line per team).
+
+    Parameters
+    ----------
+    results : dict
+        The results dict (or the survey part of it).
+    title : str, optional
+        Shown above the chart.
+    """
+    dims = results.get("dimensions") or {}
+    teams = [t for t in TEAM_LABELS if t in (results.get("teams") or {})]
+    if not dims or not teams:
+        return _message("No survey answers to chart.")
+    ids = list(dims)
+    angles = np.linspace(0, 2 * np.pi, len(ids), endpoint=False)
+    closed = np.append(angles, angles[0])
+    fig = new_figure(width=A4_TEXT_WIDTH * 0.8, height=5.2)
+    ax = fig.add_subplot(projection="polar")
+    ax.set_theta_offset(np.pi / 2)
+    ax.set_theta_direction(-1)
+    for team in teams:
+        vals = np.array([np.nan if dims[d][team] is None else dims[d][team] for d in ids], float)
+        vals = np.append(vals, vals[0])
+        colour = PALETTE[team]
+        n = results["teams"][team]["n"]
+        ax.plot(closed, vals, color=colour, linewidth=2, label=f"{TEAM_LABELS[team]} (n={n})")
+        ax.fill(closed, np.nan_to_num(vals, nan=20.0), color=colour, alpha=0.12)
+    ax.set_xticks(angles)
+    ax.set_xticklabels([_short(dims[d]["label"]) for d in ids], fontsize=8)
+    ax.tick_params(axis="x", pad=10)
+    ax.set_ylim(20, 100)
+    ax.set_yticks([40, 60, 80, 100])
+    ax.set_yticklabels(["40", "60", "80", "100"], fontsize=7, color=PALETTE["neutral"])
+    ax.grid(color=PALETTE["grid"])
+    ax.legend(loc="upper right", bbox_to_anchor=(1.25, 1.12), fontsize=8, frameon=False)
+    if title:
+        ax.set_title(title, fontsize=11, pad=24)
+    return fig
+
+
+def gap_chart(results: dict[str, Any]) -> Figure:
+    """Sales minus marketing per dimension and overall; faded bars are within noise."""
+    dims = results.get("dimensions") or {}
+    if not results.get("comparison_possible") or not dims:
+        return _message("Only one team answered: sales and marketing cannot be compared.")
+    rows = [("Overall index", results["gap"], results.get("gap_significant"))]
+    rows += [(d["label"], d["gap"], d["significant"]) for d in dims.values()]
+    rows = [r for r in rows if r[1] is not None][::-1]
+    fig = new_figure(height=0.34 * len(rows) + 1.2)
+    ax = fig.add_subplot()
+    style_axes(ax)
+    y = np.arange(len(rows))
+    gaps = np.array([r[1] for r in rows], float)
+    colours = [PALETTE["sales"] if g > 0 else PALETTE["marketing"] for g in gaps]
+    alphas = [1.0 if r[2] else 0.35 for r in rows]
+    for yi, g, c, a in zip(y, gaps, colours, alphas):
+        ax.barh(yi, g, color=c, alpha=a, height=0.6)
+        ax.text(g + (0.6 if g >= 0 else -0.6), yi, f"{g:+.1f}", va="center",
+                ha="left" if g >= 0 else "right", fontsize=8, color=PALETTE["ink"])
+    ax.axvline(0, color=PALETTE["ink"], linewidth=0.8)
+    ax.set_yticks(y, [_short(r[0], 40) for r in rows], fontsize=8)
+    lim = max(10.0, float(np.nanmax(np.abs(gaps))) * 1.25)
+    ax.set_xlim(-lim, lim)
+    ax.set_xlabel("Gap in points, sales score minus marketing score "
+                  "(faded: not shown to be larger than noise)", fontsize=8)
+    ax.text(0.99, 1.01, "sales sees it better \u2192", transform=ax.transAxes, ha="right",
+            va="bottom", fontsize=8, color=PALETTE["sales"])
+    ax.text(0.01, 1.01, "\u2190 marketing sees it better", transform=ax.transAxes, ha="left",
+            va="bottom", fontsize=8, color=PALETTE["marketing"])
+    return fig
+
+
+def distribution_chart(results: dict[str, Any], ids: list[str] | None = None) -> Figure:
+    """Share of each answer (1-5) per statement, as stacked bars centred on the neutral answer.
+
+    Parameters
+    ----------
+    results : dict
+        The results dict.
+    ids : list of str, optional
+        Statements to show, in this order (default: all answered statements).
+    """
+    stmts = [s for s in results.get("statements") or [] if s["n"] > 0]
+    if ids is not None:
+        pos = {sid: i for i, sid in enumerate(ids)}
+        stmts = sorted((s for s in stmts if s["id"] in pos), key=lambda s: pos[s["id"]])
+    if not stmts:
+        return _message("No answers to chart.")
+    counts = np.array([[s["counts"][str(v)] for v in range(1, 6)] for s in stmts], float)
+    share = 100 * counts / counts.sum(axis=1, keepdims=True)
+    left = -(share[:, 0] + share[:, 1] + share[:, 2] / 2)
+    fig = new_figure(height=0.32 * len(stmts) + 1.3)
+    ax = fig.add_subplot()
+    style_axes(ax)
+    y = np.arange(len(stmts))[::-1]
+    names = ("Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree")
+    for v in range(5):
+        ax.barh(y, share[:, v], left=left, color=ANSWER_COLOURS[v], height=0.7, label=names[v])
+        left = left + share[:, v]
+    labels = [f"{s['id']}{' (R)' if s['reverse'] else ''}  n={s['n']}" for s in stmts]
+    ax.set_yticks(y, labels, fontsize=7)
+    ax.axvline(0, color=PALETTE["ink"], linewidth=0.6)
+    ax.set_xlim(-100, 100)
+    ax.set_xticks([-100, -50, 0, 50, 100], ["100", "50", "0", "50", "100"])
+    ax.set_xlabel("% of answers (left: disagree, right: agree; R = agreeing is bad)", fontsize=8)
+    ax.legend(ncol=5, fontsize=7, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False)
+    return fig
+
+
+def levels_chart(results: dict[str, Any]) -> Figure:
+    """Leaders' and staff's index, for all respondents and within each team."""
+    levels = results.get("levels")
+    if not levels:
+        return _message("No level given: leaders and staff cannot be compared.")
+    groups = [("All", levels)] + [(TEAM_LABELS[t], v) for t, v in (levels.get("teams") or {}).items()]
+    fig = new_figure(height=2.8)
+    ax = fig.add_subplot()
+    style_axes(ax)
+    x = np.arange(len(groups))
+    for k, (lv, colour) in enumerate((("leader", PALETTE["ink"]), ("staff", PALETTE["neutral"]))):
+        vals = [g[lv]["index"] for _, g in groups]
+        xs = x + (k - 0.5) * 0.36
+        ax.bar(xs, [np.nan if v is None else v for v in vals], width=0.34, color=colour,
+               label="Leaders" if lv == "leader" else "Staff")
+        for xi, v, (_, g) in zip(xs, vals, groups):
+            if v is not None:
+                ax.text(xi, v + 1, f"{v:.1f}\nn={g[lv]['n']}", ha="center", va="bottom", fontsize=7)
+    ax.set_xticks(x, [name for name, _ in groups], fontsize=9)
+    ax.set_ylim(0, 112)
+    ax.set_ylabel("Alignment index (20-100)", fontsize=8)
+    ax.legend(fontsize=8, frameon=False, loc="upper right")
+    return fig

@@ -1,0 +1,465 @@
+"""The discovery interview form: SPIN questions at hand, answers saved as they are typed.
+
+The form is a view of ``interviews/<slug>.yaml``: every change (a keystroke in an answer, a
+tag, the share toggle, a skipped, moved or added question) is written to the file at once,
+atomically, through :class:`helpers.forms.common.AutosaveDocument`. Re-running the notebook
+(or building a new form on the same file) resumes from the file. Nothing is written until the
+consultant changes something, and a new interview claims a file name nobody else holds, so two
+interviews of people with the same name never overwrite each other.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as w
+
+from helpers.discovery import (CUSTOM_ID, INFLUENCE_LABELS, LEVELS, SPIN_TYPES, TAGS, TEAMS, QuestionBank,
+                               default_audience, find_interviews, interview_path, load_questions, read_interview,
+                               slugify)
+from helpers.fileio import read_yaml
+from helpers.forms.common import AutosaveDocument
+
+TEXTAREA = w.Layout(width="100%", height="5em")
+DASH = "\u2014"
+LEADER_TITLE = re.compile(r"\b(vp|svp|evp|vice president|chief|head|director|manager|cmo|cso|cro|ceo|cio|cfo|coo|"
+                          r"president|owner|founder)\b", re.IGNORECASE)
+
+
+class InterviewDocument(AutosaveDocument):
+    """An :class:`AutosaveDocument` that claims a free file name before its first write."""
+
+    def __init__(self, path: str | os.PathLike[str], data: dict[str, Any] | None = None) -> None:
+        super().__init__(path, data)
+        self.claimed = self.path.exists()
+
+    def save(self) -> None:
+        """Write atomically; a brand-new interview first reserves ``<slug>[-n].yaml`` exclusively."""
+        if not self.claimed:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            name = str(self.data.get("interviewee") or "").strip()
+            base, n = (slugify(name) if name else self.path.stem), 1
+            candidate = self.path
+            while True:
+                try:
+                    os.close(os.open(candidate, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+                    break
+                except FileExistsError:
+                    n += 1
+                    candidate = self.path.with_name(f"{base}-{n}.yaml")
+            self.path, self.claimed = candidate, True
+        super().save()
+
+
+def new_interview(name: str, bank: QuestionBank, person: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The content of a fresh interview file: details (from the stakeholder list when known) and the agenda."""
+    person = person or {}
+    team = person.get("team") if person.get("team") in TEAMS else "sales"
+    influence = person.get("influence") if person.get("influence") in INFLUENCE_LABELS else None
+    role = str(person.get("role") or "")
+    level = person.get("level") if person.get("level") in LEVELS else ("leader" if LEADER_TITLE.search(role) else None)
+    audience = default_audience(team, level)
+    return {"interviewee": name, "team": team, "role": role, "level": level,
+            "influence": influence, "date": date.today(), "audience": audience,
+            "answers": [_entry(q.id) for q in bank.for_audience(audience)], "internal_notes": ""}
+
+
+def _said(entry: Any) -> bool:
+    """Whether an entry of ``answers`` holds an answer."""
+    return isinstance(entry, dict) and bool(str(entry.get("answer") or "").strip())
+
+
+def _entry(qid: str, text: str | None = None, **extra: Any) -> dict[str, Any]:
+    return {"question": qid, "text": text, "answer": None, "tags": [], "share": False, **extra}
+
+
+class QuestionRow:
+    """The widgets of one question: answer box, tag toggles, share toggle, move and skip buttons."""
+
+    def __init__(self, form: "InterviewForm", entry: dict[str, Any]) -> None:
+        self.entry, self.question_id = entry, str(entry.get("question"))
+        text, follow_up, self.spin, listening = form.describe(entry)
+        skipped = entry.get("skipped") is True
+        head = f"<b>{html.escape(text)}</b>" + (" <small>(listening question)</small>" if listening else "")
+        if follow_up:
+            head += f"<br><i>Follow-up: {html.escape(follow_up)}</i>"
+        self.label = w.HTML(head if not skipped else f"<s>{head}</s> <small>(skipped)</small>")
+        said = entry.get("answer")
+        said = ("Yes" if said else "No") if isinstance(said, bool) else str(said or "")
+        self.answer = w.Textarea(value=said, layout=TEXTAREA,
+                                 continuous_update=True, disabled=skipped)
+        self.tags = {t: w.ToggleButton(value=t in (entry.get("tags") or []), description=t,
+                                       layout=w.Layout(width="8em")) for t in TAGS}
+        self.share = w.Checkbox(value=entry.get("share") is True, description="client may see this as a quote",
+                                indent=False)
+        self.up, self.down = w.Button(description="\u2191", tooltip="Ask earlier"), w.Button(
+            description="\u2193", tooltip="Ask later")
+        self.skip = w.Button(description="Restore" if skipped else "Skip")
+        for b in (self.up, self.down, self.skip):
+            b.layout.width = "6em"
+        self.answer.observe(lambda ch: form.write(self, "answer", ch["new"]), "value")
+        for t, button in self.tags.items():
+            button.observe(lambda ch: form.write(self, "tags", self.selected_tags()), "value")
+        self.share.observe(lambda ch: form.write(self, "share", bool(ch["new"])), "value")
+        self.up.on_click(lambda _: form.move(self, -1))
+        self.down.on_click(lambda _: form.move(self, +1))
+        self.skip.on_click(lambda _: form.toggle_skip(self))
+        self.box = w.VBox([self.label, self.answer, w.HBox([*self.tags.values(), self.share]),
+                           w.HBox([self.up, self.down, self.skip])],
+                          layout=w.Layout(border="1px solid #ddd", padding="6px", margin="4px 0"))
+        self.box.add_class("cg-question")
+        self.box.add_class(f"cg-q-{self.question_id}")
+        self.answer.add_class("cg-answer")
+        self.share.add_class("cg-share")
+        for t, button in self.tags.items():
+            button.add_class(f"cg-tag-{t}")
+        for b, css in ((self.up, "cg-up"), (self.down, "cg-down"), (self.skip, "cg-skip")):
+            b.add_class(css)
+
+    def selected_tags(self) -> list[str]:
+        """Tags switched on, in the canonical order."""
+        return [t for t, b in self.tags.items() if b.value]
+
+
+class InterviewForm:
+    """An ipywidgets form editing one interview file with autosave.
+
+    Parameters
+    ----------
+    doc : InterviewDocument
+        The file being edited (see :func:`open_form`).
+    bank : QuestionBank, optional
+        Defaults to the bundled question bank.
+
+    Attributes
+    ----------
+    rows : list of QuestionRow
+        One per entry of ``answers``, in file order.
+    widget : ipywidgets.VBox
+        What the notebook displays.
+    """
+
+    def __init__(self, doc: InterviewDocument, bank: QuestionBank | None = None) -> None:
+        self.doc, self.bank, self._loading = doc, bank or load_questions(), False
+        self.others: list[str] = []
+        self.rows: list[QuestionRow] = []
+        self.tab_spins: list[str | None] = []
+        pick = lambda items: [("\u2014", None), *items]
+        self.name = w.Text(description="Interviewee")
+        self.team = w.Dropdown(options=list(TEAMS), description="Team")
+        self.role = w.Text(description="Job title")
+        self.level = w.Dropdown(options=pick([(x, x) for x in LEVELS]), description="Level")
+        self.influence = w.Dropdown(options=pick([(v, k) for k, v in INFLUENCE_LABELS.items()]),
+                                    description="Influence")
+        self.date = w.DatePicker(description="Date")
+        self.audience = w.Dropdown(options=[(v, k) for k, v in self.bank.audiences.items()],
+                                   description="Questions for")
+        self.notes = w.Textarea(layout=TEXTAREA, continuous_update=True)
+        self.tabs = w.Tab()
+        self.new_question = w.Text(description="Question", layout=w.Layout(width="50%"))
+        self.new_spin = w.Dropdown(options=[(v, k) for k, v in self.bank.spin_types.items()], value="problem",
+                                   layout=w.Layout(width="12em"))
+        self.new_dimension = w.Dropdown(options=[(v, k) for k, v in self.bank.dimensions.items()],
+                                        layout=w.Layout(width="16em"))
+        self.add_button = w.Button(description="Add question")
+        self.bank_choice = w.Dropdown(description="From bank", layout=w.Layout(width="70%"))
+        self.add_bank_button = w.Button(description="Add")
+        self.status = w.HTML()
+        self.separate_button = w.Button(description="Start a separate interview", tooltip=(
+            "Someone else with the same name: keep this file and start a new one beside it"),
+            layout=w.Layout(width="16em"))
+        self.separate_button.on_click(lambda _: self.start_separate())
+        for key, widget in (("interviewee", self.name), ("role", self.role), ("influence", self.influence),
+                            ("internal_notes", self.notes)):
+            widget.observe(lambda ch, key=key: self._set_field(key, ch["new"]), "value")
+        self.team.observe(lambda ch: self._set_field("team", ch["new"], agenda=True), "value")
+        self.level.observe(lambda ch: self._set_field("level", ch["new"], agenda=True), "value")
+        self.date.observe(lambda ch: self._set_field("date", ch["new"]), "value")
+        self.audience.observe(lambda ch: None if self._loading else self.set_audience(ch["new"]), "value")
+        self.add_button.on_click(lambda _: self.add_own())
+        self.add_bank_button.on_click(lambda _: self.add_from_bank(self.bank_choice.value))
+        self.widget = w.VBox([
+            w.HBox([self.status, self.separate_button]),
+            w.HBox([w.VBox([self.name, self.team, self.role, self.level]),
+                    w.VBox([self.influence, self.date, self.audience])]),
+            self.tabs,
+            w.HTML("<b>Add a question</b>"),
+            w.HBox([self.new_question, self.new_spin, self.new_dimension, self.add_button]),
+            w.HBox([self.bank_choice, self.add_bank_button]),
+            w.HTML("<b>Internal notes</b> (stay in the interview file; never shown to the client)"),
+            self.notes])
+        for widget, css in ((self.widget, "cg-interview-form"), (self.status, "cg-status"),
+                            (self.notes, "cg-internal-notes"), (self.tabs, "cg-spin-tabs")):
+            widget.add_class(css)
+        self.load()
+
+    # ------------------------------------------------------------------ reading the file into widgets
+    @property
+    def path(self) -> Path:
+        """The interview file (its name may change once, when a new interview claims a free name)."""
+        return self.doc.path
+
+    @property
+    def answers(self) -> list[dict[str, Any]]:
+        """The ``answers`` list of the document."""
+        return self.doc.data.setdefault("answers", [])
+
+    def load(self) -> None:
+        """Show the document's values in the widgets without writing anything."""
+        if self._show_status not in self.doc.listeners:
+            self.doc.listeners.append(self._show_status)
+        name = str(self.doc.data.get("interviewee") or "")
+        self.others = [p.stem for p in find_interviews(self.path.parent.parent, name) if p != self.path] if name else []
+        self._loading = True
+        try:
+            d = self.doc.data
+            self.name.value = str(d.get("interviewee") or "")
+            self.team.value = d.get("team") if d.get("team") in TEAMS else "other"
+            self.role.value = str(d.get("role") or "")
+            self.level.value = d.get("level") if d.get("level") in LEVELS else None
+            self.influence.value = d.get("influence") if d.get("influence") in INFLUENCE_LABELS else None
+            when = d.get("date")
+            self.date.value = date.fromisoformat(when) if isinstance(when, str) and when else (
+                when.date() if isinstance(when, datetime) else when if isinstance(when, date) else None)
+            aud = d.get("audience")
+            self.audience.value = aud if aud in self.bank.audiences else default_audience(d.get("team"), d.get("level"))
+            self.notes.value = str(d.get("internal_notes") or "")
+            self.rebuild()
+        finally:
+            self._loading = False
+        self._show_status()
+
+    def describe(self, entry: dict[str, Any]) -> tuple[str, str, str | None, bool]:
+        """(question text, follow-up, SPIN type, listening) of an entry of ``answers``."""
+        q = self.bank.questions.get(str(entry.get("question")))
+        if q is not None and not CUSTOM_ID.match(q.id):
+            return q.text, q.follow_up, q.spin, q.listening
+        spin = entry.get("spin") if entry.get("spin") in SPIN_TYPES else None
+        return str(entry.get("text") or entry.get("question")), "", spin, False
+
+    def rebuild(self) -> None:
+        """Rebuild the question rows and tabs from the document (after a move, skip or add)."""
+        self.rows = [QuestionRow(self, e) for e in self.answers if isinstance(e, dict)]
+        groups = [(s, [r for r in self.rows if r.spin == s]) for s in SPIN_TYPES]
+        groups.append((None, [r for r in self.rows if r.spin is None]))
+        groups = [(s, rows) for s, rows in groups if rows or s is not None]
+        self.tab_spins = [s for s, _ in groups]
+        self.tabs.children = [w.VBox([r.box for r in rows]) for _, rows in groups]
+        self.tabs.titles = [f"{self.bank.spin_types.get(s, 'Unsorted') if s else 'Unsorted'} ({len(rows)})"
+                            for s, rows in groups]
+        asked = {str(e.get("question")) for e in self.answers if isinstance(e, dict)}
+        self.bank_choice.options = [(f"{q.id}: {q.text[:80]}", q.id) for q in self.bank.questions.values()
+                                    if q.id not in asked]
+
+    def row(self, question_id: str) -> QuestionRow:
+        """The row of a question id (the first, if asked twice)."""
+        return next(r for r in self.rows if r.question_id == question_id)
+
+    # ------------------------------------------------------------------ writing changes
+    def _index(self, row: QuestionRow) -> int | None:
+        """Where a row's entry is in ``answers`` now (rows follow their entry through moves)."""
+        return next((i for i, e in enumerate(self.answers) if e is row.entry), None)
+
+    def write(self, row: QuestionRow, key: str, value: Any) -> None:
+        """Set ``key`` of the row's entry and save at once (a row of a closed document does nothing)."""
+        index = self._index(row)
+        if not self._loading and index is not None:
+            self.doc.set(["answers", index, key], value)
+
+    def _set_field(self, key: str, value: Any, agenda: bool = False) -> None:
+        if self._loading:
+            return
+        self.doc.set([key], value)
+        if agenda and not any(_said(e) for e in self.answers if isinstance(e, dict)):
+            target = default_audience(self.doc.data.get("team"), self.doc.data.get("level"))
+            self._loading = True
+            try:
+                self.audience.value = target
+            finally:
+                self._loading = False
+            self.set_audience(target)
+
+    def set_audience(self, audience: str) -> None:
+        """Switch the question set: unanswered bank questions of the old set go, the new set's are added."""
+        def mutate(data: dict[str, Any]) -> None:
+            data["audience"] = audience
+            keep = [e for e in data.get("answers") or [] if not isinstance(e, dict) or _said(e)
+                    or CUSTOM_ID.match(str(e.get("question"))) or e.get("question") not in self.bank.questions
+                    or self.bank.questions[e["question"]].audience == audience]
+            have = {e.get("question") for e in keep if isinstance(e, dict)}
+            data["answers"] = keep + [_entry(q.id) for q in self.bank.for_audience(audience) if q.id not in have]
+        self.doc.update(mutate)
+        self.rebuild()
+
+    def move(self, row: QuestionRow, step: int) -> None:
+        """Move a question earlier (``step=-1``) or later (``+1``) among the questions of its SPIN tab."""
+        index = self._index(row)
+        if index is None:
+            return
+        spin = self.describe(self.answers[index])[2]
+        same = [i for i, e in enumerate(self.answers) if isinstance(e, dict) and self.describe(e)[2] == spin]
+        pos = same.index(index) + step
+        if 0 <= pos < len(same):
+            other = same[pos]
+            def mutate(data: dict[str, Any]) -> None:
+                items = data["answers"]
+                items[index], items[other] = items[other], items[index]
+            self.doc.update(mutate)
+            self.rebuild()
+
+    def toggle_skip(self, row: QuestionRow) -> None:
+        """Skip a question (kept in the file, with anything typed) or bring it back."""
+        entry = row.entry
+        if self._index(row) is None:
+            return
+        self.doc.update(lambda data: entry.pop("skipped") if entry.get("skipped") else entry.update(skipped=True))
+        self.rebuild()
+
+    def add_own(self) -> QuestionRow | None:
+        """Add the consultant's own question from ``new_question`` (with its SPIN type and dimension)."""
+        text = self.new_question.value.strip()
+        if not text:
+            self.status.value = "<b>Type your question first, then click Add question.</b>"
+            return None
+        taken = {str(e.get("question")) for e in self.answers if isinstance(e, dict)}
+        n = 1
+        while f"custom_{n}" in taken:
+            n += 1
+        qid = f"custom_{n}"
+        self.doc.update(lambda data: data.setdefault("answers", []).append(
+            _entry(qid, text, spin=self.new_spin.value, dimension=self.new_dimension.value)))
+        self.new_question.value = ""
+        self.rebuild()
+        self.tabs.selected_index = self.tab_spins.index(self.new_spin.value)
+        return self.row(qid)
+
+    def add_from_bank(self, question_id: str | None) -> None:
+        """Add a question of the bank (any audience) at the end of its SPIN tab."""
+        if question_id and question_id in self.bank.questions:
+            self.doc.update(lambda data: data.setdefault("answers", []).append(_entry(question_id)))
+            self.rebuild()
+
+    # ------------------------------------------------------------------ display
+    def start_separate(self) -> None:
+        """Leave this file as it is and start a new interview file for another person of the same name."""
+        name = str(self.doc.data.get("interviewee") or self.path.stem)
+        path = interview_path(self.path.parent.parent, name, new=True)
+        self.doc = InterviewDocument(path, new_interview(name, self.bank))
+        self.load()
+
+    def _show_status(self, doc: AutosaveDocument | None = None) -> None:
+        where = f"interviews/{self.path.name}"
+        if self.doc.saves:
+            stamp = datetime.now().strftime("%H:%M:%S")
+            self.status.value = f"Saved to <code>{html.escape(where)}</code> at {stamp}; every change is saved at once."
+        elif self.path.exists():
+            self.status.value = f"Resumed from <code>{html.escape(where)}</code>; every change is saved at once."
+        else:
+            self.status.value = (f"New interview: <code>{html.escape(where)}</code> is created at the first change.")
+        if self.others:
+            names = ", ".join(f'"{html.escape(o)}"' for o in self.others)
+            self.status.value += f"<br>Also on file for this name: {names} (set <code>interviewee</code> to open one)."
+
+    def transcript_html(self) -> str:
+        """A read-only HTML view of the interview as it stands (what the notebook shows without a browser)."""
+        d = self.doc.data
+        head = " \u00b7 ".join(html.escape(str(x)) for x in (d.get("interviewee"), d.get("role"), d.get("team"),
+                                                                d.get("level"), d.get("influence"), d.get("date")) if x)
+        items = []
+        for e in self.answers:
+            if not isinstance(e, dict):
+                continue
+            text, _, spin, _ = self.describe(e)
+            state = ("skipped" if e.get("skipped")
+                     else ", ".join(e.get("tags") or []) + (" \u00b7 shared" if e.get("share") else ""))
+            items.append(f"<li><b>{html.escape(text)}</b> "
+                         f"<small>({html.escape(spin or 'unsorted')}; {html.escape(state)})</small>"
+                         f"<br>{html.escape(str(e.get('answer') or DASH))}</li>")
+        notes = html.escape(str(d.get("internal_notes") or ""))
+        return (f"<div class='interview-transcript'><p><b>{head}</b> "
+                f"(file: interviews/{html.escape(self.path.name)})</p>"
+                f"<ol>{''.join(items)}</ol><p><i>Internal notes (never in a handout):</i> {notes or DASH}</p></div>")
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        bundle = dict(self.widget._repr_mimebundle_(include=include, exclude=exclude) or {})
+        bundle["text/html"] = self.transcript_html()
+        return bundle
+
+
+def _person(folder: Path, name: str) -> dict[str, Any]:
+    data, _ = read_yaml(folder / "engagement.yaml", "engagement.yaml")
+    people = data.get("stakeholders") if isinstance(data, dict) else None
+    for p in people if isinstance(people, list) else []:
+        if isinstance(p, dict) and str(p.get("name") or "").strip().casefold() == name.strip().casefold():
+            return p
+    return {}
+
+
+def open_form(engagement: str | os.PathLike[str], interviewee: str, *, new: bool = False,
+              bank: QuestionBank | None = None) -> InterviewForm | w.HTML:
+    """Open (resume) or start the interview of ``interviewee`` in an engagement folder.
+
+    Parameters
+    ----------
+    engagement : path-like
+        The engagement folder.
+    interviewee : str
+        The person's name, or the file stem of an existing interview (``"dana-whitfield-2"``).
+    new : bool
+        Start a separate interview even if one with this name exists (it gets ``-2``, ``-3``...).
+    bank : QuestionBank, optional
+        Defaults to the bundled question bank.
+
+    Returns
+    -------
+    InterviewForm or ipywidgets.HTML
+        The form; or, when the existing file has errors, a message listing them (nothing is written).
+    """
+    folder = Path(engagement)
+    if not folder.is_dir():
+        return w.HTML(f"<b>No engagement folder at <code>{html.escape(str(folder))}</code>.</b> "
+                      "Set <code>engagement</code> to the folder that holds engagement.yaml.")
+    if not str(interviewee).strip():
+        return w.HTML("<b>Set <code>interviewee</code> to the person's name</b> (or the file name of an interview).")
+    bank = bank or load_questions()
+    path = interview_path(folder, interviewee, new=new)
+    if path.exists():
+        _, problems = read_interview(path, f"interviews/{path.name}", bank)
+        errors = [p for p in problems if p.is_error]
+        if errors:
+            lines = "".join(f"<li>{html.escape(str(p))}</li>" for p in errors)
+            return w.HTML(f"<b>Fix this interview file before continuing (nothing was changed):</b><ul>{lines}</ul>")
+        doc = InterviewDocument.open(path)
+    else:
+        doc = InterviewDocument(path, new_interview(interviewee.strip(), bank, _person(folder, interviewee)))
+    return InterviewForm(doc, bank)
+
+
+def other_interviews(engagement: str | os.PathLike[str], interviewee: str) -> list[str]:
+    """File stems of every interview on file for ``interviewee`` (to open one: pass its stem)."""
+    return [p.stem for p in find_interviews(Path(engagement), interviewee)]
+
+
+def preview(engagement: str | os.PathLike[str]) -> Any:
+    """The handout's "Voice of the teams" section from the interviews on file so far.
+
+    Returns the :class:`~helpers.report.Section` (shared answers only), or an HTML widget listing
+    the problems that stop the interviews from loading.
+    """
+    from helpers.discovery import read_interviews, synthesize
+    from helpers.report.voice import voice
+
+    folder = Path(engagement)
+    interviews, problems = read_interviews(folder)
+    errors = [p for p in problems if p.is_error]
+    if errors:
+        lines = "".join(f"<li>{html.escape(str(p))}</li>" for p in errors)
+        return w.HTML(f"<b>Some interview files need fixing before the preview:</b><ul>{lines}</ul>")
+    data, _ = read_yaml(folder / "engagement.yaml", "engagement.yaml")
+    people = data.get("stakeholders") if isinstance(data, dict) else None
+    return voice({"discovery": synthesize(interviews, people if isinstance(people, list) else [])})

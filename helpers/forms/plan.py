@@ -1,0 +1,245 @@
+"""The action-plan editor: accept, reject, reword and add plays, saved to ``plan.yaml`` as you go.
+
+The form is a view of ``plan.yaml`` in the engagement folder (schema in :mod:`helpers.plan`),
+edited through :class:`helpers.forms.common.AutosaveDocument`: every change is written at once,
+atomically; opening the editor and looking never writes. Each play the engine proposed (or the
+consultant listed) is one row: status, owner, horizon and the action's wording. A field set back
+to the playbook's value is removed from the file, so ``plan.yaml`` only holds real decisions.
+Below the rows, the consultant adds plays of their own; the handout's plan section is redrawn
+after every change.
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as w
+
+from helpers.forms.common import AutosaveDocument
+from helpers.plan import FILE, build, read_plan
+from helpers.playbook import HORIZONS, OWNERS, Playbook, load_playbook
+
+STATUS_OPTIONS = (("Proposed", "proposed"), ("Accepted", "accepted"), ("Rejected", "rejected"), ("Done", "done"))
+OWN_STATUS_OPTIONS = STATUS_OPTIONS[1:]
+WIDE = w.Layout(width="98%")
+
+
+class PlanForm:
+    """Editor of one engagement's ``plan.yaml``.
+
+    Parameters
+    ----------
+    doc : AutosaveDocument
+        The plan document (``plan.yaml``; may not exist yet).
+    results : dict
+        The engagement's results (the engine's plan is read from ``results["plan"]``).
+    playbook : Playbook, optional
+        Defaults to the bundled playbook.
+    preview : bool
+        Redraw the handout's plan section below the form after each change.
+    """
+
+    def __init__(self, doc: AutosaveDocument, results: dict[str, Any], playbook: Playbook | None = None,
+                 preview: bool = True) -> None:
+        self.doc = doc
+        self.results = results
+        self.book = playbook or load_playbook()
+        self.rows: dict[str, dict[str, w.Widget]] = {}
+        self.status = w.HTML()
+        self.preview = w.HTML() if preview else None
+        self.agreed = w.Text(value=str(doc.data.get("agreed") or ""), description="Agreed on", tooltip="date the client agreed the plan, YYYY-MM-DD")
+        self.suggest = w.Checkbox(value=bool(doc.data.get("suggest", True)), description="Let the engine fill free slots")
+        self.cap = w.Dropdown(options=[1, 2, 3, 4, 5, 6], value=int(doc.data.get("max_per_horizon") or 3),
+                              description="Per horizon")
+        self.agreed.observe(lambda ch: self._set_top("agreed", ch["new"].strip() or None), names="value")
+        self.suggest.observe(lambda ch: self._set_top("suggest", None if ch["new"] else False), names="value")
+        self.cap.observe(lambda ch: self._set_top("max_per_horizon", None if ch["new"] == 3 else ch["new"]), names="value")
+        self.new_title = w.Text(description="Title", layout=WIDE)
+        self.new_action = w.Textarea(description="Action", layout=WIDE)
+        self.new_owner = w.Dropdown(options=OWNERS, value="both", description="Owner")
+        self.new_horizon = w.Dropdown(options=HORIZONS, value=30, description="Horizon")
+        self.new_success = w.Text(description="Success", tooltip="how the next wave will tell it worked", layout=WIDE)
+        self.add_button = w.Button(description="Add this play", button_style="primary")
+        self.add_button.on_click(lambda _: self._add_from_widgets())
+        self.message = w.HTML()
+        self.list_box = w.VBox()
+        self.widget = w.VBox([
+            w.HTML("<h3>Decide the plan</h3>"), w.HBox([self.agreed, self.cap, self.suggest]), self.list_box,
+            w.HTML("<h3>Add a play of your own</h3>"), self.new_title, self.new_action,
+            w.HBox([self.new_owner, self.new_horizon]), self.new_success, w.HBox([self.add_button, self.message]),
+            self.status] + ([self.preview] if self.preview is not None else []))
+        self.rebuild()
+        self._show_status()
+        self.refresh_preview()
+        self.doc.listeners.append(lambda _doc: self._after_save())
+
+    # ------------------------------------------------------------------ model
+    def entries(self) -> list[dict[str, Any]]:
+        """The play entries of the document (created on first use)."""
+        plays = self.doc.data.get("plays")
+        return plays if isinstance(plays, list) else []
+
+    def entry(self, pid: str) -> dict[str, Any] | None:
+        """The plan.yaml entry for a play id, or None."""
+        return next((e for e in self.entries() if isinstance(e, dict) and e.get("id") == pid), None)
+
+    def candidates(self) -> list[dict[str, Any]]:
+        """Rows to show: the plan, then further triggered plays, rejected plays, and listed ones."""
+        built = self.results.get("plan") if isinstance(self.results.get("plan"), dict) else {}
+        seen: dict[str, dict[str, Any]] = {}
+        for item in (built.get("plays") or []) + (built.get("not_shown") or []) + (built.get("rejected") or []):
+            seen.setdefault(item["id"], item)
+        for e in self.entries():
+            if isinstance(e, dict) and isinstance(e.get("id"), str):
+                seen.setdefault(e["id"], {"id": e["id"], "title": e.get("title") or e["id"]})
+        return list(seen.values())
+
+    def default(self, pid: str, key: str) -> Any:
+        """The playbook's value of ``key`` for a play (None for the consultant's own plays)."""
+        play = self.book.get(pid)
+        return getattr(play, key) if play is not None else None
+
+    def set_field(self, pid: str, key: str, value: Any) -> None:
+        """Record a decision; a value equal to the playbook's (or empty) removes the key."""
+        def mutate(data: dict[str, Any]) -> None:
+            plays = data.setdefault("plays", [])
+            entry = next((e for e in plays if isinstance(e, dict) and e.get("id") == pid), None)
+            if entry is None:
+                entry = {"id": pid}
+                plays.append(entry)
+            own = self.book.get(pid) is None
+            if value in (None, "") or (key == "status" and value == "proposed") or \
+                    (not own and key != "status" and value == self.default(pid, key)):
+                entry.pop(key, None)
+            else:
+                entry[key] = value
+            if set(entry) == {"id"}:
+                plays.remove(entry)
+        probe = {"plays": copy.deepcopy(self.entries())}
+        mutate(probe)
+        if probe["plays"] != self.entries():
+            self.doc.update(mutate)
+
+    def set_status(self, pid: str, status: str) -> None:
+        """Accept, reject, mark done, or return a play to the engine (``proposed``)."""
+        self.set_field(pid, "status", status)
+
+    def add_play(self, title: str, action: str, owner: str, horizon: int, success: str = "") -> str | None:
+        """Add the consultant's own play; returns its id, or None (with a message) when incomplete."""
+        if not title.strip() or not action.strip():
+            self.message.value = "<small>Give the play a title and an action.</small>"
+            return None
+        base = "custom_" + (re.sub(r"[^a-z0-9]+", "_", title.lower()).strip("_")[:40] or "play")
+        pid, n = base, 2
+        while self.entry(pid) is not None or self.book.get(pid) is not None:
+            pid, n = f"{base}_{n}", n + 1
+        entry = {"id": pid, "status": "accepted", "title": title.strip(), "action": action.strip(),
+                 "owner": owner, "horizon": int(horizon)}
+        if success.strip():
+            entry["success"] = success.strip()
+        self.doc.update(lambda data: data.setdefault("plays", []).append(entry))
+        self.message.value = f"<small>Added {html.escape(title.strip())}.</small>"
+        self.rebuild()
+        return pid
+
+    # ------------------------------------------------------------------ view
+    def rebuild(self) -> None:
+        """Recreate the rows from the document and the engine's candidates."""
+        self.rows = {}
+        boxes = []
+        for item in self.candidates():
+            pid = item["id"]
+            entry = self.entry(pid) or {}
+            own = self.book.get(pid) is None
+            status = w.Dropdown(options=OWN_STATUS_OPTIONS if own else STATUS_OPTIONS,
+                                value=entry.get("status", "accepted" if own else "proposed"), description="Status")
+            owner = w.Dropdown(options=OWNERS, value=entry.get("owner") or self.default(pid, "owner") or "both",
+                               description="Owner")
+            horizon = w.Dropdown(options=HORIZONS, value=entry.get("horizon") or self.default(pid, "horizon") or 90,
+                                 description="Horizon")
+            action = w.Textarea(value=entry.get("action") or self.default(pid, "action") or "", layout=WIDE)
+            status.observe(lambda ch, p=pid: self.set_status(p, ch["new"]), names="value")
+            owner.observe(lambda ch, p=pid: self.set_field(p, "owner", ch["new"]), names="value")
+            horizon.observe(lambda ch, p=pid: self.set_field(p, "horizon", ch["new"]), names="value")
+            action.observe(lambda ch, p=pid: self.set_field(p, "action", ch["new"].strip()), names="value")
+            why = html.escape(item.get("why") or ("your own play" if own else "not triggered by the findings"))
+            title = html.escape(entry.get("title") or item.get("title") or pid)
+            self.rows[pid] = {"status": status, "owner": owner, "horizon": horizon, "action": action}
+            boxes.append(w.VBox([w.HTML(f"<b>{title}</b> <small>({html.escape(pid)}; {why})</small>"),
+                                 w.HBox([status, owner, horizon]), action]))
+        self.list_box.children = tuple(boxes)
+
+    def _set_top(self, key: str, value: Any) -> None:
+        if self.doc.data.get(key) == value or (value is None and key not in self.doc.data):
+            return
+        def mutate(data: dict[str, Any]) -> None:
+            if value is None:
+                data.pop(key, None)
+            else:
+                data[key] = value
+        self.doc.update(mutate)
+
+    def _add_from_widgets(self) -> None:
+        if self.add_play(self.new_title.value, self.new_action.value, self.new_owner.value,
+                         self.new_horizon.value, self.new_success.value):
+            self.new_title.value = self.new_action.value = self.new_success.value = ""
+
+    def _after_save(self) -> None:
+        self._show_status()
+        self.refresh_preview()
+
+    def refresh_preview(self) -> None:
+        """Redraw the handout's plan section from the saved file (problems listed instead, if any)."""
+        if self.preview is None:
+            return
+        from helpers.report.plan import plan as plan_section
+
+        decisions, problems = read_plan(self.doc.path.parent, self.book)
+        errors = [p for p in problems if p.is_error]
+        if errors:
+            self.preview.value = "<ul>" + "".join(f"<li>{html.escape(str(p))}</li>" for p in errors) + "</ul>"
+        else:
+            self.preview.value = plan_section({**self.results, "plan": build(self.results, decisions, self.book)}).html()
+
+    def _show_status(self) -> None:
+        name = html.escape(self.doc.path.name)
+        if self.doc.saves:
+            self.status.value = f"<small>Saved to {name} ({self.doc.saves} change{'s' if self.doc.saves != 1 else ''} this session).</small>"
+        elif self.doc.path.exists():
+            self.status.value = f"<small>Editing {name}; every change is saved at once.</small>"
+        else:
+            self.status.value = f"<small>Showing the engine's proposal; your first change creates {name}.</small>"
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        return self.widget._repr_mimebundle_(include=include, exclude=exclude)
+
+
+def open_form(engagement: str | os.PathLike[str], results: dict[str, Any] | None = None,
+              preview: bool = True) -> PlanForm:
+    """The plan editor for an engagement folder.
+
+    Parameters
+    ----------
+    engagement : path-like
+        The engagement folder.
+    results : dict, optional
+        Its results; computed here when not given (the folder must load without errors).
+    preview : bool
+        Redraw the handout's plan section after each change.
+    """
+    folder = Path(engagement)
+    if results is None:
+        from helpers.engagement import load
+        from helpers.problems import EngagementInvalid
+        from helpers.results import compute
+
+        eng, problems = load(folder)
+        if eng is None:
+            raise EngagementInvalid(str(folder), problems)
+        results = compute(eng)
+    return PlanForm(AutosaveDocument.open(folder / FILE, {}), results, preview=preview)

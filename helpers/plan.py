@@ -1,0 +1,392 @@
+"""From findings to a plan: playbook triggers, ranking, the consultant's decisions, key findings.
+
+The playbook (``templates/playbook.yaml``, see :mod:`helpers.playbook`) holds plays, each with a
+trigger written over named *signals* collected from the results dict. :func:`build` fires the
+triggers, ranks the plays by impact over effort and by the size of the finding, removes
+duplicates, keeps at most three plays per horizon (30, 60, 90 days) and explains for every play
+which number triggered it and where the number comes from. The consultant's ``plan.yaml`` then
+wins: accepted plays stay, rejected plays go, added plays join, and their wording and owners
+replace the playbook's.
+
+plan.yaml (in the engagement folder; optional)
+----------------------------------------------
+Written by the editor in ``notebooks/04_action_plan.ipynb`` or by hand::
+
+    agreed: 2026-09-30          # optional: date the client agreed the plan (ISO)
+    max_per_horizon: 3          # optional: plays per horizon (1-6, default 3)
+    suggest: true               # optional: let the engine propose plays for free slots (default true)
+    plays:
+      - id: lead_definition     # a playbook play id ...
+        status: accepted        # accepted | rejected | done   (default: accepted)
+      - id: sla_speed_to_lead
+        status: done            # carried out; the next wave checks whether its measure moved
+        owner: RevOps           # optional: your owner wins (CMO | CSO | both | CIO | RevOps)
+        action: Sales calls every MQL within one working day; RevOps flags misses each Monday.
+        horizon: 30             # optional: 30 | 60 | 90
+        due: 2026-10-31         # optional: ISO date
+      - id: custom_pricing_page # ... or your own id: a play you add (status accepted or done)
+        title: Publish a price range
+        action: Marketing publishes a price range on the website so sales stops losing first calls.
+        owner: CMO              # required for your own plays
+        horizon: 60             # required for your own plays
+        success: Fewer first calls lost on price   # optional text; or a mapping, see below
+        notes: CFO nervous about this one          # internal: never in the handout
+
+Keys per play: ``id`` (required; letters, digits, ``_`` or ``-``), ``status``, ``title``,
+``action``, ``owner``, ``horizon``, ``due``, ``success`` and ``notes``. ``success`` is either
+text (the measure in words) or a mapping ``{text, signal, goal: up|down, target}`` like the
+playbook's, where ``signal`` is any signal name (see :mod:`helpers.triggers`); with a signal,
+the next wave reports whether the measure moved. Plays not listed keep the engine's verdict.
+Accepted and done plays stay in the plan even when their trigger no longer fires or their
+horizon is full; the engine fills only the free slots (unless ``suggest: false``).
+
+Ranking
+-------
+Each fired play scores ``impact * (1 + 3 * size) / (effort + 1)`` (:func:`score`), where
+``size`` says how far the triggering number lies past its threshold. Plays sharing a ``group``
+are near-duplicates: only the best reaches the plan. A play whose horizon is full moves to the
+next horizon with room (``moved_from`` records it); the rest are listed in ``not_shown``.
+
+Result (``results["plan"]``)
+----------------------------
+``{"plays": [play...], "rejected": [{"id", "title"}], "not_shown": [{"id", "title", "horizon", "why"}],
+"max_per_horizon": int, "consultant": bool (a plan.yaml exists), "agreed": ISO date | None}`` where each play is
+``{"id", "title", "action", "owner", "horizon", "effort", "impact", "status", "origin",
+"evidence", "why", "triggers": [{"signal", "value", "source", "text"}], "success": {"text",
+"signal", "goal", "target", "baseline"}, "due", "score", "moved_from" (only when moved)}``;
+``baseline`` is the success signal's value now, for the next wave. ``status`` is ``proposed`` (engine,
+not yet decided), ``accepted``, ``done`` or ``added``; ``origin`` is ``engine`` or ``consultant``.
+Plays are ordered by horizon, then rank.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from helpers.fileio import read_yaml
+from helpers.playbook import HORIZONS, ID_RE, OWNERS, Play, Playbook, load_playbook, parse_success
+from helpers.findings import key_findings
+from helpers.problems import Problem, warning
+from helpers.triggers import MAX_SIZE, evaluate, number, signals
+
+__all__ = ["FILE", "STATUSES", "read_plan", "build", "score", "key_findings", "signals", "describe", "format_value"]
+
+FILE = "plan.yaml"
+#: Statuses a consultant writes in plan.yaml.
+STATUSES = ("accepted", "rejected", "done")
+PLAY_KEYS = {"id", "status", "title", "action", "owner", "horizon", "due", "success", "notes"}
+TOP_KEYS = {"agreed", "max_per_horizon", "suggest", "plays"}
+OPS_TEXT = {"below": "below", "above": "above", "at_most": "at most", "at_least": "at least",
+            "abs_above": "more than \u00b1"}
+
+
+# --------------------------------------------------------------------------- plan.yaml
+def _iso(value: Any) -> str | None:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()[:10]
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()).isoformat()
+        except ValueError:
+            return None
+    return None
+
+
+def _check_entry(raw: Any, n: int, known: set[str]) -> tuple[dict | None, list[Problem]]:
+    where = f"plays[{n}]"
+    if not isinstance(raw, dict) or not isinstance(raw.get("id"), str) or not ID_RE.match(raw["id"]):
+        return None, [Problem(FILE, f"play {n} needs an id (letters, digits, _ or -)",
+                              "start each play with '- id: <playbook id or your own id>'", field=where)]
+    pid = raw["id"]
+    where = f"plays[{pid}]"
+    problems: list[Problem] = []
+    entry: dict[str, Any] = {"id": pid, "status": raw.get("status") or "accepted"}
+    if entry["status"] not in STATUSES:
+        problems.append(Problem(FILE, f"status {raw.get('status')!r} is not known", "use accepted, rejected or done",
+                                field=f"{where}.status"))
+    for key in ("title", "action", "notes"):
+        if raw.get(key) is not None:
+            if not isinstance(raw[key], str):
+                problems.append(Problem(FILE, f"{key} must be text", "put the text in quotes", field=f"{where}.{key}"))
+            elif raw[key].strip():
+                entry[key] = raw[key].strip()
+    if raw.get("owner") is not None:
+        if raw["owner"] in OWNERS:
+            entry["owner"] = raw["owner"]
+        else:
+            problems.append(Problem(FILE, f"owner {raw['owner']!r} is not known", "use " + " | ".join(OWNERS),
+                                    field=f"{where}.owner"))
+    if raw.get("horizon") is not None:
+        if raw["horizon"] in HORIZONS and not isinstance(raw["horizon"], bool):
+            entry["horizon"] = int(raw["horizon"])
+        else:
+            problems.append(Problem(FILE, f"horizon {raw['horizon']!r} is not 30, 60 or 90", "use 30, 60 or 90 (days)",
+                                    field=f"{where}.horizon"))
+    if raw.get("due") is not None:
+        if _iso(raw["due"]) is None:
+            problems.append(Problem(FILE, f"due {raw['due']!r} is not a date", "write it as YYYY-MM-DD", field=f"{where}.due"))
+        else:
+            entry["due"] = _iso(raw["due"])
+    if raw.get("success") is not None:
+        success, found = parse_success(raw["success"], FILE, f"{where}.success")
+        problems += found
+        if not found:
+            entry["success"] = success
+    if pid not in known and entry["status"] != "rejected":
+        lacking = [k for k in ("action", "owner", "horizon") if k not in entry]
+        if lacking:
+            problems.append(Problem(FILE, f"'{pid}' is not a playbook play, so it needs {', '.join(lacking)}",
+                                    "check the id against templates/playbook.yaml, or write the action, owner and horizon of your own play",
+                                    field=where))
+    extra = sorted(set(map(str, raw)) - PLAY_KEYS)
+    if extra:
+        problems.append(warning(FILE, f"unknown key(s) {', '.join(extra)} ignored", "keys: " + ", ".join(sorted(PLAY_KEYS)),
+                                field=where))
+    return (entry if not [p for p in problems if p.is_error] else None), problems
+
+
+def read_plan(folder: Path, playbook: Playbook | None = None) -> tuple[dict | None, list[Problem]]:
+    """Read and validate the consultant's ``plan.yaml`` (schema in the module docstring).
+
+    Parameters
+    ----------
+    folder : Path
+        The engagement folder.
+    playbook : Playbook, optional
+        The playbook ids are checked against (default: the bundled one).
+
+    Returns
+    -------
+    (plan, problems)
+        ``None`` and no problems when there is no ``plan.yaml``. Otherwise a normalised dict
+        ``{"agreed", "max_per_horizon", "suggest", "plays": [entry...]}`` holding the valid
+        entries (dates as ISO text), and every problem found.
+    """
+    path = Path(folder) / FILE
+    if not path.exists():
+        return None, []
+    data, problems = read_yaml(path, FILE)
+    if data is None:
+        return None, problems
+    if not isinstance(data, dict):
+        return None, [Problem(FILE, "must be a mapping with a 'plays:' list", "see the plan.yaml format in the README")]
+    known = {p.id for p in (playbook or load_playbook()).plays}
+    plan: dict[str, Any] = {"agreed": None, "max_per_horizon": 3, "suggest": True, "plays": []}
+    if data.get("agreed") is not None:
+        plan["agreed"] = _iso(data["agreed"])
+        if plan["agreed"] is None:
+            problems.append(Problem(FILE, f"agreed {data['agreed']!r} is not a date", "write it as YYYY-MM-DD", field="agreed"))
+    cap = data.get("max_per_horizon", 3)
+    if isinstance(cap, int) and not isinstance(cap, bool) and 1 <= cap <= 6:
+        plan["max_per_horizon"] = cap
+    else:
+        problems.append(Problem(FILE, f"{cap!r} is not a whole number from 1 to 6", "use 3 unless the team can carry more",
+                                field="max_per_horizon"))
+    if not isinstance(data.get("suggest", True), bool):
+        problems.append(Problem(FILE, "suggest must be true or false", "write suggest: true or suggest: false", field="suggest"))
+    else:
+        plan["suggest"] = data.get("suggest", True)
+    raw_plays = data.get("plays") or []
+    if not isinstance(raw_plays, list):
+        problems.append(Problem(FILE, "plays must be a list", "start each play with '- id: ...'", field="plays"))
+        raw_plays = []
+    seen: set[str] = set()
+    for n, raw in enumerate(raw_plays, start=1):
+        entry, found = _check_entry(raw, n, known)
+        problems += found
+        if entry is not None:
+            if entry["id"] in seen:
+                problems.append(Problem(FILE, f"play '{entry['id']}' is listed twice", "keep one entry per play",
+                                        field=f"plays[{entry['id']}]"))
+                continue
+            seen.add(entry["id"])
+            plan["plays"].append(entry)
+    extra = sorted(set(map(str, data)) - TOP_KEYS)
+    if extra:
+        problems.append(warning(FILE, f"unknown key(s) {', '.join(extra)} ignored", "keys: " + ", ".join(sorted(TOP_KEYS))))
+    return plan, problems
+
+
+# --------------------------------------------------------------------------- explanations
+def _format_of(signal: str, labels: dict) -> str:
+    fmt = (labels.get(signal) or {}).get("format") if isinstance(labels.get(signal), dict) else None
+    if fmt:
+        return fmt
+    if signal.startswith(("gap", "levels.gap")):
+        return "gap"
+    if signal.split(".")[0] in ("index", "dimension", "team"):
+        return "score"
+    if signal.endswith(("share", "rate")) or ".conversion." in signal:
+        return "share"
+    if signal.endswith("hours"):
+        return "hours"
+    return "count"
+
+
+def format_value(value: Any, fmt: str) -> str:
+    """A signal value in words: ``score`` 42.0, ``gap`` +12.5, ``share`` 38%, ``hours`` 30.5 hours."""
+    if isinstance(value, list):
+        return ", ".join(map(str, value)) if value else "none"
+    num = number(value)
+    if num is None:
+        return str(value)
+    if fmt == "gap":
+        return ("+" if num > 0 else "\u2212" if num < 0 else "\u00b1") + f"{abs(num):.1f} points"
+    if fmt == "share":
+        return f"{100 * num:.0f}%"
+    if fmt == "hours":
+        return f"{num:.1f} hours"
+    if fmt == "score":
+        return f"{num:.1f}"
+    return f"{num:g}"
+
+
+def signal_label(signal: str, labels: dict, results: dict) -> str:
+    """Plain-words name of a signal, from the playbook's ``signals:`` or the dimension labels."""
+    entry = labels.get(signal)
+    if isinstance(entry, dict) and entry.get("label"):
+        return str(entry["label"])
+    parts = signal.split(".")
+    dims = results.get("dimensions") if isinstance(results.get("dimensions"), dict) else {}
+    dim_label = (dims.get(parts[1]) or {}).get("label", parts[1]) if len(parts) > 1 else ""
+    if parts[0] == "dimension":
+        side = f" as rated by {parts[2]}" if len(parts) > 2 else ""
+        return f"“{dim_label}” score{side}"
+    if parts[0] == "gap" and len(parts) == 2:
+        return f"sales minus marketing gap on “{dim_label}”"
+    if parts[0] == "team" and len(parts) == 2:
+        return f"{parts[1]} team's alignment index"
+    if parts[0] == "discovery" and len(parts) == 3 and parts[1] == "pain":
+        return f"interviews naming a pain about “{dim_label}”"
+    return signal.replace("_", " ")
+
+
+def describe(ev: dict, labels: dict, results: dict) -> str:
+    """One evidence item of :func:`helpers.triggers.evaluate` in plain words with its source."""
+    signal, op, value = ev["signal"], ev["op"], ev["value"]
+    label = signal_label(signal, labels, results)
+    if op == "absent":
+        return f"No {label} yet ({ev['source']})"
+    fmt = _format_of(signal, labels)
+    names = (labels.get(signal) or {}).get("values") if isinstance(labels.get(signal), dict) else None
+    if isinstance(names, dict) and isinstance(value, (list, str)):
+        value = [names.get(v, v) for v in value] if isinstance(value, list) else names.get(value, value)
+    shown = format_value(value, fmt)
+    text = f"{label[0].upper()}{label[1:]}: {shown} ({ev['source']})"
+    if op in OPS_TEXT:
+        threshold = format_value(ev["threshold"], fmt).lstrip("+")
+        text += f", {OPS_TEXT[op]}{'' if op == 'abs_above' else ' '}{threshold}"
+    return text
+
+
+# --------------------------------------------------------------------------- the plan
+def _engine_play(play: Play, evidence: list[dict], labels: dict, results: dict, sig: dict) -> dict:
+    # the largest finding counts, and each further condition that fired adds a little
+    size = min(MAX_SIZE, max((e["size"] for e in evidence), default=0.0) + 0.1 * max(0, len(evidence) - 1))
+    triggers = [{"signal": e["signal"], "value": e["value"], "source": e["source"],
+                 "text": describe(e, labels, results)} for e in evidence]
+    success = dict(play.success)
+    success["baseline"] = number(sig.get(success.get("signal"))) if success.get("signal") else None
+    return {"id": play.id, "title": play.title, "action": play.action, "owner": play.owner,
+            "horizon": play.horizon, "effort": play.effort, "impact": play.impact, "status": "proposed",
+            "origin": "engine", "evidence": play.evidence, "why": "; ".join(t["text"] for t in triggers),
+            "triggers": triggers, "success": success, "due": None, "group": play.group or play.id,
+            "score": score(play.impact, play.effort, size)}
+
+
+def score(impact: int, effort: int, size: float) -> float:
+    """Rank of a play: impact over effort, scaled up by the size of the finding (0..1.5).
+
+    ``impact * (1 + 3 * size) / (effort + 1)``: a severe finding outranks a cheap play on a
+    mild one, and at equal findings the better impact-for-effort wins.
+    """
+    return round(impact * (1 + 3 * size) / (effort + 1), 3)
+
+
+def _apply(entry: dict, base: dict | None, sig: dict) -> dict:
+    """A consultant's plan.yaml entry over the engine's (or playbook's) play: their words win."""
+    play = dict(base) if base else {
+        "id": entry["id"], "title": entry.get("title") or entry["action"].split(".")[0][:80],
+        "effort": None, "impact": None, "evidence": "", "why": "", "triggers": [],
+        "success": {"text": "", "signal": None, "goal": None, "target": None, "baseline": None},
+        "group": entry["id"], "score": 0.0}
+    for key in ("title", "action", "owner", "horizon", "due"):
+        if key in entry:
+            play[key] = entry[key]
+    if "success" in entry:
+        success = dict(entry["success"])
+        success["baseline"] = number(sig.get(success.get("signal"))) if success.get("signal") else None
+        play["success"] = success
+    play["status"] = "added" if base is None and entry["status"] == "accepted" else entry["status"]
+    play["origin"] = "consultant"
+    if not play.get("why"):
+        play["why"] = "Chosen by the consultant"
+    return play
+
+
+def build(results: dict, plan_file: dict | None, playbook: Playbook | None = None) -> dict:
+    """Turn the findings into a ranked, capped plan and apply the consultant's decisions.
+
+    Parameters
+    ----------
+    results : dict
+        The results dict (every section is optional).
+    plan_file : dict or None
+        The consultant's plan from :func:`read_plan`; None when there is no ``plan.yaml``.
+    playbook : Playbook, optional
+        Defaults to ``templates/playbook.yaml``.
+
+    Returns
+    -------
+    dict
+        ``results["plan"]`` as described in the module docstring.
+    """
+    book = playbook or load_playbook()
+    labels = book.labels
+    sig = signals(results)
+    fired = []
+    for order, play in enumerate(book.plays):
+        ok, evidence = evaluate(play.trigger, sig)
+        if ok:
+            fired.append((order, _engine_play(play, evidence, labels, results, sig)))
+    fired.sort(key=lambda item: (-item[1]["score"], -item[1]["impact"], item[1]["effort"], item[0]))
+    ranked = [p for _, p in fired]
+    decided = {e["id"]: e for e in (plan_file or {}).get("plays", [])}
+    cap = int((plan_file or {}).get("max_per_horizon") or 3)
+    suggest = bool((plan_file or {}).get("suggest", True))
+
+    plays: list[dict] = []
+    for entry in decided.values():
+        if entry["status"] == "rejected":
+            continue
+        base = next((p for p in ranked if p["id"] == entry["id"]), None)
+        if base is None and book.get(entry["id"]) is not None:
+            base = _engine_play(book.get(entry["id"]), [], labels, results, sig)
+        plays.append(_apply(entry, base, sig))
+    groups = {p["group"] for p in plays}
+    per_horizon = {h: sum(p["horizon"] == h for p in plays) for h in HORIZONS}
+    not_shown = []
+    for play in ranked:
+        if play["id"] in decided:
+            continue
+        free = [h for h in HORIZONS if h >= play["horizon"] and per_horizon[h] < cap]
+        if not suggest or play["group"] in groups or not free:
+            not_shown.append({"id": play["id"], "title": play["title"], "horizon": play["horizon"],
+                              "why": play["why"]})
+            continue
+        if free[0] != play["horizon"]:
+            play["moved_from"] = play["horizon"]
+            play["horizon"] = free[0]
+        groups.add(play["group"])
+        per_horizon[play["horizon"]] += 1
+        plays.append(play)
+    rank = {"done": 0, "accepted": 1, "added": 1, "proposed": 2}
+    plays.sort(key=lambda p: (p["horizon"], rank.get(p["status"], 3), -(p["score"] or 0)))
+    for play in plays:
+        play.pop("group", None)
+    rejected = [{"id": e["id"], "title": (book.get(e["id"]).title if book.get(e["id"]) else e.get("title", e["id"]))}
+                for e in decided.values() if e["status"] == "rejected"]
+    return {"plays": plays, "rejected": rejected, "not_shown": not_shown, "max_per_horizon": cap,
+            "consultant": plan_file is not None, "agreed": (plan_file or {}).get("agreed")}

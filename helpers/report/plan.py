@@ -1,0 +1,68 @@
+"""Handout section "The plan": the actions by horizon, with owner, evidence and success measure.
+
+Built from ``results["plan"]`` only (:func:`helpers.plan.build`): the consultant's decisions
+from ``plan.yaml`` already won over the engine there. Each action shows why it is in the plan:
+the number that triggered it and where the number comes from. Internal notes never reach the
+results, so they cannot reach the handout.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from helpers.report import Section, render_template
+
+TITLE = "The plan"
+ANCHOR = "plan"
+MISSING = ("No plan yet. Collect the survey, interviews, journey map or funnel data; the plan is drawn "
+           "from what they show, and the consultant confirms it in plan.yaml.")
+OWNER_LABELS = {"CMO": "Head of marketing", "CSO": "Head of sales", "both": "Heads of sales and marketing",
+                "CIO": "Head of IT", "RevOps": "Revenue operations"}
+STATUS_LABELS = {"proposed": "Proposed", "accepted": "Agreed", "added": "Agreed", "done": "Done"}
+HORIZON_LABELS = {30: "First 30 days", 60: "Days 31 to 60", 90: "Days 61 to 90"}
+
+
+def _success_text(success: dict[str, Any]) -> str:
+    return str((success or {}).get("text") or "")
+
+
+def context(plan: dict[str, Any]) -> dict[str, Any]:
+    """Template context: plays grouped by horizon with display labels."""
+    groups = []
+    for horizon, label in HORIZON_LABELS.items():
+        rows = []
+        for p in plan.get("plays") or []:
+            if p.get("horizon") != horizon:
+                continue
+            rows.append({"title": p.get("title") or "", "action": p.get("action") or "",
+                         "owner": OWNER_LABELS.get(p.get("owner"), p.get("owner") or ""),
+                         "status": STATUS_LABELS.get(p.get("status"), ""),
+                         "why": [t.get("text") for t in p.get("triggers") or [] if t.get("text")],
+                         "chosen": p.get("origin") == "consultant" and not p.get("triggers"),
+                         "success": _success_text(p.get("success")), "due": p.get("due"),
+                         "evidence": p.get("evidence") or ""})
+        if rows:
+            groups.append({"label": label, "horizon": horizon, "rows": rows})
+    statuses = {p.get("status") for p in plan.get("plays") or []}
+    return {"groups": groups, "agreed": plan.get("agreed"), "consultant": bool(plan.get("consultant")),
+            "all_proposed": statuses == {"proposed"}, "cap": plan.get("max_per_horizon") or 3,
+            "more": len(plan.get("not_shown") or [])}
+
+
+def plan(results: dict[str, Any]) -> Section:
+    """The "The plan" handout section.
+
+    Parameters
+    ----------
+    results : dict
+        The results dict; uses ``results["plan"]``.
+
+    Returns
+    -------
+    Section
+        The actions by horizon; one line saying what to collect when there is no plan.
+    """
+    built = results.get("plan")
+    if not isinstance(built, dict) or not built.get("plays"):
+        return Section.missing(TITLE, ANCHOR, MISSING)
+    return Section(TITLE, ANCHOR, [render_template("plan.html.j2", **context(built))])

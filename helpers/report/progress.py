@@ -1,0 +1,80 @@
+"""Handout section "Progress since the last wave": before and after, and whether the plan worked.
+
+Built from ``results["progress"]`` only (:func:`helpers.waves.compare`): the index and stage
+then and now, each dimension before and after (chart and table), the plays of the previous plan
+with whether they were done and whether their success measure moved, and, from the third wave
+on, the history chart.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from helpers.report import Section, render_template
+from helpers.report.plan import OWNER_LABELS
+
+TITLE = "Progress since the last wave"
+ANCHOR = "progress"
+MISSING = ("This is the first assessment. Repeat the survey and the funnel export in about 90 days, "
+           "with `previous` in engagement.yaml pointing at this folder, to see what changed.")
+STATUS_LABELS = {"done": "Done", "accepted": "Not done yet", "added": "Not done yet", "proposed": "Not recorded"}
+VERDICT_LABELS = {"target met": "Target met", "improved": "Moved the right way", "worsened": "Moved the wrong way",
+                  "unchanged": "No change", "now measured": "Measured for the first time", "not measured": "Not measured"}
+
+
+def _missing_message(results: dict[str, Any]) -> str:
+    for item in results.get("missing") or []:
+        if isinstance(item, dict) and item.get("section") == "progress" and item.get("message"):
+            return str(item["message"])
+    return MISSING
+
+
+def _shown(value: Any, signal: str | None) -> Any:
+    """A measure's value for display: shares as percentages, lists by their length."""
+    if value is None:
+        return None
+    if signal and (signal.endswith(("share", "rate")) or ".conversion." in signal):
+        return f"{100 * float(value):.0f}%"
+    return f"{float(value):.1f}" if isinstance(value, (int, float)) else str(value)
+
+
+def context(progress: dict[str, Any]) -> dict[str, Any]:
+    """Template context for a ``results["progress"]`` dict."""
+    plays = [{"title": p.get("title") or p.get("id"), "owner": OWNER_LABELS.get(p.get("owner"), p.get("owner") or ""),
+              "status": STATUS_LABELS.get(p.get("status"), ""), "done": bool(p.get("done")),
+              "measure": p.get("measure") or "", "before": _shown(p.get("before"), p.get("signal")),
+              "after": _shown(p.get("after"), p.get("signal")), "verdict": VERDICT_LABELS.get(p.get("verdict"), ""),
+              "good": p.get("verdict") in ("target met", "improved"), "bad": p.get("verdict") == "worsened"}
+             for p in progress.get("plays") or []]
+    return {"p": progress, "index": progress.get("index") or {}, "stage": progress.get("stage") or {},
+            "dimensions": [d for d in progress.get("dimensions") or [] if d.get("before") is not None or d.get("after") is not None],
+            "plays": plays, "done": progress.get("done", 0), "planned": progress.get("planned", 0),
+            "improved": progress.get("improved", 0), "waves": len(progress.get("history") or [])}
+
+
+def progress(results: dict[str, Any]) -> Section:
+    """The "Progress since the last wave" handout section.
+
+    Parameters
+    ----------
+    results : dict
+        The results dict; uses ``results["progress"]``.
+
+    Returns
+    -------
+    Section
+        Before-and-after summary, chart and tables; one line when there is no previous wave.
+    """
+    prog = results.get("progress")
+    if not isinstance(prog, dict) or not prog:
+        return Section.missing(TITLE, ANCHOR, _missing_message(results))
+    from helpers.charts.plan import before_after, wave_history
+
+    ctx = context(prog)
+    parts: list[Any] = [render_template("progress.html.j2", part="summary", **ctx)]
+    if ctx["dimensions"]:
+        parts.append(before_after(results))
+    if ctx["waves"] >= 3:
+        parts.append(wave_history(results))
+    parts.append(render_template("progress.html.j2", part="tables", **ctx))
+    return Section(TITLE, ANCHOR, parts)

@@ -1,0 +1,71 @@
+"""Shared helpers for the rendering benchmarks: demo-sized engagement copies and timing."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Callable
+
+from helpers import NOTEBOOKS, PROJECT_ROOT
+
+DEMO = PROJECT_ROOT / "templates" / "demo"
+REPORT = NOTEBOOKS / "05_client_report.ipynb"
+BIN = Path(sys.executable).parent
+
+
+def demo_folders() -> list[Path]:
+    """The bundled demo engagements, sorted by name."""
+    return sorted(p for p in DEMO.iterdir() if (p / "engagement.yaml").is_file())
+
+
+def copy_engagements(n: int, root: Path) -> list[Path]:
+    """``n`` demo-sized engagements under ``root``: copies of the demos, cycled, each renamed.
+
+    An earlier wave (``previous:``) is pointed at the bundled demo's absolute path so the copy
+    renders the same sections as the original.
+    """
+    demos = demo_folders()
+    out = []
+    for i in range(n):
+        src = demos[i % len(demos)]
+        dest = root / f"{src.name}-{i + 1:02d}"
+        shutil.copytree(src, dest)
+        yaml_path = dest / "engagement.yaml"
+        text = yaml_path.read_text(encoding="utf-8")
+        text = re.sub(r"(?m)^previous:\s*(\S+)", lambda m: f"previous: {(src / m.group(1)).resolve()}", text)
+        yaml_path.write_text(text, encoding="utf-8")
+        out.append(dest)
+    return out
+
+
+def tool(name: str) -> str:
+    """Path of a console script installed next to this Python (papermill, jupyter, workbook)."""
+    path = BIN / name
+    return str(path) if path.exists() else name
+
+
+def run(cmd: list[str], cwd: Path | None = None) -> None:
+    """Run a command quietly; raise with its output when it fails."""
+    done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd[:3])} ... failed ({done.returncode}):\n{done.stderr[-2000:]}")
+
+
+def timed(fn: Callable[[], object]) -> float:
+    """Wall time of ``fn()`` in seconds."""
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+def naive_one(folder: Path, out: Path) -> None:
+    """What a user would write: the papermill CLI, then the nbconvert CLI, for one client."""
+    executed = out / f"{folder.name}.ipynb"
+    run([tool("papermill"), str(REPORT), str(executed), "-p", "engagement", str(folder), "--no-progress-bar"],
+        cwd=NOTEBOOKS)
+    run([tool("jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed), "--output-dir", str(out)])

@@ -1,0 +1,146 @@
+"""The `workbook` command as a consultant uses it: exit codes, messages, files written."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from helpers.cli import main
+from tests.conftest import DEMO, survey_csv
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(capsys, *argv: str) -> tuple[int, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+def test_new_then_check(tmp_path, capsys) -> None:
+    folder = tmp_path / "acme"
+    code, out = run(capsys, "new", str(folder), "--client", "Acme Ltd", "--consultant", "Priya Raman",
+                    "--industry", "Logistics", "--date", "2026-11-02")
+    assert code == 0, out
+    assert (folder / "engagement.yaml").is_file()
+    code, out = run(capsys, "check", str(folder))
+    assert code == 0, out
+    assert "acme: usable" in out and "survey: none" in out
+
+
+def test_new_refuses_to_overwrite(tmp_path, capsys) -> None:
+    folder = tmp_path / "acme"
+    assert run(capsys, "new", str(folder), "--client", "Acme")[0] == 0
+    before = (folder / "engagement.yaml").read_text()
+    code, out = run(capsys, "new", str(folder), "--client", "Other")
+    assert code == 1 and "already holds an engagement.yaml" in out
+    assert (folder / "engagement.yaml").read_text() == before
+
+
+def test_check_lists_every_problem_and_exits_1(make_engagement, capsys) -> None:
+    folder = make_engagement({
+        "engagement.yaml": "client: Acme\nconsultant: P\ndate: 2026-13-01\nindustry: X\n",
+        "survey.csv": survey_csv([("S1", "sales", "staff", [7] + [3] * 23), ("M1", "marketing", "staff", [3] * 24)]),
+    })
+    code, out = run(capsys, "check", str(folder))
+    assert code == 1
+    assert "NOT usable" in out
+    assert re.search(r"error\s+engagement\.yaml: date: date '2026-13-01' is not an ISO date", out), out
+    assert re.search(r"error\s+survey\.csv:2", out), out
+    assert "Traceback" not in out
+
+
+def test_check_a_missing_folder_is_a_message_not_a_traceback(tmp_path, capsys) -> None:
+    code, out = run(capsys, "check", str(tmp_path / "nope"))
+    assert code == 1 and "is not a folder" in out
+
+
+def test_check_a_portfolio_checks_each_engagement(capsys) -> None:
+    code, out = run(capsys, "check", str(DEMO))
+    assert code == 0, out
+    assert out.count(": usable") >= 3
+
+
+def test_render_of_a_broken_engagement_writes_nothing(make_engagement, tmp_path, capsys) -> None:
+    folder = make_engagement({"survey.csv": survey_csv([("S1", "sales", "staff", ["x"] * 24)])})
+    out_dir = tmp_path / "out"
+    code, out = run(capsys, "render", str(folder), "--out", str(out_dir))
+    assert code == 1
+    assert "survey.csv:2" in out
+    assert not out_dir.exists() or not any(out_dir.iterdir())
+
+
+def test_survey_writes_the_collection_kit(make_engagement, capsys) -> None:
+    folder = make_engagement()
+    code, out = run(capsys, "survey", str(folder))
+    assert code == 0, out
+    written = [Path(line.split("wrote ", 1)[1]) for line in out.splitlines() if line.startswith("wrote ")]
+    assert any(p.suffix == ".csv" for p in written) and any(p.suffix == ".html" for p in written)
+    assert all(p.is_file() for p in written)
+
+
+def test_bad_jobs_value_is_a_usage_error(capsys) -> None:
+    code, out = run(capsys, "batch", str(DEMO), "--jobs", "0")
+    assert code == 2 and "--jobs must be 1 or more" in out
+
+
+# --- the demo, rendered once for the whole module ---------------------------------------------
+
+@pytest.fixture(scope="module")
+def demo_out(tmp_path_factory) -> tuple[int, Path, str]:
+    out = tmp_path_factory.mktemp("demo-reports")
+    import contextlib
+    import io
+
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf), contextlib.redirect_stderr(buf):
+        code = main(["demo", "--out", str(out), "--quiet"])
+    return code, out, buf.getvalue()
+
+
+@pytest.mark.slow
+def test_demo_renders_a_handout_per_demo_engagement(demo_out) -> None:
+    code, out, printed = demo_out
+    assert code == 0, printed
+    handouts = sorted(p for p in out.glob("*.html") if p.name != "portfolio.html")
+    assert len(handouts) >= 3
+    assert "Open the demo handouts in a browser" in printed
+
+
+@pytest.mark.slow
+def test_demo_handouts_show_client_stage_and_index_and_nothing_confidential(demo_out) -> None:
+    _, out, _ = demo_out
+    for html_path in sorted(p for p in out.glob("*.html") if p.name != "portfolio.html"):
+        results = json.loads(html_path.with_suffix(".json").read_text())
+        html = html_path.read_text(encoding="utf-8")
+        name = html_path.name
+        import html as html_lib
+
+        assert html_lib.escape(results["client"]) in html, name
+        assert results["stage"] in html, name
+        assert f"{results['index']:.1f}" in html, name
+        assert not re.search(r'class="[^"]*\b(jp-InputArea|jp-InputPrompt|jp-OutputPrompt)\b', html), \
+            f"{name} shows code or prompts"
+        for forbidden in ("In&nbsp;[", "In [", "Traceback", "widget-state", "application/vnd.jupyter.widget",
+                          "papermill", "results_json", str(ROOT), "/tmp/", "/work/", "/root/"):
+            assert forbidden not in html, f"{name} contains {forbidden!r}"
+        assert not re.search(r"<script[^>]+src=[\"']?https?:", html), f"{name} loads a script from the network"
+        assert not re.search(r"<link[^>]+href=[\"']?https?:", html), f"{name} loads a stylesheet from the network"
+
+
+@pytest.mark.slow
+def test_demo_json_has_the_documented_keys(demo_out) -> None:
+    _, out, _ = demo_out
+    for path in sorted(out.glob("*.json")):
+        results = json.loads(path.read_text())
+        for key in ("client", "index", "stage", "teams", "dimensions", "missing", "findings"):
+            assert key in results, f"{path.name} lacks {key}"
+        for team in ("sales", "marketing"):
+            assert {"index", "n"} <= set(results["teams"][team])
+        assert len(results["dimensions"]) == 8
+        for dim in results["dimensions"].values():
+            assert {"index", "sales", "marketing", "gap"} <= set(dim)
+            assert dim["gap"] == pytest.approx(dim["sales"] - dim["marketing"], abs=0.11)

@@ -1,0 +1,87 @@
+"""The "Voice of the teams" handout section (helpers.report.voice)."""
+
+from __future__ import annotations
+
+import html as html_lib
+from pathlib import Path
+
+import yaml
+
+from helpers.discovery import read_interviews, synthesize
+from helpers.report.voice import voice
+
+FIXTURES = Path(__file__).parent / "fixtures"
+GOOD = FIXTURES / "interviews_good"
+DEMO = Path(__file__).resolve().parent.parent / "templates" / "demo"
+
+
+def results_for(folder: Path) -> dict:
+    interviews, problems = read_interviews(folder)
+    assert not [p for p in problems if p.is_error]
+    meta = yaml.safe_load((folder / "engagement.yaml").read_text(encoding="utf-8"))
+    return {"discovery": synthesize(interviews, meta.get("stakeholders") or [])}
+
+
+def test_shared_quotes_reach_the_handout_and_nothing_else() -> None:
+    html = voice(results_for(GOOD)).html()
+    assert '<h2 id="voice" class="section-title">Voice of the teams</h2>' in html
+    assert "Half the leads marketing sends us are students downloading a white paper." in html
+    assert "We hand leads over and never hear what happened to them." in html
+    assert "UNSHARED-MARKER-7731" not in html
+    assert "NOTE-MARKER-4412" not in html
+    assert "Seemed guarded" not in html and "I doubt sales opens" not in html
+
+
+def test_every_shared_answer_is_shown_once() -> None:
+    html = voice(results_for(GOOD)).html()
+    for text in ("students downloading a white paper", "the events coordinator", "asks what buyers say",
+                 "never hear what happened", "raises our cost per customer", "stop ignoring the queue"):
+        assert html.count(text) == 1, text
+
+
+def test_client_text_is_escaped() -> None:
+    html = voice(results_for(GOOD)).html()
+    assert "Marketing &lt;b&gt;never&lt;/b&gt; asks" in html
+    assert "<b>never</b>" not in html
+
+
+def test_section_parts() -> None:
+    html = voice(results_for(GOOD)).html()
+    for heading in ("Voice of sales", "Voice of marketing", "Pains raised most often", "What misalignment costs",
+                    "What would help", "Where the conversations went", "Stakeholder map", "Red flags"):
+        assert f"<h3>{heading}</h3>" in html, heading
+    assert "3 interviews: 2 from sales, 1 from marketing." in html
+    assert "<tr><td>Lead hand-off</td><td>3 of 3</td><td>3</td><td>2</td><td>0</td></tr>" in html
+    assert "Every unanswered lead raises our cost per customer" in html  # implication
+    assert "my reps would stop ignoring the queue" in html  # need
+    assert "Helen Brandt, CEO (not interviewed)" in html
+    assert "The economic buyer, Helen Brandt, has not been interviewed." in html
+
+
+def test_missing_section_says_what_to_collect() -> None:
+    section = voice({"discovery": None, "missing": [{"section": "discovery", "message": "Interview both heads."}]})
+    assert section.present is False
+    assert "Interview both heads." in section.html()
+    assert "No interviews recorded yet" in voice({"discovery": None}).html()
+
+
+def test_stakeholders_without_interviews() -> None:
+    people = [{"name": "Walter <K>", "role": "CEO", "team": "executive", "influence": "economic", "interviewed": False}]
+    html = voice({"discovery": synthesize([], people)}).html()
+    assert "No interviews recorded yet" in html
+    assert "Walter &lt;K&gt;, CEO (not interviewed)" in html
+    assert "The economic buyer, Walter &lt;K&gt;, has not been interviewed." in html
+
+
+def test_demo_internal_notes_and_unshared_answers_stay_out() -> None:
+    for folder in sorted(p for p in DEMO.iterdir() if (p / "interviews").is_dir() and any((p / "interviews").iterdir())):
+        html = html_lib.unescape(voice(results_for(folder)).html())
+        for path in (folder / "interviews").glob("*.yaml"):
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            notes = (data.get("internal_notes") or "").strip()
+            if notes:
+                assert notes[:40] not in html, path
+            for item in data.get("answers") or []:
+                text = " ".join(str(item.get("answer") or "").split())
+                if text and not item.get("share"):
+                    assert text[:60] not in html, (path, text[:60])

@@ -1,0 +1,99 @@
+"""Bundled CRM mappings on fixtures shaped like real HubSpot and Salesforce exports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from helpers.funnel import load_crm, metrics, parse_dates, read_funnel
+
+import pandas as pd
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_hubspot_contacts_export():
+    frame, problems = read_funnel(FIXTURES / "crm_hubspot", "hubspot", {})
+    assert frame is not None
+    # contact 107 became an MQL a week before it was created: reported with its spreadsheet row
+    assert [(p.row, p.field, p.severity) for p in problems] == [(8, "mql_at", "warning")]
+    assert list(frame["lead_id"]) == ["101", "102", "103", "104", "105", "106"]
+    assert frame["created_at"].iloc[0] == pd.Timestamp("2026-03-02 09:15")
+    assert "sal_at" not in frame.columns  # HubSpot has no SAL date by default: not tracked
+    m = metrics(frame, {"response_hours": 24})
+    assert [(s["id"], s["count"]) for s in m["stages"]] == [
+        ("created", 6), ("mql", 4), ("sql", 2), ("opportunity", 2), ("won", 1)]
+    assert m["rates"] == {"created_mql": 0.6667, "mql_sql": 0.5, "sql_opportunity": 1.0,
+                          "opportunity_won": 0.5, "sql_won": 0.5}
+    # 103 is "Unqualified" in Lead Status: rejected at the hand-off; 104 still waits
+    assert (m["handoff"]["accepted"], m["handoff"]["rejected"], m["handoff"]["pending"]) == (2, 1, 1)
+    assert m["handoff"]["accepted_stage"] == "sql"
+    # "Number of Sales Activities" on the two MQLs sales has not accepted: 6 (met 5) and 0
+    assert m["handoff"]["attempts"] == {"required": 5, "leads": 2, "met": 1, "share_met": 0.5, "median_attempts": 3.0}
+    r = m["response"]  # 2 h, 18 h, 24.5 h, never
+    assert (r["contacted"], r["never_contacted"], r["within_sla"], r["median_hours"]) == (3, 1, 2, 18.0)
+    assert r["share_within_sla"] == 0.5 and r["share_never_contacted"] == 0.25
+    assert {b["source"] for b in m["by_source"]} == {"Organic Search", "Paid Search", "Direct Traffic", "Offline Sources"}
+    mql_sql = next(b for b in m["benchmarks"] if b["step"] == "mql_sql")
+    assert (mql_sql["low"], mql_sql["high"], mql_sql["status"]) == (0.2, 0.42, "above")
+
+
+def test_salesforce_lead_report_export():
+    frame, problems = read_funnel(FIXTURES / "crm_salesforce", "salesforce", {})
+    assert problems == [] and frame is not None
+    assert frame["created_at"].iloc[2] == pd.Timestamp("2026-03-04 16:30")
+    assert frame["amount"].tolist()[0] == 12000.0
+    m = metrics(frame, {"response_hours": 24})
+    assert [(s["id"], s["count"]) for s in m["stages"]] == [("created", 5), ("mql", 4), ("sql", 2), ("won", 1)]
+    assert m["rates"] == {"created_mql": 0.8, "mql_sql": 0.5, "sql_won": 0.5}
+    # "Closed - Not Converted" is a rejection; the won deal takes its Close Date
+    assert (m["handoff"]["accepted"], m["handoff"]["rejected"], m["handoff"]["pending"]) == (2, 1, 1)
+    assert m["won"] == {"count": 1, "amount_total": 12000.0, "median_amount": 12000.0}
+    r = m["response"]  # 2 h (MQL date-only, clock starts at creation), 48 h, never, 0.5 h
+    assert (r["contacted"], r["within_sla"], r["median_hours"], r["share_within_hour"]) == (3, 2, 2.0, 0.25)
+
+
+def test_engagement_columns_override_the_bundled_mapping(tmp_path):
+    (tmp_path / "funnel.csv").write_text(
+        "Record ID,Create Date,SAL Date,Original Source\n1,2026-03-02 09:00,2026-03-03 09:00,Paid Search\n"
+        "2,2026-03-02 10:00,,Organic Search\n", encoding="utf-8")
+    frame, problems = read_funnel(tmp_path, "hubspot", {"SAL Date": "sal_at"})
+    assert problems == [] and frame["sal_at"].notna().sum() == 1
+
+
+def test_hubspot_export_without_required_column(tmp_path):
+    (tmp_path / "funnel.csv").write_text("Record ID,Email\n1,a@example.com\n", encoding="utf-8")
+    frame, problems = read_funnel(tmp_path, "hubspot", {})
+    assert frame is None
+    (p,) = problems
+    assert p.field == "created_at" and "hubspot mapping" in p.hint
+
+
+def test_bundled_mappings_target_known_columns():
+    from helpers.funnel import COLUMNS
+
+    for name in ("hubspot", "salesforce"):
+        spec, problems = load_crm(name)
+        assert problems == []
+        assert set(spec["columns"].values()) <= set(COLUMNS)
+        assert spec["date_formats"]
+
+
+def test_date_formats_as_the_tools_write_them():
+    spec, _ = load_crm("salesforce")
+    got = parse_dates(pd.Series(["3/15/2026, 2:07 PM", "3/15/2026 2:07 PM", "3/15/2026", "2026-03-15T14:07:00.000Z", ""],
+                                dtype="str"), spec["date_formats"])
+    assert got.iloc[:2].tolist() == [pd.Timestamp("2026-03-15 14:07")] * 2
+    assert got.iloc[2] == pd.Timestamp("2026-03-15") and got.iloc[3] == pd.Timestamp("2026-03-15 14:07")
+    assert pd.isna(got.iloc[4])
+    spec, _ = load_crm("hubspot")
+    got = parse_dates(pd.Series(["2026-03-15 14:07", "03/15/2026 14:07", "2026-03-15"], dtype="str"), spec["date_formats"])
+    assert got.tolist() == [pd.Timestamp("2026-03-15 14:07")] * 2 + [pd.Timestamp("2026-03-15")]
+
+
+def test_padded_and_zoned_dates_and_blank_cells(tmp_path):
+    (tmp_path / "funnel.csv").write_text(
+        'lead_id,created_at,mql_at\n1," 2026-03-02 09:00 ",   \n2,2026-03-02 10:00 UTC,2026-03-03\n', encoding="utf-8")
+    frame, problems = read_funnel(tmp_path, None, {})
+    assert problems == []
+    assert frame["created_at"].tolist() == [pd.Timestamp("2026-03-02 09:00"), pd.Timestamp("2026-03-02 10:00")]
+    assert pd.isna(frame["mql_at"].iloc[0]) and frame["mql_at"].iloc[1] == pd.Timestamp("2026-03-03")

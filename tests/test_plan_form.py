@@ -1,0 +1,109 @@
+"""The plan editor, driven through the widget API like a consultant would."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import yaml
+
+from helpers import plan
+from helpers.forms.common import AutosaveDocument
+from helpers.forms.plan import PlanForm
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def make_form(tmp_path: Path) -> PlanForm:
+    results = json.loads((FIXTURES / "plan_results" / "weak_handoff.json").read_text(encoding="utf-8"))
+    results["plan"] = plan.build(results, None)
+    return PlanForm(AutosaveDocument.open(tmp_path / "plan.yaml", {}), results, preview=False)
+
+
+def saved(tmp_path: Path) -> dict:
+    return yaml.safe_load((tmp_path / "plan.yaml").read_text(encoding="utf-8"))
+
+
+def test_opening_the_form_writes_nothing(tmp_path):
+    form = make_form(tmp_path)
+    assert "sla_speed_to_lead" in form.rows and "goals_shared_target" in form.rows   # shown and further plays
+    assert not (tmp_path / "plan.yaml").exists()
+    assert "first change creates plan.yaml" in form.status.value
+
+
+def test_status_owner_action_are_saved_at_once(tmp_path):
+    form = make_form(tmp_path)
+    form.rows["sla_speed_to_lead"]["status"].value = "accepted"
+    assert saved(tmp_path)["plays"] == [{"id": "sla_speed_to_lead", "status": "accepted"}]
+    form.rows["sla_speed_to_lead"]["owner"].value = "RevOps"
+    form.rows["sla_speed_to_lead"]["action"].value = "Call within one working day."
+    form.rows["tech_enlist_cio"]["status"].value = "rejected"
+    data = saved(tmp_path)
+    assert data["plays"][0] == {"id": "sla_speed_to_lead", "status": "accepted", "owner": "RevOps",
+                                "action": "Call within one working day."}
+    assert data["plays"][1] == {"id": "tech_enlist_cio", "status": "rejected"}
+    decisions, problems = plan.read_plan(tmp_path)
+    assert problems == []
+    built = plan.build(form.results, decisions)
+    speed = next(p for p in built["plays"] if p["id"] == "sla_speed_to_lead")
+    assert speed["owner"] == "RevOps" and speed["action"] == "Call within one working day."
+    assert "Saved to plan.yaml" in form.status.value
+
+
+def test_back_to_the_playbook_value_removes_the_decision(tmp_path):
+    form = make_form(tmp_path)
+    form.rows["lead_definition"]["owner"].value = "CSO"
+    form.rows["lead_definition"]["owner"].value = "both"      # the playbook's owner
+    assert saved(tmp_path)["plays"] == []
+    form.rows["lead_definition"]["status"].value = "done"
+    form.rows["lead_definition"]["status"].value = "proposed"
+    assert saved(tmp_path)["plays"] == []
+
+
+def test_add_own_play(tmp_path):
+    form = make_form(tmp_path)
+    form.add_button.click()
+    assert "title and an action" in form.message.value and not (tmp_path / "plan.yaml").exists()
+    form.new_title.value = "Publish a price range"
+    form.new_action.value = "Marketing puts a price range on the website."
+    form.new_owner.value = "CMO"
+    form.new_horizon.value = 60
+    form.new_success.value = "Fewer first calls lost on price"
+    form.add_button.click()
+    entry = saved(tmp_path)["plays"][0]
+    assert entry == {"id": "custom_publish_a_price_range", "status": "accepted", "title": "Publish a price range",
+                     "action": "Marketing puts a price range on the website.", "owner": "CMO", "horizon": 60,
+                     "success": "Fewer first calls lost on price"}
+    assert form.new_title.value == "" and "custom_publish_a_price_range" in form.rows
+    form.rows["custom_publish_a_price_range"]["status"].value = "done"
+    assert saved(tmp_path)["plays"][0]["status"] == "done"
+    decisions, problems = plan.read_plan(tmp_path)
+    assert problems == [] and plan.build(form.results, decisions)["plays"]
+
+
+def test_top_level_settings(tmp_path):
+    form = make_form(tmp_path)
+    form.agreed.value = "2026-10-01"
+    form.cap.value = 2
+    form.suggest.value = False
+    assert saved(tmp_path) == {"agreed": "2026-10-01", "max_per_horizon": 2, "suggest": False}
+    form.cap.value = 3
+    assert "max_per_horizon" not in saved(tmp_path)
+
+
+def test_resumes_an_existing_plan(tmp_path):
+    (tmp_path / "plan.yaml").write_text((FIXTURES / "plan_file_ok" / "plan.yaml").read_text(encoding="utf-8"),
+                                        encoding="utf-8")
+    form = make_form(tmp_path)
+    assert form.rows["lead_definition"]["status"].value == "done"
+    assert form.rows["custom_pricing_page"]["owner"].value == "CMO"
+    assert form.cap.value == 2
+    assert "Editing plan.yaml" in form.status.value
+
+
+def test_preview_redraws_after_a_change(tmp_path):
+    results = json.loads((FIXTURES / "plan_results" / "weak_handoff.json").read_text(encoding="utf-8"))
+    results["plan"] = plan.build(results, None)
+    form = PlanForm(AutosaveDocument.open(tmp_path / "plan.yaml", {}), results, preview=True)
+    form.rows["lead_definition"]["status"].value = "accepted"
+    assert "(Agreed)" in form.preview.value and "The plan" in form.preview.value
