@@ -21,7 +21,8 @@ import markupsafe
 
 from helpers import TEMPLATES
 from helpers.fileio import atomic_write_text
-from helpers.render import RenderResult, keep_kernels_ahead, render_engagement, slug_for
+from helpers.kernels import keep_kernels_ahead, prestart_kernel
+from helpers.render import RenderResult, render_engagement, slug_for
 
 STAGES = ("Undefined", "Defined", "Aligned", "Integrated")
 #: Funnel step rates copied into the portfolio (fractions 0..1), in funnel order.
@@ -72,6 +73,7 @@ def _worker_init() -> None:
     from helpers import render
 
     keep_kernels_ahead()
+    prestart_kernel()  # boots while this worker imports and loads its first engagement
     render.exporter()
 
 

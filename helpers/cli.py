@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Sequence
 
 from helpers import __version__
-from helpers.problems import Problem, Problems
+from helpers.problems import EngagementInvalid, Problem, Problems
 
 
 def _print_problems(label: str, problems: Sequence[Problem], stream: object = None) -> None:
@@ -73,6 +73,19 @@ def cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def content_problems() -> list[Problem]:
+    """Problems in the editable content of ``templates/`` (instrument, questions, playbook, CRM mappings)."""
+    from helpers import TEMPLATES, discovery_bank, funnel, playbook, survey
+
+    problems: list[Problem] = []
+    problems.extend(survey.read_instrument()[1])
+    problems.extend(discovery_bank.read_question_bank()[1])
+    problems.extend(playbook.read_playbook()[1])
+    for mapping in sorted((TEMPLATES / "crm").glob("*.yaml")):
+        problems.extend(funnel.load_crm(mapping.stem)[1])
+    return problems
+
+
 def _check_one(folder: Path) -> bool:
     from helpers.engagement import load
 
@@ -98,8 +111,12 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"error: {folder} holds no engagement.yaml, and no folder under it does; "
               "create one with `workbook new DIR --client NAME`", file=sys.stderr)
         return 1
+    content = Problems(content_problems())
+    if content:
+        print("templates/ (content shared by every engagement):")
+        _print_problems("templates", content)
     ok = [_check_one(f) for f in folders]
-    return 0 if all(ok) else 1
+    return 0 if all(ok) and content.ok else 1
 
 
 def cmd_survey(args: argparse.Namespace) -> int:
@@ -239,6 +256,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return int(args.func(args))
+    except EngagementInvalid as exc:  # broken content in templates/ (instrument, questions, playbook)
+        print(f"error: {exc.folder} cannot be used:", file=sys.stderr)
+        _print_problems(exc.folder, exc.problems, sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

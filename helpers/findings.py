@@ -6,14 +6,12 @@ Pure: computed from the results dict through the same signals the playbook trigg
 
 from __future__ import annotations
 
-from helpers.triggers import number, signals
+from helpers.triggers import as_dict, dig, number, signals
 
 __all__ = ["key_findings"]
 
 def _dim_label(results: dict, dim: str) -> str:
-    info = (results.get("dimensions") or {}).get(dim) or {}
-    labels = (results.get("discovery") or {}).get("dimension_labels") or {}
-    return str(info.get("label") or labels.get(dim) or dim)
+    return str(dig(results, "dimensions", dim, "label") or dig(results, "discovery", "dimension_labels", dim) or dim)
 
 
 def _survey_findings(results: dict, sig: dict) -> list[tuple[float, dict]]:
@@ -31,7 +29,7 @@ def _survey_findings(results: dict, sig: dict) -> list[tuple[float, dict]]:
         gap = gaps[dim]
         if abs(gap) >= 5:
             side, other = ("Sales", "marketing") if gap > 0 else ("Marketing", "sales")
-            significant = ((results.get("dimensions") or {}).get(dim) or {}).get("significant")
+            significant = dig(results, "dimensions", dim, "significant") is True
             out.append((abs(gap) / 10 + (0.5 if significant else 0),
                         {"text": f"{side} rate “{_dim_label(results, dim)}” {abs(gap):.1f} points higher than {other} do: "
                                  "the two teams see it differently.",
@@ -55,9 +53,8 @@ def _other_findings(results: dict, sig: dict) -> list[tuple[float, dict]]:
     out: list[tuple[float, dict]] = []
     share = sig.get("funnel.within_sla_share")
     if share is not None and share < 0.8:
-        response = (results.get("funnel") or {}).get("response") or {}
-        hours = number(response.get("sla_hours")) or 24
-        median = number(response.get("median_hours"))
+        hours = number(dig(results, "funnel", "response", "sla_hours")) or 24
+        median = number(dig(results, "funnel", "response", "median_hours"))
         tail = f" (median first response: {median:.1f} hours)" if median is not None else ""
         out.append(((0.8 - share) / 0.2 + 0.3,
                     {"text": f"Only {100 * share:.0f}% of leads were contacted within the {hours:g}-hour SLA{tail}.",
@@ -66,7 +63,7 @@ def _other_findings(results: dict, sig: dict) -> list[tuple[float, dict]]:
     if never is not None and never >= 0.05:
         out.append((never / 0.1, {"text": f"{100 * never:.0f}% of leads were never contacted at all.",
                                   "value": never, "source": "funnel", "signal": "funnel.never_contacted_share"}))
-    leak = (results.get("funnel") or {}).get("biggest_leak")
+    leak = dig(results, "funnel", "biggest_leak")
     if isinstance(leak, dict) and leak.get("below_reference") and \
             all(number(leak.get(k)) is not None for k in ("rate", "low", "high")):
         out.append((0.8 + (number(leak.get("shortfall")) or 0) / 0.1,
@@ -81,12 +78,12 @@ def _other_findings(results: dict, sig: dict) -> list[tuple[float, dict]]:
         out.append((1.0 + 0.3 * ("economic" in uncovered or "technical" in uncovered),
                     {"text": f"Nobody in the role of {roles} has been interviewed yet.", "value": len(uncovered),
                      "source": "discovery", "signal": "discovery.uncovered_role"}))
-    pains = {d: v for d, v in ((results.get("discovery") or {}).get("pain_dimensions") or {}).items()
+    pains = {d: v for d, v in as_dict(dig(results, "discovery", "pain_dimensions")).items()
              if d != "other" and isinstance(v, dict)}
-    total = number((results.get("discovery") or {}).get("interviews")) or 0
+    total = number(dig(results, "discovery", "interviews")) or 0
     if isinstance(pains, dict) and pains and total >= 2:
-        dim = max(pains, key=lambda d: (number((pains[d] or {}).get("interviews")) or 0, d))
-        count = number((pains[dim] or {}).get("interviews")) or 0
+        dim = max(pains, key=lambda d: (number(pains[d].get("interviews")) or 0, str(d)))
+        count = number(pains[dim].get("interviews")) or 0
         if count >= 2:
             out.append((count / total * 1.5,
                         {"text": f"{count:g} of {total:g} people interviewed raised a pain about “{_dim_label(results, dim)}”.",

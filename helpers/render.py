@@ -10,7 +10,6 @@ pre-imports pandas, matplotlib and the helpers) while this process does other wo
 
 from __future__ import annotations
 
-import atexit
 import base64
 import copy
 import datetime as dt
@@ -25,31 +24,21 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from helpers import NOTEBOOKS, PROJECT_ROOT, TEMPLATES
-from helpers.fileio import atomic_write_bytes, atomic_write_text
-from helpers.problems import Problem
+# jsonschema (imported by nbformat) loads rfc3987_syntax, which compiles a grammar for about a
+# second at every start, only to check IRI formats nbformat never uses: skip it in this process.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
-REPORT_NOTEBOOK = NOTEBOOKS / "05_client_report.ipynb"
-#: Set to the path of another report notebook (same parameters) to render with it instead.
-NOTEBOOK_ENV = "COMMON_GROUND_REPORT_NOTEBOOK"
+from helpers import PROJECT_ROOT, TEMPLATES  # noqa: E402
+from helpers.fileio import atomic_write_bytes, atomic_write_text  # noqa: E402
+from helpers.kernels import (NOTEBOOK_ENV, REPORT_NOTEBOOK, execute_report,  # noqa: E402,F401
+                             keep_kernels_ahead, prestart_kernel)
+from helpers.problems import Problem  # noqa: E402
+
 CHROMIUM = Path(os.environ.get("COMMON_GROUND_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run"]
-#: Run by each report kernel while it boots, so the notebook's own imports cost nothing.
-#: A section module imported directly would shadow the package's section function of the same name,
-#: so each one is bound back onto ``helpers.report`` (``report.funnel`` stays the function).
-KERNEL_WARMUP = ("import importlib as _i\n"
-                 "for _m in ('pandas', 'matplotlib.pyplot', 'helpers.results'):\n"
-                 "    _i.import_module(_m)\n"
-                 "_r = _i.import_module('helpers.report')\n"
-                 "for _s in getattr(_r, 'SECTIONS', ()):\n"
-                 "    try:\n"
-                 "        setattr(_r, _s, getattr(_i.import_module('helpers.report.' + _s), _s))\n"
-                 "    except Exception:\n"
-                 "        pass\n"
-                 "del _i, _m, _r, _s")
-EXECUTION_TIMEOUT = 600  # seconds per cell
 _LOGO_TYPES = {"image/png", "image/jpeg", "image/gif", "image/svg+xml", "image/webp"}
+_local = threading.local()  # per-thread exporter (templates are compiled once per thread)
 
 
 @dataclass
@@ -89,151 +78,6 @@ def slug_for(folder: Path) -> str:
     from helpers.engagement import slugify
 
     return slugify(Path(folder).expanduser().resolve().name)
-
-
-# --- kernels: one fresh kernel per report, the next one booting ahead --------------------------
-
-class KernelPool:
-    """Fresh report kernels for one thread, optionally keeping the next one booting ahead.
-
-    Parameters
-    ----------
-    kernel_name : str
-        Kernel spec name.
-    ahead : bool
-        Start the next kernel as soon as one is taken (batch workers), so its boot and warm-up
-        imports overlap with the current report.
-    """
-
-    def __init__(self, kernel_name: str, ahead: bool = False) -> None:
-        self.kernel_name = kernel_name
-        self.ahead = ahead
-        self._spare: Any = None
-
-    def _start(self) -> Any:
-        from jupyter_client.manager import AsyncKernelManager
-        from jupyter_core.utils import run_sync
-
-        km = AsyncKernelManager(kernel_name=self.kernel_name)
-        run_sync(km.start_kernel)(cwd=str(NOTEBOOKS), extra_arguments=[
-            "--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR",
-            f"--IPKernelApp.exec_lines={KERNEL_WARMUP}"])
-        return km
-
-    def take(self) -> Any:
-        """A started kernel manager for one report; the caller shuts it down with :func:`stop`."""
-        km, self._spare = self._spare, None
-        if km is None or not km.has_kernel:
-            km = self._start()
-        if self.ahead:
-            self._spare = self._start()
-        return km
-
-    def close(self) -> None:
-        """Shut down the spare kernel, if any."""
-        km, self._spare = self._spare, None
-        if km is not None:
-            stop(km)
-
-
-def stop(km: Any) -> None:
-    """Kill a report kernel and release its resources (never raises)."""
-    from jupyter_core.utils import run_sync
-
-    try:
-        run_sync(km.shutdown_kernel)(now=True)
-    except Exception:  # the kernel may already be gone; nothing more to free
-        pass
-
-
-_local = threading.local()
-_pools: list[KernelPool] = []
-
-
-def kernel_pool(kernel_name: str) -> KernelPool:
-    """This thread's kernel pool for ``kernel_name`` (created on first use)."""
-    pools = _local.__dict__.setdefault("pools", {})
-    if kernel_name not in pools:
-        pools[kernel_name] = KernelPool(kernel_name, ahead=getattr(_local, "ahead", False))
-        _pools.append(pools[kernel_name])
-    return pools[kernel_name]
-
-
-def keep_kernels_ahead() -> None:
-    """Make this thread's pools start the next report's kernel while the current one runs."""
-    _local.ahead = True
-    for pool in _local.__dict__.get("pools", {}).values():
-        pool.ahead = True
-
-
-@atexit.register
-def _close_pools() -> None:
-    for pool in list(_pools):
-        pool.close()
-
-
-# --- papermill ------------------------------------------------------------------------------
-
-def _engine() -> str:
-    """Register (once) a papermill engine that runs on a kernel we started and closes its client."""
-    from papermill.engines import NBClientEngine, papermill_engines
-
-    class PrestartedKernelEngine(NBClientEngine):
-        @classmethod
-        def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, **kwargs: Any) -> Any:
-            from papermill.clientwrap import PapermillNotebookClient
-
-            km = kwargs.pop("km")
-            client = PapermillNotebookClient(
-                nb_man, km=km, kernel_name=kernel_name, timeout=kwargs.get("execution_timeout"),
-                startup_timeout=kwargs.get("start_timeout", 60), log_output=False)
-            try:
-                return client.execute()
-            finally:
-                if client.kc is not None:
-                    client.kc.stop_channels()
-
-    if "commonground" not in papermill_engines._engines:
-        papermill_engines.register("commonground", PrestartedKernelEngine)
-    return "commonground"
-
-
-def _report_notebook() -> Any:
-    """A fresh copy of the report notebook (read from disk once per thread)."""
-    import nbformat
-
-    path = Path(os.environ.get(NOTEBOOK_ENV) or REPORT_NOTEBOOK)
-    cache = _local.__dict__.setdefault("notebooks", {})
-    key = (str(path), path.stat().st_mtime_ns)
-    if key not in cache:
-        cache[key] = nbformat.read(str(path), as_version=4)
-    return copy.deepcopy(cache[key])
-
-
-def execute_report(engagement: Path, results_json: Path, failed_path: Path,
-                   kernel_name: str | None = None) -> tuple[Any, str | None]:
-    """Execute the report notebook; returns ``(notebook, None)`` or ``(notebook with error, message)``."""
-    import nbformat
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
-
-    nb = _report_notebook()
-    name = kernel_name or nb.metadata.get("kernelspec", {}).get("name") or "python3"
-    km = kernel_pool(name).take()
-    fd, tmp = tempfile.mkstemp(prefix=f".{failed_path.stem}.", suffix=".ipynb", dir=failed_path.parent)
-    os.close(fd)
-    try:
-        done = papermill.execute_notebook(
-            nb, tmp, parameters={"engagement": str(engagement), "results_json": str(results_json)},
-            engine_name=_engine(), kernel_name=name, km=km, progress_bar=False, log_output=False,
-            request_save_on_cell_execute=False, execution_timeout=EXECUTION_TIMEOUT)
-        return done, None
-    except PapermillExecutionError as exc:
-        failed = nbformat.read(tmp, as_version=4)
-        return failed, f"{exc.ename}: {str(exc.evalue).splitlines()[0] if exc.evalue else ''}".strip()
-    finally:
-        Path(tmp).unlink(missing_ok=True)
-        stop(km)
 
 
 # --- scrubbing ------------------------------------------------------------------------------
@@ -399,6 +243,7 @@ def render_engagement(folder: Path, out: Path, *, pdf: bool = False,
     from helpers import engagement as engagement_mod
     from helpers import results as results_mod
 
+    prestart_kernel(kernel_name)
     folder, out = Path(folder).expanduser().resolve(), Path(out).expanduser().resolve()
     slug = slug_for(folder)
     eng, problems = engagement_mod.load(folder)

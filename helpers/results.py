@@ -36,12 +36,6 @@ MISSING_MESSAGES: dict[str, str] = {
                  "change in every dimension and which actions moved the numbers."),
 }
 
-SURVEY_EMPTY: dict[str, Any] = {
-    "index": None, "interval": None, "stage": None, "gap": None, "gap_significant": None,
-    "comparison_possible": False, "respondents": {"total": 0, "used": 0, "excluded": []},
-    "teams": {}, "dimensions": {}, "levels": None, "statements": [],
-}
-
 
 def json_safe(value: Any) -> Any:
     """Convert numpy/pandas scalars, NaN, dates and paths into plain JSON values.
@@ -101,7 +95,7 @@ def compute(engagement: Engagement, *, _seen: frozenset[Path] = frozenset()) -> 
     warnings = [str(p) for p in engagement.warnings]
     missing: list[dict[str, str]] = []
 
-    results.update(SURVEY_EMPTY)
+    results.update(survey.empty_scores())
     if engagement.survey is not None and len(engagement.survey):
         part, found = survey.score(engagement.survey, engagement.instrument)
         results.update(part)
@@ -109,8 +103,8 @@ def compute(engagement: Engagement, *, _seen: frozenset[Path] = frozenset()) -> 
     else:
         missing.append({"section": "survey", "message": MISSING_MESSAGES["survey"]})
 
-    results["discovery"] = (discovery.synthesize(engagement.interviews, meta.stakeholders)
-                            if engagement.interviews else None)
+    # With no interview but a stakeholder list, the synthesis still maps roles and red flags.
+    results["discovery"] = discovery.synthesize(engagement.interviews, meta.stakeholders)
     results["journey"] = journey.summarize(engagement.journey) if engagement.journey is not None else None
     results["funnel"] = (funnel.metrics(engagement.funnel, meta.sla)
                          if engagement.funnel is not None and len(engagement.funnel) else None)

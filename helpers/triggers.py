@@ -61,6 +61,22 @@ DERIVED: dict[str, str] = {
 }
 
 
+def as_dict(value: Any) -> dict:
+    """``value`` when it is a dict, else an empty dict (for defensive reading of results)."""
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
+def dig(node: Any, *keys: str) -> Any:
+    """``node[k1][k2]...``, or None as soon as a level is not a dict or lacks the key."""
+    for key in keys:
+        node = node.get(key) if isinstance(node, dict) else None
+    return node
+
+
 def number(value: Any) -> float | None:
     """``value`` as a float, or None for bools, text, None and NaN."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -91,8 +107,7 @@ def _survey(results: dict, out: dict[str, Any]) -> None:
     if isinstance(results.get("gap_significant"), bool):
         out["gap_significant"] = results["gap_significant"]
     if "index" in out:
-        respondents = results.get("respondents") if isinstance(results.get("respondents"), dict) else {}
-        out["survey"] = number(respondents.get("used")) or 1.0
+        out["survey"] = number(dig(results, "respondents", "used")) or 1.0
     gaps = []
     dims = results.get("dimensions") if isinstance(results.get("dimensions"), dict) else {}
     for dim, info in dims.items():
@@ -116,7 +131,8 @@ def _survey(results: dict, out: dict[str, Any]) -> None:
 
 
 def _discovery(d: dict, out: dict[str, Any]) -> None:
-    uncovered = [r for r in d.get("uncovered_roles") or [] if isinstance(r, str)]
+    raw = d.get("uncovered_roles")
+    uncovered = [r for r in raw if isinstance(r, str)] if isinstance(raw, list) else []
     roles = d.get("roles") if isinstance(d.get("roles"), dict) else {}
     for role, info in roles.items():
         if isinstance(info, dict) and not info.get("interviewed") and role not in uncovered:
@@ -173,16 +189,16 @@ def _journey(j: dict, out: dict[str, Any]) -> None:
     for name, key in (("journey.assumed_share", "share_assumed"), ("journey.measured_share", "share_measured")):
         if number(evidence.get(key)) is not None:
             out[name] = number(evidence[key])
-    handoffs = [h for h in j.get("handoffs") or [] if isinstance(h, dict)]
+    handoffs = [h for h in _list(j.get("handoffs")) if isinstance(h, dict)]
     if isinstance(j.get("handoffs"), list):
         out["journey.handoffs"] = float(len(handoffs))
     for key in ("stages_without_kpi", "pain_points"):
         if isinstance(j.get(key), list):
             out[f"journey.{key}_count" if key != "pain_points" else "journey.pain_points"] = float(len(j[key]))
-    targets = {(h.get("journey"), h.get("to_stage")) for h in handoffs}
-    pains = [p for p in j.get("pain_points") or [] if isinstance(p, dict)]
+    targets = {(str(h.get("journey")), str(h.get("to_stage"))) for h in handoffs}
+    pains = [p for p in _list(j.get("pain_points")) if isinstance(p, dict)]
     if isinstance(j.get("pain_points"), list):
-        out["journey.handoff_pains"] = float(sum((p.get("journey"), p.get("stage")) in targets for p in pains))
+        out["journey.handoff_pains"] = float(sum((str(p.get("journey")), str(p.get("stage"))) in targets for p in pains))
 
 
 def signals(results: dict) -> dict[str, Any]:

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from helpers.triggers import number, signals
+from helpers.triggers import as_dict, dig, number, signals
 
 __all__ = ["compare", "STAGES"]
 
@@ -45,12 +45,15 @@ def _change(before: Any, after: Any, digits: int = 1) -> dict[str, Any]:
 
 
 def _point(results: dict) -> dict[str, Any]:
-    dims = results.get("dimensions") if isinstance(results.get("dimensions"), dict) else {}
-    teams = results.get("teams") if isinstance(results.get("teams"), dict) else {}
-    return {"date": results.get("date"), "index": number(results.get("index")), "stage": results.get("stage"),
-            "sales": number((teams.get("sales") or {}).get("index")),
-            "marketing": number((teams.get("marketing") or {}).get("index")),
-            "dimensions": {d: number((v or {}).get("index")) for d, v in dims.items() if isinstance(v, dict)}}
+    dims = as_dict(results.get("dimensions"))
+    return {"date": _text(results.get("date")), "index": number(results.get("index")), "stage": _text(results.get("stage")),
+            "sales": number(dig(results, "teams", "sales", "index")),
+            "marketing": number(dig(results, "teams", "marketing", "index")),
+            "dimensions": {d: number(v.get("index")) for d, v in dims.items() if isinstance(v, dict)}}
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def _stage_move(before: Any, after: Any) -> str | None:
@@ -112,9 +115,11 @@ def _previous_plays(previous: dict, previous_plan: dict | None) -> list[dict]:
     With a previous ``plan.yaml`` only the agreed plays (accepted, added, done) are followed up;
     without one, every play the engine proposed is, with status ``proposed``.
     """
-    built = previous.get("plan") if isinstance(previous.get("plan"), dict) else {}
-    plays = [dict(p) for p in built.get("plays") or [] if isinstance(p, dict)]
-    decisions = {e.get("id"): e for e in (previous_plan or {}).get("plays") or [] if isinstance(e, dict)}
+    built = as_dict(previous.get("plan"))
+    raw_plays = built.get("plays") if isinstance(built.get("plays"), list) else []
+    plays = [dict(p) for p in raw_plays if isinstance(p, dict) and isinstance(p.get("id"), str)]
+    entries = as_dict(previous_plan).get("plays")
+    decisions = {e.get("id"): e for e in (entries if isinstance(entries, list) else []) if isinstance(e, dict)}
     known = {p.get("id") for p in plays}
     for pid, entry in decisions.items():
         if pid not in known and entry.get("status") in ("accepted", "done"):
@@ -152,17 +157,17 @@ def compare(current: dict, previous: dict, previous_plan: dict | None) -> dict:
         ``results["progress"]`` as described in the module docstring.
     """
     now, before = signals(current), signals(previous)
-    dims_now = current.get("dimensions") if isinstance(current.get("dimensions"), dict) else {}
-    dims_before = previous.get("dimensions") if isinstance(previous.get("dimensions"), dict) else {}
+    dims_now = {d: v for d, v in as_dict(current.get("dimensions")).items() if isinstance(v, dict)}
+    dims_before = {d: v for d, v in as_dict(previous.get("dimensions")).items() if isinstance(v, dict)}
     dimensions = []
     for dim in list(dims_now) + [d for d in dims_before if d not in dims_now]:
-        label = (dims_now.get(dim) or dims_before.get(dim) or {}).get("label", dim)
-        dimensions.append({"id": dim, "label": label,
-                           **_change((dims_before.get(dim) or {}).get("index"), (dims_now.get(dim) or {}).get("index"))})
+        label = dims_now.get(dim, {}).get("label") or dims_before.get(dim, {}).get("label") or dim
+        dimensions.append({"id": dim, "label": str(label),
+                           **_change(dims_before.get(dim, {}).get("index"), dims_now.get(dim, {}).get("index"))})
     plays = []
     for play in _previous_plays(previous, previous_plan):
-        success = play.get("success") if isinstance(play.get("success"), dict) else {}
-        signal = success.get("signal")
+        success = as_dict(play.get("success"))
+        signal = success.get("signal") if isinstance(success.get("signal"), str) else None
         was = success.get("baseline") if success.get("baseline") is not None else before.get(signal) if signal else None
         is_now = now.get(signal) if signal else None
         change = _change(len(was) if isinstance(was, list) else was, len(is_now) if isinstance(is_now, list) else is_now,
@@ -172,19 +177,20 @@ def compare(current: dict, previous: dict, previous_plan: dict | None) -> dict:
                       "done": play.get("status") == "done", "measure": success.get("text") or "",
                       "signal": signal, "goal": success.get("goal"), "target": success.get("target"),
                       **change, "verdict": verdict(signal, success.get("goal"), success.get("target"), was, is_now)})
-    earlier = (previous.get("progress") or {}).get("history") if isinstance(previous.get("progress"), dict) else None
-    history = [dict(h) for h in earlier] if isinstance(earlier, list) and earlier else [_point(previous)]
+    earlier = dig(previous, "progress", "history")
+    earlier = [dict(h) for h in earlier if isinstance(h, dict)] if isinstance(earlier, list) else []
+    history = earlier or [_point(previous)]
     history.append(_point(current))
     teams = {t: _change(before.get(f"team.{t}"), now.get(f"team.{t}")) for t in ("sales", "marketing")
              if f"team.{t}" in now or f"team.{t}" in before}
     return {
-        "previous": {"date": previous.get("date"), "index": number(previous.get("index")),
-                     "stage": previous.get("stage"), "slug": previous.get("slug")},
-        "current": {"date": current.get("date"), "index": number(current.get("index")),
-                    "stage": current.get("stage"), "slug": current.get("slug")},
+        "previous": {"date": _text(previous.get("date")), "index": number(previous.get("index")),
+                     "stage": _text(previous.get("stage")), "slug": _text(previous.get("slug"))},
+        "current": {"date": _text(current.get("date")), "index": number(current.get("index")),
+                    "stage": _text(current.get("stage")), "slug": _text(current.get("slug"))},
         "index": _change(previous.get("index"), current.get("index")),
         "gap": _change(previous.get("gap"), current.get("gap")),
-        "stage": {"before": previous.get("stage"), "after": current.get("stage"),
+        "stage": {"before": _text(previous.get("stage")), "after": _text(current.get("stage")),
                   "moved": _stage_move(previous.get("stage"), current.get("stage"))},
         "dimensions": dimensions,
         "teams": teams,

@@ -97,3 +97,13 @@ def test_padded_and_zoned_dates_and_blank_cells(tmp_path):
     assert problems == []
     assert frame["created_at"].tolist() == [pd.Timestamp("2026-03-02 09:00"), pd.Timestamp("2026-03-02 10:00")]
     assert pd.isna(frame["mql_at"].iloc[0]) and frame["mql_at"].iloc[1] == pd.Timestamp("2026-03-03")
+
+
+def test_hubspot_xlsx_export_with_real_date_cells(tmp_path):
+    export = pd.read_csv(FIXTURES / "crm_hubspot" / "funnel.csv", dtype=str, keep_default_na=False)
+    for col in [c for c in export.columns if "Date" in c or c == "Date of first engagement"]:
+        export[col] = pd.to_datetime(export[col].replace("", None))
+    export.to_excel(tmp_path / "funnel.xlsx", index=False)
+    frame, problems = read_funnel(tmp_path, "hubspot", {})
+    assert [(p.file, p.row) for p in problems] == [("funnel.xlsx", 8)]
+    assert metrics(frame, {})["rates"]["created_mql"] == 0.6667

@@ -81,3 +81,14 @@ def test_resumes_an_existing_file_and_shows_problems(tmp_path):
     assert _saved(tmp_path)["journeys"][0]["stages"][0]["name"] == "awareness"
     form.doc.update(lambda d: d["journeys"][0]["stages"][0].update(owner="board"))
     assert "unknown owner &#x27;board&#x27;" in form.problems_html.value and form.preview_figure is None
+
+
+def test_funnel_preview_lists_problems_and_never_writes():
+    from helpers.forms.journey import funnel_preview
+
+    folder = FIXTURES / "funnel_small"
+    before = sorted((p.name, p.stat().st_mtime_ns) for p in folder.iterdir())
+    section = funnel_preview(folder)
+    assert "Problems in the funnel data" in section.parts[0] and "funnel.csv:13: mql_at" in section.parts[0]
+    assert "11 leads created" in section.parts[1]
+    assert sorted((p.name, p.stat().st_mtime_ns) for p in folder.iterdir()) == before

@@ -259,3 +259,29 @@ def test_key_findings_tolerate_partial_sections():
                "journey": {"evidence": None, "handoffs": "x"}}
     assert plan.key_findings(results) == []
     plan.build(results, None)
+
+
+def test_engine_never_breaks_on_odd_results(weak):
+    """Signals are read defensively: any key of any section may be missing or of the wrong type."""
+    import random
+
+    from helpers import waves
+
+    rnd = random.Random(7)
+    odd = [None, "x", 3, -1.5, float("nan"), [], {}, ["a"], [{"a": 1}], True]
+
+    def mutate(node):
+        items = list(node.items()) if isinstance(node, dict) else list(enumerate(node)) if isinstance(node, list) else []
+        for key, value in items:
+            if rnd.random() < 0.15:
+                node[key] = rnd.choice(odd)
+            else:
+                mutate(value)
+
+    for _ in range(60):
+        results = copy.deepcopy(weak)
+        mutate(results)
+        json.dumps(plan.build(results, None))
+        plan.key_findings(results)
+        waves.compare(results, weak, None)
+        waves.compare(weak, results, None)

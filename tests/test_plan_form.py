@@ -107,3 +107,12 @@ def test_preview_redraws_after_a_change(tmp_path):
     form = PlanForm(AutosaveDocument.open(tmp_path / "plan.yaml", {}), results, preview=True)
     form.rows["lead_definition"]["status"].value = "accepted"
     assert "(Agreed)" in form.preview.value and "The plan" in form.preview.value
+
+
+def test_hand_edited_values_out_of_range_do_not_break_the_form(tmp_path):
+    (tmp_path / "plan.yaml").write_text("max_per_horizon: 12\nplays:\n  - {id: lead_definition, status: finished, "
+                                        "owner: Sales, horizon: 45}\n", encoding="utf-8")
+    form = make_form(tmp_path)
+    row = form.rows["lead_definition"]
+    assert (row["status"].value, row["owner"].value, row["horizon"].value, form.cap.value) == ("proposed", "both", 30, 3)
+    assert not form.doc.saves

@@ -158,7 +158,7 @@ class InterviewForm:
                                     description="Influence")
         self.date = w.DatePicker(description="Date")
         self.audience = w.Dropdown(options=[(v, k) for k, v in self.bank.audiences.items()],
-                                   description="Questions for")
+                                   description="Questions")
         self.notes = w.Textarea(layout=TEXTAREA, continuous_update=True)
         self.tabs = w.Tab()
         self.new_question = w.Text(description="Question", layout=w.Layout(width="50%"))
@@ -366,7 +366,10 @@ class InterviewForm:
             self.status.value += f"<br>Also on file for this name: {names} (set <code>interviewee</code> to open one)."
 
     def transcript_html(self) -> str:
-        """A read-only HTML view of the interview as it stands (what the notebook shows without a browser)."""
+        """A read-only HTML view of the interview as it stands (what the notebook shows without a browser).
+
+        Internal notes are not repeated here: this view is stored in the notebook's outputs.
+        """
         d = self.doc.data
         head = " \u00b7 ".join(html.escape(str(x)) for x in (d.get("interviewee"), d.get("role"), d.get("team"),
                                                                 d.get("level"), d.get("influence"), d.get("date")) if x)
@@ -380,10 +383,11 @@ class InterviewForm:
             items.append(f"<li><b>{html.escape(text)}</b> "
                          f"<small>({html.escape(spin or 'unsorted')}; {html.escape(state)})</small>"
                          f"<br>{html.escape(str(e.get('answer') or DASH))}</li>")
-        notes = html.escape(str(d.get("internal_notes") or ""))
+        # the notes stay in the file only: this view is saved with the notebook's outputs
+        notes = "kept in the interview file" if str(d.get("internal_notes") or "").strip() else DASH
         return (f"<div class='interview-transcript'><p><b>{head}</b> "
                 f"(file: interviews/{html.escape(self.path.name)})</p>"
-                f"<ol>{''.join(items)}</ol><p><i>Internal notes (never in a handout):</i> {notes or DASH}</p></div>")
+                f"<ol>{''.join(items)}</ol><p><i>Internal notes:</i> {notes}</p></div>")
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         bundle = dict(self.widget._repr_mimebundle_(include=include, exclude=exclude) or {})

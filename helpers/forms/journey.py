@@ -138,28 +138,28 @@ class JourneyForm:
         self.persona.observe(lambda ch: self._set_journey_key("persona", ch["new"].strip() or None), names="value")
         self.cells, self.stage_buttons = {}, {}
         stages = self.stages()
-        columns = [w.VBox([w.HTML("")] + [w.HTML(f"<b>{html.escape(label)}</b>", layout=w.Layout(
-            height="5.8em" if kind == "list" else "2.4em")) for _, label, kind in LANES],
-            layout=w.Layout(width=LABEL_WIDTH, min_width=LABEL_WIDTH))]
-        for si, stage in enumerate(stages):
-            col: list[w.Widget] = []
-            buttons = {}
+        children: list[w.Widget] = [w.HTML("")]
+        for si in range(len(stages)):
+            buttons = []
             for action, icon, tip in (("left", "arrow-left", "Move left"), ("right", "arrow-right", "Move right"),
                                       ("remove", "trash", "Remove this stage")):
                 b = w.Button(icon=icon, tooltip=tip, layout=w.Layout(width="34px"))
                 b.on_click(lambda _b, i=si, a=action: self.stage_action(i, a))
-                buttons[action] = b
                 self.stage_buttons[(si, action)] = b
-            col.append(w.HBox(list(buttons.values())))
-            for key, _label, kind in LANES:
+                buttons.append(b)
+            children.append(w.HBox(buttons))
+        for key, label, kind in LANES:  # one grid row per lane, so labels and cells line up
+            children.append(w.HTML(f"<b>{html.escape(label)}</b>"))
+            for si, stage in enumerate(stages):
                 widget = _lane_widget(kind, stage.get(key))
                 self.cells[(si, key)] = widget
-                col.append(widget)
-            columns.append(w.VBox(col, layout=w.Layout(width=COLUMN_WIDTH, min_width=COLUMN_WIDTH)))
+                children.append(widget)
         for (si, key), widget in self.cells.items():  # observers last: building the grid never writes
             kind = dict((k, kd) for k, _, kd in LANES)[key]
             widget.observe(lambda ch, i=si, k=key, kd=kind: self.write(i, k, self._value(kd, ch["new"])), names="value")
-        self.grid.children = [w.HBox(columns, layout=w.Layout(overflow="auto"))]
+        columns = f"{LABEL_WIDTH} " + " ".join([COLUMN_WIDTH] * len(stages))
+        self.grid.children = [w.GridBox(children, layout=w.Layout(grid_template_columns=columns, grid_gap="4px 6px",
+                                                                  overflow="auto", align_items="center"))]
 
     @staticmethod
     def _value(kind: str, raw: Any) -> Any:

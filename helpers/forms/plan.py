@@ -29,6 +29,11 @@ OWN_STATUS_OPTIONS = STATUS_OPTIONS[1:]
 WIDE = w.Layout(width="98%")
 
 
+def _pick(value: Any, allowed: Any, fallback: Any) -> Any:
+    """``value`` when it is one of ``allowed`` (a hand-edited file may hold anything), else ``fallback``."""
+    return value if value in allowed and not isinstance(value, bool) else fallback
+
+
 class PlanForm:
     """Editor of one engagement's ``plan.yaml``.
 
@@ -53,8 +58,8 @@ class PlanForm:
         self.status = w.HTML()
         self.preview = w.HTML() if preview else None
         self.agreed = w.Text(value=str(doc.data.get("agreed") or ""), description="Agreed on", tooltip="date the client agreed the plan, YYYY-MM-DD")
-        self.suggest = w.Checkbox(value=bool(doc.data.get("suggest", True)), description="Let the engine fill free slots")
-        self.cap = w.Dropdown(options=[1, 2, 3, 4, 5, 6], value=int(doc.data.get("max_per_horizon") or 3),
+        self.suggest = w.Checkbox(value=doc.data.get("suggest") is not False, description="Let the engine fill free slots")
+        self.cap = w.Dropdown(options=[1, 2, 3, 4, 5, 6], value=_pick(doc.data.get("max_per_horizon"), range(1, 7), 3),
                               description="Per horizon")
         self.agreed.observe(lambda ch: self._set_top("agreed", ch["new"].strip() or None), names="value")
         self.suggest.observe(lambda ch: self._set_top("suggest", None if ch["new"] else False), names="value")
@@ -156,12 +161,13 @@ class PlanForm:
             pid = item["id"]
             entry = self.entry(pid) or {}
             own = self.book.get(pid) is None
-            status = w.Dropdown(options=OWN_STATUS_OPTIONS if own else STATUS_OPTIONS,
-                                value=entry.get("status", "accepted" if own else "proposed"), description="Status")
-            owner = w.Dropdown(options=OWNERS, value=entry.get("owner") or self.default(pid, "owner") or "both",
-                               description="Owner")
-            horizon = w.Dropdown(options=HORIZONS, value=entry.get("horizon") or self.default(pid, "horizon") or 90,
-                                 description="Horizon")
+            options = OWN_STATUS_OPTIONS if own else STATUS_OPTIONS
+            status = w.Dropdown(options=options, description="Status",
+                                value=_pick(entry.get("status"), [v for _, v in options], "accepted" if own else "proposed"))
+            owner = w.Dropdown(options=OWNERS, description="Owner",
+                               value=_pick(entry.get("owner"), OWNERS, self.default(pid, "owner") or "both"))
+            horizon = w.Dropdown(options=HORIZONS, description="Horizon",
+                                 value=_pick(entry.get("horizon"), HORIZONS, self.default(pid, "horizon") or 90))
             action = w.Textarea(value=entry.get("action") or self.default(pid, "action") or "", layout=WIDE)
             status.observe(lambda ch, p=pid: self.set_status(p, ch["new"]), names="value")
             owner.observe(lambda ch, p=pid: self.set_field(p, "owner", ch["new"]), names="value")

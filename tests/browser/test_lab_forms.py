@@ -54,6 +54,7 @@ def test_interview_answer_typed_in_lab_is_saved_and_shown_again(notebook: Any, l
 
     answer.click()
     answer.press_sequentially(ANSWER, delay=5)
+    wait_for_yaml(target, lambda data: any(e.get("answer") == ANSWER for e in data.get("answers") or []))
     row = row_of(answer)
     pain = row.locator(".cg-tag-pain").or_(row.get_by_role("button", name="pain", exact=True)).first
     pain.click()
