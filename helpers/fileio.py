@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -147,6 +148,14 @@ def read_text(path: str | os.PathLike[str], rel: str) -> tuple[str | None, list[
     return text, []
 
 
+def sniff_delimiter(text: str) -> str:
+    """The delimiter of a CSV export: comma, semicolon (European Excel) or tab, from its header line."""
+    header = re.sub(r'"[^"]*"', "", text.split("\n", 1)[0])  # commas inside quoted headers do not count
+    counts = {sep: header.count(sep) for sep in (",", ";", "\t")}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] else ","
+
+
 def read_table(path: str | os.PathLike[str], rel: str, header: int | list[int] | None = 0,
                sheet: int | str = 0) -> tuple[pd.DataFrame | None, list[Problem]]:
     """Read a CSV or Excel file with every cell as text (blank cells as ``""``).
@@ -177,7 +186,7 @@ def read_table(path: str | os.PathLike[str], rel: str, header: int | list[int] |
             text, problems = read_text(p, rel)
             if text is None:
                 return None, problems
-            frame = pd.read_csv(io.StringIO(text), sep=None, engine="python", skipinitialspace=False, **kw)
+            frame = pd.read_csv(io.StringIO(text), sep=sniff_delimiter(text), engine="c", **kw)
     except (ValueError, OSError, pd.errors.ParserError, KeyError, IndexError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         return None, [Problem(rel, f"cannot be read as a table ({first})",
