@@ -184,6 +184,7 @@ def portfolio_rows(results: list[RenderResult]) -> list[dict[str, Any]]:
                "percentile": None, "gap": data.get("gap"), "gap_significant": data.get("gap_significant"),
                "level_gap": (data.get("levels") or {}).get("gap"), "widest_gap_dimension": widest,
                "widest_gap": gaps.get(widest) if widest else None,
+               "widest_gap_label": (dims.get(widest) or {}).get("label") or widest if widest else None,
                "respondents": (data.get("respondents") or {}).get("used")}
         row.update({f"rate_{r}": rates.get(r) for r in FUNNEL_RATES})
         row.update(response_median_hours=response.get("median_hours"),

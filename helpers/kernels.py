@@ -12,7 +12,6 @@ from __future__ import annotations
 import atexit
 import copy
 import os
-import tempfile
 import threading
 from pathlib import Path
 from typing import Any
@@ -102,10 +101,10 @@ class KernelPool:
 
 
 _RESET = ("get_ipython().run_line_magic('reset', '-f')\n"
-          "import os as _o, gc as _g, matplotlib.pyplot as _p\n"
-          f"_p.close('all'); _o.chdir({str(NOTEBOOKS)!r}); _g.collect()\n"
+          "import os as _o, matplotlib.pyplot as _p\n"
+          f"_p.close('all'); _o.chdir({str(NOTEBOOKS)!r})\n"
           "get_ipython().execution_count = 1\n"
-          "del _o, _g, _p")
+          "del _o, _p")
 
 
 def _reset(km: Any) -> bool:
@@ -172,7 +171,8 @@ def _engine() -> str:
         def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, **kwargs: Any) -> Any:
             from papermill.clientwrap import PapermillNotebookClient
 
-            km = kwargs.pop("km")
+            km, holder = kwargs.pop("km"), kwargs.pop("holder")
+            holder.append(nb_man.nb)  # papermill adds its error cells to this very object
             client = PapermillNotebookClient(
                 nb_man, km=km, kernel_name=kernel_name, timeout=kwargs.get("execution_timeout"),
                 startup_timeout=kwargs.get("start_timeout", 60), log_output=False)
@@ -199,33 +199,44 @@ def _report_notebook() -> Any:
     return copy.deepcopy(cache[key])
 
 
-def execute_report(engagement: Path, results_json: Path, failed_path: Path,
+def execute_report(engagement: Path, results_json: Path,
                    kernel_name: str | None = None) -> tuple[Any, str | None]:
-    """Execute the report notebook; returns ``(notebook, None)`` or ``(notebook with error, message)``."""
-    import nbformat
+    """Execute the report notebook with papermill, in this process, on a pooled kernel.
+
+    Parameters
+    ----------
+    engagement, results_json : Path
+        Values of the notebook's parameters.
+    kernel_name : str, optional
+        Kernel spec; default the notebook's own.
+
+    Returns
+    -------
+    (notebook, error)
+        ``error`` is None on success; otherwise a one-line message, and the notebook holds
+        papermill's error cell at the top (nothing is written to disk here).
+    """
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
     nb = _report_notebook()
     name = kernel_name or _kernel_name(nb)
     pool = kernel_pool(name)
-    km, ok = pool.take(), False
-    fd, tmp = tempfile.mkstemp(prefix=f".{failed_path.stem}.", suffix=".ipynb", dir=failed_path.parent)
-    os.close(fd)
+    km, ok, holder = pool.take(), False, []
     try:
         done = papermill.execute_notebook(
-            nb, tmp, parameters={"engagement": str(engagement), "results_json": str(results_json)},
-            engine_name=_engine(), kernel_name=name, km=km, progress_bar=False, log_output=False,
-            request_save_on_cell_execute=False, execution_timeout=EXECUTION_TIMEOUT)
+            nb, None, parameters={"engagement": str(engagement), "results_json": str(results_json)},
+            engine_name=_engine(), kernel_name=name, km=km, holder=holder, progress_bar=False,
+            log_output=False, request_save_on_cell_execute=False, execution_timeout=EXECUTION_TIMEOUT)
         ok = True
         return done, None
     except PapermillExecutionError as exc:
-        failed = nbformat.read(tmp, as_version=4)
-        return failed, f"{exc.ename}: {str(exc.evalue).splitlines()[0] if exc.evalue else ''}".strip()
+        first = str(exc.evalue).splitlines()[0] if exc.evalue else ""
+        return (holder[0] if holder else nb), f"{exc.ename}: {first}".strip()
     except Exception as exc:  # the kernel died or a cell timed out: no error cell to keep
-        return nb, f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else 'the report stopped'}"
+        return (holder[0] if holder else nb), (
+            f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else 'the report stopped'}")
     finally:
-        Path(tmp).unlink(missing_ok=True)
         pool.release(km, ok)
 
 

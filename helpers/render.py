@@ -261,7 +261,7 @@ def render_engagement(folder: Path, out: Path, *, pdf: bool = False,
     result.outputs["json"] = paths["json"]
 
     patterns = _path_patterns([folder, out])
-    executed, error = execute_report(folder, paths["json"], failed_path, kernel_name)
+    executed, error = execute_report(folder, paths["json"], kernel_name)
     if error is not None:
         import nbformat
 
@@ -278,6 +278,7 @@ def render_engagement(folder: Path, out: Path, *, pdf: bool = False,
     meta = {"client": results.get("client") or eng.meta.client, "consultant": results.get("consultant") or "",
             "date": _long_date(results.get("date") or ""), "logo": logo_data_uri(eng.meta.logo),
             "toc": table_of_contents(clean)}
+    clean.metadata["handout"] = meta  # so the .ipynb re-exports with the same cover
     html = export_html(handout_notebook(clean, meta))
     for pattern, repl in patterns:  # the template itself adds no paths; belt and braces
         html = pattern.sub(repl.replace("\\", "\\\\"), html)

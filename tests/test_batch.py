@@ -13,6 +13,8 @@ import pytest
 from helpers.batch import PORTFOLIO_COLUMNS, find_engagements, run_batch
 from helpers.render import NOTEBOOK_ENV, REPORT_NOTEBOOK
 
+pytestmark = pytest.mark.slow  # renders notebooks with papermill
+
 FIXTURES = Path(__file__).parent / "fixtures"
 FAILS_ON_PURPOSE = "Fails on purpose"
 

@@ -21,6 +21,8 @@ from helpers import PROJECT_ROOT
 from helpers.batch import run_batch
 from helpers.render import render_engagement, slug_for, table_of_contents
 
+pytestmark = pytest.mark.slow  # renders notebooks with papermill
+
 FIXTURES = Path(__file__).parent / "fixtures"
 DEMO = PROJECT_ROOT / "templates" / "demo"
 XSS = FIXTURES / "render_xss"
@@ -51,7 +53,7 @@ def _html(result: object) -> str:
 def _all_text(handouts: dict[str, object]) -> list[tuple[str, str]]:
     out = Path(handouts["out"])  # type: ignore[arg-type]
     return [(p.name, p.read_text(encoding="utf-8")) for p in sorted(out.iterdir())
-            if p.suffix in {".html", ".ipynb"}]
+            if p.suffix in {".html", ".ipynb", ".json"}]
 
 
 class _Tags(HTMLParser):
@@ -144,7 +146,7 @@ def test_xss_client_name_is_shown_as_text(handouts: dict[str, object]) -> None:
 
 def test_internal_notes_and_unshared_answers_are_absent(handouts: dict[str, object]) -> None:
     for name, text in _all_text(handouts):
-        if name.startswith(slug_for(XSS)) and name.endswith(".html"):
+        if name.startswith(slug_for(XSS)):
             for marker in MARKERS:
                 assert marker not in text, f"{marker} in {name}"
     data = Path(handouts["xss"].outputs["json"]).read_text(encoding="utf-8")  # type: ignore[attr-defined]
@@ -194,3 +196,60 @@ def test_pdf_is_a4_with_page_numbers(handouts: dict[str, object], tmp_path: Path
 
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
         assert "Page 2 of" in text
+
+
+def test_reused_kernel_forgets_the_previous_client(tmp_path: Path) -> None:
+    """Batch workers reuse a kernel; the second client's handout knows nothing of the first."""
+    import threading
+
+    from helpers import kernels
+
+    seen: dict[str, object] = {}
+
+    def work() -> None:  # a thread of its own: pools are per thread
+        kernels.keep_kernels_ahead(reuse=5)
+        pool = kernels.kernel_pool("python3")
+        try:
+            seen["first"] = render_engagement(FIXTURES / "render_small", tmp_path)
+            seen["kernel"] = pool._spare
+            seen["second"] = render_engagement(XSS, tmp_path)
+            seen["same"] = pool._spare is seen["kernel"] and seen["kernel"] is not None
+        finally:
+            pool.close()
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+    first, second = seen["first"], seen["second"]
+    assert first.ok and second.ok and seen["same"]  # type: ignore[attr-defined]
+    assert "Nordlicht" not in _html(second)
+    nb = nbformat.read(str(second.outputs["ipynb"]), as_version=4)  # type: ignore[attr-defined]
+    counts = [c.execution_count for c in nb.cells if c.cell_type == "code" and c.execution_count]
+    assert counts[0] == 1 and "Nordlicht" not in json.dumps(nb)
+
+
+def test_handout_opens_offline_in_chromium(handouts: dict[str, object]) -> None:
+    """Loaded in headless Chromium, the handout asks for nothing but its own file."""
+    from helpers.render import CHROMIUM, CHROMIUM_FLAGS
+
+    if not CHROMIUM.is_file():
+        pytest.skip("Chromium is not installed on this machine")
+    from playwright.sync_api import sync_playwright
+
+    requests: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        try:
+            page = browser.new_context(offline=True, viewport={"width": 390, "height": 844}).new_page()
+            page.on("request", lambda req: requests.append(req.url))
+            errors: list[str] = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(Path(handouts["xss"].outputs["html"]).as_uri())  # type: ignore[attr-defined]
+            title = page.locator("h1.cover-client").inner_text()
+            overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
+            dialogs = page.evaluate("typeof window.alert")
+        finally:
+            browser.close()
+    assert [u for u in requests if not u.startswith(("file:", "data:"))] == []
+    assert title == "<script>alert(1)</script>" and not errors and dialogs == "function"
+    assert not overflow  # readable on a phone: nothing wider than the screen

@@ -32,9 +32,13 @@ def main() -> int:
         from tests.benchmarks import bench_batch
 
         results["batch"] = bench_batch.main(6 if args.quick else 20)
-    print("summary: " + "; ".join(
-        f"{k} {v:.2f} s" if k == "funnel" else f"{k} ratio {v:.2f}x" for k, v in results.items())
-        + f" (all benchmarks took {time.perf_counter() - t0:.0f} s)")
+    parts = []
+    for name, value in results.items():
+        if not isinstance(value, (int, float)):
+            parts.append(f"{name} {value}")
+        else:
+            parts.append(f"{name} {value:.2f} s" if name == "funnel" else f"{name} ratio {value:.2f}x")
+    print(f"summary: {'; '.join(parts)} (all benchmarks took {time.perf_counter() - t0:.0f} s)")
     return 0
 
 

@@ -31,7 +31,7 @@ import yaml
 PROJECT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = PROJECT / "notebooks"
 DEMOS = PROJECT / "templates" / "demo"
-CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+CHROMIUM = Path(os.environ.get("COMMON_GROUND_CHROMIUM", "/usr/bin/chromium"))  # same variable as helpers.render
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -58,16 +58,11 @@ def unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    """Register the marker here too, so the tests run before pyproject.toml lists it."""
-    config.addinivalue_line("markers", "browser: real-browser test (headless Chromium; see tests/browser)")
-
-
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Every test under tests/browser carries the ``browser`` marker (``-m "not browser"`` skips them)."""
     here = Path(__file__).parent
     for item in items:
-        if here in Path(str(item.fspath)).parents:
+        if here in item.path.parents:
             item.add_marker(pytest.mark.browser)
 
 
@@ -144,40 +139,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def minimal_engagement(folder: Path) -> None:
-    """The smallest valid engagement (used while no demo engagement exists)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "engagement.yaml").write_text(
-        yaml.safe_dump(
-            {
-                "client": "Browser Test Ltd",
-                "consultant": "Test Consultant",
-                "date": "2026-09-14",
-                "industry": "Software",
-                "stakeholders": [
-                    {"name": "Robin Tester", "role": "VP Sales", "team": "sales",
-                     "influence": "economic", "interviewed": False},
-                ],
-            },
-            sort_keys=False,
-        ),
-        encoding="utf-8",
-    )
-
-
 def scratch_engagement(folder: Path) -> Path:
-    """Copy the first demo engagement to ``folder`` (minimal one if no demo exists yet).
+    """Copy a demo engagement (``FORMS_DEMO``, else the first) to ``folder`` as the scratch engagement.
 
-    Interviews and the journey are removed: the tests create them through the forms.
+    Its interviews and journey are removed: the tests create them through the forms.
     """
     demos = sorted((p for p in DEMOS.glob("*") if (p / "engagement.yaml").is_file()),
                    key=lambda p: (p.name != FORMS_DEMO, p.name)) if DEMOS.is_dir() else []
-    if demos:
-        shutil.copytree(demos[0], folder)
-        shutil.rmtree(folder / "interviews", ignore_errors=True)
-        (folder / "journey.yaml").unlink(missing_ok=True)
-    else:
-        minimal_engagement(folder)
+    if not demos:
+        unavailable(f"no demo engagement under {DEMOS.relative_to(PROJECT)} yet (demo, issue 2)")
+    shutil.copytree(demos[0], folder)
+    shutil.rmtree(folder / "interviews", ignore_errors=True)
+    (folder / "journey.yaml").unlink(missing_ok=True)
     return folder
 
 
@@ -356,6 +329,7 @@ def lab(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabS
         str(jupyter), "lab", "--no-browser", "--allow-root",
         "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+        "--LabApp.expose_app_in_browser=True",  # lets the tests see when a kernel is connected
         f"--LabApp.user_settings_dir={settings_dir}", f"--LabApp.workspaces_dir={base / 'workspaces'}",
     ]
     with log.open("wb") as out:
@@ -367,6 +341,8 @@ def lab(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabS
         yield server
     finally:
         stop_server(server)
+    leftovers = kernel_pids(runtime_dir)
+    assert proc.poll() is not None and not leftovers, f"jupyter lab or kernels still running: {leftovers}"
 
 
 # --------------------------------------------------------------------------- driving a notebook
@@ -410,22 +386,23 @@ class NotebookPage:
         self.wait_kernel_idle()
         return self
 
-    def wait_kernel_idle(self, timeout: float = SLOW_MS / 1000) -> None:
-        """Wait for the server's session of this notebook to be idle, then for the page to show it."""
+    def wait_kernel_idle(self) -> None:
+        """Wait until this notebook's kernel is connected to the page and idle.
+
+        Reads the session from ``window.jupyterapp`` (exposed by the test server only): the
+        toolbar's status reads "idle" before any kernel is attached, so it cannot tell alone.
+        """
         from playwright.sync_api import expect
 
-        deadline = time.monotonic() + timeout
-        while True:
-            sessions = self.lab.api("GET", "/api/sessions")
-            if any(s["path"] == self.path and (s.get("kernel") or {}).get("execution_state") == "idle"
-                   for s in sessions):
-                break
-            if time.monotonic() > deadline:
-                raise AssertionError(f"kernel of {self.path} not idle after {timeout:.0f}s: {sessions}\n"
-                                     f"{self.lab.log_tail()}")
-            time.sleep(0.1)
-        expect(self.page.locator(".jp-Notebook-ExecutionIndicator")).to_have_attribute(
-            "data-status", "idle", timeout=SLOW_MS)
+        self.page.wait_for_function(
+            """path => {
+                const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+                const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
+                return !!(w && w.context && w.context.path === path && k
+                          && k.connectionStatus === 'connected' && k.status === 'idle');
+            }""",
+            arg=self.path, timeout=SLOW_MS, polling=100)
+        expect(self.page.locator(".jp-Notebook-ExecutionIndicator")).to_have_attribute("data-status", "idle")
 
     def menu(self, menu: str, command: str) -> None:
         """Click ``menu`` in the menu bar, then the item running ``command`` (once it is enabled)."""
@@ -462,7 +439,7 @@ class NotebookPage:
     def errors(self) -> list[str]:
         """Tracebacks shown in the notebook's outputs (warnings on stderr are not errors)."""
         texts = self.page.locator(self.ERROR_OUTPUT).all_inner_texts()
-        return [t for t in texts if "Traceback" in t or re.search(r"\b\w+(Error|Exception)\b", t)]
+        return [t for t in texts if "Traceback" in t or re.search(r"^\w*(Error|Exception)\b", t, re.MULTILINE)]
 
 
 def wait_for_file(path: Path, check: Any, timeout: float = 30.0) -> Any:
@@ -509,9 +486,12 @@ def require() -> Any:
 
 
 @pytest.fixture()
-def notebook(context: Any, lab: LabServer, request: pytest.FixtureRequest) -> Any:
-    """Factory: ``notebook(source_path, dest_name, params)`` copies a project notebook into the lab
-    root with new parameter values and opens it; returns a :class:`NotebookPage`."""
+def notebook(context: Any, lab: LabServer, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """Factory: ``notebook(source, params)`` copies a project notebook into the lab root's
+    ``notebooks/`` with new parameter values, opens it and returns a :class:`NotebookPage`.
+
+    Afterwards its kernel is shut down; when the test failed, the server log and the browser
+    console are saved beside the screenshots in ``reports/test-artifacts/failures/``."""
     opened: list[NotebookPage] = []
 
     def open_notebook(source: Path, params: dict[str, str]) -> NotebookPage:

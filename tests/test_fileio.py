@@ -1,0 +1,63 @@
+"""Atomic writes and forgiving readers."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+
+from helpers import report
+from helpers.fileio import atomic_write_text, read_table, read_yaml, sniff_delimiter
+
+
+def test_atomic_write_leaves_no_temp_file_and_normal_permissions(tmp_path) -> None:
+    target = tmp_path / "sub" / "notes.yaml"
+    atomic_write_text(target, "a: 1\n")
+    atomic_write_text(target, "a: 2\n")
+    assert target.read_text() == "a: 2\n"
+    assert [p.name for p in target.parent.iterdir()] == ["notes.yaml"]
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~mask
+
+
+def test_a_failed_write_keeps_the_old_file(tmp_path, monkeypatch) -> None:
+    target = tmp_path / "plan.yaml"
+    atomic_write_text(target, "old\n")
+
+    def boom(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", boom)
+    with pytest.raises(OSError):
+        atomic_write_text(target, "new\n")
+    assert target.read_text() == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["plan.yaml"]
+
+
+def test_an_impossible_yaml_date_stays_text(tmp_path) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_text("date: 2026-13-01\nok: 2026-01-31\n")
+    data, problems = read_yaml(path, "x.yaml")
+    assert problems == [] and data["date"] == "2026-13-01" and str(data["ok"]) == "2026-01-31"
+
+
+@pytest.mark.parametrize("text, sep", [("a,b\n1,2", ","), ("a;b;c\n", ";"),
+                                       ("a\tb\n", "\t"), ('"Q1, really";"Q2, too"\n', ";"), ("single\n", ",")])
+def test_delimiter_sniffing(text, sep) -> None:
+    assert sniff_delimiter(text) == sep
+
+
+def test_semicolon_csv_from_european_excel_reads(tmp_path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_bytes("respondent;team\nJosé;Sales\n".encode("cp1252"))
+    frame, problems = read_table(path, "t.csv")
+    assert problems == [] and frame.to_dict("records") == [{"respondent": "José", "team": "Sales"}]
+
+
+def test_report_sections_are_functions_even_after_their_module_is_imported() -> None:
+    import helpers.report.funnel  # noqa: F401  (would shadow a lazily looked-up function)
+
+    for name in report.SECTIONS:
+        assert callable(getattr(report, name)), name
