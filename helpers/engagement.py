@@ -172,12 +172,12 @@ def _stakeholders(value: Any, problems: list[Problem]) -> list[dict[str, Any]]:
     for i, person in enumerate(value, start=1):
         where = f"stakeholders[{i}]"
         if not isinstance(person, dict) or not person.get("name"):
-            problems.append(Problem(ENGAGEMENT_FILE, f"{where} needs at least a name",
+            problems.append(Problem(ENGAGEMENT_FILE, "this person needs at least a name",
                                     "write `- name: ...` with role, team and influence below it", field=where))
             continue
         influence = str(person.get("influence") or "").strip().lower() or None
         if influence and influence not in INFLUENCE_ROLES:
-            problems.append(Problem(ENGAGEMENT_FILE, f"{where} influence {influence!r} is unknown",
+            problems.append(Problem(ENGAGEMENT_FILE, f"influence {influence!r} is unknown",
                                     f"use one of {', '.join(INFLUENCE_ROLES)}", field=f"{where}.influence"))
             influence = None
         people.append({"name": str(person["name"]), "role": str(person.get("role") or ""),
