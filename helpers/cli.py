@@ -12,13 +12,17 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence, TextIO
 
 from helpers import __version__
 from helpers.problems import EngagementInvalid, Problem, Problems
 
+if TYPE_CHECKING:
+    from helpers.engagement import Engagement
+    from helpers.render import RenderResult
 
-def _print_problems(label: str, problems: Sequence[Problem], stream: object = None) -> None:
+
+def _print_problems(label: str, problems: Sequence[Problem], stream: TextIO | None = None) -> None:
     out = stream or sys.stdout
     problems = Problems(problems)
     for p in problems.errors:
@@ -27,24 +31,22 @@ def _print_problems(label: str, problems: Sequence[Problem], stream: object = No
         print(f"  warning {p}", file=out)
 
 
-def _summary_line(eng: object) -> str:
+def _summary_line(eng: Engagement) -> str:
     """What data an engagement holds, in one line."""
     parts = []
-    survey = getattr(eng, "survey", None)
+    survey = eng.survey
     if survey is not None:
         counts = survey["team"].value_counts()
         parts.append(f"survey: {len(survey)} respondents "
                      f"({int(counts.get('sales', 0))} sales, {int(counts.get('marketing', 0))} marketing)")
     else:
         parts.append("survey: none")
-    parts.append(f"interviews: {len(getattr(eng, 'interviews', []) or [])}")
-    parts.append("journey: yes" if getattr(eng, "journey", None) is not None else "journey: none")
-    funnel = getattr(eng, "funnel", None)
-    parts.append(f"funnel: {len(funnel)} leads" if funnel is not None else "funnel: none")
-    parts.append("plan: yes" if getattr(eng, "plan", None) else "plan: engine only")
-    meta = getattr(eng, "meta")
-    if meta.previous is not None:
-        parts.append(f"previous wave: {meta.previous.name}")
+    parts.append(f"interviews: {len(eng.interviews)}")
+    parts.append("journey: yes" if eng.journey is not None else "journey: none")
+    parts.append(f"funnel: {len(eng.funnel)} leads" if eng.funnel is not None else "funnel: none")
+    parts.append("plan: yes" if eng.plan else "plan: engine only")
+    if eng.meta.previous is not None:
+        parts.append(f"previous wave: {eng.meta.previous.name}")
     return "; ".join(parts)
 
 
@@ -132,7 +134,7 @@ def cmd_survey(args: argparse.Namespace) -> int:
     return 0
 
 
-def _report_render(result: object) -> None:
+def _report_render(result: RenderResult) -> None:
     if result.ok:
         print(f"{result.slug}: handout {result.outputs.get('html')}")
         for kind, path in sorted(result.outputs.items()):

@@ -89,7 +89,7 @@ class _Loader(yaml.SafeLoader):
     """
 
 
-def _timestamp_or_text(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+def _timestamp_or_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
     try:
         return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
     except ValueError:

@@ -72,10 +72,17 @@ class AutosaveDocument:
                 node = node.setdefault(k, {})
             else:
                 node = node[k]
-        if isinstance(node, dict) or (isinstance(node, list) and isinstance(keys[-1], int)):
-            if isinstance(node, dict) and node.get(keys[-1], object()) == value:
+        last = keys[-1]
+        if isinstance(node, dict):
+            if last in node and node[last] == value:
+                return  # unchanged: nothing to write
+            node[last] = value
+        elif isinstance(node, list) and isinstance(last, int):
+            if node[last] == value:
                 return
-            node[keys[-1]] = value
+            node[last] = value
+        else:
+            raise TypeError(f"cannot set {list(keys)!r}: a {type(node).__name__} holds that place")
         self.save()
 
     def update(self, mutate: Callable[[dict[str, Any]], None]) -> None:
