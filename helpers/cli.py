@@ -92,6 +92,10 @@ def _check_one(folder: Path) -> bool:
     from helpers.engagement import load
 
     eng, problems = load(folder)
+    if eng is not None and eng.survey is not None:  # scoring warns about respondents it leaves out
+        from helpers import survey
+
+        problems.extend(survey.score(eng.survey, eng.instrument)[1])
     status = "usable" if eng is not None else "NOT usable"
     print(f"{folder.name}: {status}")
     if eng is not None:
@@ -140,6 +144,8 @@ def _report_render(result: RenderResult) -> None:
         for kind, path in sorted(result.outputs.items()):
             if kind != "html":
                 print(f"  {kind:5} {path}")
+    elif result.problems and Problems(result.problems).errors:
+        print(f"{result.slug}: FAILED, the engagement folder has errors (nothing was written):")
     else:
         print(f"{result.slug}: FAILED{': ' + result.error if result.error else ''}")
     _print_problems(result.slug, result.problems)

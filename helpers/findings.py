@@ -1,14 +1,22 @@
-"""The findings that matter most, in plain words with their numbers (the handout's summary).
+"""Findings in plain words: the three that matter most (the handout's summary), and the words
+for each number that fired a play (the plan's "why").
 
 Pure: computed from the results dict through the same signals the playbook triggers read
-(:mod:`helpers.triggers`). Re-exported as :func:`helpers.plan.key_findings`.
+(:mod:`helpers.triggers`). Re-exported by :mod:`helpers.plan` (``key_findings``, ``describe``,
+``format_value``, ``signal_format``, ``signal_label``).
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from helpers.triggers import as_dict, dig, number, signals
 
-__all__ = ["key_findings"]
+__all__ = ["key_findings", "describe", "format_value", "signal_format", "signal_label"]
+
+OPS_TEXT = {"below": "below", "above": "above", "at_most": "at most", "at_least": "at least",
+            "abs_above": "more than \u00b1"}
+
 
 def _dim_label(results: dict, dim: str) -> str:
     return str(dig(results, "dimensions", dim, "label") or dig(results, "discovery", "dimension_labels", dim) or dim)
@@ -56,12 +64,14 @@ def _other_findings(results: dict, sig: dict) -> list[tuple[float, dict]]:
         hours = number(dig(results, "funnel", "response", "sla_hours")) or 24
         median = number(dig(results, "funnel", "response", "median_hours"))
         tail = f" (median first response: {median:.1f} hours)" if median is not None else ""
+        handed = number(dig(results, "funnel", "response", "n"))
+        who = f"the {handed:g} leads handed to sales" if handed else "leads handed to sales"
         out.append(((0.8 - share) / 0.2 + 0.3,
-                    {"text": f"Only {100 * share:.0f}% of leads were contacted within the {hours:g}-hour SLA{tail}.",
+                    {"text": f"Only {100 * share:.0f}% of {who} were contacted within the {hours:g}-hour SLA{tail}.",
                      "value": share, "source": "funnel", "signal": "funnel.within_sla_share"}))
     never = sig.get("funnel.never_contacted_share")
     if never is not None and never >= 0.05:
-        out.append((never / 0.1, {"text": f"{100 * never:.0f}% of leads were never contacted at all.",
+        out.append((never / 0.1, {"text": f"{100 * never:.0f}% of the leads handed to sales were never contacted at all.",
                                   "value": never, "source": "funnel", "signal": "funnel.never_contacted_share"}))
     leak = dig(results, "funnel", "biggest_leak")
     if isinstance(leak, dict) and leak.get("below_reference") and \
@@ -131,3 +141,82 @@ def key_findings(results: dict, n: int = 3) -> list[dict]:
         if len(chosen) == n:
             break
     return chosen
+
+
+# --------------------------------------------------------------------------- a triggering number in words
+def _format_of(signal: str, labels: dict) -> str:
+    fmt = (labels.get(signal) or {}).get("format") if isinstance(labels.get(signal), dict) else None
+    if fmt:
+        return fmt
+    if signal.startswith(("gap", "levels.gap")):
+        return "gap"
+    if signal.split(".")[0] in ("index", "dimension", "team"):
+        return "score"
+    if signal.endswith(("share", "rate")) or ".conversion." in signal:
+        return "share"
+    if signal.endswith("hours"):
+        return "hours"
+    return "count"
+
+
+def signal_format(signal: str, labels: dict | None = None) -> str:
+    """How a signal's value is written: score, gap, share, hours, count or text."""
+    return _format_of(signal, labels or {})
+
+
+def format_value(value: Any, fmt: str) -> str:
+    """A signal value in words: ``score`` 42.0, ``gap`` +12.5, ``share`` 38%, ``hours`` 30.5 hours."""
+    if isinstance(value, list):
+        return ", ".join(map(str, value)) if value else "none"
+    num = number(value)
+    if num is None:
+        return str(value)
+    if fmt == "gap":
+        return ("+" if num > 0 else "\u2212" if num < 0 else "\u00b1") + f"{abs(num):.1f} points"
+    if fmt == "share":
+        return f"{100 * num:.0f}%"
+    if fmt == "hours":
+        return f"{num:.1f} hours"
+    if fmt == "score":
+        return f"{num:.1f}"
+    return f"{num:g}"
+
+
+def signal_label(signal: str, labels: dict, results: dict) -> str:
+    """Plain-words name of a signal, from the playbook's ``signals:`` or the dimension labels."""
+    entry = labels.get(signal)
+    if isinstance(entry, dict) and entry.get("label"):
+        return str(entry["label"])
+    parts = signal.split(".")
+    dims = results.get("dimensions") if isinstance(results.get("dimensions"), dict) else {}
+    dim_label = (dims.get(parts[1]) or {}).get("label", parts[1]) if len(parts) > 1 else ""
+    if parts[0] == "dimension":
+        side = f" as rated by {parts[2]}" if len(parts) > 2 else ""
+        return f"“{dim_label}” score{side}"
+    if parts[0] == "gap" and len(parts) == 2:
+        return f"sales minus marketing gap on “{dim_label}”"
+    if parts[0] == "team" and len(parts) == 2:
+        return f"{parts[1]} team's alignment index"
+    if parts[0] == "discovery" and len(parts) == 3 and parts[1] == "pain":
+        return f"interviews naming a pain about “{dim_label}”"
+    return signal.replace("_", " ")
+
+
+def describe(ev: dict, labels: dict, results: dict) -> str:
+    """One evidence item of :func:`helpers.triggers.evaluate` in plain words with its source."""
+    signal, op, value = ev["signal"], ev["op"], ev["value"]
+    label = signal_label(signal, labels, results)
+    if op == "absent":
+        return f"No {label} yet ({ev['source']})"
+    fmt = _format_of(signal, labels)
+    names = (labels.get(signal) or {}).get("values") if isinstance(labels.get(signal), dict) else None
+    if isinstance(names, dict) and isinstance(value, (list, str)):
+        value = [names.get(v, v) for v in value] if isinstance(value, list) else names.get(value, value)
+    shown = format_value(value, fmt)
+    if signal == "stage" and number(results.get("index")) is not None:   # the number behind the stage
+        shown += f", index {number(results['index']):.1f}"
+    text = f"{label[0].upper()}{label[1:]}: {shown} ({ev['source']})"
+    if op in OPS_TEXT:
+        threshold = format_value(ev["threshold"], fmt).lstrip("+")
+        text += f", {OPS_TEXT[op]}{'' if op == 'abs_above' else ' '}{threshold}"
+    return text

@@ -36,6 +36,7 @@ Schema of :func:`summarize` (rates are fractions 0..1 rounded to 4 decimals)::
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,11 @@ EVIDENCE: tuple[str, ...] = ("assumed", "anecdotal", "measured")
 LIST_FIELDS: tuple[str, ...] = ("touchpoints", "channels", "content", "pain_points", "opportunities")
 STAGE_KEYS: frozenset[str] = frozenset({"id", "name", "owner", "handoff", "kpi", "emotion", "evidence", *LIST_FIELDS})
 JOURNEY_KEYS: frozenset[str] = frozenset({"id", "label", "persona", "stages"})
+#: Lists of sentences, where a comma inside ``[...]`` splitting one sentence in two is likely.
+SENTENCE_FIELDS: tuple[str, ...] = ("pain_points", "opportunities")
+#: Words a consultant adds to an owner ("Marketing team", "Sales department"), dropped before matching.
+OWNER_SUFFIX = r"[\s_-]+(team|department|dept|function)$"
+FLOW = "[flow]"  # marker key in the line map: the list at this path is written inline, [a, b]
 DEFAULT_TEMPLATE = TEMPLATES / "journey.yaml"
 FILE = "journey.yaml"
 
@@ -104,7 +110,10 @@ class Journey:
 
 
 def _lines(text: str) -> dict[tuple, int]:
-    """Map each key path (e.g. ``("journeys", 0, "stages", 2, "owner")``) to its 1-based line."""
+    """Map each key path (e.g. ``("journeys", 0, "stages", 2, "owner")``) to its 1-based line.
+
+    A list written inline (``[a, b]``) also gets the key ``path + (FLOW,)``.
+    """
     try:
         root = yaml.compose(text)
     except yaml.YAMLError:
@@ -119,6 +128,8 @@ def _lines(text: str) -> dict[tuple, int]:
                 walk(v, path + (k.value,))
                 out[path + (k.value,)] = k.start_mark.line + 1
         elif isinstance(node, yaml.SequenceNode):
+            if node.flow_style:
+                out[path + (FLOW,)] = 1
             for i, v in enumerate(node.value):
                 walk(v, path + (i,))
 
@@ -136,6 +147,21 @@ def _text_list(value: Any) -> tuple[tuple[str, ...], bool]:
     if not isinstance(value, list) or any(isinstance(v, (dict, list)) for v in value):
         return (), False
     return tuple(str(v).strip() for v in value if v is not None and str(v).strip()), True
+
+
+def _split_sentence(items: tuple[str, ...], rel: str, row: int | None, key: str, where: str) -> list[Problem]:
+    """A warning when an inline list looks like one sentence cut at its commas (``[Slow, not called back]``)."""
+    cut = next((i for i in range(1, len(items)) if items[i - 1][:1].isupper() and items[i][:1].islower()), None)
+    if cut is None:
+        return []
+    end = cut
+    while end + 1 < len(items) and items[end + 1][:1].islower():
+        end += 1
+    sentence = ", ".join(items[cut - 1:end + 1])
+    return [Problem(rel, f"{where}: '{items[cut]}' looks like the end of the sentence before it: inside [ ] a comma "
+                         "starts a new item",
+                    f"put a sentence with a comma in quotes, e.g. {key}: [\"{sentence}\"], or write one item per "
+                    "line starting with '- '", row=row, field=key, severity="warning")]
 
 
 def parse_journey(data: Any, rel: str = FILE, lines: dict[tuple, int] | None = None) -> tuple[Journey | None, list[Problem]]:
@@ -199,7 +225,10 @@ def parse_journey(data: Any, rel: str = FILE, lines: dict[tuple, int] | None = N
                 add(sp + ("id",), "id", f"{sw}: id is used twice in this journey", "give each stage its own id")
             seen_s.add(sid)
             name = str(sd.get("name") or sid.replace("_", " ").capitalize()).strip()
-            owner = str(sd.get("owner") or "").strip().lower().replace(" ", "_").replace("-", "_")
+            owner = re.sub(OWNER_SUFFIX, "", str(sd.get("owner") or "").strip().lower())
+            owner = {"customer_success": "customer_success", "cs": "customer_success", "success": "customer_success",
+                     "both": "shared", "joint": "shared"}.get(owner.replace(" ", "_").replace("-", "_"),
+                                                               owner.replace(" ", "_").replace("-", "_"))
             if owner not in OWNERS:
                 shown = sd.get("owner")
                 add(sp + ("owner",), "owner", f"{sw}: unknown owner '{shown}'" if shown else f"{sw} has no owner",
@@ -226,6 +255,8 @@ def parse_journey(data: Any, rel: str = FILE, lines: dict[tuple, int] | None = N
                 if not ok:
                     add(sp + (key,), key, f"{sw}: {key} must be a list of short texts", f"write {key}: [first, second]")
                 lists[key] = items
+                if key in SENTENCE_FIELDS and (sp + (key, FLOW)) in lines:
+                    problems.extend(_split_sentence(items, rel, lines.get(sp + (key,)), key, sw))
             kpi = sd.get("kpi")
             kpi = str(kpi).strip() if kpi not in (None, "") else None
             for key in sorted(set(sd) - STAGE_KEYS):

@@ -16,25 +16,21 @@ Written by the editor in ``notebooks/04_action_plan.ipynb`` or by hand::
     max_per_horizon: 3          # optional: plays per horizon (1-6, default 3)
     suggest: true               # optional: let the engine propose plays for free slots (default true)
     plays:
-      - id: lead_definition     # a playbook play id ...
-        status: accepted        # accepted | rejected | done   (default: accepted)
-      - id: sla_speed_to_lead
-        status: done            # carried out; the next wave checks whether its measure moved
-        owner: RevOps           # optional: your owner wins (CMO | CSO | both | CIO | RevOps)
-        action: Sales calls every MQL within one working day; RevOps flags misses each Monday.
-        horizon: 30             # optional: 30 | 60 | 90
-        due: 2026-10-31         # optional: ISO date
-      - id: custom_pricing_page # ... or your own id: a play you add (status accepted or done)
+      - id: sla_speed_to_lead   # a playbook id: status accepted | rejected | done (default accepted);
+        status: done            #   owner, action, horizon, due, title, success replace the playbook's
+        owner: RevOps
+        due: 2026-10-31
+      - id: custom_pricing_page # your own play (needs action, owner, horizon)
         title: Publish a price range
-        action: Marketing publishes a price range on the website so sales stops losing first calls.
-        owner: CMO              # required for your own plays
-        horizon: 60             # required for your own plays
-        success: Fewer first calls lost on price   # optional text; or a mapping, see below
+        action: Marketing publishes a price range on the website.
+        owner: CMO
+        horizon: 60
+        success: Fewer first calls lost on price   # text, or {text, signal, goal, target, by}
         notes: CFO nervous about this one          # internal: never in the handout
 
 Keys per play: ``id`` (required; letters, digits, ``_`` or ``-``), ``status``, ``title``,
 ``action``, ``owner``, ``horizon``, ``due``, ``success`` and ``notes``. ``success`` is either
-text (the measure in words) or a mapping ``{text, signal, goal: up|down, target}`` like the
+text (the measure in words) or a mapping ``{text, signal, goal: up|down, target, by}`` like the
 playbook's, where ``signal`` is any signal name (see :mod:`helpers.triggers`); with a signal,
 the next wave reports whether the measure moved. Plays not listed keep the engine's verdict.
 Accepted and done plays stay in the plan even when their trigger no longer fires or their
@@ -62,24 +58,24 @@ Plays are ordered by horizon, then rank.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from pathlib import Path
 from typing import Any
 
 from helpers.fileio import read_yaml
 from helpers.playbook import HORIZONS, ID_RE, OWNERS, Play, Playbook, load_playbook, parse_success
-from helpers.findings import key_findings
+from helpers.findings import describe, format_value, key_findings, signal_format, signal_label
 from helpers.problems import Problem, warning
 from helpers.triggers import MAX_SIZE, evaluate, number, signals
 
-__all__ = ["FILE", "STATUSES", "read_plan", "build", "score", "key_findings", "signals", "describe", "format_value"]
+__all__ = ["FILE", "STATUSES", "read_plan", "build", "score", "key_findings", "signals", "describe", "format_value",
+           "signal_format", "signal_label", "baseline"]
 
 FILE = "plan.yaml"
 #: Statuses a consultant writes in plan.yaml.
 STATUSES = ("accepted", "rejected", "done")
 PLAY_KEYS = {"id", "status", "title", "action", "owner", "horizon", "due", "success", "notes"}
 TOP_KEYS = {"agreed", "max_per_horizon", "suggest", "plays"}
-OPS_TEXT = {"below": "below", "above": "above", "at_most": "at most", "at_least": "at least",
-            "abs_above": "more than \u00b1"}
 
 
 # --------------------------------------------------------------------------- plan.yaml
@@ -137,8 +133,10 @@ def _check_entry(raw: Any, n: int, known: set[str]) -> tuple[dict | None, list[P
     if pid not in known and entry["status"] != "rejected":
         lacking = [k for k in ("action", "owner", "horizon") if k not in entry]
         if lacking:
-            problems.append(Problem(FILE, f"'{pid}' is not a playbook play, so it needs {', '.join(lacking)}",
-                                    "check the id against templates/playbook.yaml, or write the action, owner and horizon of your own play",
+            near = difflib.get_close_matches(pid, sorted(known), n=1, cutoff=0.8)
+            hint = (f"did you mean '{near[0]}'? " if near else "check the id against templates/playbook.yaml, ") + \
+                "or write the action, owner and horizon of your own play"
+            problems.append(Problem(FILE, f"'{pid}' is not a playbook play, so it needs {', '.join(lacking)}", hint,
                                     field=where))
     extra = sorted(set(map(str, raw)) - PLAY_KEYS)
     if extra:
@@ -209,78 +207,6 @@ def read_plan(folder: Path, playbook: Playbook | None = None) -> tuple[dict | No
     return plan, problems
 
 
-# --------------------------------------------------------------------------- explanations
-def _format_of(signal: str, labels: dict) -> str:
-    fmt = (labels.get(signal) or {}).get("format") if isinstance(labels.get(signal), dict) else None
-    if fmt:
-        return fmt
-    if signal.startswith(("gap", "levels.gap")):
-        return "gap"
-    if signal.split(".")[0] in ("index", "dimension", "team"):
-        return "score"
-    if signal.endswith(("share", "rate")) or ".conversion." in signal:
-        return "share"
-    if signal.endswith("hours"):
-        return "hours"
-    return "count"
-
-
-def format_value(value: Any, fmt: str) -> str:
-    """A signal value in words: ``score`` 42.0, ``gap`` +12.5, ``share`` 38%, ``hours`` 30.5 hours."""
-    if isinstance(value, list):
-        return ", ".join(map(str, value)) if value else "none"
-    num = number(value)
-    if num is None:
-        return str(value)
-    if fmt == "gap":
-        return ("+" if num > 0 else "\u2212" if num < 0 else "\u00b1") + f"{abs(num):.1f} points"
-    if fmt == "share":
-        return f"{100 * num:.0f}%"
-    if fmt == "hours":
-        return f"{num:.1f} hours"
-    if fmt == "score":
-        return f"{num:.1f}"
-    return f"{num:g}"
-
-
-def signal_label(signal: str, labels: dict, results: dict) -> str:
-    """Plain-words name of a signal, from the playbook's ``signals:`` or the dimension labels."""
-    entry = labels.get(signal)
-    if isinstance(entry, dict) and entry.get("label"):
-        return str(entry["label"])
-    parts = signal.split(".")
-    dims = results.get("dimensions") if isinstance(results.get("dimensions"), dict) else {}
-    dim_label = (dims.get(parts[1]) or {}).get("label", parts[1]) if len(parts) > 1 else ""
-    if parts[0] == "dimension":
-        side = f" as rated by {parts[2]}" if len(parts) > 2 else ""
-        return f"“{dim_label}” score{side}"
-    if parts[0] == "gap" and len(parts) == 2:
-        return f"sales minus marketing gap on “{dim_label}”"
-    if parts[0] == "team" and len(parts) == 2:
-        return f"{parts[1]} team's alignment index"
-    if parts[0] == "discovery" and len(parts) == 3 and parts[1] == "pain":
-        return f"interviews naming a pain about “{dim_label}”"
-    return signal.replace("_", " ")
-
-
-def describe(ev: dict, labels: dict, results: dict) -> str:
-    """One evidence item of :func:`helpers.triggers.evaluate` in plain words with its source."""
-    signal, op, value = ev["signal"], ev["op"], ev["value"]
-    label = signal_label(signal, labels, results)
-    if op == "absent":
-        return f"No {label} yet ({ev['source']})"
-    fmt = _format_of(signal, labels)
-    names = (labels.get(signal) or {}).get("values") if isinstance(labels.get(signal), dict) else None
-    if isinstance(names, dict) and isinstance(value, (list, str)):
-        value = [names.get(v, v) for v in value] if isinstance(value, list) else names.get(value, value)
-    shown = format_value(value, fmt)
-    text = f"{label[0].upper()}{label[1:]}: {shown} ({ev['source']})"
-    if op in OPS_TEXT:
-        threshold = format_value(ev["threshold"], fmt).lstrip("+")
-        text += f", {OPS_TEXT[op]}{'' if op == 'abs_above' else ' '}{threshold}"
-    return text
-
-
 # --------------------------------------------------------------------------- the plan
 def _engine_play(play: Play, evidence: list[dict], labels: dict, results: dict, sig: dict) -> dict:
     # the largest finding counts, and each further condition that fired adds a little
@@ -288,12 +214,36 @@ def _engine_play(play: Play, evidence: list[dict], labels: dict, results: dict, 
     triggers = [{"signal": e["signal"], "value": e["value"], "source": e["source"],
                  "text": describe(e, labels, results)} for e in evidence]
     success = dict(play.success)
-    success["baseline"] = number(sig.get(success.get("signal"))) if success.get("signal") else None
+    success["baseline"] = baseline(sig, success.get("signal"))
     return {"id": play.id, "title": play.title, "action": play.action, "owner": play.owner,
             "horizon": play.horizon, "effort": play.effort, "impact": play.impact, "status": "proposed",
             "origin": "engine", "evidence": play.evidence, "why": "; ".join(t["text"] for t in triggers),
             "triggers": triggers, "success": success, "due": None, "group": play.group or play.id,
             "score": score(play.impact, play.effort, size)}
+
+
+def baseline(sig: dict, signal: str | None) -> float | None:
+    """Today's value of a success measure's signal: a number, a list by its length, else None.
+
+    A list signal (e.g. ``discovery.uncovered_role``) is counted, the way
+    :func:`helpers.waves.compare` counts it at the next wave.
+
+    Parameters
+    ----------
+    sig : dict
+        Signals from :func:`helpers.triggers.signals`.
+    signal : str or None
+        The success measure's signal.
+
+    Returns
+    -------
+    float or None
+        The value, or None when the measure has no signal or the engagement lacks the data.
+    """
+    if not signal:
+        return None
+    value = sig.get(signal)
+    return float(len(value)) if isinstance(value, list) else number(value)
 
 
 def score(impact: int, effort: int, size: float) -> float:
@@ -317,7 +267,7 @@ def _apply(entry: dict, base: dict | None, sig: dict) -> dict:
             play[key] = entry[key]
     if "success" in entry:
         success = dict(entry["success"])
-        success["baseline"] = number(sig.get(success.get("signal"))) if success.get("signal") else None
+        success["baseline"] = baseline(sig, success.get("signal"))
         play["success"] = success
     play["status"] = "added" if base is None and entry["status"] == "accepted" else entry["status"]
     play["origin"] = "consultant"
@@ -347,10 +297,10 @@ def build(results: dict, plan_file: dict | None, playbook: Playbook | None = Non
     labels = book.labels
     sig = signals(results)
     fired = []
-    for order, play in enumerate(book.plays):
-        ok, evidence = evaluate(play.trigger, sig)
+    for order, candidate in enumerate(book.plays):
+        ok, evidence = evaluate(candidate.trigger, sig)
         if ok:
-            fired.append((order, _engine_play(play, evidence, labels, results, sig)))
+            fired.append((order, _engine_play(candidate, evidence, labels, results, sig)))
     fired.sort(key=lambda item: (-item[1]["score"], -item[1]["impact"], item[1]["effort"], item[0]))
     ranked = [p for _, p in fired]
     decided = {e["id"]: e for e in (plan_file or {}).get("plays", [])}
@@ -362,8 +312,9 @@ def build(results: dict, plan_file: dict | None, playbook: Playbook | None = Non
         if entry["status"] == "rejected":
             continue
         base = next((p for p in ranked if p["id"] == entry["id"]), None)
-        if base is None and book.get(entry["id"]) is not None:
-            base = _engine_play(book.get(entry["id"]), [], labels, results, sig)
+        known = book.get(entry["id"])
+        if base is None and known is not None:
+            base = _engine_play(known, [], labels, results, sig)
         plays.append(_apply(entry, base, sig))
     groups = {p["group"] for p in plays}
     per_horizon = {h: sum(p["horizon"] == h for p in plays) for h in HORIZONS}
@@ -386,7 +337,7 @@ def build(results: dict, plan_file: dict | None, playbook: Playbook | None = Non
     plays.sort(key=lambda p: (p["horizon"], rank.get(p["status"], 3), -(p["score"] or 0)))
     for play in plays:
         play.pop("group", None)
-    rejected = [{"id": e["id"], "title": (book.get(e["id"]).title if book.get(e["id"]) else e.get("title", e["id"]))}
+    rejected = [{"id": e["id"], "title": getattr(book.get(e["id"]), "title", None) or e.get("title", e["id"])}
                 for e in decided.values() if e["status"] == "rejected"]
     return {"plays": plays, "rejected": rejected, "not_shown": not_shown, "max_per_horizon": cap,
             "consultant": plan_file is not None, "agreed": (plan_file or {}).get("agreed")}

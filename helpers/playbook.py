@@ -11,7 +11,7 @@ A play (``templates/playbook.yaml``) is content, loaded and validated like clien
       effort: 2              # 1 (an afternoon) .. 3 (a project)
       impact: 3              # 1 .. 3
       evidence: Kotler, Rackham & Krishnaswamy (HBR 2006): moving from Undefined to Defined ...
-      success: {text: Hand-off dimension up 10 points, signal: dimension.handoff, goal: up, target: 60}
+      success: {text: Hand-off dimension up 10 points, signal: dimension.handoff, goal: up, by: 10}
       group: handoff_rules   # optional: at most one play per group reaches the plan
 
 Triggers are written in the small language of :mod:`helpers.triggers` over named signals
@@ -168,7 +168,12 @@ def parse_play(raw: Any, rel: str, n: int) -> tuple[Play | None, list[Problem]]:
 
 
 def parse_success(raw: Any, rel: str, where: str) -> tuple[dict, list[Problem]]:
-    """A success measure: text, or ``{text, signal, goal: up|down, target}``."""
+    """A success measure: text, or ``{text, signal, goal: up|down, target, by}``.
+
+    ``target`` is a value that counts as met once reached; ``by`` (optional, positive) is a
+    change that counts as met once the signal has moved that far in the direction of ``goal``
+    (e.g. ``by: 10`` for "up at least 10 points").
+    """
     if isinstance(raw, str) and raw.strip():
         return {"text": raw.strip(), "signal": None, "goal": None, "target": None}, []
     hint = "write success: {text: ..., signal: NAME, goal: up|down, target: NUMBER} or plain text"
@@ -184,7 +189,16 @@ def parse_success(raw: Any, rel: str, where: str) -> tuple[dict, list[Problem]]:
         problems.append(Problem(rel, f"goal {goal!r} is not up or down", hint, field=where))
     if target is not None and (isinstance(target, bool) or not isinstance(target, (int, float))):
         problems.append(Problem(rel, f"target {target!r} is not a number", hint, field=where))
-    return {"text": raw["text"].strip(), "signal": raw.get("signal"), "goal": goal, "target": target}, problems
+    by = raw.get("by")
+    if by is not None and (isinstance(by, bool) or not isinstance(by, (int, float)) or by <= 0):
+        problems.append(Problem(rel, f"by {by!r} is not a positive number",
+                                "write by: 10 for 'at least 10 points in the direction of goal'", field=where))
+    elif by is not None and goal not in ("up", "down"):
+        problems.append(Problem(rel, "by needs a goal", "add goal: up or goal: down", field=where))
+    success = {"text": raw["text"].strip(), "signal": raw.get("signal"), "goal": goal, "target": target}
+    if by is not None:
+        success["by"] = by
+    return success, problems
 
 
 def read_playbook(path: Path | None = None) -> tuple[Playbook | None, list[Problem]]:

@@ -10,62 +10,35 @@ Accepted layouts, detected from the header without any flag:
 * **Typeform** – CSV with ``#`` (or ``Response ID``) and ``Submit Date (UTC)``/``Network ID``.
 
 Statement columns match by statement id or by statement text, ignoring case, punctuation and
-surrounding whitespace. Answers may be numbers (1-5) or labels ("Strongly agree", any case).
+surrounding whitespace. Answers may be numbers (1-5) or labels ("Strongly agree", any case; the
+vocabulary is in :mod:`helpers.survey_labels`). Title rows above the header are skipped (messages
+keep the spreadsheet's row numbers); a workbook is read from its first sheet naming a statement.
 Every cell or column that cannot be used becomes a :class:`~helpers.problems.Problem`; all are
 reported together. Nothing here writes files.
 """
 
 from __future__ import annotations
 
+import csv
 import difflib
+import io
 import re
-import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from helpers.fileio import read_table
+from helpers.fileio import read_table, read_text
 from helpers.problems import Problem, warning
+from helpers.survey_labels import (LEVEL_WORDS, RATING_HINT, SEVEN_POINT, TEAM_WORDS, map_words, norm,
+                                   norm_series, parse_ratings, seven_point_labels)
 
 if TYPE_CHECKING:  # pragma: no cover
     from helpers.survey import Instrument
 
 TEAMS = ("sales", "marketing")
 LEVELS = ("leader", "staff")
-RATING_HINT = ("use a whole number from 1 (strongly disagree) to 5 (strongly agree), "
-               "a label such as 'Agree', or leave the cell blank")
-
-#: Likert labels (normalised) and their ratings.
-LABELS: dict[str, int] = {
-    "strongly disagree": 1, "completely disagree": 1, "totally disagree": 1,
-    "disagree": 2, "somewhat disagree": 2, "mostly disagree": 2, "tend to disagree": 2,
-    "slightly disagree": 2,
-    "neither agree nor disagree": 3, "neither disagree nor agree": 3, "neutral": 3, "neither": 3,
-    "undecided": 3,
-    "agree": 4, "somewhat agree": 4, "mostly agree": 4, "tend to agree": 4, "slightly agree": 4,
-    "strongly agree": 5, "completely agree": 5, "totally agree": 5,
-}
-#: Answers that mean "no answer" (left blank in the scores).
-NO_ANSWER = {"", "na", "n a", "not applicable", "dont know", "do not know", "prefer not to say",
-             "no answer", "skip", "skipped"}
-
-TEAM_WORDS: dict[str, str] = {
-    "sales": "sales", "sale": "sales", "sales rep": "sales", "salesperson": "sales",
-    "sales people": "sales", "business development": "sales", "bdr": "sales", "sdr": "sales",
-    "inside sales": "sales", "field sales": "sales", "account management": "sales",
-    "marketing": "marketing", "mktg": "marketing", "mkt": "marketing", "marketer": "marketing",
-    "demand generation": "marketing", "demand gen": "marketing", "product marketing": "marketing",
-}
-LEVEL_WORDS: dict[str, str] = {
-    "leader": "leader", "leadership": "leader", "manager": "leader", "management": "leader",
-    "head": "leader", "director": "leader", "executive": "leader", "exec": "leader", "vp": "leader",
-    "vice president": "leader", "lead": "leader", "senior leader": "leader", "c level": "leader",
-    "staff": "staff", "staff member": "staff", "individual contributor": "staff", "ic": "staff",
-    "team member": "staff", "employee": "staff", "member": "staff", "specialist": "staff",
-    "associate": "staff", "non manager": "staff",
-}
 #: Headers written by the survey tools that carry no answers (normalised).
 METADATA = {
     "timestamp", "email address", "email", "e mail", "name", "full name", "start time",
@@ -79,19 +52,6 @@ RESPONDENT_HEADERS = ("respondent", "respondent id", "response id", "id", "#",
                       "email address", "email")
 SURVEY_FILES = ("survey.csv", "survey.xlsx")
 _SM_SUBLABELS = {"response", "open ended response", "open-ended response"}
-
-
-def norm(text: object) -> str:
-    """Lower-case ``text`` without accents, punctuation or repeated whitespace."""
-    s = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii")
-    s = re.sub(r"[\u2019']", "", s.lower())
-    return " ".join(re.sub(r"[^a-z0-9#]+", " ", s).split())
-
-
-def _norm_series(s: pd.Series) -> pd.Series:
-    out = s.astype(str).str.normalize("NFKD").str.encode("ascii", "ignore").str.decode("ascii")
-    out = out.str.lower().str.replace(r"[\u2019']", "", regex=True)
-    return out.str.replace(r"[^a-z0-9#]+", " ", regex=True).str.strip()
 
 
 def _id_key(text: str) -> str:
@@ -145,39 +105,12 @@ def _match_columns(labels: list[str], instrument: "Instrument") -> dict[int, str
     return found
 
 
-def _parse_ratings(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Ratings (float, NaN for no answer) and a reason per cell that is not a rating ('' if fine)."""
-    raw = cells.astype(str).str.strip()
-    key = _norm_series(raw)
-    number = pd.to_numeric(raw.str.replace(",", ".", regex=False), errors="coerce")
-    labelled = key.map(LABELS).astype(float)
-    lead = pd.to_numeric(raw.str.extract(r"^(\d+)\s*[-\u2013(:.)]\s*[A-Za-z]", expand=False),
-                         errors="coerce")
-    trail = pd.to_numeric(raw.str.extract(r"[A-Za-z]\s*\(\s*(\d+)\s*\)$", expand=False),
-                          errors="coerce")
-    value = number.fillna(lead).fillna(trail).fillna(labelled)
-    blank = key.isin(NO_ANSWER) | raw.isin(["-", "\u2013", "\u2014"])
-    reason = pd.Series("", index=cells.index, dtype=object)
-    reason[value.isna() & ~blank] = "not_a_rating"
-    reason[value.notna() & (value != value.round())] = "fraction"
-    reason[value.notna() & (value == value.round()) & ((value < 1) | (value > 5))] = "range"
-    value = value.where(reason == "", np.nan).where(~blank, np.nan)
-    return value.astype(float), reason
-
-
 def _looks_like_ratings(cells: pd.Series) -> bool:
     present = cells[cells.astype(str).str.strip() != ""]
     if present.empty:
         return False
-    _, reason = _parse_ratings(present)
+    _, reason = parse_ratings(present)
     return bool((reason == "").mean() >= 0.8)
-
-
-def _map_words(cells: pd.Series, words: dict[str, str]) -> pd.Series:
-    key = _norm_series(cells.astype(str).str.replace(r"\([^)]*\)", " ", regex=True))
-    key = key.str.replace(r"\b(the|team|department|dept|function|org)\b", " ", regex=True)
-    key = key.str.split().str.join(" ")
-    return key.map(words)
 
 
 def read_folder(folder: Path, instrument: "Instrument") -> tuple[pd.DataFrame | None, list[Problem]]:
@@ -222,15 +155,16 @@ def read_export(path: Path, rel: str, instrument: "Instrument") -> tuple[pd.Data
         ``frame`` has ``respondent``, ``team``, ``level`` and one float column per statement id
         (NaN when unanswered); it is None when there is any error. ``format`` names the layout.
     """
-    grid, problems = read_table(path, rel, header=None)
+    grid, problems = _read_grid(path, rel, instrument)
     if grid is None:
         return None, problems, "unknown"
-    grid = grid.apply(lambda c: c.str.strip())
-    grid.columns = range(grid.shape[1])
+    skip = _title_rows(grid)  # title or blank rows Excel users put above the header
+    grid = grid.iloc[skip:]
     header = grid.iloc[0].tolist()
     second = grid.iloc[1].tolist() if len(grid) > 1 else None
     fmt = detect(header, second)
     n_head = 2 if fmt == "surveymonkey" else 1
+    head_row = skip + 1  # the header as the spreadsheet numbers it
     if fmt == "surveymonkey":
         top = pd.Series(header).replace("", np.nan).ffill().fillna("").tolist()
         subs = second or [""] * len(header)
@@ -244,12 +178,14 @@ def read_export(path: Path, rel: str, instrument: "Instrument") -> tuple[pd.Data
     data = grid.iloc[n_head:]
     data = data[(data != "").any(axis=1)]
     rows = pd.Series(data.index + 1, index=data.index)  # spreadsheet row numbers
+    if data.empty and [c for c in header if c] == ["respondent", "team", "level", *instrument.ids]:
+        return None, problems, fmt  # the collection template, however Excel saved it: no survey yet
     if data.empty:
         return None, [Problem(rel, "has a header but no answers",
                               "add one row per respondent below the header")], fmt
 
     stmt_cols = _match_columns(labels, instrument)
-    problems += _duplicate_matches(rel, stmt_cols, shown, n_head)
+    problems += _duplicate_matches(rel, stmt_cols, shown, skip + n_head)
     keys = [norm(lab) for lab in primary]
     free = [i for i in range(len(labels)) if i not in stmt_cols]
     resp_col = next((i for h in RESPONDENT_HEADERS for i in free if keys[i] == h), None)
@@ -264,25 +200,25 @@ def read_export(path: Path, rel: str, instrument: "Instrument") -> tuple[pd.Data
     for i in free:
         if i in used or (fmt != "canonical" and _is_metadata(keys[i])):
             continue
-        problems.append(_unmatched(rel, shown[i], data[i], fmt, n_head, missing or ids))
+        problems.append(_unmatched(rel, shown[i], data[i], skip + n_head, missing or ids, instrument))
     if team_col is None:
         problems.append(Problem(rel, "has no team column", "add a column 'team' with sales or "
-                                "marketing for each respondent", row=1))
+                                "marketing for each respondent", row=head_row))
     if not stmt_cols:
         problems.append(Problem(rel, "no column matches a statement of the instrument",
                                 "name the columns by statement id (goals_1, ...) or by the exact "
-                                "statement text in templates/instrument.yaml", row=1))
+                                "statement text in templates/instrument.yaml", row=head_row))
     if stmt_cols and missing:
         problems.append(warning(rel, f"no column for {len(missing)} statement(s): "
                                 f"{', '.join(missing)}; they are left out of the scores",
-                                "add the missing statements to the survey next time", row=1))
+                                "add the missing statements to the survey next time", row=head_row))
     if team_col is None or not stmt_cols:
         return None, problems, fmt
 
     out = pd.DataFrame(index=data.index)
     resp = data[resp_col] if resp_col is not None else pd.Series("", index=data.index)
     out["respondent"] = resp.where(resp != "", "row " + rows.astype(str)).astype(str)
-    team = _map_words(data[team_col], TEAM_WORDS)
+    team = map_words(data[team_col], TEAM_WORDS)
     bad = team.isna()
     problems += [Problem(rel, "team is blank" if not v else f"team '{v}' is not sales or marketing",
                          "write sales or marketing (this survey compares the two teams)",
@@ -291,7 +227,7 @@ def read_export(path: Path, rel: str, instrument: "Instrument") -> tuple[pd.Data
     out["team"] = team.astype("str")
     if level_col is not None:
         cells = data[level_col]
-        level = _map_words(cells, LEVEL_WORDS)
+        level = map_words(cells, LEVEL_WORDS)
         bad = level.isna() & (cells != "")
         problems += [Problem(rel, f"level '{v}' is not leader or staff",
                              "write leader (manages people) or staff, or leave it blank",
@@ -328,7 +264,8 @@ def _role_column(keys: list[str], free: list[int], data: pd.DataFrame, exact: st
             return i
     others = [i for i in free if not _is_metadata(keys[i])]
     named = [i for i in others if any(w in keys[i].split() for w in words)]
-    fill = {i: float(_map_words(data[i], values).notna().mean()) for i in named or others}
+    fill = {i: float(map_words(data[i], values, partial=bool(named)).notna().mean())  # unnamed: exact words
+            for i in named or others}
     best = max(fill, key=lambda i: fill[i], default=None)
     if best is None or (not named and fill[best] < 0.8):
         return None
@@ -348,26 +285,88 @@ def _duplicate_matches(rel: str, stmt_cols: dict[int, str], shown: list[str], n_
     return out
 
 
-def _unmatched(rel: str, label: str, cells: pd.Series, fmt: str, n_head: int, ids: list[str]) -> Problem:
-    """An error when the column looks like a statement (id-like name or ratings), else a warning.
+def _unmatched(rel: str, label: str, cells: pd.Series, head_row: int, ids: list[str],
+               instrument: "Instrument") -> Problem:
+    """An error when the column looks like a statement (id-like name, statement-like text or
+    ratings), else a warning (a free-text or extra question is ignored).
 
     ``ids`` are the statement ids to suggest from (those without a column, when any).
     """
     close = difflib.get_close_matches(_id_key(label), ids, n=1, cutoff=0.75)
     guess = f"did you mean {close[0]}? " if close else ""
-    if fmt == "canonical" or close or _looks_like_ratings(cells):
-        return Problem(rel, f"column '{label}' does not match any statement of the instrument",
+    if not close:
+        texts = {norm(s.text): s for s in instrument.statements if s.id in ids}
+        near = [difflib.get_close_matches(norm(c), list(texts), n=1, cutoff=0.8)
+                for c in _candidates(label) if norm(c)]
+        near = [m[0] for m in near if m]
+        if near:
+            st = texts[near[0]]
+            close = [st.id]
+            guess = f"did you mean {st.id} ('{st.text}')? "
+    if close or _looks_like_ratings(cells):
+        return Problem(rel, "column does not match any statement of the instrument",
                        f"{guess}rename it to a statement id or to the statement's exact text in "
-                       "templates/instrument.yaml, or delete the column", row=n_head, field=label)
-    return warning(rel, f"column '{label}' is not a statement of the instrument and is ignored",
-                   "nothing to do if it is a free-text or extra question", row=n_head, field=label)
+                       "templates/instrument.yaml, or delete the column", row=head_row, field=label)
+    return warning(rel, "column is not a statement of the instrument and is ignored",
+                   "nothing to do if it is a free-text or extra question", row=head_row, field=label)
+
+
+def _title_rows(grid: pd.DataFrame) -> int:
+    """How many rows above the header hold a title or nothing (at most one filled cell each)."""
+    filled = (grid.head(10) != "").sum(axis=1).to_numpy()
+    above = np.flatnonzero(filled >= 2)
+    return int(above[0]) if above.size else 0
+
+
+def _ragged_csv(path: Path, rel: str) -> pd.DataFrame | None:
+    """A CSV whose rows differ in length (a title line above the header), padded with ''."""
+    text, _ = read_text(path, rel)
+    if text is None:
+        return None
+    lines = text.splitlines()[:10]
+    sep = max((",", ";", "\t"), key=lambda d: max((ln.count(d) for ln in lines), default=0))
+    rows = list(csv.reader(io.StringIO(text), delimiter=sep))
+    width = max((len(r) for r in rows), default=0)
+    return pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype="str") if width else None
+
+
+def _read_grid(path: Path, rel: str, instrument: "Instrument") -> tuple[pd.DataFrame | None, list[Problem]]:
+    """All cells of the survey table as stripped text, columns numbered from 0.
+
+    In a workbook with several sheets, the first sheet whose header matches a statement is
+    used (e.g. answers on a "Responses" sheet behind a "Notes" sheet); otherwise the first sheet.
+    """
+    sheets: list[str | int] = [0]
+    if path.suffix.lower() in {".xlsx", ".xlsm"}:
+        try:
+            sheets = list(pd.ExcelFile(path, engine="openpyxl").sheet_names) or [0]
+        except Exception:  # unreadable workbook: read_table reports it
+            sheets = [0]
+    first: tuple[pd.DataFrame | None, list[Problem]] | None = None
+    for sheet in sheets:
+        grid, problems = read_table(path, rel, header=None, sheet=sheet)
+        if grid is None and path.suffix.lower() == ".csv" and problems:
+            grid = _ragged_csv(path, rel) if "cannot be read as a table" in problems[0].message else None
+            problems = [] if grid is not None else problems
+        if grid is not None:
+            grid = grid.apply(lambda c: c.str.strip())
+            grid.columns = range(grid.shape[1])
+        if first is None:
+            first = (grid, problems)
+        if grid is None or len(sheets) == 1:
+            continue
+        top = grid.iloc[_title_rows(grid):].head(2)
+        if any(_match_columns(top.iloc[r].tolist(), instrument) for r in range(len(top))):
+            return grid, problems
+    assert first is not None
+    return first
 
 
 def _rating_problems(rel: str, data: pd.DataFrame, stmt_cols: dict[int, str], shown: list[str],
                      rows: pd.Series, out: pd.DataFrame) -> list[Problem]:
     cols = list(stmt_cols)
     long = data[cols].melt(ignore_index=False, var_name="col", value_name="raw")
-    value, reason = _parse_ratings(long["raw"])
+    value, reason = parse_ratings(long["raw"])
     long = long.assign(value=value, reason=reason, row=rows.reindex(long.index).to_numpy())
     wide = long.pivot(columns="col", values="value")
     for i, sid in stmt_cols.items():
@@ -375,8 +374,19 @@ def _rating_problems(rel: str, data: pd.DataFrame, stmt_cols: dict[int, str], sh
     bad = long[long["reason"] != ""].sort_values(["row", "col"])
     what = {"range": "rating {v} is outside 1-5", "fraction": "rating {v} is not a whole number",
             "not_a_rating": "'{v}' is not a rating"}
-    return [Problem(rel, what[r].format(v=v), RATING_HINT, row=int(row), field=shown[c])
-            for r, v, row, c in zip(bad["reason"], bad["raw"], bad["row"], bad["col"])]
+    out_p = [Problem(rel, what[r].format(v=v), RATING_HINT, row=int(row), field=shown[c])
+             for r, v, row, c in zip(bad["reason"], bad["raw"], bad["row"], bad["col"])]
+    clash = seven_point_labels(long["raw"])
+    if clash:
+        hit = long[norm_series(long["raw"]).isin(SEVEN_POINT)].sort_values(["row", "col"]).iloc[0]
+        shown_clash = ", ".join(f"'{c}'" for c in clash)
+        out_p.insert(0, Problem(
+            rel, f"'{hit['raw']}' is a point of a 7-point scale: the answers use {shown_clash} side "
+            "by side, which cannot all be scored on 1-5", "collect the answers on the 5-point scale "
+            "(Strongly disagree, Disagree, Neither agree nor disagree, Agree, Strongly agree, or "
+            "1-5), or recode every answer to 1-5 in the file", row=int(hit["row"]),
+            field=shown[hit["col"]]))
+    return out_p
 
 
 def _duplicate_respondents(rel: str, respondent: pd.Series, rows: pd.Series) -> list[Problem]:

@@ -16,7 +16,7 @@ Result (``results["progress"]``; JSON-serialisable)::
       "dimensions": [{"id", "label", "before", "after", "change"}],      # instrument order
       "teams": {"sales": {"before", "after", "change"}, "marketing": {...}},
       "plays": [{"id", "title", "owner", "horizon", "status", "done": bool,
-                 "measure": str, "signal": str|None, "goal": "up"|"down"|None, "target",
+                 "measure": str, "signal": str|None, "goal": "up"|"down"|None, "target", "by",
                  "before", "after", "change",
                  "verdict": "improved"|"worsened"|"unchanged"|"target met"|"now measured"|
                             "not measured"}],
@@ -70,7 +70,7 @@ def _tolerance(signal: str) -> float:
     return 0.5
 
 
-def verdict(signal: str | None, goal: str | None, target: Any, before: Any, after: Any) -> str:
+def verdict(signal: str | None, goal: str | None, target: Any, before: Any, after: Any, by: Any = None) -> str:
     """Whether a success measure moved the way the play wanted.
 
     Parameters
@@ -83,6 +83,8 @@ def verdict(signal: str | None, goal: str | None, target: Any, before: Any, afte
         A value that, once reached, counts as met.
     before, after : Any
         The signal in the previous and in this wave (None when not measured).
+    by : number, optional
+        A change in the direction of ``goal`` that, once reached, counts as met.
 
     Returns
     -------
@@ -96,12 +98,15 @@ def verdict(signal: str | None, goal: str | None, target: Any, before: Any, afte
         a = float(len(after)) if isinstance(after, list) else a
     if signal is None or a is None:
         return "not measured"
-    if b is None:
-        return "now measured"
     t = number(target)
     if t is not None and goal in ("up", "down") and ((a >= t) if goal == "up" else (a <= t)):
-        return "target met"
+        return "target met"       # also when measured for the first time: the goal is reached
+    if b is None:
+        return "now measured"
     delta = a - b
+    step = number(by)
+    if step is not None and goal in ("up", "down") and (delta if goal == "up" else -delta) >= step - 1e-9:
+        return "target met"
     if abs(delta) < _tolerance(signal):
         return "unchanged"
     if goal is None:
@@ -176,7 +181,9 @@ def compare(current: dict, previous: dict, previous_plan: dict | None) -> dict:
                       "horizon": play.get("horizon"), "status": play.get("status") or "proposed",
                       "done": play.get("status") == "done", "measure": success.get("text") or "",
                       "signal": signal, "goal": success.get("goal"), "target": success.get("target"),
-                      **change, "verdict": verdict(signal, success.get("goal"), success.get("target"), was, is_now)})
+                      "by": success.get("by"), **change,
+                      "verdict": verdict(signal, success.get("goal"), success.get("target"), was, is_now,
+                                         success.get("by"))})
     earlier = dig(previous, "progress", "history")
     earlier = [dict(h) for h in earlier if isinstance(h, dict)] if isinstance(earlier, list) else []
     history = earlier or [_point(previous)]

@@ -144,3 +144,11 @@ def test_demo_json_has_the_documented_keys(demo_out) -> None:
         for dim in results["dimensions"].values():
             assert {"index", "sales", "marketing", "gap"} <= set(dim)
             assert dim["gap"] == pytest.approx(dim["sales"] - dim["marketing"], abs=0.11)
+
+
+def test_check_warns_about_respondents_left_out_of_the_scores(make_engagement, capsys) -> None:
+    rows = [("S1", "sales", "staff", [4] * 24), ("S2", "sales", "staff", [4] * 5),
+            ("M1", "marketing", "staff", [3] * 24)]
+    code, out = run(capsys, "check", str(make_engagement({"survey.csv": survey_csv(rows)})))
+    assert code == 0, out
+    assert re.search(r"warning\s+survey\.csv.*S2", out), out

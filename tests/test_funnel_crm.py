@@ -65,7 +65,7 @@ def test_hubspot_export_without_required_column(tmp_path):
     frame, problems = read_funnel(tmp_path, "hubspot", {})
     assert frame is None
     (p,) = problems
-    assert p.field == "created_at" and "hubspot mapping" in p.hint
+    assert p.field == "created_at" and "the HubSpot mapping looks for 'Create Date'" in p.hint
 
 
 def test_bundled_mappings_target_known_columns():

@@ -51,8 +51,10 @@ def test_charts_carry_the_numbers():
     texts = " ".join(t.get_text() for t in funnel_chart(results).axes[0].texts)
     assert "biggest leak: 38% MQL → SAL  (reference 40%–60%)" in texts and "73% Inquiry → MQL" in texts
     legend = [t.get_text() for t in response_chart(results).axes[0].get_legend().get_texts()]
-    assert legend == ["within 1 hour: 4 (50%)", "within the 24-hour SLA: 2 (25%)", "later: 1 (12%)",
+    # each band names its own hours: 4 + 2 = the 6 (75%) within the SLA that the title states
+    assert legend == ["within 1 hour: 4 (50%)", "1 to 24 hours: 2 (25%)", "later than 24 hours: 1 (12%)",
                       "never contacted: 1 (12%)"]
+    assert "75% within the 24-hour SLA" in response_chart(results).axes[0].get_title(loc="left")
     assert "web" in [t.get_text() for t in source_chart(results).axes[0].get_yticklabels()]
     assert "median 16.0 d" in " ".join(t.get_text() for t in stage_time_chart(results).axes[0].texts)
     for chart in (funnel_chart, response_chart, source_chart, stage_time_chart):

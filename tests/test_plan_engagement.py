@@ -46,7 +46,7 @@ def test_first_wave_plan_names_the_fitting_plays_with_numbers(wave1):
 
 def test_first_wave_handout_sections(wave1):
     summary = summary_section(wave1).html()
-    assert "leads were contacted within the 24-hour SLA" in summary
+    assert "leads handed to sales were contacted within the 24-hour SLA" in summary
     html = plan_section(wave1).html()
     assert "Commit to a response time for every lead" in html and "Bring the CIO in as the third partner" in html
     assert "PLAN-FIXTURE-INTERNAL-NOTE" not in html + summary

@@ -31,7 +31,7 @@ def test_summary_shows_stage_index_interval_and_findings(results):
     html = summary_section(results).html()
     assert '<h2 id="summary"' in html and "Executive summary" in html
     assert "Defined" in html and "<strong>51.3</strong>" in html and "47.9&ndash;54.6" in html
-    assert "Only 38% of leads were contacted within the 24-hour SLA" in html
+    assert "Only 38% of the " in html and "leads handed to sales were contacted within the 24-hour SLA" in html
     assert html.count("<li>") == 3
 
 
@@ -41,7 +41,7 @@ def test_summary_without_survey_uses_other_findings(results):
     results["dimensions"], results["teams"], results["levels"], results["gap"] = {}, {}, None, None
     results["findings"] = plan.key_findings(results)
     html = summary_section(results).html()
-    assert "No survey results yet" in html and "Only 38% of leads" in html
+    assert "No survey results yet" in html and "Only 38% of the 216 leads handed to sales" in html
 
 
 def test_summary_missing():

@@ -52,7 +52,7 @@ def test_every_layout_scores_like_the_hand_computed_survey(instrument, folder, f
 def test_free_text_question_is_reported_not_dropped_silently(instrument):
     _, problems = read_survey(FIXTURES / "survey_google_forms", instrument)
     assert len(problems) == 1 and problems[0].severity == "warning"
-    assert "Anything else you would like to tell us?" in problems[0].message
+    assert "Anything else you would like to tell us?" in str(problems[0])
 
 
 def test_surveymonkey_rows_count_both_header_rows(instrument, tmp_path):

@@ -88,14 +88,15 @@ def response_chart(results: dict[str, Any]) -> Figure:
     if not r or not r.get("n"):
         return _message("No first-response dates in the funnel data.")
     n = r["n"]
-    hour = round((r.get("share_within_hour") or 0) * n)
+    hour = r["within_hour"] if "within_hour" in r else round((r.get("share_within_hour") or 0) * n)
     sla_h = r["sla_hours"]
     within = r["within_sla"]
-    if sla_h >= 1:
-        parts = [("within 1 hour", hour, PALETTE["good"]), (f"within the {sla_h:g}-hour SLA", within - hour, "#7FC7AF"),
-                 ("later", r["contacted"] - within, PALETTE["warn"]), ("never contacted", r["never_contacted"], PALETTE["bad"])]
+    later = (f"later than {sla_h:g} hours", r["contacted"] - within, PALETTE["warn"])
+    if sla_h > 1:  # each label names its own time band, so "within the SLA" is the first two together
+        parts = [("within 1 hour", hour, PALETTE["good"]), (f"1 to {sla_h:g} hours", within - hour, "#7FC7AF"),
+                 later, ("never contacted", r["never_contacted"], PALETTE["bad"])]
     else:
-        parts = [(f"within the {sla_h:g}-hour SLA", within, PALETTE["good"]), ("later", r["contacted"] - within, PALETTE["warn"]),
+        parts = [(f"within {sla_h:g} hour{'s' if sla_h != 1 else ''}", within, PALETTE["good"]), later,
                  ("never contacted", r["never_contacted"], PALETTE["bad"])]
     fig = new_figure(A4_TEXT_WIDTH, 1.9)
     ax = fig.add_subplot()
@@ -114,7 +115,8 @@ def response_chart(results: dict[str, Any]) -> Figure:
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.28), ncol=2, fontsize=7.5, frameon=False)
     med = r.get("median_hours")
     median = "\u2013" if med is None else f"{med:g} h"
-    ax.set_title(f"Speed to first response ({n:,} leads handed to sales; median {median})", fontsize=10, loc="left")
+    ax.set_title(f"Speed to first response: {_pct(within / n)} within the {sla_h:g}-hour SLA "
+                 f"({n:,} leads handed to sales; median {median})", fontsize=10, loc="left")
     return fig
 
 

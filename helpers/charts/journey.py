@@ -14,7 +14,7 @@ from typing import Any
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch, Rectangle
 
-from helpers.charts import A4_LANDSCAPE_WIDTH, PALETTE, new_figure
+from helpers.charts import A4_LANDSCAPE_WIDTH, A4_TEXT_WIDTH, PALETTE, new_figure
 
 OWNER_LABELS = {"marketing": "Marketing", "sales": "Sales", "shared": "Shared",
                 "customer_success": "Customer success"}
@@ -31,6 +31,7 @@ LANES: tuple[tuple[str, str, float], ...] = (
     ("evidence", "Evidence", 0.45),
 )
 HEADER = 0.95
+TOP = 1.6           # room above the stage headers: title, persona, legend, hand-off labels (up to 3 lines)
 LABEL_WIDTH = 0.9   # in column units
 FONT = 7.5
 
@@ -80,19 +81,20 @@ def journey_map(results: dict[str, Any], journey: str = "new", width: float = A4
     n = len(stages)
     handoffs = {h["to_stage"]: h for h in section.get("handoffs", []) if h.get("journey") == journey}
     total_h = HEADER + sum(h for _, _, h in LANES)
-    height = min(7.2, 1.0 + 0.62 * total_h)
+    height = min(7.3, 1.0 + 0.62 * (total_h + TOP - 0.95))
     fig = new_figure(width, height)
     ax = fig.add_subplot()
     ax.set_xlim(-LABEL_WIDTH, n)
-    ax.set_ylim(-total_h - 0.05, 0.95)
+    ax.set_ylim(-total_h - 0.05, TOP)
     ax.axis("off")
     col_inches = width * 0.97 / (n + LABEL_WIDTH)
     chars = max(int(col_inches * 72 / (FONT * 0.6)), 10)
+    name_chars = max(int(col_inches * 0.9 * 72 / (9.5 * 0.62)), 6)
     line = int(width * 72 / (8 * 0.55))
-    ax.text(-LABEL_WIDTH, 0.74, _wrap([str(j.get("label") or journey)], line // 2, 1, bullet=False), fontsize=11,
+    ax.text(-LABEL_WIDTH, TOP - 0.22, _wrap([str(j.get("label") or journey)], line // 2, 1, bullet=False), fontsize=11,
             fontweight="bold", color=PALETTE["ink"], va="center")
     if j.get("persona"):
-        ax.text(-LABEL_WIDTH, 0.44, _wrap([f"Persona: {j['persona']}"], line, 1, bullet=False), fontsize=8,
+        ax.text(-LABEL_WIDTH, TOP - 0.52, _wrap([f"Persona: {j['persona']}"], line, 1, bullet=False), fontsize=8,
                 color=PALETTE["ink"], va="center")
     owners_seen = []
     for i, s in enumerate(stages):
@@ -100,7 +102,7 @@ def journey_map(results: dict[str, Any], journey: str = "new", width: float = A4
         owners_seen.append(s["owner"])
         ax.add_patch(FancyBboxPatch((i + 0.04, -HEADER + 0.05), 0.92, HEADER - 0.1, boxstyle="round,pad=0,rounding_size=0.06",
                                     facecolor=colour, edgecolor="none"))
-        ax.text(i + 0.5, -HEADER * 0.38, _wrap([s["name"]], chars - 4, 2, bullet=False), ha="center", va="center",
+        ax.text(i + 0.5, -HEADER * 0.38, _wrap([s["name"]], name_chars, 2, bullet=False), ha="center", va="center",
                 fontsize=9.5, fontweight="bold", color="white")
         ax.text(i + 0.5, -HEADER * 0.78, OWNER_LABELS.get(s["owner"], s["owner"]), ha="center", va="center",
                 fontsize=7.5, color="white")
@@ -132,7 +134,7 @@ def journey_map(results: dict[str, Any], journey: str = "new", width: float = A4
                 continue
             else:
                 continue
-            colour = PALETTE["bad"] if key == "pain_points" else "#888888" if text == "no KPI" else PALETTE["ink"]
+            colour = "#888888" if text == "no KPI" else PALETTE["ink"]  # colour means owner only
             ax.text(x, top - 0.07, text, ha="left", va="top", fontsize=FONT, color=colour, linespacing=1.15)
         y = bottom
     top, bottom = centres["emotion"]
@@ -144,13 +146,15 @@ def journey_map(results: dict[str, Any], journey: str = "new", width: float = A4
     if pts:
         ax.plot([p[0] for p in pts], [p[1] for p in pts], color=PALETTE["ink"], linewidth=1.6, zorder=3)
         for xp, yp, e in pts:
-            c = PALETTE["good"] if e > 0 else PALETTE["bad"] if e < 0 else PALETTE["neutral"]
-            ax.scatter([xp], [yp], s=46, color=c, zorder=4, edgecolor="white", linewidth=0.8)
+            c = PALETTE["ink"]  # not green/vermillion: those are the shared and sales owner colours
+            ax.scatter([xp], [yp], s=46, color=c if e else "white", zorder=4, edgecolor=c, linewidth=1.2)
             ax.text(xp, yp + 0.16 if e <= 0 else yp - 0.16, f"{e:+d}" if e else "0", fontsize=7, ha="center",
                     va="bottom" if e <= 0 else "top", color=c, zorder=4, fontweight="bold")
+    marked = [i for i, s in enumerate(stages) if s["id"] in handoffs or (i == 0 and s.get("handoff"))]
     for i, s in enumerate(stages):
-        if s["id"] in handoffs or (i == 0 and s.get("handoff")):
+        if i in marked:
             x = i
+            room = col_inches * (min([m for m in marked if m > i], default=n) - i)
             ax.plot([x, x], [0.05, -total_h], color=PALETTE["ink"], linewidth=2.0, linestyle=(0, (4, 2)), zorder=5)
             h = handoffs.get(s["id"]) or {}
             label = "hand-off"
@@ -158,19 +162,32 @@ def journey_map(results: dict[str, Any], journey: str = "new", width: float = A4
                 label += f" from {OWNER_LABELS.get(h['from_owner'], h['from_owner'])}"
             if h and not h.get("declared"):
                 label += " (not marked)"
-            ax.text(x + 0.03, 0.12, "⇢ " + label, fontsize=7.5, fontweight="bold", color=PALETTE["ink"],
-                    ha="left", va="center", zorder=5)
+            fit = max(int((room - 0.08) * 72 / (7.5 * 0.62)), 8)  # characters of bold 7.5 pt in the room
+            lines = textwrap.wrap("\u21e2 " + label, fit, break_long_words=False)[:3]
+            ax.text(x + 0.03, 0.04, "\n".join(lines), fontsize=7.5, fontweight="bold", color=PALETTE["ink"],
+                    ha="left", va="bottom", zorder=5, linespacing=1.1)
     legend = [o for o in OWNER_LABELS if o in owners_seen]
-    lx = n
+    lx, per_char = n, 7.5 * 0.6 / 72 / col_inches  # column units per legend character
     for o in reversed(legend):
         label = OWNER_LABELS[o]
-        lx -= 0.1 + len(label) * 0.055
-        ax.add_patch(Rectangle((lx, 0.67), 0.08, 0.14, facecolor=PALETTE[o], edgecolor="none"))
-        ax.text(lx + 0.11, 0.74, label, fontsize=7.5, va="center")
+        lx -= 0.25 / col_inches + len(label) * per_char
+        ax.add_patch(Rectangle((lx, TOP - 0.29), 0.1 / col_inches, 0.14, facecolor=PALETTE[o], edgecolor="none"))
+        ax.text(lx + 0.13 / col_inches, TOP - 0.22, label, fontsize=7.5, va="center")
     return fig
 
 
 def journey_maps(results: dict[str, Any]) -> list[Figure]:
     """One :func:`journey_map` per journey in the results, in file order."""
     section = _section(results) or {}
-    return [journey_map(section, j["id"]) for j in section.get("journeys", []) if j.get("stages")]
+    return [journey_map(section, j["id"], width=fit_width(len(j["stages"])))
+            for j in section.get("journeys", []) if j.get("stages")]
+
+
+def fit_width(stages: int) -> float:
+    """Figure width for a map of ``stages`` columns in the handout.
+
+    Up to five stages fit the A4 portrait text width at their true type size (the handout never
+    scales the map down, so its text stays readable on paper); longer journeys get the landscape
+    width and are scaled to fit the page.
+    """
+    return A4_TEXT_WIDTH if stages <= 5 else A4_LANDSCAPE_WIDTH

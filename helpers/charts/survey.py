@@ -50,7 +50,9 @@ def radar(results: dict[str, Any], title: str | None = None) -> Figure:
     ids = list(dims)
     angles = np.linspace(0, 2 * np.pi, len(ids), endpoint=False)
     closed = np.append(angles, angles[0])
-    fig = new_figure(width=A4_TEXT_WIDTH * 0.8, height=5.2)
+    # full text width, so the handout shows it at its true size (labels stay 8 pt) without a
+    # page-tall circle; the polar axes stay round in the middle
+    fig = new_figure(width=A4_TEXT_WIDTH, height=4.6)
     ax = fig.add_subplot(projection="polar")
     ax.set_theta_offset(np.pi / 2)
     ax.set_theta_direction(-1)
@@ -68,7 +70,9 @@ def radar(results: dict[str, Any], title: str | None = None) -> Figure:
     ax.set_yticks([40, 60, 80, 100])
     ax.set_yticklabels(["40", "60", "80", "100"], fontsize=7, color=PALETTE["neutral"])
     ax.grid(color=PALETTE["grid"])
-    ax.legend(loc="upper right", bbox_to_anchor=(1.25, 1.12), fontsize=8, frameon=False)
+    ax.spines["polar"].set_color(PALETTE["neutral"])
+    ax.spines["polar"].set_linewidth(0.8)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.1, 1.05), fontsize=8.5, frameon=False)
     if title:
         ax.set_title(title, fontsize=11, pad=24)
     return fig
@@ -91,14 +95,14 @@ def gap_chart(results: dict[str, Any]) -> Figure:
     alphas = [1.0 if r[2] else 0.35 for r in rows]
     for yi, g, c, a in zip(y, gaps, colours, alphas):
         ax.barh(yi, g, color=c, alpha=a, height=0.6)
-        ax.text(g + (0.6 if g >= 0 else -0.6), yi, f"{g:+.1f}", va="center",
+        ax.text(g + (0.6 if g >= 0 else -0.6), yi, f"{g:+.1f}".replace("-", "\u2212"), va="center",
                 ha="left" if g >= 0 else "right", fontsize=8, color=PALETTE["ink"])
     ax.axvline(0, color=PALETTE["ink"], linewidth=0.8)
     ax.set_yticks(y, [_short(r[0], 40) for r in rows], fontsize=8)
     lim = max(10.0, float(np.nanmax(np.abs(gaps))) * 1.25)
     ax.set_xlim(-lim, lim)
-    ax.set_xlabel("Gap in points, sales score minus marketing score "
-                  "(faded: not shown to be larger than noise)", fontsize=8)
+    ax.set_xlabel("Gap in points, sales score minus marketing score\n"
+                  "(faded bars: not shown to be larger than noise)", fontsize=8)
     ax.text(0.99, 1.01, "sales sees it better \u2192", transform=ax.transAxes, ha="right",
             va="bottom", fontsize=8, color=PALETTE["sales"])
     ax.text(0.01, 1.01, "\u2190 marketing sees it better", transform=ax.transAxes, ha="left",

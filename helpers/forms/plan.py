@@ -12,6 +12,7 @@ after every change.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import html
 import os
 import re
@@ -55,13 +56,15 @@ class PlanForm:
         self.results = results
         self.book = playbook or load_playbook()
         self.rows: dict[str, dict[str, w.Widget]] = {}
+        self._syncing = False
+        self._auto_accepted: set[str] = set()
         self.status = w.HTML()
         self.preview = w.HTML() if preview else None
         self.agreed = w.Text(value=str(doc.data.get("agreed") or ""), description="Agreed on", tooltip="date the client agreed the plan, YYYY-MM-DD")
         self.suggest = w.Checkbox(value=doc.data.get("suggest") is not False, description="Let the engine fill free slots")
         self.cap = w.Dropdown(options=[1, 2, 3, 4, 5, 6], value=_pick(doc.data.get("max_per_horizon"), range(1, 7), 3),
                               description="Per horizon")
-        self.agreed.observe(lambda ch: self._set_top("agreed", ch["new"].strip() or None), names="value")
+        self.agreed.observe(lambda ch: self._set_date(ch["new"], lambda v: self._set_top("agreed", v)), names="value")
         self.suggest.observe(lambda ch: self._set_top("suggest", None if ch["new"] else False), names="value")
         self.cap.observe(lambda ch: self._set_top("max_per_horizon", None if ch["new"] == 3 else ch["new"]), names="value")
         self.new_title = w.Text(description="Title", layout=WIDE)
@@ -69,6 +72,8 @@ class PlanForm:
         self.new_owner = w.Dropdown(options=OWNERS, value="both", description="Owner")
         self.new_horizon = w.Dropdown(options=HORIZONS, value=30, description="Horizon")
         self.new_success = w.Text(description="Success", tooltip="how the next wave will tell it worked", layout=WIDE)
+        self.new_signal = w.Dropdown(options=self.measures(), value=None, description="Measured by",
+                                     tooltip="the number the next wave checks; leave on 'words only' if none fits")
         self.add_button = w.Button(description="Add this play", button_style="primary")
         self.add_button.on_click(lambda _: self._add_from_widgets())
         self.message = w.HTML()
@@ -76,7 +81,8 @@ class PlanForm:
         self.widget = w.VBox([
             w.HTML("<h3>Decide the plan</h3>"), w.HBox([self.agreed, self.cap, self.suggest]), self.list_box,
             w.HTML("<h3>Add a play of your own</h3>"), self.new_title, self.new_action,
-            w.HBox([self.new_owner, self.new_horizon]), self.new_success, w.HBox([self.add_button, self.message]),
+            w.HBox([self.new_owner, self.new_horizon]), self.new_success, self.new_signal,
+            w.HBox([self.add_button, self.message]),
             self.status] + ([self.preview] if self.preview is not None else []))
         self.rebuild()
         self._show_status()
@@ -107,7 +113,7 @@ class PlanForm:
     def default(self, pid: str, key: str) -> Any:
         """The playbook's value of ``key`` for a play (None for the consultant's own plays)."""
         play = self.book.get(pid)
-        return getattr(play, key) if play is not None else None
+        return getattr(play, key, None) if play is not None else None
 
     def set_field(self, pid: str, key: str, value: Any) -> None:
         """Record a decision; a value equal to the playbook's (or empty) removes the key."""
@@ -131,11 +137,78 @@ class PlanForm:
             self.doc.update(mutate)
 
     def set_status(self, pid: str, status: str) -> None:
-        """Accept, reject, mark done, or return a play to the engine (``proposed``)."""
+        """Accept, reject, mark done, or return a play to the engine (``proposed``).
+
+        Returning a playbook play to the engine also drops the consultant's wording, owner and
+        horizon for it (the file only ever means what the form shows), and resets its row.
+        """
+        if status == "proposed" and self.book.get(pid) is not None and self.entry(pid) is not None:
+            self.doc.update(lambda data: data.__setitem__(
+                "plays", [e for e in data.get("plays") or [] if not (isinstance(e, dict) and e.get("id") == pid)]))
+            self._reset_row(pid)
+            return
         self.set_field(pid, "status", status)
 
-    def add_play(self, title: str, action: str, owner: str, horizon: int, success: str = "") -> str | None:
-        """Add the consultant's own play; returns its id, or None (with a message) when incomplete."""
+    def edit(self, pid: str, key: str, value: Any) -> None:
+        """Change a play's owner, horizon or action (what the row's widgets call).
+
+        A playbook play still ``proposed`` becomes ``accepted`` when reworded, reassigned or
+        moved: ``plan.yaml`` reads any listed play as accepted, so the form says so too. Undo
+        every such edit and the play goes back to ``proposed`` (and out of the file).
+        """
+        if self._syncing:
+            return
+        self.set_field(pid, key, value)
+        row, entry = self.rows.get(pid), self.entry(pid)
+        if row is None or entry is None:
+            return
+        if row["status"].value == "proposed":
+            self._auto_accepted.add(pid)
+            self._syncing = True
+            try:
+                row["status"].value = "accepted"
+            finally:
+                self._syncing = False
+            self.set_field(pid, "status", "accepted")
+        elif pid in self._auto_accepted and set(entry) <= {"id", "status"}:
+            self.set_status(pid, "proposed")      # every edit undone: back to the engine's proposal
+
+    def _choose_status(self, pid: str, status: str) -> None:
+        if not self._syncing:
+            self._auto_accepted.discard(pid)
+            self.set_status(pid, status)
+
+    def _reset_row(self, pid: str) -> None:
+        row = self.rows.get(pid)
+        if row is None:
+            return
+        self._syncing = True
+        try:
+            row["status"].value = "proposed"
+            row["owner"].value = self.default(pid, "owner") or "both"
+            row["horizon"].value = self.default(pid, "horizon") or 90
+            row["action"].value = self.default(pid, "action") or ""
+            row["due"].value = ""
+        finally:
+            self._syncing = False
+
+    def measures(self) -> list[tuple[str, str | None]]:
+        """Signals a consultant's own play can be measured by: (label, signal), 'words only' first."""
+        labels = {f"dimension.{d}": f"{info.get('label', d)} score"
+                  for d, info in (self.results.get("dimensions") or {}).items() if isinstance(info, dict)}
+        labels.setdefault("index", "Overall alignment index")
+        for name, info in self.book.labels.items():
+            if isinstance(info, dict) and info.get("format") in ("share", "hours", "score", "gap") and info.get("label"):
+                labels.setdefault(name, str(info["label"])[0].upper() + str(info["label"])[1:])
+        return [("words only", None)] + [(label, name) for name, label in labels.items()]
+
+    def add_play(self, title: str, action: str, owner: str, horizon: int, success: str = "",
+                 signal: str | None = None) -> str | None:
+        """Add the consultant's own play; returns its id, or None (with a message) when incomplete.
+
+        With ``signal`` the success measure becomes ``{text, signal, goal}`` so the next wave
+        checks it; the goal is ``down`` for gaps, hours and shares of lost or rejected leads.
+        """
         if not title.strip() or not action.strip():
             self.message.value = "<small>Give the play a title and an action.</small>"
             return None
@@ -145,7 +218,12 @@ class PlanForm:
             pid, n = f"{base}_{n}", n + 1
         entry = {"id": pid, "status": "accepted", "title": title.strip(), "action": action.strip(),
                  "owner": owner, "horizon": int(horizon)}
-        if success.strip():
+        if signal:
+            goal = "down" if signal.startswith(("gap", "levels.gap")) or signal.endswith(
+                ("hours", "never_contacted_share", "rejection_rate", "assumed_share")) else "up"
+            label = dict((v, k) for k, v in self.measures()).get(signal, signal)
+            entry["success"] = {"text": success.strip() or f"{label} {goal}", "signal": signal, "goal": goal}
+        elif success.strip():
             entry["success"] = success.strip()
         self.doc.update(lambda data: data.setdefault("plays", []).append(entry))
         self.message.value = f"<small>Added {html.escape(title.strip())}.</small>"
@@ -169,15 +247,17 @@ class PlanForm:
             horizon = w.Dropdown(options=HORIZONS, description="Horizon",
                                  value=_pick(entry.get("horizon"), HORIZONS, self.default(pid, "horizon") or 90))
             action = w.Textarea(value=entry.get("action") or self.default(pid, "action") or "", layout=WIDE)
-            status.observe(lambda ch, p=pid: self.set_status(p, ch["new"]), names="value")
-            owner.observe(lambda ch, p=pid: self.set_field(p, "owner", ch["new"]), names="value")
-            horizon.observe(lambda ch, p=pid: self.set_field(p, "horizon", ch["new"]), names="value")
-            action.observe(lambda ch, p=pid: self.set_field(p, "action", ch["new"].strip()), names="value")
+            due = w.Text(value=str(entry.get("due") or ""), description="Due", placeholder="YYYY-MM-DD")
+            status.observe(lambda ch, p=pid: self._choose_status(p, ch["new"]), names="value")
+            owner.observe(lambda ch, p=pid: self.edit(p, "owner", ch["new"]), names="value")
+            horizon.observe(lambda ch, p=pid: self.edit(p, "horizon", ch["new"]), names="value")
+            action.observe(lambda ch, p=pid: self.edit(p, "action", ch["new"].strip()), names="value")
+            due.observe(lambda ch, p=pid: self._set_date(ch["new"], lambda v, q=p: self.edit(q, "due", v)), names="value")
             why = html.escape(item.get("why") or ("your own play" if own else "not triggered by the findings"))
             title = html.escape(entry.get("title") or item.get("title") or pid)
-            self.rows[pid] = {"status": status, "owner": owner, "horizon": horizon, "action": action}
+            self.rows[pid] = {"status": status, "owner": owner, "horizon": horizon, "action": action, "due": due}
             boxes.append(w.VBox([w.HTML(f"<b>{title}</b> <small>({html.escape(pid)}; {why})</small>"),
-                                 w.HBox([status, owner, horizon]), action]))
+                                 w.HBox([status, owner, horizon, due]), action]))
         self.list_box.children = tuple(boxes)
 
     def _set_top(self, key: str, value: Any) -> None:
@@ -190,10 +270,22 @@ class PlanForm:
                 data[key] = value
         self.doc.update(mutate)
 
+    def _set_date(self, text: str, write: Any) -> None:
+        """Write a date field only once it is a whole ISO date (or blank); say so meanwhile."""
+        text = text.strip()
+        try:
+            value = dt.date.fromisoformat(text).isoformat() if text else None
+        except ValueError:
+            self.message.value = f"<small>{html.escape(text)} is not a date yet: write it as YYYY-MM-DD.</small>"
+            return
+        self.message.value = ""
+        write(value)
+
     def _add_from_widgets(self) -> None:
         if self.add_play(self.new_title.value, self.new_action.value, self.new_owner.value,
-                         self.new_horizon.value, self.new_success.value):
+                         self.new_horizon.value, self.new_success.value, self.new_signal.value):
             self.new_title.value = self.new_action.value = self.new_success.value = ""
+            self.new_signal.value = None
 
     def _after_save(self) -> None:
         self._show_status()

@@ -12,6 +12,14 @@ from typing import Any
 
 from helpers.report import Section, render_template
 
+
+def duration(hours: Any) -> str:
+    """A median wait in words: hours up to two days, days beyond (``403.9 -> "16.8 days"``)."""
+    if hours is None:
+        return "\u2013"
+    hours = float(hours)
+    return f"{hours:,.1f} hours" if hours < 48 else f"{hours / 24:,.1f} days"
+
 TITLE = "Funnel and speed to lead"
 ANCHOR = "funnel"
 DEFAULT_MISSING = ("No funnel data yet. Export the leads of the last two or three quarters from the CRM "
@@ -37,10 +45,17 @@ def context(f: dict[str, Any]) -> dict[str, Any]:
                      if not (k == "sals" and "sal" not in stage_label and calc["sals"] == calc["sqls"])]
     sources = [{"source": r["source"], "leads": r["leads"], "counts": r["counts"], "rates": r["rates"], "won": r["won"]}
                for r in f.get("by_source", [])[:12]]
+    order = {s["id"]: i for i, s in enumerate(f.get("stages", []))}
+
+    def funnel_order(b: dict[str, Any]) -> tuple[int, int]:
+        start, _, end = str(b.get("step", "")).partition("_")
+        start = "created" if start == "created" else start
+        return order.get(start, len(order)), order.get(end, len(order))
+
     return {"f": f, "response": f.get("response"), "handoff": f.get("handoff"), "leak": f.get("biggest_leak"),
-            "benchmarks": f.get("benchmarks", []), "benchmark_source": f.get("benchmark_source", ""),
+            "benchmarks": sorted(f.get("benchmarks", []), key=funnel_order), "benchmark_source": f.get("benchmark_source", ""),
             "calc": calc, "calc_rows": calc_rows, "sources": sources, "stage_ids": [s["id"] for s in f.get("stages", [])],
-            "stage_label": stage_label, "accepted_label": stage_label.get((f.get("handoff") or {}).get("accepted_stage"), ""),
+            "stage_label": stage_label, "duration": duration, "accepted_label": stage_label.get((f.get("handoff") or {}).get("accepted_stage"), ""),
             "more_sources": max(len(f.get("by_source", [])) - 12, 0)}
 
 

@@ -39,8 +39,8 @@ def context(journey: dict[str, Any]) -> dict[str, Any]:
                 for h in journey.get("handoffs", [])]
     stages = [{"journey": labels[j["id"]], "name": s["name"], "owner": OWNER_LABELS.get(s["owner"], s["owner"]),
                "owner_id": s["owner"], "kpi": s.get("kpi"), "emotion": s.get("emotion"), "evidence": s.get("evidence"),
-               "pains": s.get("pain_points") or [], "opportunities": s.get("opportunities") or []}
-              for j in journey.get("journeys", []) for s in j.get("stages", [])]
+               "pains": s.get("pain_points") or [], "opportunities": s.get("opportunities") or [], "order": k}
+              for k, j in enumerate(journey.get("journeys", [])) for s in j.get("stages", [])]
     ev = journey.get("evidence") or {}
     return {"handoffs": handoffs, "stages": stages, "undeclared": journey.get("undeclared_handoffs", 0),
             "pain_count": journey.get("pain_point_count", 0), "stage_count": journey.get("stage_count", 0),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from helpers.report import Section, render_template
+from helpers.survey import MIN_FOR_NOISE
 
 TITLE = "Methodology and sources"
 ANCHOR = "methodology"
@@ -29,6 +30,15 @@ FUNNEL_DEFINITIONS: tuple[tuple[str, str, str], ...] = (
     ("Opportunity", "sales", "a deal with a value and a close date in the pipeline"),
     ("Closed won / lost", "sales", "the outcome of the opportunity"),
 )
+
+
+def _plain_source(source: Any) -> str:
+    """The reference ranges' source without the trailing "secondary figures" the paragraph already says."""
+    text = str(source or "vendor-quoted ranges").strip()
+    for tail in (", secondary figures", "; secondary figures", " secondary figures"):
+        if text.endswith(tail):
+            text = text[: -len(tail)]
+    return text
 
 
 def methodology(results: dict[str, Any]) -> Section:
@@ -63,6 +73,7 @@ def methodology(results: dict[str, Any]) -> Section:
         sla_attempts=sla.get("attempts", 5),
         sla_days=sla.get("attempt_days", 14),
         benchmarks=funnel.get("benchmarks") or [],
-        benchmark_source=funnel.get("benchmark_source") or "vendor-quoted ranges, secondary figures",
+        benchmark_source=_plain_source(funnel.get("benchmark_source")),
+        min_n=MIN_FOR_NOISE,
     )
     return Section(TITLE, ANCHOR, [html])

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from helpers.plan import format_value, signal_format
 from helpers.report import Section, render_template
+from helpers.triggers import number
 
 TITLE = "The plan"
 ANCHOR = "plan"
@@ -26,6 +28,15 @@ def _success_text(success: dict[str, Any]) -> str:
     return str((success or {}).get("text") or "")
 
 
+def _today(success: dict[str, Any]) -> str | None:
+    """Today's value of the success measure (its baseline) in words, or None when unmeasured."""
+    signal = (success or {}).get("signal")
+    value = number((success or {}).get("baseline"))
+    if not isinstance(signal, str) or value is None:
+        return None
+    return format_value(value, signal_format(signal))
+
+
 def context(plan: dict[str, Any]) -> dict[str, Any]:
     """Template context: plays grouped by horizon with display labels."""
     groups = []
@@ -39,13 +50,17 @@ def context(plan: dict[str, Any]) -> dict[str, Any]:
                          "status": STATUS_LABELS.get(p.get("status"), ""),
                          "why": [t.get("text") for t in p.get("triggers") or [] if t.get("text")],
                          "chosen": p.get("origin") == "consultant" and not p.get("triggers"),
-                         "success": _success_text(p.get("success")), "due": p.get("due"),
+                         "success": _success_text(p.get("success")), "today": _today(p.get("success")),
+                         "due": p.get("due"),
                          "evidence": p.get("evidence") or ""})
         if rows:
             groups.append({"label": label, "horizon": horizon, "rows": rows})
     statuses = {p.get("status") for p in plan.get("plays") or []}
     return {"groups": groups, "agreed": plan.get("agreed"), "consultant": bool(plan.get("consultant")),
-            "all_proposed": statuses == {"proposed"}, "cap": plan.get("max_per_horizon") or 3,
+            "all_proposed": statuses == {"proposed"},
+            # the consultant may keep more than the engine's cap in a block: never claim fewer than shown
+            "cap": max([int(plan.get("max_per_horizon") or 3)] +
+                       [sum(p.get("horizon") == h for p in plan.get("plays") or []) for h in HORIZON_LABELS]),
             "more": len(plan.get("not_shown") or [])}
 
 

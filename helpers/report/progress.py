@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from helpers.plan import format_value, signal_format
 from helpers.report import Section, render_template
 from helpers.report.plan import OWNER_LABELS
 
@@ -30,12 +31,27 @@ def _missing_message(results: dict[str, Any]) -> str:
 
 
 def _shown(value: Any, signal: str | None) -> Any:
-    """A measure's value for display: shares as percentages, lists by their length."""
+    """A measure's value for display, written as the plan writes it (38%, 30.5 hours, 61.2, 1)."""
     if value is None:
         return None
-    if signal and (signal.endswith(("share", "rate")) or ".conversion." in signal):
-        return f"{100 * float(value):.0f}%"
-    return f"{float(value):.1f}" if isinstance(value, (int, float)) else str(value)
+    if isinstance(value, list):
+        return str(len(value))
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return str(value)
+    return format_value(value, signal_format(signal)) if signal else f"{float(value):.1f}"
+
+
+def long_date(value: Any) -> str | None:
+    """An ISO date the way the cover prints it (``2026-08-12 -> "12 August 2026"``); other text unchanged."""
+    import datetime as dt
+
+    if not value:
+        return None
+    try:
+        d = dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return str(value)
+    return f"{d.day} {d:%B %Y}"
 
 
 def context(progress: dict[str, Any]) -> dict[str, Any]:
@@ -46,7 +62,10 @@ def context(progress: dict[str, Any]) -> dict[str, Any]:
               "after": _shown(p.get("after"), p.get("signal")), "verdict": VERDICT_LABELS.get(p.get("verdict"), ""),
               "good": p.get("verdict") in ("target met", "improved"), "bad": p.get("verdict") == "worsened"}
              for p in progress.get("plays") or []]
-    return {"p": progress, "index": progress.get("index") or {}, "stage": progress.get("stage") or {},
+    empty = {"before": None, "after": None, "change": None}
+    return {"p": progress, "previous_date": long_date((progress.get("previous") or {}).get("date")),
+            "index": {**empty, **(progress.get("index") or {})},
+            "stage": {"before": None, "after": None, "moved": None, **(progress.get("stage") or {})},
             "dimensions": [d for d in progress.get("dimensions") or [] if d.get("before") is not None or d.get("after") is not None],
             "plays": plays, "done": progress.get("done", 0), "planned": progress.get("planned", 0),
             "improved": progress.get("improved", 0), "waves": len(progress.get("history") or [])}

@@ -8,6 +8,7 @@ is one line saying what to collect.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from helpers.report import Section, render_template
@@ -31,6 +32,15 @@ NEXT_STEP = {
 }
 
 
+#: "6 pain point(s)" -> "6 pain points", "1 pain point(s)" -> "1 pain point" (a finding is read by the client).
+_PLURAL = re.compile(r"\b(\d+(?:\.\d+)?)((?:\s+[A-Za-z-]+)+?)\(s\)")
+
+
+def plain_words(text: str) -> str:
+    """A finding as the client reads it: counted nouns take the right number instead of ``(s)``."""
+    return _PLURAL.sub(lambda m: m.group(1) + m.group(2) + ("" if float(m.group(1)) == 1 else "s"), text)
+
+
 def context(results: dict[str, Any]) -> dict[str, Any]:
     """Template context: stage, index, interval, respondents, findings and plan counts."""
     findings = results.get("findings")
@@ -41,15 +51,22 @@ def context(results: dict[str, Any]) -> dict[str, Any]:
     plays = ((results.get("plan") or {}).get("plays")) or []
     interval = results.get("interval") if isinstance(results.get("interval"), (list, tuple)) else None
     stage = results.get("stage")
+    meaning = STAGE_MEANING.get(stage, "")
+    handoff = ((results.get("dimensions") or {}).get("handoff") or {}).get("index")
+    if stage in ("Defined", "Aligned", "Integrated") and isinstance(handoff, (int, float)) and handoff < 40:
+        # the stage's generic description would contradict the data: say what the hand-off score shows
+        meaning = (f"The overall score reaches {stage}, but the hand-off itself scores only {handoff:.1f}, "
+                   "in the Undefined band: the rules and hand-off points of a Defined relationship are not in place yet.")
     return {
         "client": results.get("client") or "",
         "index": results.get("index"),
         "interval": interval if interval and len(interval) == 2 else None,
         "stage": stage,
-        "stage_meaning": STAGE_MEANING.get(stage, ""),
+        "stage_meaning": meaning,
         "next_step": NEXT_STEP.get(stage, ""),
         "respondents": (results.get("respondents") or {}).get("used"),
-        "findings": [f for f in findings if isinstance(f, dict) and f.get("text")],
+        "findings": [{**f, "text": plain_words(str(f["text"]))} for f in findings
+                     if isinstance(f, dict) and f.get("text")],
         "plays": len(plays),
         "first": next((p for p in plays if p.get("horizon") == 30), None),
     }

@@ -1,0 +1,207 @@
+"""Exports shaped like the real ones, checked against numbers counted by hand.
+
+``crm_hubspot_realistic``: a HubSpot contacts export (29 columns, most of them not ours; creation
+dates as ``2026-03-02 09:07`` and, for 15 contacts, ``03/19/2026``), 62 rows in blocks a
+consultant can count:
+
+====== ===== ========================== ======================= ===================== ============
+block  leads  source                     stages                  first engagement      Lead Status
+====== ===== ========================== ======================= ===================== ============
+A      2      Organic Search             MQL SQL Opp Customer    0.5 h after MQL       Connected
+B      3      Paid Search                MQL SQL Opp             2 h                   Open Deal
+D      8      Paid Social                MQL (24 h after create) 30 h                  Unqualified
+E      7      Paid Social                MQL (24 h)              50 h                  Attempted to Contact
+G      10     Organic Search             MQL (24 h)              never                 New
+F      30     Offline Sources / Direct   none                    never                 (blank)
+====== ===== ========================== ======================= ===================== ============
+
+plus row 19 (MQL two days before its creation date) and row 63 (a repeated Record ID): both left
+out with a warning. Sales activities: A 3, B 2, D 6 (4 leads) or 1 (4 leads), E 3, G 0.
+The journey was written from the README by someone who had not seen the code.
+
+``crm_salesforce_report``: a "Leads with converted lead information" report (US locale dates,
+``3/3/2026, 10:15 AM``; amounts as ``$12,000.00``, ``EUR 18,000.00``, ``30.000,00 €``, ``40000``;
+the report's footer lines) with 20 leads: 4 won, 3 lost, 3 open opportunities, 5 "Closed - Not
+Converted", 5 working leads without an MQL date.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from helpers.funnel import metrics, read_funnel
+from helpers.journey import read_journey, summarize
+
+FIXTURES = Path(__file__).parent / "fixtures"
+HUBSPOT = FIXTURES / "crm_hubspot_realistic"
+SALESFORCE = FIXTURES / "crm_salesforce_report"
+
+
+@pytest.fixture(scope="module")
+def hubspot() -> dict:
+    frame, problems = read_funnel(HUBSPOT, "hubspot", {})
+    assert frame is not None, problems
+    return {"metrics": metrics(frame, {"response_hours": 24, "attempts": 5}), "problems": problems}
+
+
+def test_hubspot_counts_and_conversion_match_the_hand_count(hubspot):
+    m = hubspot["metrics"]
+    assert [(p.row, p.field, p.severity) for p in hubspot["problems"]] == [
+        (19, "mql_at", "warning"), (63, "lead_id", "warning")]
+    assert (m["leads"], m["excluded_rows"]) == (60, 2)
+    # 60 leads; MQL = A+B+D+E+G = 30; SQL = A+B = 5; opportunity 5; customer = A = 2
+    assert [(s["id"], s["count"]) for s in m["stages"]] == [
+        ("created", 60), ("mql", 30), ("sql", 5), ("opportunity", 5), ("won", 2)]
+    assert m["rates"] == {"created_mql": 0.5, "mql_sql": 0.1667, "sql_opportunity": 1.0,
+                          "opportunity_won": 0.4, "sql_won": 0.4}
+    by = {r["source"]: (r["leads"], r["counts"]["mql"], r["counts"]["won"]) for r in m["by_source"]}
+    assert by == {"Paid Social": (15, 15, 0), "Offline Sources": (15, 0, 0), "Direct Traffic": (15, 0, 0),
+                  "Organic Search": (12, 12, 2), "Paid Search": (3, 3, 0)}
+    assert m["won"] == {"count": 2, "amount_total": 60000.0, "median_amount": 30000.0}
+
+
+def test_hubspot_response_handoff_and_leak_match_the_hand_count(hubspot):
+    m = hubspot["metrics"]
+    r = m["response"]
+    # 30 MQLs; waits 0.5 h x2, 2 h x3, 30 h x8, 50 h x7; 10 never contacted
+    assert (r["n"], r["contacted"], r["never_contacted"], r["within_sla"], r["within_hour"]) == (30, 20, 10, 5, 2)
+    assert (r["share_within_sla"], r["share_never_contacted"], r["share_within_hour"]) == (0.1667, 0.3333, 0.0667)
+    assert (r["median_hours"], r["p90_hours"]) == (30.0, 50.0)
+    h = m["handoff"]
+    assert (h["mqls"], h["accepted"], h["rejected"], h["pending"]) == (30, 5, 8, 17)
+    assert (h["acceptance_rate"], h["rejection_rate"], h["median_hours_to_accept"]) == (0.1667, 0.2667, 28.0)
+    # not accepted: D (6,6,6,6,1,1,1,1), E (3 x7), G (0 x10): 4 of 25 got 5 attempts, median 1
+    assert h["attempts"] == {"required": 5, "leads": 25, "met": 4, "share_met": 0.16, "median_attempts": 1.0}
+    assert {k: m["biggest_leak"][k] for k in ("step", "rate", "below_reference")} == {
+        "step": "mql_sql", "rate": 0.1667, "below_reference": True}
+    assert {s: t["median_hours"] for s, t in m["time_in_stage"].items()} == {
+        "created": 24.0, "mql": 28.0, "sql": 48.0, "opportunity": 240.0}
+
+
+def test_journey_written_from_the_readme(tmp_path):
+    journey, problems = read_journey(HUBSPOT)
+    assert journey is not None
+    s = summarize(journey)
+    assert (s["stage_count"], len(s["handoffs"]), s["undeclared_handoffs"]) == (8, 4, 3)
+    assert s["emotion_low"]["name"] == "Evaluation" and s["emotion_low"]["emotion"] == -2
+    assert s["evidence"]["measured"] == 2 and [k["name"] for k in s["stages_without_kpi"]] == ["Expansion"]
+    # three inline lists cut a sentence at its comma: warned with the line and the quoted fix
+    cut = [(p.row, p.field) for p in problems if "comma starts a new item" in p.message]
+    assert cut == [(14, "pain_points"), (15, "opportunities"), (63, "opportunities")]
+    assert ('opportunities: ["Landing pages per application (dosing, transfer, wastewater)"]'
+            in next(p.hint for p in problems if p.row == 15))
+    quoted = (HUBSPOT / "journey.yaml").read_text(encoding="utf-8").replace(
+        "[Our website talks about products, not their process problems]",
+        '["Our website talks about products, not their process problems"]')
+    (tmp_path / "journey.yaml").write_text(quoted, encoding="utf-8")
+    fixed, more = read_journey(tmp_path)
+    assert summarize(fixed)["pain_points"][0]["text"] == "Our website talks about products, not their process problems"
+    assert not any(p.row == 14 for p in more)
+
+
+def test_handout_shows_map_leaks_and_response_with_the_hand_counted_numbers(tmp_path):
+    from helpers.engagement import load
+    from helpers.report.funnel import funnel
+    from helpers.report.journey import journey
+    from helpers.results import compute, to_json
+
+    folder = tmp_path / "brennecke"
+    shutil.copytree(HUBSPOT, folder)
+    eng, problems = load(folder)
+    assert eng is not None, problems.report()
+    results = compute(eng)
+    to_json(results)
+    html = journey(results).html() + funnel(results).html()
+    assert "The map has 8 stages and 4 hand-offs, 3 of them not marked" in html
+    assert "60 leads created between 2026-03-02 and 2026-03-29 (2 rows left out" in html
+    assert "sales accepted 17% of 30 marketing-qualified leads (reaching SQL), turned down 27%" in html
+    assert ("17% of the 30 leads handed to sales got a first response within the agreed 24 hours; "
+            "33% were never contacted; the median wait was 30.0 hours") in html
+    assert "The funnel loses most at <strong>MQL → SQL</strong>: 17% convert" in html
+    assert html.count('<img class="chart"') == 2 + 4  # two journey maps; funnel, response, stage time, sources
+
+
+def test_salesforce_report_with_footer_and_written_amounts():
+    frame, problems = read_funnel(SALESFORCE, "salesforce", {})
+    assert problems == [] and frame is not None  # the report's footer lines are not leads
+    m = metrics(frame, {})
+    assert (m["leads"], m["excluded_rows"]) == (20, 0)
+    assert [(s["id"], s["count"]) for s in m["stages"]] == [("created", 20), ("mql", 15), ("sql", 10), ("won", 4)]
+    assert m["rates"] == {"created_mql": 0.75, "mql_sql": 0.6667, "sql_won": 0.4}
+    h = m["handoff"]
+    assert (h["accepted"], h["rejected"], h["pending"], h["median_hours_to_accept"]) == (10, 5, 0, 72.0)
+    # 12,000 + 18,000 + 30,000 (written "30.000,00 €") + 40,000
+    assert m["won"] == {"count": 4, "amount_total": 100000.0, "median_amount": 24000.0}
+    assert frame["lost_at"].notna().sum() == 3
+
+
+def _write(folder: Path, text: str) -> None:
+    (folder / "funnel.csv").write_text(text, encoding="utf-8")
+
+
+def test_day_first_export_reads_every_date_day_first(tmp_path):
+    _write(tmp_path, "Record ID,Create Date,Became a Marketing Qualified Lead Date\n"
+                     "1,15/03/2026 14:07,03/04/2026 09:00\n2,03/04/2026 10:00,05/04/2026 10:00\n")
+    frame, problems = read_funnel(tmp_path, "hubspot", {})
+    assert problems == []
+    assert str(frame["created_at"][0]) == "2026-03-15 14:07:00"
+    assert str(frame["created_at"][1]) == "2026-04-03 10:00:00"  # not 4 March: the file writes day first
+    assert str(frame["mql_at"][0]) == "2026-04-03 09:00:00"
+
+
+def test_mixed_day_month_order_is_an_error_naming_both_cells(tmp_path):
+    _write(tmp_path, "Record ID,Create Date\n1,15/03/2026\n2,03/15/2026\n3,03/04/2026\n")
+    frame, problems = read_funnel(tmp_path, "hubspot", {})
+    assert frame is None
+    (p,) = [p for p in problems if p.is_error]
+    assert "'15/03/2026', row 2" in p.message and "'03/15/2026', row 3" in p.message
+    assert "YYYY-MM-DD" in p.hint
+
+
+def test_impossible_date_and_early_stage_are_reported_together(tmp_path):
+    _write(tmp_path, "Record ID,Create Date,Became a Marketing Qualified Lead Date\n"
+                     "1,31/02/2026,\n2,2026-03-06 10:07,2026-02-01 10:00\n3,2026-03-06 10:07,soon\n")
+    frame, problems = read_funnel(tmp_path, "hubspot", {})
+    assert frame is None
+    shown = [(p.row, p.field, p.severity, p.message) for p in problems]
+    assert (2, "created_at", "error", "no such day in the calendar ('31/02/2026')") in shown
+    assert (4, "mql_at", "error", "not a date I can read ('soon')") in shown
+    assert any(r == 3 and f == "mql_at" and s == "warning" and "before the lead was created" in m
+               for r, f, s, m in shown)
+    hint = next(p.hint for p in problems if p.row == 2)
+    assert "check the day and the month" in hint and "HubSpot" in hint and "set crm:" not in hint
+    assert not any(p.field == "created_at" and "no creation date" in p.message for p in problems)
+
+
+def test_missing_column_names_what_the_mapping_looks_for(tmp_path):
+    _write(tmp_path, "Record ID,First Name,Lifecycle Stage\n1,Ana,Lead\n")
+    frame, problems = read_funnel(tmp_path, "hubspot", {})
+    assert frame is None
+    (p,) = problems
+    assert (p.field, p.message) == ("created_at", "required column 'created_at' is missing")
+    assert "the HubSpot mapping looks for 'Create Date'" in p.hint
+
+
+def test_header_only_export_is_a_warning(tmp_path):
+    _write(tmp_path, "Record ID,Create Date,Original Source\n")
+    frame, problems = read_funnel(tmp_path, "hubspot", {})
+    assert frame is not None and len(frame) == 0
+    assert [(p.severity, p.message) for p in problems] == [("warning", "the file has a header but no leads")]
+
+
+def test_owner_written_as_a_team_name_is_understood(tmp_path):
+    (tmp_path / "journey.yaml").write_text(
+        "journeys:\n  - id: new\n    stages:\n      - {id: a, owner: Marketing team}\n"
+        "      - {id: b, owner: Sales Department, handoff: true}\n      - {id: c, owner: Customer Success}\n"
+        "      - {id: d, owner: marketting}\n", encoding="utf-8")
+    journey, problems = read_journey(tmp_path)
+    assert journey is None
+    assert [(p.row, p.field, p.message) for p in problems] == [
+        (7, "owner", "journey 'new', stage 'd': unknown owner 'marketting'")]
+    (tmp_path / "journey.yaml").write_text(
+        (tmp_path / "journey.yaml").read_text(encoding="utf-8").replace("marketting", "shared"), encoding="utf-8")
+    journey, _ = read_journey(tmp_path)
+    assert [s.owner for s in journey.journeys[0].stages] == ["marketing", "sales", "customer_success", "shared"]

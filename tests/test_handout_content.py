@@ -1,0 +1,194 @@
+"""What a client reads in the handout: wording, number formats, layout that survives print and phone.
+
+Every demo engagement is loaded and computed once; the section functions turn the results into
+the HTML the handout shows. One slow test renders a demo handout end to end and reads the page
+as the client gets it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from html import unescape
+from pathlib import Path
+
+import pytest
+
+from helpers import PROJECT_ROOT, TEMPLATES
+from helpers.batch import write_portfolio
+from helpers.charts import A4_TEXT_WIDTH
+from helpers.charts.journey import journey_maps
+from helpers.engagement import load
+from helpers.render import RenderResult, render_engagement
+from helpers.report import SECTIONS, funnel, journey, methodology, plan, progress, scorecard, summary, voice
+from helpers.report.summary import plain_words
+from helpers.results import compute
+
+DEMO = PROJECT_ROOT / "templates" / "demo"
+DEMOS = sorted(p.name for p in DEMO.iterdir() if (p / "engagement.yaml").is_file())
+STAGES = ("Undefined", "Defined", "Aligned", "Integrated")
+
+
+def text_of(html: str) -> str:
+    """The words a reader sees: tags dropped, entities decoded, white space collapsed."""
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()
+
+
+@pytest.fixture(scope="module")
+def demo_results() -> dict[str, dict]:
+    out = {}
+    for name in DEMOS:
+        eng, problems = load(DEMO / name)
+        assert eng is not None, [str(p) for p in problems]
+        out[name] = json.loads(json.dumps(compute(eng), default=str))  # what the handout reads back
+    return out
+
+
+@pytest.mark.parametrize("name", DEMOS)
+def test_summary_names_the_stage_once_and_reads_as_a_sentence(demo_results, name):
+    r = demo_results[name]
+    words = text_of(summary(r).html())
+    stage = r["stage"]
+    assert f"Stage {stage} , with an alignment index of {r['index']:.1f} out of 100" in words
+    assert f"likely range {r['interval'][0]:.1f}–{r['interval'][1]:.1f}" in words
+    for s in STAGES:  # never "Aligned Alignment index 64.1"
+        assert f"{s} Alignment index" not in words and f"{s} {s}" not in words
+    assert "(s)" not in words
+
+
+@pytest.mark.parametrize("name", DEMOS)
+def test_scorecard_and_summary_call_the_interval_the_same(demo_results, name):
+    r = demo_results[name]
+    assert "likely range" in scorecard(r).html() and "likely range" in summary(r).html()
+    assert "95% interval" not in scorecard(r).html()
+
+
+def test_findings_count_their_nouns():
+    assert plain_words("6 pain point(s) in the customer journey") == "6 pain points in the customer journey"
+    assert plain_words("1 pain point(s) in the customer journey") == "1 pain point in the customer journey"
+    assert plain_words("Nothing to count here.") == "Nothing to count here."
+
+
+def test_every_section_is_there_for_a_demo_with_an_earlier_wave(demo_results):
+    r = demo_results["hartwell-orme"]
+    sections = [summary, scorecard, voice, journey, funnel, plan, progress, methodology]
+    assert [s.__name__ for s in sections] == list(SECTIONS)
+    for section in sections:
+        s = section(r)
+        assert s.present, s.title
+        assert "missing-data" not in s.html(), s.title
+
+
+def test_progress_dates_read_like_the_cover(demo_results):
+    words = text_of(progress(demo_results["hartwell-orme"]).html())
+    assert "Compared with the assessment of 12 August 2026:" in words
+
+
+@pytest.mark.parametrize("name", DEMOS)
+def test_methodology_agrees_with_the_scorecard_on_noise(demo_results, name):
+    r = demo_results[name]
+    card, method = text_of(scorecard(r).html()), text_of(methodology(r).html())
+    assert "with fewer than 3 respondents on a side no judgement is made" in card
+    assert "at least 3 respondents on each side" in method and "two respondents" not in method
+    # the reference ranges are tabled once, in the funnel section; the appendix explains them
+    assert "Reference range" not in methodology(r).html().split("<h3>Reference ranges</h3>")[1]
+    assert "secondary figures. They are" not in method
+
+
+def test_stage_bands_are_written_the_same_way_everywhere(demo_results):
+    r = demo_results["kessler-fluid-systems"]
+    method = text_of(methodology(r).html())
+    assert "Defined 40 to under 60" in method and "80 and above" in method and "40–59" not in method
+
+
+def test_funnel_reference_table_in_funnel_order_with_a_labelled_verdict(demo_results):
+    html = funnel(demo_results["kessler-fluid-systems"]).html()
+    table = html.split('class="funnel-benchmarks"')[1].split("</table>")[0]
+    steps = re.findall(r"<td>([^<]*→[^<]*)</td>", table)
+    assert steps == ["Inquiry → MQL", "MQL → SQL", "SQL → Won"]
+    assert "<th>Compared with the range</th>" in table and "<th></th>" not in table
+
+
+def test_long_waits_are_given_in_days(demo_results):
+    words = text_of(funnel(demo_results["kessler-fluid-systems"]).html())
+    assert "acceptance took 16.8 days at the median" in words and "403.9 hours" not in words
+
+
+def test_revenue_calculator_does_not_point_at_rates_it_does_not_show(demo_results):
+    words = text_of(funnel(demo_results["quillstack"]).html())
+    assert "at this funnel's current conversion rates" in words and "rates below" not in words
+
+
+def test_journey_stage_table_per_journey_without_repeating_the_journey_on_every_row(demo_results):
+    html = journey(demo_results["kessler-fluid-systems"]).html()
+    stages = html.split("<h3>Stage by stage</h3>")[1]
+    assert re.findall(r'<h4 class="journey-name">([^<]+)</h4>', stages) == ["New customers", "Existing customers"]
+    assert stages.count('<table class="journey-stages stack">') == 2
+    assert "<th>Journey</th>" not in stages and "<th>Emotion</th>" not in stages
+    assert 'data-label="Pain points"' in stages and "<li>Nobody asks satisfied utilities for a reference</li>" in stages
+    assert "customer feeling −2 · Measured" in text_of(stages)
+
+
+@pytest.mark.parametrize("name", DEMOS)
+def test_journey_maps_are_drawn_at_the_size_they_print(demo_results, name):
+    journeys = [j for j in demo_results[name]["journey"]["journeys"] if j.get("stages")]
+    figures = journey_maps(demo_results[name])
+    assert len(figures) == len(journeys)
+    for j, fig in zip(journeys, figures):
+        if len(j["stages"]) <= 5:  # shown at true size on A4 portrait: 7.5 pt text stays 7.5 pt
+            assert fig.get_figwidth() == A4_TEXT_WIDTH
+
+
+def test_quotes_do_not_repeat_the_team_the_role_already_names(demo_results):
+    words = text_of(voice(demo_results["kessler-fluid-systems"]).html())
+    assert "VP Sales (sales)" not in words and "Marketing Manager (marketing)" not in words
+    assert "VP Sales · Lead hand-off" in words
+
+
+def test_pain_table_drops_an_empty_leadership_column(demo_results):
+    html = voice(demo_results["kessler-fluid-systems"]).html()
+    assert "Mentions by leadership" not in html  # nobody from leadership was interviewed there
+    assert "Mentions by leadership" in voice(demo_results["quillstack"]).html()
+
+
+def test_plan_does_not_tag_every_action_proposed_when_the_intro_says_so(demo_results):
+    html = plan(demo_results["kessler-fluid-systems"]).html()
+    assert "Proposed for discussion" in html and "(Proposed" not in html
+    assert 'data-label="How we will know"' in html
+
+
+def test_stylesheet_prints_clean_pages():
+    css = (TEMPLATES / "handout" / "static" / "handout.css").read_text(encoding="utf-8")
+    page = css.split("@page {")[1].split("}\n@page")[0]
+    assert 'counter(page) " of " counter(pages)' in page and "font-family" in page
+    assert ".jp-Cell:has(h2.section-title):not(:has(.missing-data)) { break-before: page;" in css
+    assert "table.stack thead { display: none; }" in css  # wide tables become cards on a phone
+
+
+def test_portfolio_writes_dates_and_true_minus_signs(demo_results, tmp_path):
+    results = []
+    for name in ("kessler-fluid-systems", "hartwell-orme", "hartwell-orme-2026-08"):
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps(demo_results[name]), encoding="utf-8")
+        results.append(RenderResult(name, DEMO / name, True, outputs={"json": path}, client=name))
+    _, html_path = write_portfolio(results, tmp_path)
+    html = html_path.read_text(encoding="utf-8")
+    body = html.split("<tbody>")[1]
+    assert "6 October 2026" in body and "12 August 2026" in body  # two waves of one client told apart
+    assert "\u22124.9" in body and ">-4.9<" not in body
+    assert '<span class="stage-badge stage-undefined">Undefined</span>' in body
+    assert "not for clients" in html
+
+
+@pytest.mark.slow
+def test_rendered_handout_reads_right(tmp_path):
+    result = render_engagement(DEMO / "kessler-fluid-systems", tmp_path)
+    assert result.ok, (result.error, [str(p) for p in result.problems])
+    html = Path(result.outputs["html"]).read_text(encoding="utf-8")
+    words = text_of(html)
+    assert "Stage Undefined , with an alignment index of 33.3 out of 100" in words
+    assert "Undefined Alignment index" not in words and "(s)" not in words
+    toc = re.findall(r'<li><a href="#([^"]+)">', html)
+    assert toc == list(SECTIONS)
+    for anchor in toc:
+        assert f'id="{anchor}"' in html
