@@ -49,7 +49,8 @@ Result (``results["plan"]``)
 "max_per_horizon": int, "consultant": bool (a plan.yaml exists), "agreed": ISO date | None}`` where each play is
 ``{"id", "title", "action", "owner", "horizon", "effort", "impact", "status", "origin",
 "evidence", "why", "triggers": [{"signal", "value", "source", "text"}], "success": {"text",
-"signal", "goal", "target", "baseline"}, "due", "score", "moved_from" (only when moved)}``;
+"signal", "goal", "target", "baseline"}, "due", "score", "moved_from" (only when moved),
+"carried_over" (only when agreed at the previous wave and not done or on target yet)}``;
 ``baseline`` is the success signal's value now, for the next wave. ``status`` is ``proposed`` (engine,
 not yet decided), ``accepted``, ``done`` or ``added``; ``origin`` is ``engine`` or ``consultant``.
 Plays are ordered by horizon, then rank.
@@ -333,6 +334,13 @@ def build(results: dict, plan_file: dict | None, playbook: Playbook | None = Non
         groups.add(play["group"])
         per_horizon[play["horizon"]] += 1
         plays.append(play)
+    # plays agreed at the previous wave, not done and not yet on target: say so where they reappear
+    previous = (results.get("progress") or {}).get("plays") if isinstance(results.get("progress"), dict) else None
+    still_open = {p.get("id") for p in previous or [] if isinstance(p, dict)
+                  and p.get("status") in ("accepted", "added") and p.get("verdict") != "target met"}
+    for play in plays:
+        if play["id"] in still_open:
+            play["carried_over"] = True
     rank = {"done": 0, "accepted": 1, "added": 1, "proposed": 2}
     plays.sort(key=lambda p: (p["horizon"], rank.get(p["status"], 3), -(p["score"] or 0)))
     for play in plays:

@@ -205,3 +205,14 @@ def test_owner_written_as_a_team_name_is_understood(tmp_path):
         (tmp_path / "journey.yaml").read_text(encoding="utf-8").replace("marketting", "shared"), encoding="utf-8")
     journey, _ = read_journey(tmp_path)
     assert [s.owner for s in journey.journeys[0].stages] == ["marketing", "sales", "customer_success", "shared"]
+
+
+def test_export_of_a_default_view_without_lifecycle_dates_says_which_columns_to_add(tmp_path):
+    _write(tmp_path, "Record ID,First Name,Email,Contact owner,Last Activity Date,Lead Status,Create Date\n"
+                     "1,Ana,a@example.com,Sam,2026-03-04 10:00,New,2026-03-02 09:07\n")
+    frame, problems = read_funnel(tmp_path, "hubspot", {})
+    assert frame is not None and len(frame) == 1
+    (p,) = problems
+    assert (p.severity, p.message) == ("warning", "no stage dates found, so the funnel can only count leads")
+    assert p.hint.startswith("export the leads with these columns as well: Became a Marketing Qualified Lead Date, "
+                             "Became a Sales Qualified Lead Date, Became an Opportunity Date, Became a Customer Date")

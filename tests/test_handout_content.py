@@ -145,12 +145,6 @@ def test_quotes_do_not_repeat_the_team_the_role_already_names(demo_results):
     assert "VP Sales · Lead hand-off" in words
 
 
-def test_pain_table_drops_an_empty_leadership_column(demo_results):
-    html = voice(demo_results["kessler-fluid-systems"]).html()
-    assert "Mentions by leadership" not in html  # nobody from leadership was interviewed there
-    assert "Mentions by leadership" in voice(demo_results["quillstack"]).html()
-
-
 def test_plan_does_not_tag_every_action_proposed_when_the_intro_says_so(demo_results):
     html = plan(demo_results["kessler-fluid-systems"]).html()
     assert "Proposed for discussion" in html and "(Proposed" not in html

@@ -160,3 +160,12 @@ def test_plan_intro_never_claims_a_smaller_cap_than_shown():
     results["plan"] = plan.build(results, {"plays": extra, "max_per_horizon": 3, "suggest": True})
     assert sum(p["horizon"] == 30 for p in results["plan"]["plays"]) == 4
     assert "At most 4 actions per 30-day block" in plan_section(results).html()
+
+
+def test_progress_without_a_previous_plan_file_does_not_claim_nothing_was_done():
+    previous = weak()
+    previous["plan"] = plan.build(previous, None)
+    prog = waves.compare(json.loads(json.dumps(previous)), previous, None)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", progress_section({"progress": prog}).html()))
+    assert "0 were done" not in text
+    assert f"which of its {prog['planned']} proposed actions were carried out is not recorded" in text

@@ -105,6 +105,7 @@ def test_wave1_handout_shows_plan_with_todays_values_and_no_internal_note(wave1)
     text = _text(html)
     assert "Leads contacted within the response SLA: 19% (funnel), below 70%" in text
     assert "At least 80% of leads contacted within the SLA Today: 19%" in text
+    assert "No buying-influence role left uncovered at the next wave Today: technical buyer (e.g. the CIO)" in text
     assert "Hand-off dimension at least 60 Today: 30.8" in text
     assert MARKER not in html
 
@@ -155,3 +156,10 @@ def test_summary_does_not_claim_hand_off_rules_the_scores_deny(wave1, wave2):
     assert "Rules and hand-off points keep the peace" not in first
     assert "the hand-off itself scores only 30.8, in the Undefined band" in first
     assert "hand-off itself scores only" not in _text(summary_section(wave2).html())
+
+
+def test_wave2_flags_the_play_agreed_last_time_and_still_open(wave2):
+    plays = {p["id"]: p for p in wave2["plan"]["plays"]}
+    assert plays["defined_liaison"].get("carried_over") is True          # accepted, 63.3 < 65
+    assert not any(p.get("carried_over") for pid, p in plays.items() if pid != "defined_liaison")
+    assert "Agreed at the last assessment and not done yet." in plan_section(wave2).html()

@@ -247,7 +247,7 @@ class PlanForm:
             horizon = w.Dropdown(options=HORIZONS, description="Horizon",
                                  value=_pick(entry.get("horizon"), HORIZONS, self.default(pid, "horizon") or 90))
             action = w.Textarea(value=entry.get("action") or self.default(pid, "action") or "", layout=WIDE)
-            due = w.Text(value=str(entry.get("due") or ""), description="Due", placeholder="YYYY-MM-DD")
+            due = w.Text(value=str(entry.get("due") or ""), description="Due", tooltip="due date, YYYY-MM-DD")
             status.observe(lambda ch, p=pid: self._choose_status(p, ch["new"]), names="value")
             owner.observe(lambda ch, p=pid: self.edit(p, "owner", ch["new"]), names="value")
             horizon.observe(lambda ch, p=pid: self.edit(p, "horizon", ch["new"]), names="value")

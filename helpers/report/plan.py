@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from helpers.plan import format_value, signal_format
+from helpers.plan import format_value, signal_format, signals
+from helpers.playbook import load_playbook
 from helpers.report import Section, render_template
 from helpers.triggers import number
 
@@ -28,17 +29,26 @@ def _success_text(success: dict[str, Any]) -> str:
     return str((success or {}).get("text") or "")
 
 
-def _today(success: dict[str, Any]) -> str | None:
-    """Today's value of the success measure (its baseline) in words, or None when unmeasured."""
+def _today(success: dict[str, Any], sig: dict[str, Any] | None = None) -> str | None:
+    """Today's value of the success measure (its baseline) in words, or None when unmeasured.
+
+    A list signal (e.g. the buying roles nobody interviewed) is named, not counted, when the
+    signals ``sig`` of the results are given.
+    """
     signal = (success or {}).get("signal")
     value = number((success or {}).get("baseline"))
     if not isinstance(signal, str) or value is None:
         return None
+    if isinstance((sig or {}).get(signal), list):
+        entry = load_playbook().labels.get(signal)
+        names = entry.get("values") if isinstance(entry, dict) and isinstance(entry.get("values"), dict) else {}
+        return ", ".join(str(names.get(v, v)) for v in (sig or {})[signal]) or "none"
     return format_value(value, signal_format(signal))
 
 
-def context(plan: dict[str, Any]) -> dict[str, Any]:
-    """Template context: plays grouped by horizon with display labels."""
+def context(plan: dict[str, Any], results: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Template context: plays grouped by horizon with display labels (``results`` names list measures)."""
+    sig = signals(results) if isinstance(results, dict) else {}
     groups = []
     for horizon, label in HORIZON_LABELS.items():
         rows = []
@@ -50,7 +60,8 @@ def context(plan: dict[str, Any]) -> dict[str, Any]:
                          "status": STATUS_LABELS.get(p.get("status"), ""),
                          "why": [t.get("text") for t in p.get("triggers") or [] if t.get("text")],
                          "chosen": p.get("origin") == "consultant" and not p.get("triggers"),
-                         "success": _success_text(p.get("success")), "today": _today(p.get("success")),
+                         "carried": bool(p.get("carried_over")),
+                         "success": _success_text(p.get("success")), "today": _today(p.get("success"), sig),
                          "due": p.get("due"),
                          "evidence": p.get("evidence") or ""})
         if rows:
@@ -80,4 +91,4 @@ def plan(results: dict[str, Any]) -> Section:
     built = results.get("plan")
     if not isinstance(built, dict) or not built.get("plays"):
         return Section.missing(TITLE, ANCHOR, MISSING)
-    return Section(TITLE, ANCHOR, [render_template("plan.html.j2", **context(built))])
+    return Section(TITLE, ANCHOR, [render_template("plan.html.j2", **context(built, results))])

@@ -68,6 +68,8 @@ def context(progress: dict[str, Any]) -> dict[str, Any]:
             "stage": {"before": None, "after": None, "moved": None, **(progress.get("stage") or {})},
             "dimensions": [d for d in progress.get("dimensions") or [] if d.get("before") is not None or d.get("after") is not None],
             "plays": plays, "done": progress.get("done", 0), "planned": progress.get("planned", 0),
+            # no plan.yaml in the previous wave: nobody recorded what was done, so don't say "0 were done"
+            "unrecorded": bool(plays) and all(p.get("status") == "proposed" for p in progress.get("plays") or []),
             "improved": progress.get("improved", 0), "waves": len(progress.get("history") or [])}
 
 

@@ -36,41 +36,59 @@ CODE = (".jp-InputArea, .jp-InputPrompt, .jp-OutputPrompt, .jp-Cell-inputWrapper
         ".cm-editor, .highlight, script")
 PYTHON = re.compile(r"^\s*(import \w|from [\w.]+ import |def \w+\(|class \w+[(:]|report\.\w+\(|R = |print\()",
                     re.MULTILINE)
-#: Elements Chromium keeps on one page when they fit (monolithic, or ``break-inside: avoid``).
+#: Pages the print layout needs (``pages``, about) and at least (``lower``), for a page height ``H``
+#: in layout pixels: the document is cut at every forced page break; each stretch fills pages;
+#: an unbreakable box (an image, a ``break-inside: avoid`` block) that fits on a page but would
+#: cross the end of one starts the next page instead (with a heading just above it, and with the
+#: table header Chromium repeats); widows and orphans are not modelled (about one page of slack).
 SIMULATE_PAGES = """(H) => {
   const top = e => e.getBoundingClientRect().top + window.scrollY;
   const bottom = e => e.getBoundingClientRect().bottom + window.scrollY;
-  const shown = e => getComputedStyle(e).display !== 'none';
-  // Segments between forced page breaks (cover, contents, report).
-  const segments = []; let current = [];
-  for (const e of [...document.body.children].filter(shown)) {
+  const shown = e => e.getClientRects().length > 0;
+  const forced = v => v === 'page' || v === 'always' || v === 'left' || v === 'right';
+  const all = [...document.body.querySelectorAll('*')].filter(shown);
+  const end = Math.ceil(Math.max(...[...document.body.children].filter(shown).map(bottom)));
+  const cuts = [0, end];
+  for (const e of all) {
     const cs = getComputedStyle(e);
-    if (current.length && cs.breakBefore === 'page') { segments.push(current); current = []; }
-    current.push(e);
-    if (cs.breakAfter === 'page') { segments.push(current); current = []; }
+    if (forced(cs.breakBefore)) cuts.push(top(e));
+    if (forced(cs.breakAfter)) cuts.push(bottom(e));
   }
-  if (current.length) segments.push(current);
-  let pages = 0, lower = 0;
-  for (const seg of segments) {
-    const segTop = top(seg[0]), segBottom = Math.max(...seg.map(bottom));
-    lower += Math.max(1, Math.ceil((segBottom - segTop - 1) / H));
-    const boxes = [];  // outermost unbreakable boxes that fit on a page
-    const visit = el => {
-      for (const c of el.children) {
-        if (!shown(c)) continue;
-        const h = c.getBoundingClientRect().height;
-        const unbreakable = c.tagName === 'IMG' || getComputedStyle(c).breakInside.startsWith('avoid');
-        if (unbreakable && h > 0 && h <= H) boxes.push([top(c), bottom(c)]); else visit(c);
-      }
-    };
-    seg.forEach(e => visit(e));
-    boxes.sort((a, b) => a[0] - b[0]);
-    let pageTop = segTop, n = 1;
-    for (const [t, b] of boxes) {
-      while (t >= pageTop + H) { pageTop += H; n++; }
-      if (b > pageTop + H + 1) { pageTop = t; n++; }  // pushed whole to the next page
+  const edges = [...new Set(cuts.map(y => Math.min(Math.max(Math.round(y), 0), end)))].sort((a, b) => a - b);
+  const boxes = [];  // outermost unbreakable boxes that fit on a page: [top, bottom, header repeated above]
+  const visit = el => {
+    for (const c of el.children) {
+      if (!shown(c)) continue;
+      const h = c.getBoundingClientRect().height;
+      const unbreakable = c.tagName === 'IMG' || getComputedStyle(c).breakInside.startsWith('avoid');
+      if (unbreakable && h > 0 && h <= H) {
+        const table = c.tagName === 'TR' && c.parentElement.tagName === 'TBODY' ? c.closest('table') : null;
+        const head = table && table.tHead ? table.tHead.getBoundingClientRect().height : 0;
+        boxes.push([top(c), bottom(c), head]);
+      } else visit(c);
     }
-    while (segBottom > pageTop + H + 1) { pageTop += H; n++; }
+  };
+  visit(document.body);
+  // A heading stays with what follows it (break-after: avoid): it starts that box.
+  const headings = all.filter(e => /^H[1-6]$/.test(e.tagName) && getComputedStyle(e).breakAfter.startsWith('avoid'));
+  for (const hd of headings) {
+    const b = bottom(hd);
+    const next = boxes.filter(x => x[0] >= b - 1 && x[0] - b < 48).sort((x, y) => x[0] - y[0])[0];
+    if (next && next[1] - top(hd) <= H) next[0] = top(hd);
+  }
+  boxes.sort((a, b) => a[0] - b[0]);
+  let pages = 0, lower = 0;
+  for (let i = 0; i + 1 < edges.length; i++) {
+    const a = edges[i], b = edges[i + 1];
+    // only stretches where some content starts make pages (two breaks in a row make one)
+    if (!all.some(e => top(e) >= a - 1 && top(e) < b - 1 && e.getBoundingClientRect().height > 0)) continue;
+    lower += Math.max(1, Math.ceil((b - a) / H - 0.1));  // slack: margins dropped at page tops
+    let pageTop = a, n = 1;
+    for (const [t, btm, head] of boxes.filter(([t]) => t >= a && t < b)) {
+      while (t >= pageTop + H) { pageTop += H; n++; }
+      if (btm > pageTop + H + 1) { pageTop = t - head; n++; }  // pushed whole to the next page
+    }
+    while (b > pageTop + H + 1) { pageTop += H; n++; }
     pages += n;
   }
   return {pages, lower};
