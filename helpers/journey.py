@@ -240,9 +240,11 @@ def parse_journey(data: Any, rel: str = FILE, lines: dict[tuple, int] | None = N
                 add(sp + ("handoff",), "handoff", f"{sw}: handoff must be true or false, not '{handoff}'",
                     "write true when the customer changes hands into this stage, else false")
             emotion = sd.get("emotion")
-            if emotion is not None and (isinstance(emotion, bool) or not isinstance(emotion, (int, float))
-                                        or emotion != int(emotion) or not -2 <= emotion <= 2):
-                add(sp + ("emotion",), "emotion", f"{sw}: emotion {emotion!r} is outside -2..+2",
+            number = isinstance(emotion, (int, float)) and not isinstance(emotion, bool)
+            if emotion is not None and (not number or emotion != int(emotion) or not -2 <= emotion <= 2):
+                what = ("is outside -2..+2" if number and emotion == int(emotion) else
+                        "is not a whole number" if number else "is not a number")
+                add(sp + ("emotion",), "emotion", f"{sw}: emotion {emotion!r} {what}",
                     "use a whole number from -2 (very unhappy) to 2 (delighted), or leave it empty")
                 emotion = None
             evidence = str(sd.get("evidence") or "assumed").strip().lower()

@@ -216,3 +216,14 @@ def test_export_of_a_default_view_without_lifecycle_dates_says_which_columns_to_
     assert (p.severity, p.message) == ("warning", "no stage dates found, so the funnel can only count leads")
     assert p.hint.startswith("export the leads with these columns as well: Became a Marketing Qualified Lead Date, "
                              "Became a Sales Qualified Lead Date, Became an Opportunity Date, Became a Customer Date")
+
+
+@pytest.mark.parametrize(("value", "what"), [("3", "3 is outside -2..+2"), ("1.5", "1.5 is not a whole number"),
+                                             ("very unhappy", "'very unhappy' is not a number")])
+def test_emotion_mistakes_say_what_is_wrong(tmp_path, value, what):
+    (tmp_path / "journey.yaml").write_text(
+        f"journeys:\n  - id: new\n    stages:\n      - id: a\n        owner: sales\n        emotion: {value}\n",
+        encoding="utf-8")
+    journey, problems = read_journey(tmp_path)
+    assert journey is None
+    assert [(p.row, p.field, p.message) for p in problems] == [(6, "emotion", f"journey 'new', stage 'a': emotion {what}")]
