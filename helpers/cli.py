@@ -43,7 +43,10 @@ def _summary_line(eng: Engagement) -> str:
         parts.append("survey: none")
     parts.append(f"interviews: {len(eng.interviews)}")
     parts.append("journey: yes" if eng.journey is not None else "journey: none")
-    parts.append(f"funnel: {len(eng.funnel)} leads" if eng.funnel is not None else "funnel: none")
+    if eng.funnel is not None:
+        parts.append(f"funnel: {len(eng.funnel)} lead{'' if len(eng.funnel) == 1 else 's'}")
+    else:
+        parts.append("funnel: none")
     parts.append("plan: yes" if eng.plan else "plan: engine only")
     if eng.meta.previous is not None:
         parts.append(f"previous wave: {eng.meta.previous.name}")

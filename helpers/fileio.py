@@ -185,7 +185,8 @@ def read_table(path: str | os.PathLike[str], rel: str, header: int | list[int] |
     Returns
     -------
     (frame, problems)
-        ``frame`` is None when the file could not be used.
+        ``frame`` is None when the file could not be used. Blank lines are dropped, but the index
+        keeps counting file lines: a data row's spreadsheet row is its index + 2 (header = row 1).
     """
     p = Path(path)
     kw: dict[str, Any] = dict(header=header, dtype=str, keep_default_na=False, na_filter=False)
@@ -196,7 +197,10 @@ def read_table(path: str | os.PathLike[str], rel: str, header: int | list[int] |
             text, problems = read_text(p, rel)
             if text is None:
                 return None, problems
-            frame = pd.read_csv(io.StringIO(text), sep=sniff_delimiter(text), engine="c", **kw)
+            # Blank lines are kept while reading, so the index still counts file lines (row numbers in
+            # messages match the spreadsheet), then dropped below.
+            frame = pd.read_csv(io.StringIO(text), sep=sniff_delimiter(text), engine="c",
+                                skip_blank_lines=False, **kw)
     except (ValueError, OSError, pd.errors.ParserError, KeyError, IndexError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         return None, [Problem(rel, f"cannot be read as a table ({first})",
@@ -208,6 +212,7 @@ def read_table(path: str | os.PathLike[str], rel: str, header: int | list[int] |
     if frame.empty and len(frame.columns) == 0:
         return None, [Problem(rel, "the file is empty", "fill it in or delete it")]
     frame = frame.fillna("").astype(str)
+    frame = frame[(frame != "").any(axis=1)]  # blank lines; the index keeps each row's place in the file
     if isinstance(frame.columns, pd.MultiIndex):
         return frame, []
     frame.columns = [str(c).strip() for c in frame.columns]

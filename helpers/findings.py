@@ -100,8 +100,9 @@ def _other_findings(results: dict, sig: dict) -> list[tuple[float, dict]]:
                          "value": count, "source": "discovery", "signal": f"discovery.pain.{dim}"}))
     handoff_pains = sig.get("journey.handoff_pains")
     if handoff_pains:
-        out.append((handoff_pains / 3, {"text": f"{handoff_pains:g} pain point(s) in the customer journey sit where the "
-                                                "customer changes hands.",
+        pains = "1 pain point in the customer journey sits" if handoff_pains == 1 else \
+            f"{handoff_pains:g} pain points in the customer journey sit"
+        out.append((handoff_pains / 3, {"text": f"{pains} where the customer changes hands.",
                                         "value": handoff_pains, "source": "journey", "signal": "journey.handoff_pains"}))
     assumed = sig.get("journey.assumed_share")
     if assumed is not None and assumed > 0.5:

@@ -55,7 +55,7 @@ def load_crm(name: str) -> tuple[dict | None, list[Problem]]:
         ``mapping`` has ``columns`` ({their column: our column}), ``date_formats`` (list of
         strptime formats) and optional ``statuses`` ({won|lost|rejected: [status texts]}).
     """
-    path = CRM_DIR / f"{name}.yaml"
+    path = CRM_DIR / f"{str(name).strip().lower()}.yaml"  # "HubSpot" as the consultant writes it
     if not path.exists():
         known = ", ".join(sorted(p.stem for p in CRM_DIR.glob("*.yaml")))
         return None, [Problem("engagement.yaml", f"unknown CRM '{name}'",
@@ -178,9 +178,13 @@ def _unread(values: pd.Series, parsed: pd.Series) -> pd.Series:
 
 def _row_problems(mask: pd.Series, rel: str, field: str, message: str, hint: str,
                   severity: str = "error", detail: Callable[[np.ndarray], list[str]] | None = None) -> list[Problem]:
-    """One problem per flagged row (first few; ``detail(positions)`` adds each row's values), then a summary line."""
+    """One problem per flagged row (first few; ``detail(positions)`` adds each row's values), then a summary line.
+
+    Rows are the index label + 2 (header = row 1), so a reader that keeps file lines in the index
+    reports them even after blank lines.
+    """
     where = np.flatnonzero(mask.to_numpy())
-    rows = (where + 2).tolist()
+    rows = (np.asarray(mask.index[where], dtype=int) + 2).tolist()
     shown = where[:MAX_ROW_PROBLEMS]
     texts = [message] * len(shown) if detail is None else [f"{message} ({d})" for d in detail(shown)]
     out = [Problem(rel, t, hint, row=r, field=field, severity=severity) for r, t in zip(rows, texts)]
@@ -227,7 +231,8 @@ def to_number(cells: pd.Series) -> pd.Series:
 def _date_problems(cells: pd.Series, bad: pd.Series, rel: str, col: str, crm: str | None,
                    example: str) -> list[Problem]:
     """Errors for unreadable date cells: days missing from the calendar apart from other text."""
-    impossible = bad & _no_such_day(cells)
+    impossible = pd.Series(False, index=cells.index)
+    impossible[bad] = _no_such_day(cells[bad])  # only the few unreadable cells are examined
     other = bad & ~impossible
     fmt_hint = (f"correct the cell in {crm} or in the file; dates as the {crm} export writes them "
                 f"(e.g. {example}) or as YYYY-MM-DD HH:MM are read" if crm else

@@ -58,6 +58,8 @@ JOURNEY_KEYS: frozenset[str] = frozenset({"id", "label", "persona", "stages"})
 SENTENCE_FIELDS: tuple[str, ...] = ("pain_points", "opportunities")
 #: Words a consultant adds to an owner ("Marketing team", "Sales department"), dropped before matching.
 OWNER_SUFFIX = r"[\s_-]+(team|department|dept|function)$"
+OWNER_ALIASES: dict[str, str] = {"cs": "customer_success", "success": "customer_success", "both": "shared",
+                                 "joint": "shared"}
 FLOW = "[flow]"  # marker key in the line map: the list at this path is written inline, [a, b]
 DEFAULT_TEMPLATE = TEMPLATES / "journey.yaml"
 FILE = "journey.yaml"
@@ -149,6 +151,23 @@ def _text_list(value: Any) -> tuple[tuple[str, ...], bool]:
     return tuple(str(v).strip() for v in value if v is not None and str(v).strip()), True
 
 
+def normalise_owner(value: Any) -> str:
+    """An owner as written by hand (``"Marketing team"``, ``"Customer Success"``, ``"CS"``) as its id.
+
+    Parameters
+    ----------
+    value : Any
+        The ``owner:`` value from the file.
+
+    Returns
+    -------
+    str
+        One of :data:`OWNERS` when recognised, else the cleaned text ("" for blank).
+    """
+    owner = re.sub(OWNER_SUFFIX, "", str(value or "").strip().lower()).replace(" ", "_").replace("-", "_")
+    return OWNER_ALIASES.get(owner, owner)
+
+
 def _split_sentence(items: tuple[str, ...], rel: str, row: int | None, key: str, where: str) -> list[Problem]:
     """A warning when an inline list looks like one sentence cut at its commas (``[Slow, not called back]``)."""
     cut = next((i for i in range(1, len(items)) if items[i - 1][:1].isupper() and items[i][:1].islower()), None)
@@ -225,10 +244,7 @@ def parse_journey(data: Any, rel: str = FILE, lines: dict[tuple, int] | None = N
                 add(sp + ("id",), "id", f"{sw}: id is used twice in this journey", "give each stage its own id")
             seen_s.add(sid)
             name = str(sd.get("name") or sid.replace("_", " ").capitalize()).strip()
-            owner = re.sub(OWNER_SUFFIX, "", str(sd.get("owner") or "").strip().lower())
-            owner = {"customer_success": "customer_success", "cs": "customer_success", "success": "customer_success",
-                     "both": "shared", "joint": "shared"}.get(owner.replace(" ", "_").replace("-", "_"),
-                                                               owner.replace(" ", "_").replace("-", "_"))
+            owner = normalise_owner(sd.get("owner"))
             if owner not in OWNERS:
                 shown = sd.get("owner")
                 add(sp + ("owner",), "owner", f"{sw}: unknown owner '{shown}'" if shown else f"{sw} has no owner",
@@ -272,7 +288,17 @@ def parse_journey(data: Any, rel: str = FILE, lines: dict[tuple, int] | None = N
                                         persona=str(persona).strip() if persona else None))
     if any(p.is_error for p in problems):
         return None, problems
-    return Journey(tuple(journeys)), problems
+    journey = Journey(tuple(journeys))
+    where = {(j.id, s.id): ("journeys", ji, "stages", si, "owner")
+             for ji, j in enumerate(journey.journeys) for si, s in enumerate(j.stages)}
+    for h in _handoffs(journey):
+        if h["owner_change"] and not h["declared"]:
+            add(where[(h["journey"], h["to_stage"])], "handoff",
+                f"journey '{h['journey']}', stage '{h['to_stage']}': the owner changes from {h['from_owner']} to "
+                f"{h['to_owner']} but the stage is not marked as a hand-off",
+                "write handoff: true under the stage if the customer is handed over here; until then the handout "
+                "lists it as an owner change without a marked hand-off", "warning")
+    return journey, problems
 
 
 def read_journey(folder: Path) -> tuple[Journey | None, list[Problem]]:

@@ -11,6 +11,7 @@ pre-imports pandas, matplotlib and the helpers) while this process does other wo
 from __future__ import annotations
 
 import base64
+import concurrent.futures
 import copy
 import datetime as dt
 import mimetypes
@@ -297,6 +298,22 @@ def render_engagement(folder: Path, out: Path, *, pdf: bool = False,
     return result
 
 
+def _pdf_bytes(html: Path) -> bytes:
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory(prefix="cg-chromium-") as profile, sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(
+            profile, executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS, offline=True)
+        try:
+            page = context.new_page()
+            page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:"))
+                       else route.abort())
+            page.goto(html.resolve().as_uri(), wait_until="load")
+            return page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
+        finally:
+            context.close()
+
+
 def print_pdf(html: Path, pdf: Path) -> Path:
     """Print a handout to an A4 PDF with headless Chromium (network blocked, fresh profile).
 
@@ -310,18 +327,9 @@ def print_pdf(html: Path, pdf: Path) -> Path:
     if not CHROMIUM.is_file():
         raise FileNotFoundError(f"Chromium not found at {CHROMIUM}; install it (apt-get install chromium) "
                                 "or set COMMON_GROUND_CHROMIUM")
-    from playwright.sync_api import sync_playwright
-
-    with tempfile.TemporaryDirectory(prefix="cg-chromium-") as profile, sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            profile, executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS, offline=True)
-        try:
-            page = context.new_page()
-            page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:"))
-                       else route.abort())
-            page.goto(Path(html).resolve().as_uri(), wait_until="load")
-            data = page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
-        finally:
-            context.close()
+    # Playwright's sync API refuses to run where an asyncio loop is running (a Jupyter kernel, or a
+    # process where nbclient left one): print from a fresh thread, which has no loop.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="cg-pdf") as pool:
+        data = pool.submit(_pdf_bytes, Path(html)).result()
     atomic_write_bytes(pdf, data)
     return Path(pdf)

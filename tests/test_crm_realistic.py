@@ -91,6 +91,8 @@ def test_journey_written_from_the_readme(tmp_path):
     # three inline lists cut a sentence at its comma: warned with the line and the quoted fix
     cut = [(p.row, p.field) for p in problems if "comma starts a new item" in p.message]
     assert cut == [(14, "pain_points"), (15, "opportunities"), (63, "opportunities")]
+    # owner changes into Onboarding, Expansion and Advocacy are not marked: flagged at each stage's owner line
+    assert [p.row for p in problems if p.field == "handoff"] == [56, 78, 89]
     assert ('opportunities: ["Landing pages per application (dosing, transfer, wastewater)"]'
             in next(p.hint for p in problems if p.row == 15))
     quoted = (HUBSPOT / "journey.yaml").read_text(encoding="utf-8").replace(
@@ -227,3 +229,31 @@ def test_emotion_mistakes_say_what_is_wrong(tmp_path, value, what):
     journey, problems = read_journey(tmp_path)
     assert journey is None
     assert [(p.row, p.field, p.message) for p in problems] == [(6, "emotion", f"journey 'new', stage 'a': emotion {what}")]
+
+
+def test_salesforce_report_from_a_german_user(tmp_path):
+    _write(tmp_path, "Lead ID,Lead Source,Create Date,Converted Date,Stage,Close Date,Amount\n"
+                     "00Q1,Web,03.04.2026 09:15,05.04.2026,Closed Won,20.04.2026,\"1.250,50 €\"\n"
+                     "00Q2,Web,15.04.2026 10:00,,,,\n")
+    frame, problems = read_funnel(tmp_path, "salesforce", {})
+    assert problems == []
+    assert [str(d) for d in frame["created_at"]] == ["2026-04-03 09:15:00", "2026-04-15 10:00:00"]
+    assert str(frame["won_at"][0]) == "2026-04-20 00:00:00" and frame["amount"][0] == 1250.5
+
+
+def test_crm_name_in_any_case(tmp_path):
+    _write(tmp_path, "Record ID,Create Date,Became a Marketing Qualified Lead Date\n1,2026-03-02 09:07,2026-03-02 10:00\n")
+    frame, problems = read_funnel(tmp_path, "HubSpot", {})
+    assert problems == [] and frame["mql_at"].notna().all()
+    frame, problems = read_funnel(tmp_path, "hubspott", {})
+    assert frame is None and [(p.file, p.field, p.message) for p in problems] == [
+        ("engagement.yaml", "crm", "unknown CRM 'hubspott'")]
+
+
+def test_handout_says_speed_to_lead_needs_a_first_response_date():
+    from helpers.report.funnel import funnel
+
+    frame, _ = read_funnel(SALESFORCE, "salesforce", {})
+    html = funnel({"funnel": metrics(frame, {})}).html()
+    assert "Speed to lead is not measured yet: the data has no date of the first call or email" in html
+    assert "Why speed matters" not in html

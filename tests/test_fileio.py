@@ -61,3 +61,15 @@ def test_report_sections_are_functions_even_after_their_module_is_imported() -> 
 
     for name in report.SECTIONS:
         assert callable(getattr(report, name)), name
+
+
+def test_row_numbers_survive_blank_lines(make_engagement) -> None:
+    from helpers.engagement import load
+    from tests.conftest import survey_csv
+
+    rows = [("S1", "sales", "staff", [4] * 24), ("M1", "marketing", "staff", [3] * 24),
+            ("S2", "sales", "staff", [9] + [3] * 23)]
+    text = survey_csv(rows).replace("\nM1,", "\n\nM1,")  # a blank line before M1: S2 is on line 5
+    eng, problems = load(make_engagement({"survey.csv": text}))
+    assert eng is None
+    assert [p.row for p in problems.errors] == [5], [str(p) for p in problems]

@@ -25,7 +25,11 @@ def test_no_journey_file_is_not_a_problem(tmp_path):
 
 def test_journey_written_by_someone_else():
     journey, problems = read_journey(FIXTURES / "journey_custom")
-    assert problems == [] and journey is not None
+    assert journey is not None
+    # the one owner change not marked as a hand-off is flagged for the consultant, with its line
+    assert [(p.severity, p.field, p.row) for p in problems] == [("warning", "handoff", 62)]
+    assert problems[0].message == ("journey 'existing', stage 'expansion': the owner changes from customer_success "
+                                   "to sales but the stage is not marked as a hand-off")
     s = summarize(journey)
     json.dumps(s, allow_nan=False)
     assert s["stage_count"] == 8

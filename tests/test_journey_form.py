@@ -40,8 +40,11 @@ def test_edits_autosave_and_read_back_valid(tmp_path):
                                                                                    "MQLs accepted per week")
     assert _saved(tmp_path)["journeys"][0]["persona"] == "Operations lead"
     journey, problems = read_journey(tmp_path)
-    assert problems == [] and journey.journeys[0].stages[3].handoff is True
-    assert "Saved to journey.yaml" in form.status.value and form.problems_html.value == ""
+    assert journey.journeys[0].stages[3].handoff is True
+    # marketing -> shared at stage 2 is an owner change nobody marked: flagged in the file and in the form
+    assert [(p.severity, p.field, p.row) for p in problems] == [("warning", "handoff", 28)]
+    assert "Saved to journey.yaml" in form.status.value
+    assert "stage &#x27;consideration&#x27;: the owner changes from marketing to shared" in form.problems_html.value
 
 
 def test_same_value_is_not_rewritten(tmp_path):
@@ -92,3 +95,13 @@ def test_funnel_preview_lists_problems_and_never_writes():
     assert "Problems in the funnel data" in section.parts[0] and "funnel.csv:13: mql_at" in section.parts[0]
     assert "11 leads created" in section.parts[1]
     assert sorted((p.name, p.stat().st_mtime_ns) for p in folder.iterdir()) == before
+
+
+def test_owner_typed_as_a_team_name_shows_in_the_dropdown(tmp_path):
+    (tmp_path / "journey.yaml").write_text(
+        "journeys:\n  - id: new\n    stages:\n      - {id: a, owner: Marketing team}\n      - {id: b, owner: CS}\n",
+        encoding="utf-8")
+    before = (tmp_path / "journey.yaml").read_bytes()
+    form = open_form(tmp_path)
+    assert [form.cells[(i, "owner")].value for i in (0, 1)] == ["marketing", "customer_success"]
+    assert (tmp_path / "journey.yaml").read_bytes() == before  # opening the form writes nothing

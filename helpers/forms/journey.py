@@ -18,7 +18,8 @@ from typing import Any
 import ipywidgets as w
 
 from helpers.forms.common import AutosaveDocument
-from helpers.journey import EVIDENCE, FILE, OWNER_LABELS, OWNERS, load_template, parse_journey, summarize
+from helpers.journey import (EVIDENCE, FILE, OWNER_LABELS, OWNERS, load_template, normalise_owner, parse_journey,
+                             summarize)
 
 #: (key, lane label, kind) in the order the rows are shown; kind: text | owner | handoff | list | emotion | evidence
 LANES: tuple[tuple[str, str, str], ...] = (
@@ -47,7 +48,8 @@ def _lines(text: str) -> list[str]:
 
 def _lane_widget(kind: str, value: Any) -> w.Widget:
     if kind == "owner":
-        return w.Dropdown(options=[(OWNER_LABELS[o], o) for o in OWNERS], value=value if value in OWNERS else None,
+        owner = normalise_owner(value)  # "Marketing team" typed in the file shows as Marketing
+        return w.Dropdown(options=[(OWNER_LABELS[o], o) for o in OWNERS], value=owner if owner in OWNERS else None,
                           layout=CELL)
     if kind == "handoff":
         return w.Checkbox(value=bool(value), indent=False, description="hand-off", layout=CELL)
