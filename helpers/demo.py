@@ -108,7 +108,8 @@ class ExportSpec:
     columns : dict
         Export header -> one of :data:`FUNNEL_COLUMNS`, or a derived value: ``status`` (lead
         status), ``lifecycle`` (furthest lifecycle stage), ``owner`` (assigned salesperson),
-        ``company`` and ``title`` (the contact's employer and job title).
+        ``company`` and ``title`` (the contact's employer and job title), ``attempts`` (sales
+        activities logged).
     date_format : str
         ``strftime`` format the CRM writes dates in.
     owners, companies, titles : list of str
@@ -118,6 +119,8 @@ class ExportSpec:
         never became MQLs get them, with probability ``stray_share``.
     stray_share : float
         Share of never-qualified leads with a stray title (their company is left blank).
+    attempts_mean : float
+        Mean number of follow-up attempts after the first one, for a derived ``attempts`` column.
     """
 
     columns: dict[str, str]
@@ -127,6 +130,7 @@ class ExportSpec:
     titles: list[str] = field(default_factory=list)
     stray_titles: list[str] = field(default_factory=list)
     stray_share: float = 0.0
+    attempts_mean: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -445,6 +449,8 @@ def export_csv(frame: pd.DataFrame, export: ExportSpec, rng: np.random.Generator
     stray = ~has["mql_at"] & (rng.random(n) < export.stray_share) & bool(export.stray_titles)
     out["title"] = np.where(stray, pick(export.stray_titles), pick(export.titles))
     out["company"] = np.where(stray, "", pick(export.companies))
+    tries = 1 + rng.poisson(export.attempts_mean, n)
+    out["attempts"] = np.where(has["first_response_at"], tries, 0).astype(str)
     return pd.DataFrame({their: out[ours] for their, ours in export.columns.items()}).to_csv(
         index=False, lineterminator="\n")
 

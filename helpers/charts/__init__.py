@@ -6,7 +6,8 @@ the shared look: the Agg backend, the sales and marketing colours and A4-friendl
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from typing import Any, Callable, TypeVar
 
 import matplotlib
 
@@ -33,6 +34,29 @@ PALETTE: dict[str, str] = {
 #: Widths in inches that fit an A4 portrait page (text width) and landscape page.
 A4_TEXT_WIDTH = 7.0
 A4_LANDSCAPE_WIDTH = 10.5
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def described(text: str) -> Callable[[F], F]:
+    """Give the figures a chart function returns a description (their label), used as alt text.
+
+    A figure that already has a label keeps it, so a chart may describe itself more precisely.
+    """
+
+    def decorate(func: F) -> F:
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            out = func(*args, **kwargs)
+            for fig in out if isinstance(out, list) else [out]:
+                if isinstance(fig, Figure) and not fig.get_label():
+                    fig.set_label(text)
+            return out
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
 
 
 def new_figure(width: float = A4_TEXT_WIDTH, height: float = 3.5, **kwargs: Any) -> Figure:

@@ -14,7 +14,7 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
-from helpers.charts import A4_TEXT_WIDTH, PALETTE, new_figure, style_axes
+from helpers.charts import A4_TEXT_WIDTH, PALETTE, described, new_figure, style_axes
 
 STAGE_COLOURS = {"created": PALETTE["marketing"], "mql": PALETTE["marketing"], "sal": PALETTE["sales"],
                  "sql": PALETTE["sales"], "opportunity": PALETTE["sales"], "won": PALETTE["good"]}
@@ -38,6 +38,7 @@ def _pct(value: float | None) -> str:
     return "\u2013" if value is None else f"{100 * value:.0f}%"
 
 
+@described("Funnel: how many leads reached each stage, with the conversion between stages")
 def funnel_chart(results: dict[str, Any]) -> Figure:
     """Horizontal bars of leads per stage, step conversion beside them, reference ranges labelled.
 
@@ -81,6 +82,7 @@ def funnel_chart(results: dict[str, Any]) -> Figure:
     return fig
 
 
+@described("Speed to first response: leads answered within the hour, within the SLA, later, or never")
 def response_chart(results: dict[str, Any]) -> Figure:
     """One stacked bar: share of MQLs first answered within an hour, within the SLA, later, never."""
     f = _section(results)
@@ -120,6 +122,7 @@ def response_chart(results: dict[str, Any]) -> Figure:
     return fig
 
 
+@described("Conversion by lead source")
 def source_chart(results: dict[str, Any], top: int = 8) -> Figure:
     """Leads per source (bars) with conversion to MQL and to won (labels), biggest sources first."""
     f = _section(results)
@@ -147,6 +150,7 @@ def source_chart(results: dict[str, Any], top: int = 8) -> Figure:
     return fig
 
 
+@described("Time leads spend in each stage: median and 90th percentile")
 def stage_time_chart(results: dict[str, Any]) -> Figure:
     """Median (bar) and 90th percentile (tick) of the days spent in each stage before the next."""
     f = _section(results)

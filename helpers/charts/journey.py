@@ -14,7 +14,7 @@ from typing import Any
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch, Rectangle
 
-from helpers.charts import A4_LANDSCAPE_WIDTH, A4_TEXT_WIDTH, PALETTE, new_figure
+from helpers.charts import A4_LANDSCAPE_WIDTH, A4_TEXT_WIDTH, PALETTE, described, new_figure
 
 OWNER_LABELS = {"marketing": "Marketing", "sales": "Sales", "shared": "Shared",
                 "customer_success": "Customer success"}
@@ -60,6 +60,7 @@ def _message(text: str) -> Figure:
     return fig
 
 
+@described("Customer journey map: stages, owners, hand-offs, emotion, pain points and KPIs")
 def journey_map(results: dict[str, Any], journey: str = "new", width: float = A4_LANDSCAPE_WIDTH) -> Figure:
     """Swimlane map of one journey: columns per stage coloured by owner, hand-offs marked.
 
@@ -83,6 +84,8 @@ def journey_map(results: dict[str, Any], journey: str = "new", width: float = A4
     total_h = HEADER + sum(h for _, _, h in LANES)
     height = min(7.3, 1.0 + 0.62 * (total_h + TOP - 0.95))
     fig = new_figure(width, height)
+    fig.set_label(f"Customer journey map, {j.get('label') or journey}: stages, owners, hand-offs, emotion, "
+                  "pain points and KPIs")
     ax = fig.add_subplot()
     ax.set_xlim(-LABEL_WIDTH, n)
     ax.set_ylim(-total_h - 0.05, TOP)

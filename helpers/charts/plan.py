@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
-from helpers.charts import A4_TEXT_WIDTH, PALETTE, new_figure, style_axes
+from helpers.charts import A4_TEXT_WIDTH, PALETTE, described, new_figure, style_axes
 
 #: HBR 2006 stage bands on the 20-100 index.
 BANDS = (("Undefined", 20, 40), ("Defined", 40, 60), ("Aligned", 60, 80), ("Integrated", 80, 100))
@@ -28,6 +28,7 @@ def _message(text: str) -> Figure:
     return fig
 
 
+@described("Each dimension before and after, previous wave against this one")
 def before_after(results: dict[str, Any]) -> Figure:
     """Each dimension's score at the previous wave (hollow) and now (filled), joined by a line.
 
@@ -67,6 +68,7 @@ def before_after(results: dict[str, Any]) -> Figure:
     return fig
 
 
+@described("Alignment index across the assessment waves")
 def wave_history(results: dict[str, Any]) -> Figure:
     """The alignment index at every wave (overall, sales and marketing) over the stage bands.
 

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
-from helpers.charts import A4_TEXT_WIDTH, PALETTE, new_figure, style_axes
+from helpers.charts import A4_TEXT_WIDTH, PALETTE, described, new_figure, style_axes
 
 TEAM_LABELS = {"sales": "Sales", "marketing": "Marketing"}
 #: Colours of the answers 1..5, from strong disagreement to strong agreement.
@@ -33,6 +33,7 @@ def _short(label: str, width: int = 18) -> str:
     return "\n".join(textwrap.wrap(label, width)) or label
 
 
+@described("Radar chart: sales and marketing score on each alignment dimension")
 def radar(results: dict[str, Any], title: str | None = None) -> Figure:
     """Sales and marketing score on each dimension, on one polar chart (one line per team).
 
@@ -78,6 +79,7 @@ def radar(results: dict[str, Any], title: str | None = None) -> Figure:
     return fig
 
 
+@described("Perception gap per dimension: sales score minus marketing score")
 def gap_chart(results: dict[str, Any]) -> Figure:
     """Sales minus marketing per dimension and overall; faded bars are within noise."""
     dims = results.get("dimensions") or {}
@@ -110,6 +112,7 @@ def gap_chart(results: dict[str, Any]) -> Figure:
     return fig
 
 
+@described("How the answers to each statement are spread, from strongly disagree to strongly agree")
 def distribution_chart(results: dict[str, Any], ids: list[str] | None = None) -> Figure:
     """Share of each answer (1-5) per statement, as stacked bars centred on the neutral answer.
 
@@ -147,6 +150,7 @@ def distribution_chart(results: dict[str, Any], ids: list[str] | None = None) ->
     return fig
 
 
+@described("Leaders against staff: alignment index overall and within each team")
 def levels_chart(results: dict[str, Any]) -> Figure:
     """Leaders' and staff's index, for all respondents and within each team."""
     levels = results.get("levels")

@@ -12,118 +12,21 @@ from __future__ import annotations
 
 import html
 import os
-import re
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
 
-from helpers.discovery import (CUSTOM_ID, INFLUENCE_LABELS, LEVELS, SPIN_TYPES, TAGS, TEAMS, QuestionBank,
-                               default_audience, find_interviews, interview_path, load_questions, read_interview,
-                               slugify)
+from helpers.discovery import (CUSTOM_ID, INFLUENCE_LABELS, LEVELS, SPIN_TYPES, TEAMS, QuestionBank,
+                               default_audience, find_interviews, interview_path, load_questions, read_interview)
 from helpers.fileio import read_yaml
 from helpers.forms.common import AutosaveDocument
+from helpers.forms.interview_widgets import (TEXTAREA, InterviewDocument, QuestionRow, clock, entry_for, new_interview,
+                                             person_of, said, transcript)
 
-TEXTAREA = w.Layout(width="100%", height="5em")
-DASH = "\u2014"
-LEADER_TITLE = re.compile(r"\b(vp|svp|evp|vice president|chief|head|director|manager|cmo|cso|cro|ceo|cio|cfo|coo|"
-                          r"president|owner|founder)\b", re.IGNORECASE)
-
-
-class InterviewDocument(AutosaveDocument):
-    """An :class:`AutosaveDocument` that claims a free file name before its first write."""
-
-    def __init__(self, path: str | os.PathLike[str], data: dict[str, Any] | None = None) -> None:
-        super().__init__(path, data)
-        self.claimed = self.path.exists()
-
-    def save(self) -> None:
-        """Write atomically; a brand-new interview first reserves ``<slug>[-n].yaml`` exclusively."""
-        if not self.claimed:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            name = str(self.data.get("interviewee") or "").strip()
-            base, n = (slugify(name) if name else self.path.stem), 1
-            candidate = self.path
-            while True:
-                try:
-                    os.close(os.open(candidate, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
-                    break
-                except FileExistsError:
-                    n += 1
-                    candidate = self.path.with_name(f"{base}-{n}.yaml")
-            self.path, self.claimed = candidate, True
-        super().save()
-
-
-def new_interview(name: str, bank: QuestionBank, person: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The content of a fresh interview file: details (from the stakeholder list when known) and the agenda."""
-    person = person or {}
-    team = person.get("team") if person.get("team") in TEAMS else "sales"
-    influence = person.get("influence") if person.get("influence") in INFLUENCE_LABELS else None
-    role = str(person.get("role") or "")
-    level = person.get("level") if person.get("level") in LEVELS else ("leader" if LEADER_TITLE.search(role) else None)
-    audience = default_audience(team, level)
-    return {"interviewee": name, "team": team, "role": role, "level": level,
-            "influence": influence, "date": date.today(), "audience": audience,
-            "answers": [_entry(q.id) for q in bank.for_audience(audience)], "internal_notes": ""}
-
-
-def _said(entry: Any) -> bool:
-    """Whether an entry of ``answers`` holds an answer."""
-    return isinstance(entry, dict) and bool(str(entry.get("answer") or "").strip())
-
-
-def _entry(qid: str, text: str | None = None, **extra: Any) -> dict[str, Any]:
-    return {"question": qid, "text": text, "answer": None, "tags": [], "share": False, **extra}
-
-
-class QuestionRow:
-    """The widgets of one question: answer box, tag toggles, share toggle, move and skip buttons."""
-
-    def __init__(self, form: "InterviewForm", entry: dict[str, Any]) -> None:
-        self.entry, self.question_id = entry, str(entry.get("question"))
-        text, follow_up, self.spin, listening = form.describe(entry)
-        skipped = entry.get("skipped") is True
-        head = f"<b>{html.escape(text)}</b>" + (" <small>(listening question)</small>" if listening else "")
-        if follow_up:
-            head += f"<br><i>Follow-up: {html.escape(follow_up)}</i>"
-        self.label = w.HTML(head if not skipped else f"<s>{head}</s> <small>(skipped)</small>")
-        said = entry.get("answer")
-        said = ("Yes" if said else "No") if isinstance(said, bool) else str(said or "")
-        self.answer = w.Textarea(value=said, layout=TEXTAREA,
-                                 continuous_update=True, disabled=skipped)
-        self.tags = {t: w.ToggleButton(value=t in (entry.get("tags") or []), description=t,
-                                       layout=w.Layout(width="8em")) for t in TAGS}
-        self.share = w.Checkbox(value=entry.get("share") is True, description="client may see this as a quote",
-                                indent=False)
-        self.up, self.down = w.Button(description="\u2191", tooltip="Ask earlier"), w.Button(
-            description="\u2193", tooltip="Ask later")
-        self.skip = w.Button(description="Restore" if skipped else "Skip")
-        for b in (self.up, self.down, self.skip):
-            b.layout.width = "6em"
-        self.answer.observe(lambda ch: form.write(self, "answer", ch["new"]), "value")
-        for t, button in self.tags.items():
-            button.observe(lambda ch: form.write(self, "tags", self.selected_tags()), "value")
-        self.share.observe(lambda ch: form.write(self, "share", bool(ch["new"])), "value")
-        self.up.on_click(lambda _: form.move(self, -1))
-        self.down.on_click(lambda _: form.move(self, +1))
-        self.skip.on_click(lambda _: form.toggle_skip(self))
-        self.box = w.VBox([self.label, self.answer, w.HBox([*self.tags.values(), self.share]),
-                           w.HBox([self.up, self.down, self.skip])],
-                          layout=w.Layout(border="1px solid #ddd", padding="6px", margin="4px 0"))
-        self.box.add_class("cg-question")
-        self.box.add_class(f"cg-q-{self.question_id}")
-        self.answer.add_class("cg-answer")
-        self.share.add_class("cg-share")
-        for t, button in self.tags.items():
-            button.add_class(f"cg-tag-{t}")
-        for b, css in ((self.up, "cg-up"), (self.down, "cg-down"), (self.skip, "cg-skip")):
-            b.add_class(css)
-
-    def selected_tags(self) -> list[str]:
-        """Tags switched on, in the canonical order."""
-        return [t for t, b in self.tags.items() if b.value]
+__all__ = ["InterviewDocument", "InterviewForm", "QuestionRow", "new_interview", "open_form", "other_interviews",
+           "preview"]
 
 
 class InterviewForm:
@@ -148,6 +51,7 @@ class InterviewForm:
         self.doc, self.bank, self._loading = doc, bank or load_questions(), False
         self.others: list[str] = []
         self.rows: list[QuestionRow] = []
+        self._cache: dict[int, QuestionRow] = {}
         self.tab_spins: list[str | None] = []
         pick = lambda items: [("\u2014", None), *items]
         self.name = w.Text(description="Interviewee")
@@ -158,7 +62,7 @@ class InterviewForm:
                                     description="Influence")
         self.date = w.DatePicker(description="Date")
         self.audience = w.Dropdown(options=[(v, k) for k, v in self.bank.audiences.items()],
-                                   description="Questions")
+                                   description="Questions", layout=w.Layout(width="30em"))
         self.notes = w.Textarea(layout=TEXTAREA, continuous_update=True)
         self.tabs = w.Tab()
         self.new_question = w.Text(description="Question", layout=w.Layout(width="50%"))
@@ -182,6 +86,7 @@ class InterviewForm:
         self.date.observe(lambda ch: self._set_field("date", ch["new"]), "value")
         self.audience.observe(lambda ch: None if self._loading else self.set_audience(ch["new"]), "value")
         self.add_button.on_click(lambda _: self.add_own())
+        self.tabs.observe(self._follow_tab, "selected_index")
         self.add_bank_button.on_click(lambda _: self.add_from_bank(self.bank_choice.value))
         self.widget = w.VBox([
             w.HBox([self.status, self.separate_button]),
@@ -243,18 +148,50 @@ class InterviewForm:
         return str(entry.get("text") or entry.get("question")), "", spin, False
 
     def rebuild(self) -> None:
-        """Rebuild the question rows and tabs from the document (after a move, skip or add)."""
-        self.rows = [QuestionRow(self, e) for e in self.answers if isinstance(e, dict)]
+        """Lay the question rows out in their tabs from the document (after a move, skip or add).
+
+        Rows of entries already shown are reused, so a move or an added question only rearranges
+        the tabs instead of rebuilding every widget (which took about a second in the browser).
+        """
+        entries = [e for e in self.answers if isinstance(e, dict)]
+        old, self._cache = self._cache, {}
+        for e in entries:
+            row = old.pop(id(e), None)
+            self._cache[id(e)] = row if row is not None and row.entry is e else QuestionRow(self, e)
+        for row in old.values():
+            row.close()
+        self.rows = [self._cache[id(e)] for e in entries]
         groups = [(s, [r for r in self.rows if r.spin == s]) for s in SPIN_TYPES]
         groups.append((None, [r for r in self.rows if r.spin is None]))
         groups = [(s, rows) for s, rows in groups if rows or s is not None]
         self.tab_spins = [s for s, _ in groups]
-        self.tabs.children = [w.VBox([r.box for r in rows]) for _, rows in groups]
-        self.tabs.titles = [f"{self.bank.spin_types.get(s, 'Unsorted') if s else 'Unsorted'} ({len(rows)})"
-                            for s, rows in groups]
+        boxes = list(self.tabs.children)
+        while len(boxes) < len(groups):
+            boxes.append(w.VBox())
+        for box, (_, rows) in zip(boxes, groups):
+            box.children = [r.box for r in rows]
+        if len(boxes) != len(groups) or len(self.tabs.children) != len(groups):
+            self.tabs.children = boxes[:len(groups)]
+        self.show_titles()
         asked = {str(e.get("question")) for e in self.answers if isinstance(e, dict)}
         self.bank_choice.options = [(f"{q.id}: {q.text[:80]}", q.id) for q in self.bank.questions.values()
                                     if q.id not in asked]
+
+    def show_titles(self) -> None:
+        """Tab titles in SPIN order with progress: ``1. Situation 2/4`` (answered of asked, skips left out)."""
+        titles = []
+        for n, spin in enumerate(self.tab_spins, start=1):
+            rows = [r for r in self.rows if r.spin == spin and not r.skipped]
+            label = self.bank.spin_types.get(spin, spin) if spin else "Unsorted"
+            titles.append(f"{n}. {label} {sum(said(r.entry) for r in rows)}/{len(rows)}")
+        if tuple(titles) != tuple(self.tabs.titles):
+            self.tabs.titles = titles
+
+    def _follow_tab(self, change: dict[str, Any]) -> None:
+        """A question added while a tab is open goes to that tab unless another SPIN type is chosen."""
+        index = change["new"]
+        if index is not None and index < len(self.tab_spins) and self.tab_spins[index]:
+            self.new_spin.value = self.tab_spins[index]
 
     def row(self, question_id: str) -> QuestionRow:
         """The row of a question id (the first, if asked twice)."""
@@ -269,13 +206,17 @@ class InterviewForm:
         """Set ``key`` of the row's entry and save at once (a row of a closed document does nothing)."""
         index = self._index(row)
         if not self._loading and index is not None:
+            before = said(row.entry)
             self.doc.set(["answers", index, key], value)
+            row.mark_saved()
+            if said(row.entry) != before:
+                self.show_titles()
 
     def _set_field(self, key: str, value: Any, agenda: bool = False) -> None:
         if self._loading:
             return
         self.doc.set([key], value)
-        if agenda and not any(_said(e) for e in self.answers if isinstance(e, dict)):
+        if agenda and not any(said(e) for e in self.answers if isinstance(e, dict)):
             target = default_audience(self.doc.data.get("team"), self.doc.data.get("level"))
             self._loading = True
             try:
@@ -288,11 +229,11 @@ class InterviewForm:
         """Switch the question set: unanswered bank questions of the old set go, the new set's are added."""
         def mutate(data: dict[str, Any]) -> None:
             data["audience"] = audience
-            keep = [e for e in data.get("answers") or [] if not isinstance(e, dict) or _said(e)
+            keep = [e for e in data.get("answers") or [] if not isinstance(e, dict) or said(e)
                     or CUSTOM_ID.match(str(e.get("question"))) or e.get("question") not in self.bank.questions
                     or self.bank.questions[e["question"]].audience == audience]
             have = {e.get("question") for e in keep if isinstance(e, dict)}
-            data["answers"] = keep + [_entry(q.id) for q in self.bank.for_audience(audience) if q.id not in have]
+            data["answers"] = keep + [entry_for(q.id) for q in self.bank.for_audience(audience) if q.id not in have]
         self.doc.update(mutate)
         self.rebuild()
 
@@ -318,7 +259,9 @@ class InterviewForm:
         if self._index(row) is None:
             return
         self.doc.update(lambda data: entry.pop("skipped") if entry.get("skipped") else entry.update(skipped=True))
-        self.rebuild()
+        row.show_state()
+        row.mark_saved()
+        self.show_titles()
 
     def add_own(self) -> QuestionRow | None:
         """Add the consultant's own question from ``new_question`` (with its SPIN type and dimension)."""
@@ -332,7 +275,7 @@ class InterviewForm:
             n += 1
         qid = f"custom_{n}"
         self.doc.update(lambda data: data.setdefault("answers", []).append(
-            _entry(qid, text, spin=self.new_spin.value, dimension=self.new_dimension.value)))
+            entry_for(qid, text, spin=self.new_spin.value, dimension=self.new_dimension.value)))
         self.new_question.value = ""
         self.rebuild()
         self.tabs.selected_index = self.tab_spins.index(self.new_spin.value)
@@ -341,7 +284,7 @@ class InterviewForm:
     def add_from_bank(self, question_id: str | None) -> None:
         """Add a question of the bank (any audience) at the end of its SPIN tab."""
         if question_id and question_id in self.bank.questions:
-            self.doc.update(lambda data: data.setdefault("answers", []).append(_entry(question_id)))
+            self.doc.update(lambda data: data.setdefault("answers", []).append(entry_for(question_id)))
             self.rebuild()
 
     # ------------------------------------------------------------------ display
@@ -355,8 +298,8 @@ class InterviewForm:
     def _show_status(self, doc: AutosaveDocument | None = None) -> None:
         where = f"interviews/{self.path.name}"
         if self.doc.saves:
-            stamp = datetime.now().strftime("%H:%M:%S")
-            self.status.value = f"Saved to <code>{html.escape(where)}</code> at {stamp}; every change is saved at once."
+            self.status.value = (f"<span style='color:#2e7d32'>\u2713 Saved {clock()}</span> to "
+                                 f"<code>{html.escape(where)}</code>; every change is saved at once.")
         elif self.path.exists():
             self.status.value = f"Resumed from <code>{html.escape(where)}</code>; every change is saved at once."
         else:
@@ -370,38 +313,12 @@ class InterviewForm:
 
         Internal notes are not repeated here: this view is stored in the notebook's outputs.
         """
-        d = self.doc.data
-        head = " \u00b7 ".join(html.escape(str(x)) for x in (d.get("interviewee"), d.get("role"), d.get("team"),
-                                                                d.get("level"), d.get("influence"), d.get("date")) if x)
-        items = []
-        for e in self.answers:
-            if not isinstance(e, dict):
-                continue
-            text, _, spin, _ = self.describe(e)
-            state = ("skipped" if e.get("skipped")
-                     else ", ".join(e.get("tags") or []) + (" \u00b7 shared" if e.get("share") else ""))
-            items.append(f"<li><b>{html.escape(text)}</b> "
-                         f"<small>({html.escape(spin or 'unsorted')}; {html.escape(state)})</small>"
-                         f"<br>{html.escape(str(e.get('answer') or DASH))}</li>")
-        # the notes stay in the file only: this view is saved with the notebook's outputs
-        notes = "kept in the interview file" if str(d.get("internal_notes") or "").strip() else DASH
-        return (f"<div class='interview-transcript'><p><b>{head}</b> "
-                f"(file: interviews/{html.escape(self.path.name)})</p>"
-                f"<ol>{''.join(items)}</ol><p><i>Internal notes:</i> {notes}</p></div>")
+        return transcript(self)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         bundle = dict(self.widget._repr_mimebundle_(include=include, exclude=exclude) or {})
         bundle["text/html"] = self.transcript_html()
         return bundle
-
-
-def _person(folder: Path, name: str) -> dict[str, Any]:
-    data, _ = read_yaml(folder / "engagement.yaml", "engagement.yaml")
-    people = data.get("stakeholders") if isinstance(data, dict) else None
-    for p in people if isinstance(people, list) else []:
-        if isinstance(p, dict) and str(p.get("name") or "").strip().casefold() == name.strip().casefold():
-            return p
-    return {}
 
 
 def open_form(engagement: str | os.PathLike[str], interviewee: str, *, new: bool = False,
@@ -440,7 +357,7 @@ def open_form(engagement: str | os.PathLike[str], interviewee: str, *, new: bool
             return w.HTML(f"<b>Fix this interview file before continuing (nothing was changed):</b><ul>{lines}</ul>")
         doc = InterviewDocument.open(path)
     else:
-        doc = InterviewDocument(path, new_interview(interviewee.strip(), bank, _person(folder, interviewee)))
+        doc = InterviewDocument(path, new_interview(interviewee.strip(), bank, person_of(folder, interviewee)))
     return InterviewForm(doc, bank)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import io
+from html import escape as html_escape
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Union
@@ -73,6 +74,16 @@ def figure_png(fig: Any, dpi: int = 130) -> bytes:
     return buf.getvalue()
 
 
+def figure_alt(fig: Any, fallback: str) -> str:
+    """Alternative text for a chart: its description (label), its titles, else ``fallback``."""
+    texts = [fig.get_label().strip()] if fig.get_label().strip() else []
+    suptitle = getattr(fig, "_suptitle", None)
+    if suptitle is not None and suptitle.get_text().strip():
+        texts.append(suptitle.get_text().strip())
+    texts += [ax.get_title().strip() for ax in fig.axes if ax.get_title().strip()]
+    return " – ".join(dict.fromkeys(" ".join(t.split()) for t in texts)) or fallback
+
+
 @dataclass
 class Section:
     """One handout section: an ``<h2>`` title, an anchor for the table of contents, and parts.
@@ -113,7 +124,8 @@ class Section:
                 out.append(part)
             else:
                 data = base64.b64encode(figure_png(part)).decode("ascii")
-                out.append(f'<img class="chart" alt="chart" src="data:image/png;base64,{data}"/>')
+                alt = html_escape(figure_alt(part, f"Chart: {self.title}"), quote=True)
+                out.append(f'<img class="chart" alt="{alt}" src="data:image/png;base64,{data}"/>')
         return "\n".join(out)
 
     def _ipython_display_(self) -> None:
@@ -126,7 +138,7 @@ class Section:
             if isinstance(part, str):
                 display(HTML(part))
             else:
-                display(Image(data=figure_png(part), format="png"))
+                display(Image(data=figure_png(part), format="png", alt=figure_alt(part, f"Chart: {self.title}")))
                 plt.close(part)
 
 

@@ -1,0 +1,205 @@
+"""The building blocks of the interview form: its autosaving file and the widgets of one question.
+
+Part of :mod:`helpers.forms.interview` (the form itself). A :class:`QuestionRow` is a view of
+one entry of ``answers``; it never stores anything itself: every change goes through the form,
+which writes the file at once.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as w
+
+from helpers.discovery import INFLUENCE_LABELS, LEVELS, TAGS, TEAMS, QuestionBank, default_audience, slugify
+from helpers.fileio import read_yaml
+from helpers.forms.common import AutosaveDocument
+
+if TYPE_CHECKING:
+    from helpers.forms.interview import InterviewForm
+
+TEXTAREA = w.Layout(width="100%", height="5em")
+DASH = "\u2014"
+LEADER_TITLE = re.compile(r"\b(vp|svp|evp|vice president|chief|head|director|manager|cmo|cso|cro|ceo|cio|cfo|coo|"
+                          r"president|owner|founder)\b", re.IGNORECASE)
+#: What each tag means, shown when the pointer rests on its button.
+TAG_TIPS = {"pain": "A difficulty or irritation this person raised",
+            "implication": "What the problem costs: money, time, deals, morale",
+            "need": "What would help, in their words",
+            "quote": "Words worth quoting (tick the box too if they may be shown to the client)"}
+
+
+class InterviewDocument(AutosaveDocument):
+    """An :class:`AutosaveDocument` that claims a free file name before its first write."""
+
+    def __init__(self, path: str | os.PathLike[str], data: dict[str, Any] | None = None) -> None:
+        super().__init__(path, data)
+        self.claimed = self.path.exists()
+
+    def save(self) -> None:
+        """Write atomically; a brand-new interview first reserves ``<slug>[-n].yaml`` exclusively."""
+        if not self.claimed:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            name = str(self.data.get("interviewee") or "").strip()
+            base, n = (slugify(name) if name else self.path.stem), 1
+            candidate = self.path
+            while True:
+                try:
+                    os.close(os.open(candidate, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+                    break
+                except FileExistsError:
+                    n += 1
+                    candidate = self.path.with_name(f"{base}-{n}.yaml")
+            self.path, self.claimed = candidate, True
+        super().save()
+
+
+def new_interview(name: str, bank: QuestionBank, person: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The content of a fresh interview file: details (from the stakeholder list when known) and the agenda."""
+    person = person or {}
+    team = person.get("team") if person.get("team") in TEAMS else "sales"
+    influence = person.get("influence") if person.get("influence") in INFLUENCE_LABELS else None
+    role = str(person.get("role") or "")
+    level = person.get("level") if person.get("level") in LEVELS else ("leader" if LEADER_TITLE.search(role) else None)
+    audience = default_audience(team, level)
+    return {"interviewee": name, "team": team, "role": role, "level": level,
+            "influence": influence, "date": date.today(), "audience": audience,
+            "answers": [entry_for(q.id) for q in bank.for_audience(audience)], "internal_notes": ""}
+
+
+def said(entry: Any) -> bool:
+    """Whether an entry of ``answers`` holds an answer."""
+    return isinstance(entry, dict) and bool(str(entry.get("answer") or "").strip())
+
+
+def entry_for(qid: str, text: str | None = None, **extra: Any) -> dict[str, Any]:
+    """A new, unanswered entry of ``answers`` for question ``qid``."""
+    return {"question": qid, "text": text, "answer": None, "tags": [], "share": False, **extra}
+
+
+def clock() -> str:
+    """The time of day shown by the save indicators (``14:02:31``)."""
+    return datetime.now().strftime("%H:%M:%S")
+
+
+class QuestionRow:
+    """The widgets of one question: answer box, tag toggles, share box, move and skip buttons.
+
+    Everything sits on two lines under the question (answer box, then one line of controls),
+    so a tab of four questions fits on a laptop screen. A switched-on tag is coloured, and the
+    row shows when its answer was last saved.
+    """
+
+    def __init__(self, form: "InterviewForm", entry: dict[str, Any]) -> None:
+        self.form, self.entry, self.question_id = form, entry, str(entry.get("question"))
+        self.text, self.follow_up, self.spin, self.listening = form.describe(entry)
+        self.label = w.HTML()
+        answer = entry.get("answer")
+        answer = ("Yes" if answer else "No") if isinstance(answer, bool) else str(answer or "")
+        self.answer = w.Textarea(value=answer, layout=TEXTAREA, continuous_update=True,
+                                 placeholder="Type the answer while you listen; it is saved as you type.")
+        self.tags = {t: w.ToggleButton(value=t in (entry.get("tags") or []), description=t, tooltip=TAG_TIPS[t],
+                                       layout=w.Layout(width="7.5em")) for t in TAGS}
+        self.share = w.Checkbox(value=entry.get("share") is True, description="client may see this as a quote",
+                                indent=False, layout=w.Layout(width="auto", margin="0 1em"))
+        self.up = w.Button(description="\u2191", tooltip="Ask earlier", layout=w.Layout(width="3em"))
+        self.down = w.Button(description="\u2193", tooltip="Ask later", layout=w.Layout(width="3em"))
+        self.skip = w.Button(layout=w.Layout(width="6em"))
+        self.saved = w.HTML(layout=w.Layout(margin="0 0 0 auto"))
+        self.answer.observe(lambda ch: form.write(self, "answer", ch["new"]), "value")
+        for button in self.tags.values():
+            button.observe(self._on_tag, "value")
+        self.share.observe(lambda ch: form.write(self, "share", bool(ch["new"])), "value")
+        self.up.on_click(lambda _: form.move(self, -1))
+        self.down.on_click(lambda _: form.move(self, +1))
+        self.skip.on_click(lambda _: form.toggle_skip(self))
+        controls = w.HBox([*self.tags.values(), self.share, self.saved, self.up, self.down, self.skip],
+                          layout=w.Layout(flex_flow="row wrap", align_items="center"))
+        self.box = w.VBox([self.label, self.answer, controls],
+                          layout=w.Layout(border="1px solid #ddd", padding="4px 6px", margin="3px 0"))
+        self.box.add_class("cg-question")
+        self.box.add_class(f"cg-q-{self.question_id}")
+        self.answer.add_class("cg-answer")
+        self.share.add_class("cg-share")
+        self.saved.add_class("cg-saved")
+        for t, button in self.tags.items():
+            button.add_class(f"cg-tag-{t}")
+        for b, css in ((self.up, "cg-up"), (self.down, "cg-down"), (self.skip, "cg-skip")):
+            b.add_class(css)
+        self.show_state()
+
+    def _on_tag(self, change: dict[str, Any]) -> None:
+        change["owner"].button_style = "info" if change["new"] else ""
+        self.form.write(self, "tags", self.selected_tags())
+
+    @property
+    def skipped(self) -> bool:
+        """Whether the question is skipped (its entry says ``skipped: true``)."""
+        return self.entry.get("skipped") is True
+
+    def show_state(self) -> None:
+        """Show the question (struck through when skipped) and the tag colours."""
+        head = f"<b>{html.escape(self.text)}</b>" + (" <small>(listening question)</small>" if self.listening else "")
+        if self.follow_up:
+            head += f"<br><i>Follow-up: {html.escape(self.follow_up)}</i>"
+        self.label.value = f"<s>{head}</s> <small>(skipped)</small>" if self.skipped else head
+        self.answer.disabled = self.skipped
+        self.skip.description = "Restore" if self.skipped else "Skip"
+        self.skip.tooltip = ("Ask this question after all" if self.skipped
+                             else "Not asking this one: it stays in the file, with anything typed")
+        for button in self.tags.values():
+            button.button_style = "info" if button.value else ""
+
+    def mark_saved(self) -> None:
+        """Show, beside the controls, that this answer has just been written to the file."""
+        self.saved.value = f"<small style='color:#2e7d32'>\u2713 saved {clock()}</small>"
+
+    def selected_tags(self) -> list[str]:
+        """Tags switched on, in the canonical order."""
+        return [t for t, b in self.tags.items() if b.value]
+
+    def close(self) -> None:
+        """Close every widget of the row (when its entry leaves the form)."""
+        for widget in (self.label, self.answer, *self.tags.values(), self.share, self.up, self.down, self.skip,
+                       self.saved, *self.box.children[2:], self.box):
+            widget.close()
+
+
+def transcript(form: "InterviewForm") -> str:
+    """A read-only HTML view of an interview form's file as it stands (shown without a browser).
+
+    Internal notes are not repeated here: this view is stored in the notebook's outputs.
+    """
+    d = form.doc.data
+    head = " \u00b7 ".join(html.escape(str(x)) for x in (d.get("interviewee"), d.get("role"), d.get("team"),
+                                                            d.get("level"), d.get("influence"), d.get("date")) if x)
+    items = []
+    for e in form.answers:
+        if not isinstance(e, dict):
+            continue
+        text, _, spin, _ = form.describe(e)
+        state = ("skipped" if e.get("skipped")
+                 else ", ".join(e.get("tags") or []) + (" \u00b7 shared" if e.get("share") else ""))
+        items.append(f"<li><b>{html.escape(text)}</b> "
+                     f"<small>({html.escape(spin or 'unsorted')}; {html.escape(state)})</small>"
+                     f"<br>{html.escape(str(e.get('answer') or DASH))}</li>")
+    # the notes stay in the file only: this view is saved with the notebook's outputs
+    notes = "kept in the interview file" if str(d.get("internal_notes") or "").strip() else DASH
+    return (f"<div class='interview-transcript'><p><b>{head}</b> "
+            f"(file: interviews/{html.escape(form.path.name)})</p>"
+            f"<ol>{''.join(items)}</ol><p><i>Internal notes:</i> {notes}</p></div>")
+
+
+def person_of(folder: Path, name: str) -> dict[str, Any]:
+    """The entry of ``engagement.yaml`` stakeholders named ``name`` (any case), or ``{}``."""
+    data, _ = read_yaml(folder / "engagement.yaml", "engagement.yaml")
+    people = data.get("stakeholders") if isinstance(data, dict) else None
+    for p in people if isinstance(people, list) else []:
+        if isinstance(p, dict) and str(p.get("name") or "").strip().casefold() == name.strip().casefold():
+            return p
+    return {}
