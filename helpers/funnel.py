@@ -137,13 +137,20 @@ def _response(funnel: pd.DataFrame, reach: pd.DataFrame, hours: float) -> dict |
     if "mql_at" in funnel.columns:  # handed over at the MQL date, never before the lead existed
         start = funnel["mql_at"].where(funnel["mql_at"] > start, start)
     wait = (funnel["first_response_at"] - start).clip(lower=pd.Timedelta(0))[pop]
-    n = int(pop.sum())
+    # A lead handed over just before the export, and not answered yet, still has time: its SLA window
+    # is open on the export date (the latest date in the file), so it counts neither way.
+    dates = funnel.select_dtypes(include="datetime")
+    as_of = dates.max().max() if not dates.empty else pd.NaT
+    still_open = int((wait.isna() & (start[pop] + pd.Timedelta(hours=hours) > as_of)).sum()) \
+        if not pd.isna(as_of) else 0
+    n = int(pop.sum()) - still_open
     contacted = int(wait.notna().sum())
     within = int((wait <= pd.Timedelta(hours=hours)).sum())
     hour = int((wait <= pd.Timedelta(hours=1)).sum())
     mean = wait.dropna().mean()
     return {"population": "mql" if "mql" in reach else "all", "n": n, "contacted": contacted,
             "never_contacted": n - contacted, "share_never_contacted": _rate(n - contacted, n),
+            "still_open": still_open,
             "median_hours": _hours(wait, 0.5), "p90_hours": _hours(wait, 0.9),
             "mean_hours": None if pd.isna(mean) else round(mean / pd.Timedelta(hours=1), 1),
             "sla_hours": float(hours), "within_sla": within, "share_within_sla": _rate(within, n),

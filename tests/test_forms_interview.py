@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from datetime import date
 from pathlib import Path
@@ -39,7 +40,7 @@ def test_new_form_writes_nothing_until_a_change(engagement: Path) -> None:
     assert (form.team.value, form.role.value, form.level.value, form.influence.value, form.audience.value) == (
         "sales", "VP Sales", "leader", "economic", "sales_leader")
     assert [r.question_id for r in form.rows][:2] == ["sl_s_01", "sl_s_02"]
-    assert form.tabs.titles == ("Situation (4)", "Problem (4)", "Implication (4)", "Need-payoff (3)")
+    assert form.tabs.titles == ("1. Situation 0/4", "2. Problem 0/4", "3. Implication 0/4", "4. Need-payoff 0/3")
     assert "created at the first change" in form.status.value
 
 
@@ -61,7 +62,7 @@ def test_every_change_is_written_at_once(engagement: Path) -> None:
                      "tags": ["pain", "quote"], "share": True}
     assert data["internal_notes"] == "Guarded about the CMO."
     assert data["date"] == date(2026, 9, 14) and data["influence"] == "coach"
-    assert "Saved to <code>interviews/dana-whitfield.yaml</code>" in form.status.value
+    assert re.search(r"Saved \d\d:\d\d:\d\d</span> to <code>interviews/dana-whitfield.yaml</code>", form.status.value)
     interview, problems = read_interview(path, "interviews/dana-whitfield.yaml")
     assert problems == [] and interview.answers[5].share is True
     assert not [p for p in path.parent.iterdir() if p.name.startswith(".")]  # no temp files left
@@ -109,7 +110,7 @@ def test_skip_reorder_and_add_questions(engagement: Path) -> None:
     assert own == {"question": "custom_1", "text": "Who in marketing do you trust?", "answer": None, "tags": [],
                    "share": False, "spin": "implication", "dimension": "culture"}
     assert form.new_question.value == "" and form.row("custom_1").spin == "implication"
-    assert form.tabs.titles[2] == "Implication (5)" and form.tabs.selected_index == 2
+    assert form.tabs.titles[2] == "3. Implication 0/5" and form.tabs.selected_index == 2
     form.row("custom_1").answer.value = "The events coordinator."
     form.bank_choice.value = "ex_n_04"
     form.add_bank_button.click()
@@ -256,6 +257,6 @@ def test_hand_edited_file_opens(engagement: Path) -> None:
     form = open_form(engagement, "Kim")
     assert isinstance(form, InterviewForm) and form.path.name == "kim.yaml"
     assert form.row("mk_p_01").answer.value == "Yes" and form.date.value == date(2026, 9, 30)
-    assert form.tabs.titles[-1] == "Unsorted (1)" and form.audience.value == "marketer"
+    assert form.tabs.titles[-1] == "Unsorted 1/1" and form.audience.value == "marketer"
     form.row("old_1").answer.value = "fine, really"
     assert on_disk(form)["answers"][1]["answer"] == "fine, really"

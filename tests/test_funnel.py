@@ -67,7 +67,7 @@ def test_speed_to_first_response(small):
     r = small["m"]["response"]
     # hours from MQL (or creation, whichever is later) to first response: 1, 4, 24, 48, -, 0.5, 1, 0.5
     assert r == {"population": "mql", "n": 8, "contacted": 7, "never_contacted": 1,
-                 "share_never_contacted": 0.125, "median_hours": 1.0, "p90_hours": 33.6, "mean_hours": 11.3,
+                 "share_never_contacted": 0.125, "still_open": 0, "median_hours": 1.0, "p90_hours": 33.6, "mean_hours": 11.3,
                  "sla_hours": 24.0, "within_sla": 6, "share_within_sla": 0.75, "within_hour": 4,
                  "share_within_hour": 0.5}
 
@@ -190,3 +190,21 @@ def test_metrics_accepts_a_frame_without_optional_columns():
                           "mql_at": pd.to_datetime(["2026-01-01", None])})
     m = metrics(frame, {"response_hours": 24})
     assert m["rates"] == {"created_mql": 0.5} and m["handoff"] is None
+
+
+def test_a_lead_handed_over_just_before_the_export_is_not_yet_never_contacted() -> None:
+    import pandas as pd
+
+    from helpers.funnel import metrics
+
+    t = pd.Timestamp
+    frame = pd.DataFrame({
+        "lead_id": ["A", "B", "C"], "source": ["web"] * 3,
+        "created_at": [t("2026-03-01 09:00"), t("2026-03-01 09:00"), t("2026-03-09 20:00")],
+        "mql_at": [t("2026-03-01 10:00"), t("2026-03-02 10:00"), t("2026-03-09 21:00")],
+        "first_response_at": [t("2026-03-01 12:00"), pd.NaT, pd.NaT],
+        "sql_at": [t("2026-03-10 08:00"), pd.NaT, pd.NaT],  # the export's latest date
+    })
+    r = metrics(frame, {"response_hours": 24})["response"]
+    # C reached MQL 11 h before the latest date in the file: its 24-hour window is still open.
+    assert (r["n"], r["still_open"], r["never_contacted"], r["within_sla"]) == (2, 1, 1, 1)

@@ -182,8 +182,8 @@ class InterviewForm:
         titles = []
         for n, spin in enumerate(self.tab_spins, start=1):
             rows = [r for r in self.rows if r.spin == spin and not r.skipped]
-            label = self.bank.spin_types.get(spin, spin) if spin else "Unsorted"
-            titles.append(f"{n}. {label} {sum(said(r.entry) for r in rows)}/{len(rows)}")
+            label = f"{n}. {self.bank.spin_types.get(spin, spin)}" if spin else "Unsorted"
+            titles.append(f"{label} {sum(said(r.entry) for r in rows)}/{len(rows)}")
         if tuple(titles) != tuple(self.tabs.titles):
             self.tabs.titles = titles
 
