@@ -21,6 +21,7 @@ import markupsafe
 
 from helpers import TEMPLATES
 from helpers.fileio import atomic_write_text
+from helpers.formatting import long_date
 from helpers.report import format_signed
 from helpers.kernels import keep_kernels_ahead, prestart_kernel
 from helpers.render import RenderResult, render_engagement, slug_for
@@ -165,19 +166,6 @@ def _read_results(result: RenderResult) -> dict[str, Any] | None:
     return read_json(path) if result.ok and path is not None and Path(path).is_file() else None
 
 
-def _long_date(value: Any) -> str | None:
-    """An ISO date as the handouts print it (``2026-10-06 -> "6 October 2026"``); other text as is."""
-    import datetime as dt
-
-    if not value:
-        return None
-    try:
-        d = dt.date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return str(value)
-    return f"{d.day} {d:%B %Y}"
-
-
 def portfolio_rows(results: list[RenderResult]) -> list[dict[str, Any]]:
     """One row per engagement (see :data:`PORTFOLIO_COLUMNS`); percentile of the index among those rendered."""
     import pandas as pd
@@ -199,7 +187,7 @@ def portfolio_rows(results: list[RenderResult]) -> list[dict[str, Any]]:
                "level_gap": (data.get("levels") or {}).get("gap"), "widest_gap_dimension": widest,
                "widest_gap": gaps.get(widest) if widest else None,
                "widest_gap_label": (dims.get(widest) or {}).get("label") or widest if widest else None,
-               "respondents": (data.get("respondents") or {}).get("used"), "date": _long_date(data.get("date"))}
+               "respondents": (data.get("respondents") or {}).get("used"), "date": long_date(data.get("date"))}
         row.update({f"rate_{r}": rates.get(r) for r in FUNNEL_RATES})
         row.update(response_median_hours=response.get("median_hours"),
                    share_within_sla=response.get("share_within_sla"),

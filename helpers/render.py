@@ -30,6 +30,7 @@ from typing import Any
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 from helpers import PROJECT_ROOT, TEMPLATES  # noqa: E402
+from helpers.formatting import long_date
 from helpers.fileio import atomic_write_bytes, atomic_write_text  # noqa: E402
 from helpers.kernels import (NOTEBOOK_ENV, REPORT_NOTEBOOK, execute_report,  # noqa: E402,F401
                              keep_kernels_ahead, prestart_kernel)
@@ -170,14 +171,6 @@ def logo_data_uri(path: Path | None) -> str | None:
     return f"data:{kind};base64,{base64.b64encode(Path(path).read_bytes()).decode('ascii')}"
 
 
-def _long_date(iso: str) -> str:
-    try:
-        d = dt.date.fromisoformat(str(iso))
-    except ValueError:
-        return str(iso)
-    return f"{d.day} {d:%B %Y}"
-
-
 def handout_notebook(nb: Any, meta: dict[str, Any]) -> Any:
     """Only what the client sees: the section cells' outputs, no errors, stderr or markdown notes."""
     nb = copy.deepcopy(nb)
@@ -277,7 +270,7 @@ def render_engagement(folder: Path, out: Path, *, pdf: bool = False,
 
     clean = scrub(executed, patterns)
     meta = {"client": results.get("client") or eng.meta.client, "consultant": results.get("consultant") or "",
-            "date": _long_date(results.get("date") or ""), "logo": logo_data_uri(eng.meta.logo),
+            "date": long_date(results.get("date")) or "", "logo": logo_data_uri(eng.meta.logo),
             "toc": table_of_contents(clean)}
     clean.metadata["handout"] = meta  # so the .ipynb re-exports with the same cover
     html = export_html(handout_notebook(clean, meta))

@@ -260,3 +260,85 @@ def test_hand_edited_file_opens(engagement: Path) -> None:
     assert form.tabs.titles[-1] == "Unsorted 1/1" and form.audience.value == "marketer"
     form.row("old_1").answer.value = "fine, really"
     assert on_disk(form)["answers"][1]["answer"] == "fine, really"
+
+
+# ---------------------------------------------------------------- regressions from the live-interview QA pass
+def test_move_and_add_reuse_the_rows_already_shown(engagement: Path) -> None:
+    """A move or an added question rearranges the tabs; it no longer rebuilds every widget (~1 s in a browser)."""
+    form = open_form(engagement, "Dana Whitfield")
+    shown = {r.question_id: r for r in form.rows}
+    answer_box = form.row("sl_p_02").answer
+    form.row("sl_p_03").up.click()
+    assert all(form.row(q) is row for q, row in shown.items())
+    assert form.row("sl_p_02").answer is answer_box
+    problem_tab = form.tabs.children[1]
+    assert [b for b in problem_tab.children] == [form.row(q).box for q in ("sl_p_01", "sl_p_03", "sl_p_02", "sl_p_04")]
+    assert [e["question"] for e in on_disk(form)["answers"]][4:8] == ["sl_p_01", "sl_p_03", "sl_p_02", "sl_p_04"]
+    form.new_question.value = "Who do you call when a lead goes cold?"
+    form.add_button.click()
+    assert all(form.row(q) is row for q, row in shown.items())
+
+
+def test_skip_shows_at_once_and_leaves_the_progress_count(engagement: Path) -> None:
+    form = open_form(engagement, "Dana Whitfield")
+    row = form.row("sl_p_04")
+    row.answer.value = "Nobody owns it."
+    assert form.tabs.titles[1] == "2. Problem 1/4"
+    row.skip.click()
+    assert row.skip.description == "Restore" and row.answer.disabled and row.label.value.startswith("<s>")
+    assert form.row("sl_p_04") is row
+    assert form.tabs.titles[1] == "2. Problem 0/3"  # skipped: neither asked nor answered
+    entry = next(e for e in on_disk(form)["answers"] if e["question"] == "sl_p_04")
+    assert entry["skipped"] is True and entry["answer"] == "Nobody owns it."  # what was typed is kept
+    row.skip.click()
+    assert row.skip.description == "Skip" and not row.answer.disabled and form.tabs.titles[1] == "2. Problem 1/4"
+
+
+def test_tabs_are_numbered_in_spin_order_with_answered_counts(engagement: Path) -> None:
+    form = open_form(engagement, "Dana Whitfield")
+    assert [t.split(" ")[:2] for t in form.tabs.titles] == [["1.", "Situation"], ["2.", "Problem"],
+                                                          ["3.", "Implication"], ["4.", "Need-payoff"]]
+    form.row("sl_i_01").answer.value = "We missed Q2."
+    assert form.tabs.titles[2] == "3. Implication 1/4"
+    form.row("sl_i_01").answer.value = ""
+    assert form.tabs.titles[2] == "3. Implication 0/4"
+
+
+def test_switched_on_tags_are_coloured_and_each_row_shows_its_save(engagement: Path) -> None:
+    form = open_form(engagement, "Dana Whitfield")
+    row = form.row("sl_p_02")
+    assert row.saved.value == "" and row.tags["pain"].button_style == ""
+    row.answer.value = "Students."
+    assert re.search(r"saved \d\d:\d\d:\d\d", row.saved.value)
+    row.tags["pain"].value = True
+    assert row.tags["pain"].button_style == "info" and row.tags["quote"].button_style == ""
+    assert next(e for e in on_disk(form)["answers"] if e["question"] == "sl_p_02")["tags"] == ["pain"]
+    again = open_form(engagement, "Dana Whitfield")  # resumed: the colour comes back from the file
+    assert again.row("sl_p_02").tags["pain"].button_style == "info"
+    assert again.row("sl_p_02").saved.value == ""  # nothing saved by this view yet
+
+
+def test_own_question_goes_to_the_open_tab_without_a_forced_topic(engagement: Path) -> None:
+    form = open_form(engagement, "Dana Whitfield")
+    form.tabs.selected_index = 3  # listening to need-payoff answers
+    assert form.new_spin.value == "need_payoff" and form.new_dimension.value is None
+    form.new_question.value = "If you could change one thing about the Monday meeting, what would it be?"
+    row = form.add_button.click() or form.row("custom_1")
+    assert row.spin == "need_payoff" and form.tabs.selected_index == 3
+    own = on_disk(form)["answers"][-1]
+    assert own == {"question": "custom_1", "text": "If you could change one thing about the Monday meeting, "
+                   "what would it be?", "answer": None, "tags": [], "share": False, "spin": "need_payoff"}
+    row.answer.value = "Same numbers on the screen for both of us."
+    row.tags["need"].value = True
+    row.share.value = True
+    interviews, problems = read_interviews(engagement)
+    assert not [p for p in problems if p.is_error]
+    html = voice({"discovery": synthesize(interviews, [])}).html()
+    assert "Same numbers on the screen for both of us." in html
+    assert "VP Sales</footer>" in html or "VP Sales (sales)</footer>" in html  # no "· Other" topic label
+
+
+def test_form_module_is_split_below_the_size_limit() -> None:
+    root = Path(__file__).resolve().parent.parent / "helpers" / "forms"
+    for name in ("interview.py", "interview_widgets.py"):
+        assert len((root / name).read_text(encoding="utf-8").splitlines()) < 400, name

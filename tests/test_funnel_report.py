@@ -24,7 +24,7 @@ def test_section_key_numbers_match_the_hand_count():
     assert section.title == "Funnel and speed to lead" and section.anchor == "funnel"
     assert sum(isinstance(p, Figure) for p in section.parts) == 4
     html = "\n".join(p for p in section.parts if isinstance(p, str))
-    assert "11 leads created between 2026-01-05 and 2026-01-15 (1 row left out" in html
+    assert "11 leads created between 5 January 2026 and 15 January 2026 (1 row left out" in html
     assert "sales accepted 38% of 8 marketing-qualified leads (reaching SAL), turned down 38%, and 2 are still waiting" in html
     assert "75% of the 8 leads handed to sales got a first response within the agreed 24 hours; 12% were never contacted" in html
     assert "loses most at <strong>MQL → SAL</strong>: 38% convert, below the 40%&ndash;60% range vendors quote" in html

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
+from helpers.formatting import long_date
 from helpers.charts import A4_TEXT_WIDTH, PALETTE, described, new_figure, style_axes
 
 #: HBR 2006 stage bands on the 20-100 index.
@@ -55,8 +56,10 @@ def before_after(results: dict[str, Any]) -> Figure:
             ax.plot([b], [yi], "o", mfc="white", mec=PALETTE["ink"], ms=7, zorder=3)
         if a is not None:
             ax.plot([a], [yi], "o", color=PALETTE["ink"], ms=7, zorder=3)
-    ax.plot([], [], "o", mfc="white", mec=PALETTE["ink"], label=f"Previous wave ({progress.get('previous', {}).get('date') or 'earlier'})")
-    ax.plot([], [], "o", color=PALETTE["ink"], label=f"This wave ({progress.get('current', {}).get('date') or 'now'})")
+    before = long_date(progress.get("previous", {}).get("date")) or "earlier"
+    after = long_date(progress.get("current", {}).get("date")) or "now"
+    ax.plot([], [], "o", mfc="white", mec=PALETTE["ink"], label=f"Previous wave ({before})")
+    ax.plot([], [], "o", color=PALETTE["ink"], label=f"This wave ({after})")
     ax.set_yticks(y, ["\n".join(textwrap.wrap(str(r.get("label") or r.get("id")), 34)) for r in rows], fontsize=8)
     ax.set_xlim(20, 100)
     ax.set_xlabel("Score (20-100)", fontsize=9)

@@ -68,7 +68,8 @@ class InterviewForm:
         self.new_question = w.Text(description="Question", layout=w.Layout(width="50%"))
         self.new_spin = w.Dropdown(options=[(v, k) for k, v in self.bank.spin_types.items()], value="problem",
                                    layout=w.Layout(width="12em"))
-        self.new_dimension = w.Dropdown(options=[(v, k) for k, v in self.bank.dimensions.items()],
+        self.new_dimension = w.Dropdown(options=[("topic (optional)", None),
+                                                 *[(v, k) for k, v in self.bank.dimensions.items()]],
                                         layout=w.Layout(width="16em"))
         self.add_button = w.Button(description="Add question")
         self.bank_choice = w.Dropdown(description="From bank", layout=w.Layout(width="70%"))
@@ -94,7 +95,8 @@ class InterviewForm:
                     w.VBox([self.influence, self.date, self.audience])]),
             self.tabs,
             w.HTML("<b>Add a question</b>"),
-            w.HBox([self.new_question, self.new_spin, self.new_dimension, self.add_button]),
+            w.HBox([self.new_question, self.new_spin, self.new_dimension, self.add_button],
+                   layout=w.Layout(flex_flow="row wrap")),
             w.HBox([self.bank_choice, self.add_bank_button]),
             w.HTML("<b>Internal notes</b> (stay in the interview file; never shown to the client)"),
             self.notes])
@@ -275,7 +277,8 @@ class InterviewForm:
             n += 1
         qid = f"custom_{n}"
         self.doc.update(lambda data: data.setdefault("answers", []).append(
-            entry_for(qid, text, spin=self.new_spin.value, dimension=self.new_dimension.value)))
+            entry_for(qid, text, spin=self.new_spin.value,
+                      **({"dimension": self.new_dimension.value} if self.new_dimension.value else {}))))
         self.new_question.value = ""
         self.rebuild()
         self.tabs.selected_index = self.tab_spins.index(self.new_spin.value)

@@ -19,6 +19,7 @@ from typing import Any, Union
 import jinja2
 
 from helpers import TEMPLATES
+from helpers.formatting import long_date
 
 REPORT_TEMPLATES = TEMPLATES / "report"
 
@@ -37,6 +38,7 @@ def _environment() -> jinja2.Environment:
     env.filters["num"] = format_number
     env.filters["pct"] = format_percent
     env.filters["signed"] = format_signed
+    env.filters["longdate"] = long_date
     return env
 
 

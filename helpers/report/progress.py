@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from helpers.plan import format_value, signal_format
+from helpers.formatting import long_date
 from helpers.report import Section, render_template
 from helpers.report.plan import OWNER_LABELS
 
@@ -39,19 +40,6 @@ def _shown(value: Any, signal: str | None) -> Any:
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         return str(value)
     return format_value(value, signal_format(signal)) if signal else f"{float(value):.1f}"
-
-
-def long_date(value: Any) -> str | None:
-    """An ISO date the way the cover prints it (``2026-08-12 -> "12 August 2026"``); other text unchanged."""
-    import datetime as dt
-
-    if not value:
-        return None
-    try:
-        d = dt.date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return str(value)
-    return f"{d.day} {d:%B %Y}"
 
 
 def context(progress: dict[str, Any]) -> dict[str, Any]:
