@@ -121,7 +121,7 @@ def test_handout_shows_map_leaks_and_response_with_the_hand_counted_numbers(tmp_
     to_json(results)
     html = journey(results).html() + funnel(results).html()
     assert "The map has 8 stages and 4 hand-offs, 3 of them not marked" in html
-    assert "60 leads created between 2026-03-02 and 2026-03-29 (2 rows left out" in html
+    assert "60 leads created between 2 March 2026 and 29 March 2026 (2 rows left out" in html
     assert "sales accepted 17% of 30 marketing-qualified leads (reaching SQL), turned down 27%" in html
     assert ("18% of the 28 leads handed to sales got a first response within the agreed 24 hours; "
             "29% were never contacted; the median wait was 30.0 hours") in html

@@ -323,7 +323,8 @@ def test_own_question_goes_to_the_open_tab_without_a_forced_topic(engagement: Pa
     form.tabs.selected_index = 3  # listening to need-payoff answers
     assert form.new_spin.value == "need_payoff" and form.new_dimension.value is None
     form.new_question.value = "If you could change one thing about the Monday meeting, what would it be?"
-    row = form.add_button.click() or form.row("custom_1")
+    form.add_button.click()
+    row = form.row("custom_1")
     assert row.spin == "need_payoff" and form.tabs.selected_index == 3
     own = on_disk(form)["answers"][-1]
     assert own == {"question": "custom_1", "text": "If you could change one thing about the Monday meeting, "
@@ -335,7 +336,8 @@ def test_own_question_goes_to_the_open_tab_without_a_forced_topic(engagement: Pa
     assert not [p for p in problems if p.is_error]
     html = voice({"discovery": synthesize(interviews, [])}).html()
     assert "Same numbers on the screen for both of us." in html
-    assert "VP Sales</footer>" in html or "VP Sales (sales)</footer>" in html  # no "· Other" topic label
+    assert "VP Sales</footer>" in html or "VP Sales (sales)</footer>" in html
+    assert "&middot; Other</footer>" not in html  # an own question without a topic gets no made-up label
 
 
 def test_form_module_is_split_below_the_size_limit() -> None:

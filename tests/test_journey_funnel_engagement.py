@@ -41,7 +41,7 @@ def test_dropped_in_files_reach_the_handout(engagement):
     assert results["funnel"]["handoff"]["rejected"] == 1 and results["journey"]["stage_count"] == 8
     html = journey(results).html() + funnel(results).html()
     assert "Consideration (Marketing)</td>" in html and ">Evaluation (Sales)" in html
-    assert "6 leads created between 2026-03-02 and 2026-03-07 (1 row left out" in html
+    assert "6 leads created between 2 March 2026 and 7 March 2026 (1 row left out" in html
     assert "sales accepted 50% of 4 marketing-qualified leads (reaching SQL), turned down 25%" in html
     assert "50% of the 4 leads handed to sales got a first response within the agreed 24 hours; 25% were never contacted" in html
     assert html.count('<img class="chart"') == 2 + 4

@@ -53,7 +53,7 @@ def funnel_chart(results: dict[str, Any]) -> Figure:
     stages = f["stages"]
     refs = {(b["step"].split("_")[0], b["step"].split("_")[1]): b for b in f.get("benchmarks", [])}
     leak = (f.get("biggest_leak") or {}).get("step")
-    fig = new_figure(A4_TEXT_WIDTH, 0.55 * len(stages) + 1.0)
+    fig = new_figure(A4_TEXT_WIDTH, 0.46 * len(stages) + 0.9)
     ax = fig.add_subplot()
     top = max(s["count"] for s in stages) or 1
     for i, s in enumerate(stages):
@@ -129,7 +129,7 @@ def source_chart(results: dict[str, Any], top: int = 8) -> Figure:
     rows = [r for r in (f or {}).get("by_source", [])][:top]
     if not rows:
         return _message("No lead sources in the funnel data.")
-    fig = new_figure(A4_TEXT_WIDTH, 0.38 * len(rows) + 1.0)
+    fig = new_figure(A4_TEXT_WIDTH, 0.32 * len(rows) + 0.85)
     ax = fig.add_subplot()
     most = max(r["leads"] for r in rows) or 1
     for i, r in enumerate(rows):
@@ -157,7 +157,7 @@ def stage_time_chart(results: dict[str, Any]) -> Figure:
     conv = [c for c in (f or {}).get("conversions", []) if c.get("median_hours") is not None]
     if not conv:
         return _message("No stage dates to measure time in stage.")
-    fig = new_figure(A4_TEXT_WIDTH, 0.42 * len(conv) + 1.0)
+    fig = new_figure(A4_TEXT_WIDTH, 0.34 * len(conv) + 0.85)
     ax = fig.add_subplot()
     for i, c in enumerate(conv):
         y = len(conv) - 1 - i

@@ -53,7 +53,7 @@ def radar(results: dict[str, Any], title: str | None = None) -> Figure:
     closed = np.append(angles, angles[0])
     # full text width, so the handout shows it at its true size (labels stay 8 pt) without a
     # page-tall circle; the polar axes stay round in the middle
-    fig = new_figure(width=A4_TEXT_WIDTH, height=4.6)
+    fig = new_figure(width=A4_TEXT_WIDTH, height=3.2)
     ax = fig.add_subplot(projection="polar")
     ax.set_theta_offset(np.pi / 2)
     ax.set_theta_direction(-1)
@@ -88,7 +88,7 @@ def gap_chart(results: dict[str, Any]) -> Figure:
     rows = [("Overall index", results["gap"], results.get("gap_significant"))]
     rows += [(d["label"], d["gap"], d["significant"]) for d in dims.values()]
     rows = [r for r in rows if r[1] is not None][::-1]
-    fig = new_figure(height=0.34 * len(rows) + 1.2)
+    fig = new_figure(height=0.3 * len(rows) + 1.0)
     ax = fig.add_subplot()
     style_axes(ax)
     y = np.arange(len(rows))
@@ -157,7 +157,7 @@ def levels_chart(results: dict[str, Any]) -> Figure:
     if not levels:
         return _message("No level given: leaders and staff cannot be compared.")
     groups = [("All", levels)] + [(TEAM_LABELS[t], v) for t, v in (levels.get("teams") or {}).items()]
-    fig = new_figure(height=2.8)
+    fig = new_figure(height=2.3)
     ax = fig.add_subplot()
     style_axes(ax)
     x = np.arange(len(groups))

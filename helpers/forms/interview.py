@@ -62,7 +62,7 @@ class InterviewForm:
                                     description="Influence")
         self.date = w.DatePicker(description="Date")
         self.audience = w.Dropdown(options=[(v, k) for k, v in self.bank.audiences.items()],
-                                   description="Questions", layout=w.Layout(width="30em"))
+                                   description="Questions", layout=w.Layout(width="36em"))
         self.notes = w.Textarea(layout=TEXTAREA, continuous_update=True)
         self.tabs = w.Tab()
         self.new_question = w.Text(description="Question", layout=w.Layout(width="50%"))
