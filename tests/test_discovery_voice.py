@@ -54,8 +54,9 @@ def test_section_parts() -> None:
     assert "<tr><td>Lead hand-off</td><td>3 of 3</td><td>3</td><td>2</td><td>0</td></tr>" in html
     assert "Every unanswered lead raises our cost per customer" in html  # implication
     assert "my reps would stop ignoring the queue" in html  # need
-    assert "Helen Brandt, CEO (not interviewed)" in html
-    assert "The economic buyer, Helen Brandt, has not been interviewed." in html
+    assert "CEO (not interviewed)" in html  # people appear by job title, as quotes do
+    assert "The economic buyer (CEO) has not been interviewed yet." in html
+    assert "Helen Brandt" not in html
 
 
 def test_missing_section_says_what_to_collect() -> None:
@@ -69,8 +70,22 @@ def test_stakeholders_without_interviews() -> None:
     people = [{"name": "Walter <K>", "role": "CEO", "team": "executive", "influence": "economic", "interviewed": False}]
     html = voice({"discovery": synthesize([], people)}).html()
     assert "No interviews recorded yet" in html
-    assert "Walter &lt;K&gt;, CEO (not interviewed)" in html
-    assert "The economic buyer, Walter &lt;K&gt;, has not been interviewed." in html
+    assert "CEO (not interviewed)" in html
+    assert "The economic buyer (CEO) has not been interviewed yet." in html
+    assert "Walter" not in html
+
+
+def test_the_handout_names_no_coach_and_keeps_bookkeeping_flags_for_the_consultant() -> None:
+    people = [{"name": "Sofia Insider", "role": "Sales Ops Lead", "team": "sales", "influence": "coach",
+               "interviewed": True},
+              {"name": "Ann Other", "role": "", "team": "marketing", "influence": None, "interviewed": False}]
+    discovery = synthesize([], people)
+    codes = {f["code"] for f in discovery["red_flags"]}
+    assert "influence_unknown" in codes  # the consultant still sees it in the results
+    html = voice({"discovery": discovery}).html()
+    assert "Sofia" not in html and "Sales Ops Lead" not in html
+    assert "1 identified (kept confidential)" in html
+    assert "is not recorded" not in html and "Ann Other" not in html
 
 
 def test_demo_internal_notes_and_unshared_answers_stay_out() -> None:

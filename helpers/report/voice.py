@@ -32,6 +32,45 @@ def _missing_message(results: dict[str, Any]) -> str:
     return DEFAULT_MISSING
 
 
+ROLE_SINGULAR = {"economic": "economic buyer", "user": "user buyer", "technical": "technical buyer", "coach": "coach"}
+#: Roles whose holders the handout does not name: a coach guides the consultant from the inside.
+CONFIDENTIAL_ROLES = frozenset({"coach"})
+
+
+def _by_title(person: dict[str, Any]) -> dict[str, Any]:
+    """A stakeholder as the handout shows them: by job title (as quotes are), never by name."""
+    team = str(person.get("team") or "").strip()
+    title = str(person.get("role") or "").strip() or (f"Member of the {team} team" if team else "Unnamed stakeholder")
+    return {"title": title, "influence": person.get("influence"), "interviewed": bool(person.get("interviewed"))}
+
+
+def client_flags(flags: list[dict[str, Any]], people: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """Red flags worth the client's attention, worded by job title.
+
+    Bookkeeping flags (a role not recorded, notes not found, someone missing from the list) are
+    the consultant's to fix and stay out of the handout; people are named by their job title.
+    """
+    titles = {p.get("name"): _by_title(p)["title"] for p in people}
+    out = []
+    for f in flags:
+        code, role = f.get("code"), f.get("role")
+        label = ROLE_SINGULAR.get(role or "", "stakeholder")
+        if code == "uncovered_role" and role not in CONFIDENTIAL_ROLES:
+            text = f"Nobody has been identified as the {label} yet: the plan needs to know who plays that part."
+        elif code == "economic_not_interviewed":
+            text = f"The economic buyer ({titles.get(f.get('person'), 'final decision-maker')}) has not been interviewed yet."
+        elif code == "several_economic":
+            text = "More than one person is seen as the economic buyer; agree who gives the final yes."
+        elif code == "role_not_interviewed" and role not in CONFIDENTIAL_ROLES:
+            text = f"No {label} has been interviewed yet."
+        elif code == "team_not_interviewed":
+            text = str(f.get("message") or "")
+        else:
+            continue
+        out.append({"code": str(code), "message": text})
+    return out
+
+
 def context(discovery: dict[str, Any]) -> dict[str, Any]:
     """The template context for a ``results["discovery"]`` dict: plain lists ready to print."""
     teams = discovery.get("teams") or {}
@@ -47,8 +86,8 @@ def context(discovery: dict[str, Any]) -> dict[str, Any]:
                                          key=lambda kv: (-kv[1].get("interviews", 0), -kv[1].get("answers", 0)))]
     spin_rows = [{"label": labels.get(dim, dim), **{s: row.get(s, 0) for s in SPIN_LABELS}, "total": row.get("total", 0)}
                  for dim, row in (discovery.get("by_dimension") or {}).items() if row.get("total")]
-    people = discovery.get("stakeholders") or []
-    roles = [{"label": ROLE_LABELS[r], "hint": ROLE_HINTS[r],
+    people = [_by_title(p) for p in discovery.get("stakeholders") or []]
+    roles = [{"label": ROLE_LABELS[r], "hint": ROLE_HINTS[r], "confidential": r in CONFIDENTIAL_ROLES,
               "people": [p for p in people if p.get("influence") == r]} for r in ROLE_LABELS]
     unmapped = [p for p in people if not p.get("influence")]
     return {
@@ -56,7 +95,8 @@ def context(discovery: dict[str, Any]) -> dict[str, Any]:
         "shared": discovery.get("shared", 0), "voices": voices, "pain_rows": pain_rows,
         "implications": discovery.get("implications") or [], "needs": discovery.get("needs") or [],
         "spin_labels": SPIN_LABELS, "spin_rows": spin_rows, "by_spin": discovery.get("by_spin") or {},
-        "roles": roles, "unmapped": unmapped, "red_flags": discovery.get("red_flags") or [],
+        "roles": roles, "unmapped": unmapped,
+        "red_flags": client_flags(discovery.get("red_flags") or [], discovery.get("stakeholders") or []),
     }
 
 
