@@ -104,6 +104,12 @@ def _check_one(folder: Path) -> bool:
     if eng is not None:
         print(f"  {_summary_line(eng)}")
     _print_problems(folder.name, problems)
+    if eng is not None:  # the stakeholder map's red flags, for the consultant (by name)
+        from helpers import discovery
+
+        synthesis = discovery.synthesize(eng.interviews, eng.meta.stakeholders) or {}
+        for flag in synthesis.get("red_flags") or []:
+            print(f"  note    stakeholders: {flag['message']}")
     return eng is not None
 
 

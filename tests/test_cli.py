@@ -152,3 +152,9 @@ def test_check_warns_about_respondents_left_out_of_the_scores(make_engagement, c
     code, out = run(capsys, "check", str(make_engagement({"survey.csv": survey_csv(rows)})))
     assert code == 0, out
     assert re.search(r"warning\s+survey\.csv.*S2", out), out
+
+
+def test_check_lists_stakeholder_red_flags_for_the_consultant(capsys) -> None:
+    code, out = run(capsys, "check", str(DEMO / "kessler-fluid-systems"))
+    assert code == 0
+    assert "note    stakeholders: The economic buyer, Walter Kessler, has not been interviewed." in out
