@@ -42,7 +42,7 @@ def before_after(results: dict[str, Any]) -> Figure:
     rows = [d for d in progress.get("dimensions") or [] if d.get("before") is not None or d.get("after") is not None]
     if not rows:
         return _message("No dimension scores to compare between the waves.")
-    fig = new_figure(width=A4_TEXT_WIDTH, height=0.45 * len(rows) + 1.2)
+    fig = new_figure(width=A4_TEXT_WIDTH, height=0.32 * len(rows) + 0.9)
     ax = fig.add_subplot()
     y = np.arange(len(rows))[::-1]
     for yi, row in zip(y, rows):

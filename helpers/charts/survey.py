@@ -88,7 +88,7 @@ def gap_chart(results: dict[str, Any]) -> Figure:
     rows = [("Overall index", results["gap"], results.get("gap_significant"))]
     rows += [(d["label"], d["gap"], d["significant"]) for d in dims.values()]
     rows = [r for r in rows if r[1] is not None][::-1]
-    fig = new_figure(height=0.3 * len(rows) + 1.0)
+    fig = new_figure(height=0.26 * len(rows) + 0.85)
     ax = fig.add_subplot()
     style_axes(ax)
     y = np.arange(len(rows))
