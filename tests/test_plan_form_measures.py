@@ -3,25 +3,12 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import yaml
 
 from helpers import plan, waves
-from helpers.forms.common import AutosaveDocument
-from helpers.forms.plan import PlanForm
 
-FIXTURES = Path(__file__).parent / "fixtures"
-
-
-def make_form(tmp_path: Path) -> PlanForm:
-    results = json.loads((FIXTURES / "plan_results" / "weak_handoff.json").read_text(encoding="utf-8"))
-    results["plan"] = plan.build(results, None)
-    return PlanForm(AutosaveDocument.open(tmp_path / "plan.yaml", {}), results, preview=False)
-
-
-def saved(tmp_path: Path) -> dict:
-    return yaml.safe_load((tmp_path / "plan.yaml").read_text(encoding="utf-8"))
+from tests.test_plan_form import make_form, saved  # one way to build the form under test
 
 
 def test_due_date_is_written_only_when_it_is_a_date(tmp_path):

@@ -76,6 +76,14 @@ def figure_png(fig: Any, dpi: int = 130) -> bytes:
     return buf.getvalue()
 
 
+def missing_message(results: dict[str, Any], section: str, default: str) -> str:
+    """The one line saying what to collect for ``section`` (from ``results["missing"]``), else ``default``."""
+    for item in results.get("missing") or []:
+        if isinstance(item, dict) and item.get("section") == section and item.get("message"):
+            return str(item["message"])
+    return default
+
+
 def figure_alt(fig: Any, fallback: str) -> str:
     """Alternative text for a chart: its description (label), its titles, else ``fallback``."""
     texts = [fig.get_label().strip()] if fig.get_label().strip() else []

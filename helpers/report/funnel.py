@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from helpers.report import Section, render_template
+from helpers.report import Section, missing_message, render_template
 
 
 def duration(hours: Any) -> str:
@@ -26,13 +26,6 @@ DEFAULT_MISSING = ("No funnel data yet. Export the leads of the last two or thre
                    "(with creation, stage and first-response dates) and save it as funnel.csv.")
 STEP_LABELS = {"customers": "Customers to win", "sqls": "Sales-qualified leads", "sals": "Sales-accepted leads",
                "mqls": "Marketing-qualified leads", "leads": "Leads (inquiries)"}
-
-
-def _missing_message(results: dict[str, Any]) -> str:
-    for item in results.get("missing") or []:
-        if isinstance(item, dict) and item.get("section") == "funnel" and item.get("message"):
-            return str(item["message"])
-    return DEFAULT_MISSING
 
 
 def context(f: dict[str, Any]) -> dict[str, Any]:
@@ -74,7 +67,7 @@ def funnel(results: dict[str, Any]) -> Section:
     """
     f = results.get("funnel")
     if not f or not f.get("leads"):
-        return Section.missing(TITLE, ANCHOR, _missing_message(results))
+        return Section.missing(TITLE, ANCHOR, missing_message(results, "funnel", DEFAULT_MISSING))
     from helpers.charts.funnel import funnel_chart, response_chart, source_chart, stage_time_chart
 
     ctx = context(f)

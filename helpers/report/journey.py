@@ -9,20 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from helpers.report import Section, render_template
+from helpers.report import Section, missing_message, render_template
 
 TITLE = "Customer journey and hand-offs"
 ANCHOR = "journey"
 DEFAULT_MISSING = ("No customer journey mapped yet. Map the journeys of new and existing customers with both "
                    "teams in the room: who owns each stage, where the customer changes hands, what is measured.")
 OWNER_LABELS = {"marketing": "Marketing", "sales": "Sales", "shared": "Shared", "customer_success": "Customer success"}
-
-
-def _missing_message(results: dict[str, Any]) -> str:
-    for item in results.get("missing") or []:
-        if isinstance(item, dict) and item.get("section") == "journey" and item.get("message"):
-            return str(item["message"])
-    return DEFAULT_MISSING
 
 
 def context(journey: dict[str, Any]) -> dict[str, Any]:
@@ -65,7 +58,7 @@ def journey(results: dict[str, Any]) -> Section:
     """
     data = results.get("journey")
     if not data or not data.get("journeys"):
-        return Section.missing(TITLE, ANCHOR, _missing_message(results))
+        return Section.missing(TITLE, ANCHOR, missing_message(results, "journey", DEFAULT_MISSING))
     from helpers.charts.journey import journey_maps
 
     ctx = context(data)

@@ -12,7 +12,7 @@ from typing import Any
 
 from helpers.plan import format_value, signal_format
 from helpers.formatting import long_date
-from helpers.report import Section, render_template
+from helpers.report import Section, missing_message, render_template
 from helpers.report.plan import OWNER_LABELS
 
 TITLE = "Progress since the last wave"
@@ -22,13 +22,6 @@ MISSING = ("This is the first assessment. Repeat the survey and the funnel expor
 STATUS_LABELS = {"done": "Done", "accepted": "Not done yet", "added": "Not done yet", "proposed": "Not recorded"}
 VERDICT_LABELS = {"target met": "Target met", "improved": "Moved the right way", "worsened": "Moved the wrong way",
                   "unchanged": "No change", "now measured": "Measured for the first time", "not measured": "Not measured"}
-
-
-def _missing_message(results: dict[str, Any]) -> str:
-    for item in results.get("missing") or []:
-        if isinstance(item, dict) and item.get("section") == "progress" and item.get("message"):
-            return str(item["message"])
-    return MISSING
 
 
 def _shown(value: Any, signal: str | None) -> Any:
@@ -76,7 +69,7 @@ def progress(results: dict[str, Any]) -> Section:
     """
     prog = results.get("progress")
     if not isinstance(prog, dict) or not prog:
-        return Section.missing(TITLE, ANCHOR, _missing_message(results))
+        return Section.missing(TITLE, ANCHOR, missing_message(results, "progress", MISSING))
     from helpers.charts.plan import before_after, wave_history
 
     ctx = context(prog)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from helpers.report import Section, render_template
+from helpers.report import Section, missing_message, render_template
 
 TITLE = "Voice of the teams"
 ANCHOR = "voice"
@@ -23,13 +23,6 @@ ROLE_LABELS = {"economic": "Economic buyer", "user": "User buyers", "technical":
                "coach": "Coach"}
 ROLE_HINTS = {"economic": "gives the final yes and can veto", "user": "live with the change every day",
               "technical": "can say no, not yes", "coach": "guides us from the inside"}
-
-
-def _missing_message(results: dict[str, Any]) -> str:
-    for item in results.get("missing") or []:
-        if isinstance(item, dict) and item.get("section") == "discovery" and item.get("message"):
-            return str(item["message"])
-    return DEFAULT_MISSING
 
 
 ROLE_SINGULAR = {"economic": "economic buyer", "user": "user buyer", "technical": "technical buyer", "coach": "coach"}
@@ -117,8 +110,8 @@ def voice(results: dict[str, Any]) -> Section:
     """
     discovery = results.get("discovery")
     if not discovery:
-        return Section.missing(TITLE, ANCHOR, _missing_message(results))
+        return Section.missing(TITLE, ANCHOR, missing_message(results, "discovery", DEFAULT_MISSING))
     html = render_template("voice.html.j2", **context(discovery))
     if not discovery.get("interviews"):
-        html = render_template("_missing.html.j2", message=_missing_message(results)) + html
+        html = render_template("_missing.html.j2", message=missing_message(results, "discovery", DEFAULT_MISSING)) + html
     return Section(TITLE, ANCHOR, [html])
