@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-import yaml
 
 from helpers import plan, waves
 
