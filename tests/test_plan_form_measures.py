@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 
-
 from helpers import plan, waves
-
 from tests.test_plan_form import make_form, saved  # one way to build the form under test
 
 
