@@ -174,7 +174,7 @@ def portfolio_rows(results: list[RenderResult]) -> list[dict[str, Any]]:
     for res in results:
         data = _read_results(res) or {}
         dims = data.get("dimensions") or {}
-        gaps = {d: v.get("gap") for d, v in dims.items() if isinstance(v, dict) and v.get("gap") is not None}
+        gaps = {d: v["gap"] for d, v in dims.items() if isinstance(v, dict) and v.get("gap") is not None}
         widest = max(gaps, key=lambda d: abs(gaps[d])) if gaps else None
         funnel = data.get("funnel") or {}
         rates = funnel.get("rates") or {}

@@ -100,9 +100,9 @@ def _other_findings(results: dict, sig: dict) -> list[tuple[float, dict]]:
                          "value": count, "source": "discovery", "signal": f"discovery.pain.{dim}"}))
     handoff_pains = sig.get("journey.handoff_pains")
     if handoff_pains:
-        pains = "1 pain point in the customer journey sits" if handoff_pains == 1 else \
+        where = "1 pain point in the customer journey sits" if handoff_pains == 1 else \
             f"{handoff_pains:g} pain points in the customer journey sit"
-        out.append((handoff_pains / 3, {"text": f"{pains} where the customer changes hands.",
+        out.append((handoff_pains / 3, {"text": f"{where} where the customer changes hands.",
                                         "value": handoff_pains, "source": "journey", "signal": "journey.handoff_pains"}))
     assumed = sig.get("journey.assumed_share")
     if assumed is not None and assumed > 0.5:
@@ -189,7 +189,7 @@ def signal_label(signal: str, labels: dict, results: dict) -> str:
     if isinstance(entry, dict) and entry.get("label"):
         return str(entry["label"])
     parts = signal.split(".")
-    dims = results.get("dimensions") if isinstance(results.get("dimensions"), dict) else {}
+    dims = as_dict(results.get("dimensions"))
     dim_label = (dims.get(parts[1]) or {}).get("label", parts[1]) if len(parts) > 1 else ""
     if parts[0] == "dimension":
         side = f" as rated by {parts[2]}" if len(parts) > 2 else ""

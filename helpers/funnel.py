@@ -64,7 +64,7 @@ period), ``average_deal_size`` (default: median won amount) and ``period_months`
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -96,7 +96,8 @@ def _hours(td: pd.Series, q: float) -> float | None:
     td = td.dropna()
     if td.empty:
         return None
-    return round(float(td.quantile(q) / pd.Timedelta(hours=1)), 1)
+    middle = cast(pd.Timedelta, td.quantile(q))  # a timedelta Series' quantile; the stubs say float
+    return round(float(middle / pd.Timedelta(hours=1)), 1)
 
 
 def reached(funnel: pd.DataFrame) -> pd.DataFrame:
@@ -126,7 +127,9 @@ def _stage_time(funnel: pd.DataFrame, a: str, b: str) -> pd.Series:
     """Hours from entering ``a`` to entering ``b``; same-day date-only stamps count as 0, earlier days as unknown."""
     start = funnel["created_at"] if a == "created" else funnel[f"{a}_at"]
     end = funnel[f"{b}_at"]
-    return (end - start).clip(lower=pd.Timedelta(0)).where(end.dt.floor("D") >= start.dt.floor("D"))
+    # pandas-stubs type clip's bounds as numbers only; a Timedelta bound is right for a timedelta Series
+    elapsed = (end - start).clip(lower=pd.Timedelta(0))  # type: ignore[call-overload]
+    return elapsed.where(end.dt.floor("D") >= start.dt.floor("D"))
 
 
 def _response(funnel: pd.DataFrame, reach: pd.DataFrame, hours: float) -> dict | None:
@@ -136,7 +139,8 @@ def _response(funnel: pd.DataFrame, reach: pd.DataFrame, hours: float) -> dict |
     start = funnel["created_at"]
     if "mql_at" in funnel.columns:  # handed over at the MQL date, never before the lead existed
         start = funnel["mql_at"].where(funnel["mql_at"] > start, start)
-    wait = (funnel["first_response_at"] - start).clip(lower=pd.Timedelta(0))[pop]
+    # clip with a Timedelta bound: see _stage_time
+    wait = (funnel["first_response_at"] - start).clip(lower=pd.Timedelta(0))[pop]  # type: ignore[call-overload]
     # A lead handed over just before the export, and not answered yet, still has time: its SLA window
     # is open on the export date (the latest date in the file), so it counts neither way.
     dates = funnel.select_dtypes(include="datetime")
@@ -185,7 +189,7 @@ def _handoff(funnel: pd.DataFrame, reach: pd.DataFrame, tracked: list[str], requ
 
 
 def _benchmarks(rates: dict[str, float | None]) -> tuple[list[dict], dict | None]:
-    rows = []
+    rows: list[dict[str, Any]] = []
     for step, (a, b, lo, hi) in REFERENCE.items():
         rate = rates.get(step)
         if step not in rates:

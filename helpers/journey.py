@@ -45,7 +45,7 @@ import yaml
 
 from helpers import TEMPLATES
 from helpers.fileio import read_yaml
-from helpers.problems import Problem
+from helpers.problems import Problem, Severity
 
 OWNERS: tuple[str, ...] = ("marketing", "sales", "shared", "customer_success")
 OWNER_LABELS: dict[str, str] = {"marketing": "Marketing", "sales": "Sales", "shared": "Shared",
@@ -203,7 +203,7 @@ def parse_journey(data: Any, rel: str = FILE, lines: dict[tuple, int] | None = N
     lines = lines or {}
     problems: list[Problem] = []
 
-    def add(path: tuple, fld: str, message: str, hint: str, severity: str = "error") -> None:
+    def add(path: tuple, fld: str, message: str, hint: str, severity: Severity = "error") -> None:
         problems.append(Problem(rel, message, hint, row=lines.get(path), field=fld, severity=severity))
 
     if not isinstance(data, dict) or not isinstance(data.get("journeys"), list) or not data["journeys"]:
@@ -289,11 +289,11 @@ def parse_journey(data: Any, rel: str = FILE, lines: dict[tuple, int] | None = N
     if any(p.is_error for p in problems):
         return None, problems
     journey = Journey(tuple(journeys))
-    where = {(j.id, s.id): ("journeys", ji, "stages", si, "owner")
+    owner_at = {(j.id, s.id): ("journeys", ji, "stages", si, "owner")
              for ji, j in enumerate(journey.journeys) for si, s in enumerate(j.stages)}
     for h in _handoffs(journey):
         if h["owner_change"] and not h["declared"]:
-            add(where[(h["journey"], h["to_stage"])], "handoff",
+            add(owner_at[(h["journey"], h["to_stage"])], "handoff",
                 f"journey '{h['journey']}', stage '{h['to_stage']}': the owner changes from {h['from_owner']} to "
                 f"{h['to_owner']} but the stage is not marked as a hand-off",
                 "write handoff: true under the stage if the customer is handed over here; until then the handout "
@@ -349,14 +349,15 @@ def summarize(journey: Journey) -> dict:
     journeys, pains, kpis, no_kpi = [], [], [], []
     owners: dict[str, list[str]] = {}
     evidence = dict.fromkeys(EVIDENCE, 0)
-    low = None
+    low: dict[str, Any] | None = None
     for j in journey.journeys:
         stages = [{k: list(v) if isinstance(v, tuple) else v for k, v in asdict(s).items()} for s in j.stages]
-        felt = [s for s in j.stages if s.emotion is not None]
-        jl = min(felt, key=lambda s: s.emotion) if felt else None
+        felt = [(s.emotion, s) for s in j.stages if s.emotion is not None]
+        lowest = min(felt, key=lambda pair: pair[0]) if felt else None  # the first stage of the lowest emotion
+        jl = lowest[1] if lowest else None
         journeys.append({"id": j.id, "label": j.label, "persona": j.persona, "stages": stages,
                          "lowest_emotion": {"stage": jl.id, "name": jl.name, "emotion": jl.emotion} if jl else None})
-        if jl is not None and (low is None or jl.emotion < low["emotion"]):
+        if lowest is not None and jl is not None and (low is None or lowest[0] < low["emotion"]):
             low = {"journey": j.id, "stage": jl.id, "name": jl.name, "emotion": jl.emotion}
         for s in j.stages:
             owners.setdefault(s.owner, []).append(s.name)

@@ -222,7 +222,8 @@ def execute_report(engagement: Path, results_json: Path,
     nb = _report_notebook()
     name = kernel_name or _kernel_name(nb)
     pool = kernel_pool(name)
-    km, ok, holder = pool.take(), False, []
+    km, ok = pool.take(), False
+    holder: list[Any] = []  # papermill puts the executed notebook (an nbformat NotebookNode) here
     try:
         done = papermill.execute_notebook(
             nb, None, parameters={"engagement": str(engagement), "results_json": str(results_json)},

@@ -183,8 +183,8 @@ def parse_success(raw: Any, rel: str, where: str) -> tuple[dict, list[Problem]]:
     problems = []
     if raw.get("signal") is not None and not isinstance(raw.get("signal"), str):
         problems.append(Problem(rel, "success signal must be a signal name", hint, field=where))
-    elif raw.get("signal") is not None and check_signal(raw["signal"], rel, where) is not None:
-        problems.append(check_signal(raw["signal"], rel, where))
+    elif raw.get("signal") is not None and (bad_signal := check_signal(raw["signal"], rel, where)) is not None:
+        problems.append(bad_signal)
     if goal not in (None, "up", "down"):
         problems.append(Problem(rel, f"goal {goal!r} is not up or down", hint, field=where))
     if target is not None and (isinstance(target, bool) or not isinstance(target, (int, float))):

@@ -306,7 +306,8 @@ def score(survey: pd.DataFrame, instrument: Instrument, *, seed: int = 0) -> tup
                             "dimensions": {d: rnd(v) for d, v in zip(dims, g["point"][1:])}}
     s_, m_ = groups.get("sales"), groups.get("marketing")
     both = s_ is not None and m_ is not None
-    if both:  # each side counts equally; a dimension one side left blank takes the other's score
+    if s_ is not None and m_ is not None:  # both sides answered
+        # each side counts equally; a dimension one side left blank takes the other's score
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             point = np.nanmean([s_["point"], m_["point"]], axis=0)

@@ -296,9 +296,9 @@ def _unmatched(rel: str, label: str, cells: pd.Series, head_row: int, ids: list[
     guess = f"did you mean {close[0]}? " if close else ""
     if not close:
         texts = {norm(s.text): s for s in instrument.statements if s.id in ids}
-        near = [difflib.get_close_matches(norm(c), list(texts), n=1, cutoff=0.8)
-                for c in _candidates(label) if norm(c)]
-        near = [m[0] for m in near if m]
+        matches = [difflib.get_close_matches(norm(c), list(texts), n=1, cutoff=0.8)
+                   for c in _candidates(label) if norm(c)]
+        near = [m[0] for m in matches if m]
         if near:
             st = texts[near[0]]
             close = [st.id]

@@ -147,5 +147,6 @@ def map_words(cells: pd.Series, words: dict[str, str], *, partial: bool = True) 
         hits[words[phrase]] |= hit
         work = work.str.replace(pat, " | ", regex=False)
     one = hits.sum(axis=1) == 1
-    exact.loc[one[one].index] = hits[one].idxmax(axis=1)
+    # pandas-stubs type idxmax(axis=1) as Series[int]; it gives the column labels (str) here
+    exact.loc[one[one].index] = hits[one].idxmax(axis=1)  # type: ignore[assignment]
     return exact

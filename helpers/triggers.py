@@ -109,7 +109,7 @@ def _survey(results: dict, out: dict[str, Any]) -> None:
     if "index" in out:
         out["survey"] = number(dig(results, "respondents", "used")) or 1.0
     gaps = []
-    dims = results.get("dimensions") if isinstance(results.get("dimensions"), dict) else {}
+    dims = as_dict(results.get("dimensions"))
     for dim, info in dims.items():
         if not isinstance(info, dict):
             continue
@@ -117,11 +117,12 @@ def _survey(results: dict, out: dict[str, Any]) -> None:
                           ("marketing", f"dimension.{dim}.marketing"), ("gap", f"gap.{dim}")):
             if number(info.get(key)) is not None:
                 out[name] = number(info[key])
-        if number(info.get("gap")) is not None:
-            gaps.append(abs(number(info["gap"])))
+        gap = number(info.get("gap"))
+        if gap is not None:
+            gaps.append(abs(gap))
     if gaps:
         out["gap.widest"] = max(gaps)
-    teams = results.get("teams") if isinstance(results.get("teams"), dict) else {}
+    teams = as_dict(results.get("teams"))
     for team, info in teams.items():
         if isinstance(info, dict) and number(info.get("index")) is not None:
             out[f"team.{team}"] = number(info["index"])
@@ -133,22 +134,22 @@ def _survey(results: dict, out: dict[str, Any]) -> None:
 def _discovery(d: dict, out: dict[str, Any]) -> None:
     raw = d.get("uncovered_roles")
     uncovered = [r for r in raw if isinstance(r, str)] if isinstance(raw, list) else []
-    roles = d.get("roles") if isinstance(d.get("roles"), dict) else {}
+    roles = as_dict(d.get("roles"))
     for role, info in roles.items():
         if isinstance(info, dict) and not info.get("interviewed") and role not in uncovered:
             uncovered.append(role)
     if d.get("interviews") or roles:
         out["discovery.uncovered_role"] = uncovered
-    tags = d.get("tags") if isinstance(d.get("tags"), dict) else {}
+    tags = as_dict(d.get("tags"))
     for tag, info in tags.items():
         value = number(info.get("answers")) if isinstance(info, dict) else number(info)
         if value is not None:
             out[f"discovery.tag.{tag}"] = value
-    pains = d.get("pain_dimensions") if isinstance(d.get("pain_dimensions"), dict) else {}
+    pains = as_dict(d.get("pain_dimensions"))
     for dim, info in pains.items():
         if isinstance(info, dict) and number(info.get("interviews")) is not None:
             out[f"discovery.pain.{dim}"] = number(info["interviews"])
-    flags = d.get("red_flags") if isinstance(d.get("red_flags"), list) else []
+    flags = _list(d.get("red_flags"))
     out["discovery.red_flag"] = [f.get("code") for f in flags if isinstance(f, dict) and isinstance(f.get("code"), str)]
 
 
@@ -175,17 +176,17 @@ def _funnel(f: dict, out: dict[str, Any]) -> None:
         value = _first(f, *paths)
         if value is not None:
             out[name] = value
-    rates = f.get("rates") if isinstance(f.get("rates"), dict) else {}
+    rates = as_dict(f.get("rates"))
     for step, rate in rates.items():
         if number(rate) is not None:
             out[f"funnel.conversion.{step}"] = number(rate)
-    marks = f.get("benchmarks") if isinstance(f.get("benchmarks"), list) else []
+    marks = _list(f.get("benchmarks"))
     out["funnel.below_reference"] = [b["step"] for b in marks
                                      if isinstance(b, dict) and b.get("status") == "below" and isinstance(b.get("step"), str)]
 
 
 def _journey(j: dict, out: dict[str, Any]) -> None:
-    evidence = j.get("evidence") if isinstance(j.get("evidence"), dict) else {}
+    evidence = as_dict(j.get("evidence"))
     for name, key in (("journey.assumed_share", "share_assumed"), ("journey.measured_share", "share_measured")):
         if number(evidence.get(key)) is not None:
             out[name] = number(evidence[key])

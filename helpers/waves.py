@@ -121,7 +121,8 @@ def _previous_plays(previous: dict, previous_plan: dict | None) -> list[dict]:
     without one, every play the engine proposed is, with status ``proposed``.
     """
     built = as_dict(previous.get("plan"))
-    raw_plays = built.get("plays") if isinstance(built.get("plays"), list) else []
+    raw_plays = built.get("plays")
+    raw_plays = raw_plays if isinstance(raw_plays, list) else []
     plays = [dict(p) for p in raw_plays if isinstance(p, dict) and isinstance(p.get("id"), str)]
     entries = as_dict(previous_plan).get("plays")
     decisions = {e.get("id"): e for e in (entries if isinstance(entries, list) else []) if isinstance(e, dict)}
@@ -132,14 +133,14 @@ def _previous_plays(previous: dict, previous_plan: dict | None) -> list[dict]:
                           "horizon": entry.get("horizon"), "success": entry.get("success") or {},
                           "status": entry.get("status")})
     for play in plays:
-        entry = decisions.get(play.get("id"))
-        if entry is not None:
-            play["status"] = entry.get("status", "accepted")
+        decision = decisions.get(play.get("id"))
+        if decision is not None:
+            play["status"] = decision.get("status", "accepted")
             for key in ("title", "owner", "horizon"):
-                if entry.get(key):
-                    play[key] = entry[key]
-            if isinstance(entry.get("success"), dict):
-                play["success"] = entry["success"]
+                if decision.get(key):
+                    play[key] = decision[key]
+            if isinstance(decision.get("success"), dict):
+                play["success"] = decision["success"]
     if previous_plan is not None:   # the consultant decided: follow up what was agreed, not the engine's extras
         return [p for p in plays if p.get("status") in ("accepted", "added", "done")]
     return [p for p in plays if p.get("status") != "rejected"]

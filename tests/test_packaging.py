@@ -81,3 +81,11 @@ def test_notebook_is_thin(path: Path) -> None:
         heavy = [type(n).__name__ for n in ast.walk(tree)
                  if isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.For, ast.While, ast.AsyncFunctionDef))]
         assert not heavy, f"{path.name}: logic belongs in helpers/, found {heavy} in:\n{cell.source}"
+
+
+def test_the_package_type_checks() -> None:
+    """`helpers` is typed: mypy (configured in pyproject.toml) finds no error."""
+    from mypy import api
+
+    stdout, stderr, status = api.run(["--config-file", str(ROOT / "pyproject.toml"), str(ROOT / "helpers")])
+    assert status == 0, stdout + stderr

@@ -62,7 +62,7 @@ def funnel_chart(results: dict[str, Any]) -> Figure:
         ax.text(s["count"] + top * 0.01, y, f"{s['count']:,}", va="center", fontsize=8.5, color=PALETTE["ink"])
     for c in f.get("conversions", []):
         i = [s["id"] for s in stages].index(c["to"])
-        y = len(stages) - 1 - i + 0.5
+        y_gap = len(stages) - 1 - i + 0.5  # between the two stages' bars
         ref = refs.get((c["from"], c["to"]))
         text = f"{_pct(c['rate'])} {c['label']}"
         colour = PALETTE["ink"]
@@ -70,7 +70,7 @@ def funnel_chart(results: dict[str, Any]) -> Figure:
             text += f"  (reference {_pct(ref['low'])}\u2013{_pct(ref['high'])})"
             colour = PALETTE["bad"] if ref.get("status") == "below" else PALETTE["ink"]
         weight = "bold" if leak == c["step"] else "normal"
-        ax.text(top * 1.02, y, ("\u25bc biggest leak: " if leak == c["step"] else "") + text, va="center",
+        ax.text(top * 1.02, y_gap, ("\u25bc biggest leak: " if leak == c["step"] else "") + text, va="center",
                 fontsize=7.5, color=colour, fontweight=weight)
     ax.set_yticks(range(len(stages)), [s["label"] for s in reversed(stages)])
     ax.set_xlim(0, top * 2.0)

@@ -73,8 +73,8 @@ def journey_map(results: dict[str, Any], journey: str = "new", width: float = A4
     width : float
         Figure width in inches (default fits A4 landscape).
     """
-    section = _section(results)
-    found = [j for j in (section or {}).get("journeys", []) if j.get("id") == journey]
+    section = _section(results) or {}
+    found = [j for j in section.get("journeys", []) if j.get("id") == journey]
     if not found or not found[0].get("stages"):
         return _message("No customer journey mapped yet.")
     j = found[0]
@@ -159,18 +159,19 @@ def journey_map(results: dict[str, Any], journey: str = "new", width: float = A4
             x = i
             room = col_inches * (min([m for m in marked if m > i], default=n) - i)
             ax.plot([x, x], [0.05, -total_h], color=PALETTE["ink"], linewidth=2.0, linestyle=(0, (4, 2)), zorder=5)
-            h = handoffs.get(s["id"]) or {}
+            handoff = handoffs.get(s["id"]) or {}
             label = "hand-off"
-            if h.get("from_owner") and h["from_owner"] != s["owner"]:
-                label += f" from {OWNER_LABELS.get(h['from_owner'], h['from_owner'])}"
-            if h and not h.get("declared"):
+            if handoff.get("from_owner") and handoff["from_owner"] != s["owner"]:
+                label += f" from {OWNER_LABELS.get(handoff['from_owner'], handoff['from_owner'])}"
+            if handoff and not handoff.get("declared"):
                 label += " (not marked)"
             fit = max(int((room - 0.08) * 72 / (7.5 * 0.62)), 8)  # characters of bold 7.5 pt in the room
             lines = textwrap.wrap("\u21e2 " + label, fit, break_long_words=False)[:3]
             ax.text(x + 0.03, 0.04, "\n".join(lines), fontsize=7.5, fontweight="bold", color=PALETTE["ink"],
                     ha="left", va="bottom", zorder=5, linespacing=1.1)
     legend = [o for o in OWNER_LABELS if o in owners_seen]
-    lx, per_char = n, 7.5 * 0.6 / 72 / col_inches  # column units per legend character
+    lx: float = n
+    per_char = 7.5 * 0.6 / 72 / col_inches  # column units per legend character
     for o in reversed(legend):
         label = OWNER_LABELS[o]
         lx -= 0.25 / col_inches + len(label) * per_char

@@ -9,10 +9,11 @@
 from __future__ import annotations
 
 import textwrap
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.projections.polar import PolarAxes
 
 from helpers.charts import A4_TEXT_WIDTH, PALETTE, described, new_figure, style_axes
 
@@ -54,7 +55,7 @@ def radar(results: dict[str, Any], title: str | None = None) -> Figure:
     # full text width, so the handout shows it at its true size (labels stay 8 pt) without a
     # page-tall circle; the polar axes stay round in the middle
     fig = new_figure(width=A4_TEXT_WIDTH, height=3.2)
-    ax = fig.add_subplot(projection="polar")
+    ax = cast(PolarAxes, fig.add_subplot(projection="polar"))  # the stubs type every subplot as plain Axes
     ax.set_theta_offset(np.pi / 2)
     ax.set_theta_direction(-1)
     for team in teams:
@@ -97,7 +98,7 @@ def gap_chart(results: dict[str, Any]) -> Figure:
     alphas = [1.0 if r[2] else 0.35 for r in rows]
     for yi, g, c, a in zip(y, gaps, colours, alphas):
         ax.barh(yi, g, color=c, alpha=a, height=0.6)
-        ax.text(g + (0.6 if g >= 0 else -0.6), yi, f"{g:+.1f}".replace("-", "\u2212"), va="center",
+        ax.text(g + (0.6 if g >= 0 else -0.6), float(yi), f"{g:+.1f}".replace("-", "\u2212"), va="center",
                 ha="left" if g >= 0 else "right", fontsize=8, color=PALETTE["ink"])
     ax.axvline(0, color=PALETTE["ink"], linewidth=0.8)
     ax.set_yticks(y, [_short(r[0], 40) for r in rows], fontsize=8)

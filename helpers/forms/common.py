@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 import os
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Self, Sequence
 
 import yaml
 
@@ -42,7 +42,7 @@ class AutosaveDocument:
         self.listeners: list[Callable[["AutosaveDocument"], None]] = []
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str], default: dict[str, Any] | None = None) -> "AutosaveDocument":
+    def open(cls, path: str | os.PathLike[str], default: dict[str, Any] | None = None) -> Self:
         """Load ``path`` if it exists (resume), else start from a copy of ``default``."""
         p = Path(path)
         if p.exists():

@@ -163,7 +163,8 @@ class InterviewForm:
         for row in old.values():
             row.close()
         self.rows = [self._cache[id(e)] for e in entries]
-        groups = [(s, [r for r in self.rows if r.spin == s]) for s in SPIN_TYPES]
+        groups: list[tuple[str | None, list[QuestionRow]]] = [(s, [r for r in self.rows if r.spin == s])
+                                                              for s in SPIN_TYPES]
         groups.append((None, [r for r in self.rows if r.spin is None]))
         groups = [(s, rows) for s, rows in groups if rows or s is not None]
         self.tab_spins = [s for s, _ in groups]

@@ -101,7 +101,8 @@ class PlanForm:
 
     def candidates(self) -> list[dict[str, Any]]:
         """Rows to show: the plan, then further triggered plays, rejected plays, and listed ones."""
-        built = self.results.get("plan") if isinstance(self.results.get("plan"), dict) else {}
+        built_raw = self.results.get("plan")
+        built = built_raw if isinstance(built_raw, dict) else {}
         seen: dict[str, dict[str, Any]] = {}
         for item in (built.get("plays") or []) + (built.get("not_shown") or []) + (built.get("rejected") or []):
             seen.setdefault(item["id"], item)

@@ -41,7 +41,8 @@ def _today(success: dict[str, Any], sig: dict[str, Any] | None = None) -> str | 
         return None
     if isinstance((sig or {}).get(signal), list):
         entry = load_playbook().labels.get(signal)
-        names = entry.get("values") if isinstance(entry, dict) and isinstance(entry.get("values"), dict) else {}
+        values = entry.get("values") if isinstance(entry, dict) else None
+        names = values if isinstance(values, dict) else {}
         return ", ".join(str(names.get(v, v)) for v in (sig or {})[signal]) or "none"
     return format_value(value, signal_format(signal))
 

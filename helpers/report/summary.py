@@ -51,7 +51,8 @@ def context(results: dict[str, Any]) -> dict[str, Any]:
     plays = ((results.get("plan") or {}).get("plays")) or []
     interval = results.get("interval") if isinstance(results.get("interval"), (list, tuple)) else None
     stage = results.get("stage")
-    meaning = STAGE_MEANING.get(stage, "")
+    stage_name = stage if isinstance(stage, str) else ""  # the key of the stage's texts
+    meaning = STAGE_MEANING.get(stage_name, "")
     handoff = ((results.get("dimensions") or {}).get("handoff") or {}).get("index")
     if stage in ("Defined", "Aligned", "Integrated") and isinstance(handoff, (int, float)) and handoff < 40:
         # the stage's generic description would contradict the data: say what the hand-off score shows
@@ -63,7 +64,7 @@ def context(results: dict[str, Any]) -> dict[str, Any]:
         "interval": interval if interval and len(interval) == 2 else None,
         "stage": stage,
         "stage_meaning": meaning,
-        "next_step": NEXT_STEP.get(stage, ""),
+        "next_step": NEXT_STEP.get(stage_name, ""),
         "respondents": (results.get("respondents") or {}).get("used"),
         "findings": [{**f, "text": plain_words(str(f["text"]))} for f in findings
                      if isinstance(f, dict) and f.get("text")],
