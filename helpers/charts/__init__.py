@@ -74,6 +74,15 @@ def new_figure(width: float = A4_TEXT_WIDTH, height: float = 3.5, **kwargs: Any)
     return fig
 
 
+def message_figure(text: str, width: float = A4_TEXT_WIDTH, height: float = 1.2) -> Figure:
+    """A chart-sized figure that only says, in a sentence, why there is nothing to draw."""
+    fig = new_figure(width, height)
+    ax = fig.add_subplot()
+    ax.axis("off")
+    ax.text(0.5, 0.5, text, ha="center", va="center", fontsize=10, color=PALETTE["ink"])
+    return fig
+
+
 def style_axes(ax: Any) -> None:
     """Light grid, no top/right spines, readable tick labels."""
     ax.spines[["top", "right"]].set_visible(False)

@@ -14,7 +14,7 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
-from helpers.charts import A4_TEXT_WIDTH, PALETTE, described, new_figure, style_axes
+from helpers.charts import A4_TEXT_WIDTH, PALETTE, described, message_figure, new_figure, style_axes
 
 STAGE_COLOURS = {"created": PALETTE["marketing"], "mql": PALETTE["marketing"], "sal": PALETTE["sales"],
                  "sql": PALETTE["sales"], "opportunity": PALETTE["sales"], "won": PALETTE["good"]}
@@ -27,11 +27,7 @@ def _section(results: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def _message(text: str) -> Figure:
-    fig = new_figure(height=1.0)
-    ax = fig.add_subplot()
-    ax.axis("off")
-    ax.text(0.5, 0.5, text, ha="center", va="center", fontsize=10, color=PALETTE["ink"])
-    return fig
+    return message_figure(text, height=1.0)
 
 
 def _pct(value: float | None) -> str:

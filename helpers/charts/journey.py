@@ -14,7 +14,7 @@ from typing import Any
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch, Rectangle
 
-from helpers.charts import A4_LANDSCAPE_WIDTH, A4_TEXT_WIDTH, PALETTE, described, new_figure
+from helpers.charts import A4_LANDSCAPE_WIDTH, A4_TEXT_WIDTH, PALETTE, described, message_figure, new_figure
 
 OWNER_LABELS = {"marketing": "Marketing", "sales": "Sales", "shared": "Shared",
                 "customer_success": "Customer success"}
@@ -53,11 +53,7 @@ def _wrap(items: list[str], chars: int, max_lines: int, bullet: bool = True) -> 
 
 
 def _message(text: str) -> Figure:
-    fig = new_figure(A4_LANDSCAPE_WIDTH, 1.2)
-    ax = fig.add_subplot()
-    ax.axis("off")
-    ax.text(0.5, 0.5, text, ha="center", va="center", fontsize=10, color=PALETTE["ink"])
-    return fig
+    return message_figure(text, width=A4_LANDSCAPE_WIDTH)
 
 
 @described("Customer journey map: stages, owners, hand-offs, emotion, pain points and KPIs")

@@ -14,7 +14,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from helpers.formatting import long_date
-from helpers.charts import A4_TEXT_WIDTH, PALETTE, described, new_figure, style_axes
+from helpers.charts import A4_TEXT_WIDTH, PALETTE, described, message_figure, new_figure, style_axes
 
 #: HBR 2006 stage bands on the 20-100 index.
 BANDS = (("Undefined", 20, 40), ("Defined", 40, 60), ("Aligned", 60, 80), ("Integrated", 80, 100))
@@ -22,11 +22,7 @@ BAND_SHADES = ("#F6E8E3", "#F7F1E1", "#E8F1EC", "#E1EEF6")
 
 
 def _message(text: str) -> Figure:
-    fig = new_figure(height=1.2)
-    ax = fig.add_subplot()
-    ax.axis("off")
-    ax.text(0.5, 0.5, text, ha="center", va="center", fontsize=10, color=PALETTE["ink"])
-    return fig
+    return message_figure(text)
 
 
 @described("Each dimension before and after, previous wave against this one")

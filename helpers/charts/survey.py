@@ -15,7 +15,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.projections.polar import PolarAxes
 
-from helpers.charts import A4_TEXT_WIDTH, PALETTE, described, new_figure, style_axes
+from helpers.charts import A4_TEXT_WIDTH, PALETTE, described, message_figure, new_figure, style_axes
 
 TEAM_LABELS = {"sales": "Sales", "marketing": "Marketing"}
 #: Colours of the answers 1..5, from strong disagreement to strong agreement.
@@ -23,11 +23,7 @@ ANSWER_COLOURS = ("#B2182B", "#EF8A62", "#D9D9D9", "#67A9CF", "#2166AC")
 
 
 def _message(text: str, height: float = 1.2) -> Figure:
-    fig = new_figure(height=height)
-    ax = fig.add_subplot()
-    ax.axis("off")
-    ax.text(0.5, 0.5, text, ha="center", va="center", fontsize=10, color=PALETTE["ink"])
-    return fig
+    return message_figure(text, height=height)
 
 
 def _short(label: str, width: int = 18) -> str:
