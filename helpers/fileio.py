@@ -104,7 +104,7 @@ def load_yaml_text(text: str) -> Any:
     return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
 
 
-def read_yaml(path: str | os.PathLike[str], rel: str) -> tuple[Any, list[Problem]]:
+def read_yaml(path: str | os.PathLike[str], rel: str, missing_ok: bool = False) -> tuple[Any, list[Problem]]:
     """Read a YAML file, reporting syntax errors and empty files as problems.
 
     Parameters
@@ -113,12 +113,17 @@ def read_yaml(path: str | os.PathLike[str], rel: str) -> tuple[Any, list[Problem
         The file to read.
     rel : str
         The name to show in messages (relative to the engagement folder).
+    missing_ok : bool
+        For optional files (``journey.yaml``, ``plan.yaml``): a file that does not exist gives
+        ``(None, [])`` instead of a problem.
 
     Returns
     -------
     (data, problems)
         ``data`` is None when the file could not be used.
     """
+    if missing_ok and not Path(path).exists():
+        return None, []
     text, problems = read_text(path, rel)
     if text is None:
         return None, problems

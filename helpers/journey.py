@@ -311,9 +311,7 @@ def read_journey(folder: Path) -> tuple[Journey | None, list[Problem]]:
         Problems carry the line number of the offending key.
     """
     path = Path(folder) / FILE
-    if not path.exists():
-        return None, []
-    data, problems = read_yaml(path, FILE)
+    data, problems = read_yaml(path, FILE, missing_ok=True)
     if data is None:
         return None, problems
     return parse_journey(data, FILE, _lines(path.read_text(encoding="utf-8-sig", errors="replace")))

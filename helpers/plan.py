@@ -164,9 +164,7 @@ def read_plan(folder: Path, playbook: Playbook | None = None) -> tuple[dict | No
         entries (dates as ISO text), and every problem found.
     """
     path = Path(folder) / FILE
-    if not path.exists():
-        return None, []
-    data, problems = read_yaml(path, FILE)
+    data, problems = read_yaml(path, FILE, missing_ok=True)
     if data is None:
         return None, problems
     if not isinstance(data, dict):

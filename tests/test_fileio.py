@@ -73,3 +73,9 @@ def test_row_numbers_survive_blank_lines(make_engagement) -> None:
     eng, problems = load(make_engagement({"survey.csv": text}))
     assert eng is None
     assert [p.row for p in problems.errors] == [5], [str(p) for p in problems]
+
+
+def test_an_optional_yaml_file_that_is_absent_is_no_problem(tmp_path) -> None:
+    assert read_yaml(tmp_path / "plan.yaml", "plan.yaml", missing_ok=True) == (None, [])
+    data, problems = read_yaml(tmp_path / "plan.yaml", "plan.yaml")
+    assert data is None and problems and problems[0].file == "plan.yaml"
