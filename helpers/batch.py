@@ -22,11 +22,11 @@ import markupsafe
 from helpers import TEMPLATES
 from helpers.fileio import atomic_write_text
 from helpers.formatting import long_date
-from helpers.report import format_signed
-from helpers.kernels import keep_kernels_ahead, prestart_kernel
-from helpers.render import RenderResult, render_engagement, slug_for
+from helpers.formatting import format_signed
+from helpers.render.engine import keep_kernels_ahead, prestart_kernel
+from helpers.render.handout import RenderResult, exporter, render_engagement, slug_for
+from helpers.vocabulary import STAGES
 
-STAGES = ("Undefined", "Defined", "Aligned", "Integrated")
 #: Funnel step rates copied into the portfolio (fractions 0..1), in funnel order.
 FUNNEL_RATES = ("created_mql", "mql_sal", "mql_sql", "sal_sql", "sql_opportunity", "opportunity_won", "sql_won")
 PORTFOLIO_COLUMNS = (["slug", "client", "status", "index", "interval_low", "interval_high", "stage",
@@ -60,23 +60,11 @@ class BatchSummary:
         return [r for r in self.results if not r.ok]
 
 
-def find_engagements(root: Path) -> list[Path]:
-    """Every folder directly under ``root`` holding an ``engagement.yaml``, sorted by name."""
-    root = Path(root)
-    if not root.is_dir():
-        return []
-    return sorted(p for p in root.iterdir() if p.is_dir() and (p / "engagement.yaml").is_file())
-
-
 def _worker_init() -> None:
     """Pay the heavy imports once per worker and keep a kernel booting ahead."""
-    import helpers.engagement  # noqa: F401
-    import helpers.results  # noqa: F401
-    from helpers import render
-
     keep_kernels_ahead()
     prestart_kernel()  # boots while this worker imports and loads its first engagement
-    render.exporter()
+    exporter()
 
 
 def render_job(folder: Path, out: Path, pdf: bool = False) -> RenderResult:

@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Sequence, TextIO
 
 from helpers import __version__
-from helpers.problems import EngagementInvalid, Problem, Problems
+from helpers.content.errors import ContentInvalid
+from helpers.problems import Problem, Problems
 
 if TYPE_CHECKING:
-    from helpers.engagement import Engagement
-    from helpers.render import RenderResult
+    from helpers.engagement.load import Engagement
+    from helpers.render.handout import RenderResult
 
 
 def _print_problems(label: str, problems: Sequence[Problem], stream: TextIO | None = None) -> None:
@@ -55,7 +56,7 @@ def _summary_line(eng: Engagement) -> str:
 
 def cmd_new(args: argparse.Namespace) -> int:
     """Scaffold a new engagement folder."""
-    from helpers.engagement import scaffold
+    from helpers.engagement.scaffold import scaffold
 
     date = None
     if args.date:
@@ -80,34 +81,38 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 def content_problems() -> list[Problem]:
     """Problems in the editable content of ``templates/`` (instrument, questions, playbook, CRM mappings)."""
-    from helpers import TEMPLATES, discovery_bank, funnel, playbook, survey
+    from helpers import TEMPLATES
+    from helpers.content.crm import load_crm
+    from helpers.content.instrument import read_instrument
+    from helpers.content.playbook import read_playbook
+    from helpers.content.question_bank import read_question_bank
 
     problems: list[Problem] = []
-    problems.extend(survey.read_instrument()[1])
-    problems.extend(discovery_bank.read_question_bank()[1])
-    problems.extend(playbook.read_playbook()[1])
+    problems.extend(read_instrument()[1])
+    problems.extend(read_question_bank()[1])
+    problems.extend(read_playbook()[1])
     for mapping in sorted((TEMPLATES / "crm").glob("*.yaml")):
-        problems.extend(funnel.load_crm(mapping.stem)[1])
+        problems.extend(load_crm(mapping.stem)[1])
     return problems
 
 
 def _check_one(folder: Path) -> bool:
-    from helpers.engagement import load
+    from helpers.engagement.load import load
 
     eng, problems = load(folder)
     if eng is not None and eng.survey is not None:  # scoring warns about respondents it leaves out
-        from helpers import survey
+        from helpers.analysis.survey import score
 
-        problems.extend(survey.score(eng.survey, eng.instrument)[1])
+        problems.extend(score(eng.survey, eng.instrument)[1])
     status = "usable" if eng is not None else "NOT usable"
     print(f"{folder.name}: {status}")
     if eng is not None:
         print(f"  {_summary_line(eng)}")
     _print_problems(folder.name, problems)
     if eng is not None:  # the stakeholder map's red flags, for the consultant (by name)
-        from helpers import discovery
+        from helpers.analysis.discovery import synthesize
 
-        synthesis = discovery.synthesize(eng.interviews, eng.meta.stakeholders) or {}
+        synthesis = synthesize(eng.interviews, eng.meta.stakeholders) or {}
         for flag in synthesis.get("red_flags") or []:
             print(f"  note    stakeholders: {flag['message']}")
     return eng is not None
@@ -115,7 +120,7 @@ def _check_one(folder: Path) -> bool:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Validate one engagement, or every engagement directly under a portfolio folder."""
-    from helpers.engagement import find_engagements, is_engagement
+    from helpers.engagement.load import find_engagements, is_engagement
 
     folder = Path(args.dir)
     if not folder.is_dir():
@@ -136,13 +141,14 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_survey(args: argparse.Namespace) -> int:
     """Write the survey collection kit (CSV template, printable questionnaire)."""
-    from helpers import survey
+    from helpers.content.instrument import load_instrument
+    from helpers.engagement.scaffold import write_collection_kit
 
     folder = Path(args.dir)
     if not folder.is_dir():
         print(f"error: {folder} is not a folder; create the engagement first with `workbook new`", file=sys.stderr)
         return 1
-    for path in survey.write_collection_kit(folder, survey.load_instrument()):
+    for path in write_collection_kit(folder, load_instrument()):
         print(f"wrote {path}")
     return 0
 
@@ -162,7 +168,7 @@ def _report_render(result: RenderResult) -> None:
 
 def cmd_render(args: argparse.Namespace) -> int:
     """Render one engagement's handout."""
-    from helpers.render import render_engagement
+    from helpers.render.handout import render_engagement
 
     folder = Path(args.dir)
     result = render_engagement(folder, Path(args.out), pdf=args.pdf)
@@ -191,7 +197,7 @@ def _batch(folders: list[Path], args: argparse.Namespace) -> int:
 
 def cmd_batch(args: argparse.Namespace) -> int:
     """Render every engagement directly under a folder."""
-    from helpers.engagement import find_engagements
+    from helpers.engagement.load import find_engagements
 
     root = Path(args.dir)
     if not root.is_dir():
@@ -206,7 +212,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Render the bundled demo engagements."""
-    from helpers.demo import demo_folders
+    from helpers.demo.generator import demo_folders
 
     code = _batch(demo_folders(), args)
     print(f"\nOpen the demo handouts in a browser: {Path(args.out).resolve()}/*.html")
@@ -273,9 +279,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return int(args.func(args))
-    except EngagementInvalid as exc:  # broken content in templates/ (instrument, questions, playbook)
-        print(f"error: {exc.folder} cannot be used:", file=sys.stderr)
-        _print_problems(exc.folder, exc.problems, sys.stderr)
+    except ContentInvalid as exc:  # broken content in templates/ (instrument, questions, playbook)
+        print(f"error: {exc.path} cannot be used:", file=sys.stderr)
+        _print_problems(str(exc.path), exc.problems, sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

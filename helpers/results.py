@@ -17,8 +17,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from helpers.engagement import Engagement, load
+from helpers.analysis.discovery import synthesize
+from helpers.analysis.findings import key_findings
+from helpers.analysis.funnel import metrics
+from helpers.analysis.journey import summarize
+from helpers.analysis.plan import build
+from helpers.analysis.survey import empty_scores, score
+from helpers.analysis.waves import compare
+from helpers.engagement.load import Engagement, load
 from helpers.fileio import atomic_write_json
+from helpers.problems import EngagementInvalid
 
 SCHEMA_VERSION = 1
 
@@ -81,8 +89,6 @@ def compute(engagement: Engagement, *, _seen: frozenset[Path] = frozenset()) -> 
         ``discovery``, ``journey``, ``funnel``, ``progress``, ``plan``, ``findings``,
         ``missing`` and ``warnings``.
     """
-    from helpers import discovery, funnel, journey, plan, survey
-
     meta = engagement.meta
     results: dict[str, Any] = {
         "schema": SCHEMA_VERSION,
@@ -95,18 +101,18 @@ def compute(engagement: Engagement, *, _seen: frozenset[Path] = frozenset()) -> 
     warnings = [str(p) for p in engagement.warnings]
     missing: list[dict[str, str]] = []
 
-    results.update(survey.empty_scores())
+    results.update(empty_scores())
     if engagement.survey is not None and len(engagement.survey):
-        part, found = survey.score(engagement.survey, engagement.instrument)
+        part, found = score(engagement.survey, engagement.instrument)
         results.update(part)
         warnings.extend(str(p) for p in found)
     else:
         missing.append({"section": "survey", "message": MISSING_MESSAGES["survey"]})
 
     # With no interview but a stakeholder list, the synthesis still maps roles and red flags.
-    results["discovery"] = discovery.synthesize(engagement.interviews, meta.stakeholders)
-    results["journey"] = journey.summarize(engagement.journey) if engagement.journey is not None else None
-    results["funnel"] = (funnel.metrics(engagement.funnel, meta.sla)
+    results["discovery"] = synthesize(engagement.interviews, meta.stakeholders)
+    results["journey"] = summarize(engagement.journey) if engagement.journey is not None else None
+    results["funnel"] = (metrics(engagement.funnel, meta.sla)
                          if engagement.funnel is not None and len(engagement.funnel) else None)
     for name in ("discovery", "journey", "funnel"):
         if results[name] is None:
@@ -119,8 +125,8 @@ def compute(engagement: Engagement, *, _seen: frozenset[Path] = frozenset()) -> 
     if results["progress"] is None:
         missing.append({"section": "progress", "message": MISSING_MESSAGES["progress"]})
 
-    results["plan"] = plan.build(results, engagement.plan)
-    results["findings"] = plan.key_findings(results)
+    results["plan"] = build(results, engagement.plan)
+    results["findings"] = key_findings(results)
     results["missing"] = missing
     results["warnings"] = warnings
     return json_safe(results)
@@ -129,8 +135,6 @@ def compute(engagement: Engagement, *, _seen: frozenset[Path] = frozenset()) -> 
 def _progress(engagement: Engagement, current: dict[str, Any],
               seen: frozenset[Path]) -> tuple[dict[str, Any] | None, list[str]]:
     """Compare with the previous wave (which may chain to earlier ones)."""
-    from helpers import waves
-
     previous_folder = engagement.meta.previous
     assert previous_folder is not None
     if previous_folder in seen:
@@ -142,7 +146,7 @@ def _progress(engagement: Engagement, current: dict[str, Any],
         return None, [f"engagement.yaml: previous wave '{previous_folder.name}' cannot be used ({first}); "
                       "fix that folder with `workbook check` to see progress"]
     previous_results = compute(earlier, _seen=seen)
-    return waves.compare(json_safe(current), previous_results, earlier.plan), []
+    return compare(json_safe(current), previous_results, earlier.plan), []
 
 
 def to_json(results: dict[str, Any]) -> str:
@@ -158,3 +162,27 @@ def write_json(results: dict[str, Any], path: str | os.PathLike[str]) -> Path:
 def read_json(path: str | os.PathLike[str]) -> dict[str, Any]:
     """Read results written by :func:`write_json`."""
     return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def load_results(engagement: str, results_json: str = "") -> dict[str, Any]:
+    """The results the report displays.
+
+    Parameters
+    ----------
+    engagement : str
+        Path of the engagement folder.
+    results_json : str
+        Path of results precomputed by ``workbook render`` (so the handout and ``<slug>.json``
+        come from the very same object); empty to compute them here.
+
+    Raises
+    ------
+    helpers.problems.EngagementInvalid
+        When the folder has errors (the message lists them all).
+    """
+    if results_json:
+        return read_json(results_json)
+    eng, problems = load(engagement)
+    if eng is None:
+        raise EngagementInvalid(str(engagement), problems)
+    return compute(eng)

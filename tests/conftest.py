@@ -23,7 +23,7 @@ sla:
 
 def statement_ids() -> list[str]:
     """Statement ids of the bundled instrument, in order."""
-    from helpers.survey import load_instrument
+    from helpers.content.instrument import load_instrument
 
     return [s.id for s in load_instrument().statements]
 

@@ -10,8 +10,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers.batch import PORTFOLIO_COLUMNS, find_engagements, run_batch
-from helpers.render import NOTEBOOK_ENV, REPORT_NOTEBOOK
+from helpers.batch import PORTFOLIO_COLUMNS, run_batch
+from helpers.engagement.load import find_engagements
+from helpers.render.engine import NOTEBOOK_ENV, REPORT_NOTEBOOK
 
 pytestmark = pytest.mark.slow  # renders notebooks with papermill
 

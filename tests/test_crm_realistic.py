@@ -32,8 +32,10 @@ from pathlib import Path
 
 import pytest
 
-from helpers.funnel import metrics, read_funnel
-from helpers.journey import read_journey, summarize
+from helpers.analysis.funnel import metrics
+from helpers.engagement.funnel import read_funnel
+from helpers.engagement.journey import read_journey
+from helpers.analysis.journey import summarize
 
 FIXTURES = Path(__file__).parent / "fixtures"
 HUBSPOT = FIXTURES / "crm_hubspot_realistic"
@@ -108,7 +110,7 @@ def test_journey_written_from_the_readme(tmp_path):
 
 
 def test_handout_shows_map_leaks_and_response_with_the_hand_counted_numbers(tmp_path):
-    from helpers.engagement import load
+    from helpers.engagement.load import load
     from helpers.report.funnel import funnel
     from helpers.report.journey import journey
     from helpers.results import compute, to_json

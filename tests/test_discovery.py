@@ -10,9 +10,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from helpers import discovery
-from helpers.discovery import (AUDIENCES, DIMENSIONS, SPIN_TYPES, find_interviews, interview_path, load_questions,
-                               read_interviews, read_question_bank, slugify, synthesize)
+from helpers.analysis import discovery
+from helpers.vocabulary import AUDIENCES, SPIN_TYPES
+from helpers.vocabulary import DIMENSIONS
+from helpers.engagement.interviews import find_interviews, interview_path, read_interviews
+from helpers.content.question_bank import load_questions, read_question_bank
+from helpers.formatting import slugify
+from helpers.analysis.discovery import synthesize
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GOOD = FIXTURES / "interviews_good"
@@ -135,7 +139,7 @@ def test_demo_interviews_load_cleanly() -> None:
 def test_slugify() -> None:
     assert slugify("Dana Whitfield") == "dana-whitfield"
     assert slugify("  José  O'Brien-Núñez ") == "jose-o-brien-nunez"
-    assert slugify("***") == "interview"
+    assert slugify("***", "interview") == "interview"
 
 
 def test_interview_path_resumes_and_never_reuses_a_name(tmp_path: Path) -> None:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import yaml
 
-from helpers.discovery import read_interviews, synthesize
+from helpers.engagement.interviews import read_interviews
+from helpers.analysis.discovery import synthesize
 from helpers.report.voice import voice
 
 FIXTURES = Path(__file__).parent / "fixtures"

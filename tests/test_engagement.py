@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from helpers.engagement import find_engagements, load, scaffold, slugify
+from helpers.engagement.load import find_engagements, load
+from helpers.engagement.scaffold import scaffold
+from helpers.formatting import slugify
 from tests.conftest import DEMO, survey_csv
 
 GOOD_SURVEY = [
@@ -131,7 +133,7 @@ def test_every_problem_in_every_file_is_reported_at_once(make_engagement) -> Non
 def test_slug_is_safe_for_a_file_name() -> None:
     assert slugify("Acme GmbH & Co. (Zürich) 2026") == "acme-gmbh-co-zurich-2026"
     assert slugify("<script>alert(1)</script>") == "script-alert-1-script"
-    assert slugify("///") == "engagement"
+    assert slugify("///", "engagement") == "engagement"
 
 
 def test_scaffold_writes_a_folder_that_checks_clean(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ import stat
 import pytest
 
 from helpers import report
+from helpers.report import SECTIONS
 from helpers.fileio import atomic_write_text, read_table, read_yaml, sniff_delimiter
 
 
@@ -59,12 +60,12 @@ def test_semicolon_csv_from_european_excel_reads(tmp_path) -> None:
 def test_report_sections_are_functions_even_after_their_module_is_imported() -> None:
     import helpers.report.funnel  # noqa: F401  (would shadow a lazily looked-up function)
 
-    for name in report.SECTIONS:
+    for name in SECTIONS:
         assert callable(getattr(report, name)), name
 
 
 def test_row_numbers_survive_blank_lines(make_engagement) -> None:
-    from helpers.engagement import load
+    from helpers.engagement.load import load
     from tests.conftest import survey_csv
 
     rows = [("S1", "sales", "staff", [4] * 24), ("M1", "marketing", "staff", [3] * 24),

@@ -12,7 +12,8 @@ import ipywidgets as w
 import pytest
 import yaml
 
-from helpers.discovery import read_interview, read_interviews, synthesize
+from helpers.engagement.interviews import read_interview, read_interviews
+from helpers.analysis.discovery import synthesize
 from helpers.forms.interview import InterviewForm, open_form, preview
 from helpers.report.voice import voice
 

@@ -13,7 +13,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers.funnel import leads_needed, metrics, read_funnel
+from helpers.analysis.funnel import leads_needed, metrics
+from helpers.engagement.funnel import read_funnel
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SMALL = FIXTURES / "funnel_small"
@@ -195,7 +196,7 @@ def test_metrics_accepts_a_frame_without_optional_columns():
 def test_a_lead_handed_over_just_before_the_export_is_not_yet_never_contacted() -> None:
     import pandas as pd
 
-    from helpers.funnel import metrics
+    from helpers.analysis.funnel import metrics
 
     t = pd.Timestamp
     frame = pd.DataFrame({

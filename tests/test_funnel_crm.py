@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from helpers.funnel import load_crm, metrics, parse_dates, read_funnel
+from helpers.content.crm import load_crm
+from helpers.engagement.funnel_dates import parse_dates
+from helpers.engagement.funnel import read_funnel
+from helpers.analysis.funnel import metrics
 
 import pandas as pd
 
@@ -69,7 +72,7 @@ def test_hubspot_export_without_required_column(tmp_path):
 
 
 def test_bundled_mappings_target_known_columns():
-    from helpers.funnel import COLUMNS
+    from helpers.engagement.funnel import COLUMNS
 
     for name in ("hubspot", "salesforce"):
         spec, problems = load_crm(name)

@@ -7,7 +7,8 @@ from pathlib import Path
 from matplotlib.figure import Figure
 
 from helpers.charts.funnel import funnel_chart, response_chart, source_chart, stage_time_chart
-from helpers.funnel import metrics, read_funnel
+from helpers.analysis.funnel import metrics
+from helpers.engagement.funnel import read_funnel
 from helpers.report.funnel import funnel
 
 FIXTURES = Path(__file__).parent / "fixtures"

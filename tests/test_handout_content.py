@@ -16,11 +16,12 @@ import pytest
 
 from helpers import PROJECT_ROOT, TEMPLATES
 from helpers.batch import write_portfolio
-from helpers.charts import A4_TEXT_WIDTH
+from helpers.charts.style import A4_TEXT_WIDTH
 from helpers.charts.journey import journey_maps
-from helpers.engagement import load
-from helpers.render import RenderResult, render_engagement
-from helpers.report import SECTIONS, funnel, journey, methodology, plan, progress, scorecard, summary, voice
+from helpers.engagement.load import load
+from helpers.render.handout import RenderResult, render_engagement
+from helpers.report import SECTIONS
+from helpers.report import funnel, journey, methodology, plan, progress, scorecard, summary, voice
 from helpers.report.summary import plain_words
 from helpers.results import compute
 

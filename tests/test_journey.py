@@ -6,7 +6,9 @@ import json
 from pathlib import Path
 
 from helpers.fileio import atomic_write_yaml
-from helpers.journey import OWNERS, load_template, read_journey, summarize
+from helpers.vocabulary import OWNERS
+from helpers.engagement.journey import load_template, read_journey
+from helpers.analysis.journey import summarize
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

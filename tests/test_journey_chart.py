@@ -8,9 +8,10 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_hex
 
-from helpers.charts import PALETTE
+from helpers.charts.style import PALETTE
 from helpers.charts.journey import journey_map
-from helpers.journey import read_journey, summarize
+from helpers.engagement.journey import read_journey
+from helpers.analysis.journey import summarize
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 from helpers.forms.journey import open_form
-from helpers.journey import read_journey
+from helpers.engagement.journey import read_journey
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

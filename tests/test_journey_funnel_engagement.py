@@ -27,7 +27,7 @@ def engagement(tmp_path: Path) -> Path:
 
 
 def test_dropped_in_files_reach_the_handout(engagement):
-    from helpers.engagement import load
+    from helpers.engagement.load import load
     from helpers.report.funnel import funnel
     from helpers.report.journey import journey
     from helpers.results import compute, to_json

@@ -7,7 +7,8 @@ from pathlib import Path
 from matplotlib.figure import Figure
 
 from helpers.charts.journey import journey_map, journey_maps
-from helpers.journey import read_journey, summarize
+from helpers.engagement.journey import read_journey
+from helpers.analysis.journey import summarize
 from helpers.report.journey import journey
 
 FIXTURES = Path(__file__).parent / "fixtures"

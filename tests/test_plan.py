@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from helpers import plan
-from helpers.playbook import Play, Playbook, load_playbook, read_playbook
-from helpers.triggers import evaluate, signals
+from helpers.analysis.findings import key_findings
+from helpers.analysis.plan import build
+from helpers.analysis.waves import compare
+from helpers.content.playbook import Play, Playbook, load_playbook, read_playbook
+from helpers.analysis.triggers import evaluate, signals
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -112,7 +114,7 @@ def test_broken_playbook_lists_every_problem(tmp_path):
 
 # --------------------------------------------------------------------------- the plan
 def test_issue_scenario_names_fitting_plays_with_numbers(weak):
-    out = plan.build(weak, None)
+    out = build(weak, None)
     ids = [p["id"] for p in out["plays"]]
     assert {"sla_speed_to_lead", "tech_enlist_cio", "lead_definition"} <= set(ids)
     speed = next(p for p in out["plays"] if p["id"] == "sla_speed_to_lead")
@@ -127,7 +129,7 @@ def test_issue_scenario_names_fitting_plays_with_numbers(weak):
 
 
 def test_cap_three_per_horizon_and_no_duplicate_groups(weak):
-    out = plan.build(weak, None)
+    out = build(weak, None)
     for h in (30, 60, 90):
         assert sum(p["horizon"] == h for p in out["plays"]) <= 3
     book = load_playbook()
@@ -152,7 +154,7 @@ def test_ranking_by_impact_effort_and_size_of_finding():
         _play("dup_of_big", 3, 2, {"signal": "dimension.handoff", "below": 50}, group="g"),
         _play("dup_of_big2", 3, 2, {"signal": "dimension.handoff", "below": 50}, group="g"),
     ))
-    out = plan.build(results, None, book)
+    out = build(results, None, book)
     ids = [p["id"] for p in out["plays"]]
     assert ids[:3] == ["big_severe", "dup_of_big", "cheap_mild"]           # severe finding wins; group once
     assert "dup_of_big2" not in ids
@@ -161,7 +163,7 @@ def test_ranking_by_impact_effort_and_size_of_finding():
 
 
 def test_no_data_gives_only_collection_plays():
-    out = plan.build({"index": None, "discovery": None, "journey": None, "funnel": None}, None)
+    out = build({"index": None, "discovery": None, "journey": None, "funnel": None}, None)
     ids = {p["id"] for p in out["plays"]}
     assert ids <= {"survey_both_teams", "funnel_measure", "journey_map_together", "discovery_coffee_meetings"}
     assert ids
@@ -177,7 +179,7 @@ def test_consultant_edits_win(weak):
                                                              "goal": None, "target": None},
          "notes": "SECRET-NOTE"},
     ]}
-    out = plan.build(weak, decisions)
+    out = build(weak, decisions)
     by_id = {p["id"]: p for p in out["plays"]}
     speed = by_id["sla_speed_to_lead"]
     assert (speed["owner"], speed["action"], speed["horizon"], speed["origin"]) == ("RevOps", "Our own words.", 60, "consultant")
@@ -190,14 +192,14 @@ def test_consultant_edits_win(weak):
 
 
 def test_suggest_false_keeps_only_the_consultants_plays(weak):
-    out = plan.build(weak, {"suggest": False, "max_per_horizon": 3,
+    out = build(weak, {"suggest": False, "max_per_horizon": 3,
                             "plays": [{"id": "lead_definition", "status": "done"}]})
     assert [(p["id"], p["status"]) for p in out["plays"]] == [("lead_definition", "done")]
 
 
 def test_consultant_can_exceed_the_cap(weak):
     ids = ["sla_speed_to_lead", "lead_definition", "tech_enlist_cio", "undefined_restart"]
-    out = plan.build(weak, {"plays": [{"id": i, "status": "accepted", "horizon": 30} for i in ids]})
+    out = build(weak, {"plays": [{"id": i, "status": "accepted", "horizon": 30} for i in ids]})
     assert [p["id"] for p in out["plays"] if p["horizon"] == 30].__len__() == 4
 
 
@@ -205,17 +207,17 @@ def test_build_does_not_change_its_inputs(weak):
     before = copy.deepcopy(weak)
     decisions = {"plays": [{"id": "lead_definition", "status": "accepted"}]}
     frozen = copy.deepcopy(decisions)
-    plan.build(weak, decisions)
+    build(weak, decisions)
     assert weak == before and decisions == frozen
 
 
 def test_plan_is_json_serialisable(weak):
-    json.dumps(plan.build(weak, None))
+    json.dumps(build(weak, None))
 
 
 # --------------------------------------------------------------------------- key findings
 def test_key_findings_are_plain_words_with_numbers(weak):
-    found = plan.key_findings(weak)
+    found = key_findings(weak)
     assert len(found) == 3
     assert {f["source"] for f in found} == {"funnel", "survey", "discovery"}
     assert found[0]["text"].startswith("Only 38% of the ") and "leads handed to sales were contacted within the 24-hour SLA" in found[0]["text"]
@@ -226,7 +228,7 @@ def test_key_findings_survey_only():
     results = {"index": 55.0, "gap": -7.5, "stage": "Defined",
                "dimensions": {"handoff": {"label": "Hand-off", "index": 41.0, "gap": 3.0},
                               "goals": {"label": "Goals", "index": 62.0, "gap": -16.0, "significant": True}}}
-    found = plan.key_findings(results)
+    found = key_findings(results)
     texts = " ".join(f["text"] for f in found)
     assert "The weakest area is “Hand-off”, scoring 41.0 out of 100." in texts
     assert "Marketing rate “Goals” 16.0 points higher than sales do" in texts
@@ -234,7 +236,7 @@ def test_key_findings_survey_only():
 
 
 def test_key_findings_empty():
-    assert plan.key_findings({}) == []
+    assert key_findings({}) == []
 
 
 def test_playbook_signal_typos_are_reported(tmp_path):
@@ -257,15 +259,14 @@ def test_key_findings_tolerate_partial_sections():
                           "response": {"share_within_sla": None}},
                "discovery": {"interviews": 0, "pain_dimensions": {"handoff": None}, "roles": "x"},
                "journey": {"evidence": None, "handoffs": "x"}}
-    assert plan.key_findings(results) == []
-    plan.build(results, None)
+    assert key_findings(results) == []
+    build(results, None)
 
 
 def test_engine_never_breaks_on_odd_results(weak):
     """Signals are read defensively: any key of any section may be missing or of the wrong type."""
     import random
 
-    from helpers import waves
 
     rnd = random.Random(7)
     odd = [None, "x", 3, -1.5, float("nan"), [], {}, ["a"], [{"a": 1}], True]
@@ -281,7 +282,7 @@ def test_engine_never_breaks_on_odd_results(weak):
     for _ in range(60):
         results = copy.deepcopy(weak)
         mutate(results)
-        json.dumps(plan.build(results, None))
-        plan.key_findings(results)
-        waves.compare(results, weak, None)
-        waves.compare(weak, results, None)
+        json.dumps(build(results, None))
+        key_findings(results)
+        compare(results, weak, None)
+        compare(weak, results, None)

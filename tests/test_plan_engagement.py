@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.engagement import load
+from helpers.engagement.load import load
 from helpers.report.plan import plan as plan_section
 from helpers.report.progress import progress as progress_section
 from helpers.report.summary import summary as summary_section

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from helpers import plan
+from helpers.analysis.plan import build
+from helpers.engagement.plan import read_plan
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def test_no_plan_file_is_not_a_problem(tmp_path):
-    assert plan.read_plan(tmp_path) == (None, [])
+    assert read_plan(tmp_path) == (None, [])
 
 
 def test_valid_plan_file_is_normalised():
-    data, problems = plan.read_plan(FIXTURES / "plan_file_ok")
+    data, problems = read_plan(FIXTURES / "plan_file_ok")
     assert problems == []
     assert data["agreed"] == "2026-09-30" and data["max_per_horizon"] == 2 and data["suggest"] is True
     entries = {e["id"]: e for e in data["plays"]}
@@ -25,7 +26,7 @@ def test_valid_plan_file_is_normalised():
 
 
 def test_broken_plan_file_reports_every_problem_with_a_fix():
-    data, problems = plan.read_plan(FIXTURES / "plan_file_broken")
+    data, problems = read_plan(FIXTURES / "plan_file_broken")
     text = "\n".join(map(str, problems))
     expected = [
         "plan.yaml: max_per_horizon: 10 is not a whole number from 1 to 6",
@@ -45,15 +46,15 @@ def test_broken_plan_file_reports_every_problem_with_a_fix():
 
 def test_bad_yaml_is_a_problem_with_line(tmp_path):
     (tmp_path / "plan.yaml").write_text("plays:\n  - id: a\n   status: done\n", encoding="utf-8")
-    data, problems = plan.read_plan(tmp_path)
+    data, problems = read_plan(tmp_path)
     assert data is None and problems[0].row is not None
 
 
 def test_plan_file_applied():
     import json
     results = json.loads((FIXTURES / "plan_results" / "weak_handoff.json").read_text(encoding="utf-8"))
-    data, _ = plan.read_plan(FIXTURES / "plan_file_ok")
-    out = plan.build(results, data)
+    data, _ = read_plan(FIXTURES / "plan_file_ok")
+    out = build(results, data)
     by_id = {p["id"]: p for p in out["plays"]}
     assert by_id["sla_speed_to_lead"]["owner"] == "RevOps" and by_id["sla_speed_to_lead"]["due"] == "2026-10-31"
     assert by_id["custom_pricing_page"]["status"] == "added"

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import yaml
 
-from helpers import plan
+from helpers.analysis.plan import build
+from helpers.engagement.plan import read_plan
 from helpers.forms.common import AutosaveDocument
 from helpers.forms.plan import PlanForm
 
@@ -16,7 +17,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 def make_form(tmp_path: Path) -> PlanForm:
     results = json.loads((FIXTURES / "plan_results" / "weak_handoff.json").read_text(encoding="utf-8"))
-    results["plan"] = plan.build(results, None)
+    results["plan"] = build(results, None)
     return PlanForm(AutosaveDocument.open(tmp_path / "plan.yaml", {}), results, preview=False)
 
 
@@ -42,9 +43,9 @@ def test_status_owner_action_are_saved_at_once(tmp_path):
     assert data["plays"][0] == {"id": "sla_speed_to_lead", "status": "accepted", "owner": "RevOps",
                                 "action": "Call within one working day."}
     assert data["plays"][1] == {"id": "tech_enlist_cio", "status": "rejected"}
-    decisions, problems = plan.read_plan(tmp_path)
+    decisions, problems = read_plan(tmp_path)
     assert problems == []
-    built = plan.build(form.results, decisions)
+    built = build(form.results, decisions)
     speed = next(p for p in built["plays"] if p["id"] == "sla_speed_to_lead")
     assert speed["owner"] == "RevOps" and speed["action"] == "Call within one working day."
     assert "Saved to plan.yaml" in form.status.value
@@ -77,8 +78,8 @@ def test_add_own_play(tmp_path):
     assert form.new_title.value == "" and "custom_publish_a_price_range" in form.rows
     form.rows["custom_publish_a_price_range"]["status"].value = "done"
     assert saved(tmp_path)["plays"][0]["status"] == "done"
-    decisions, problems = plan.read_plan(tmp_path)
-    assert problems == [] and plan.build(form.results, decisions)["plays"]
+    decisions, problems = read_plan(tmp_path)
+    assert problems == [] and build(form.results, decisions)["plays"]
 
 
 def test_top_level_settings(tmp_path):
@@ -103,7 +104,7 @@ def test_resumes_an_existing_plan(tmp_path):
 
 def test_preview_redraws_after_a_change(tmp_path):
     results = json.loads((FIXTURES / "plan_results" / "weak_handoff.json").read_text(encoding="utf-8"))
-    results["plan"] = plan.build(results, None)
+    results["plan"] = build(results, None)
     form = PlanForm(AutosaveDocument.open(tmp_path / "plan.yaml", {}), results, preview=True)
     form.rows["lead_definition"]["status"].value = "accepted"
     assert "(Agreed)" in form.preview.value and "The plan" in form.preview.value

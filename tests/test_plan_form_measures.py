@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 
-from helpers import plan, waves
+from helpers.analysis.plan import build
+from helpers.analysis.waves import compare
+from helpers.engagement.plan import read_plan
 from tests.test_plan_form import make_form, saved  # one way to build the form under test
 
 
@@ -16,8 +18,8 @@ def test_due_date_is_written_only_when_it_is_a_date(tmp_path):
     due.value = "2026-10-31"
     assert saved(tmp_path)["plays"] == [{"id": "lead_definition", "due": "2026-10-31", "status": "accepted"}]
     assert form.rows["lead_definition"]["status"].value == "accepted" and form.message.value == ""
-    decisions, problems = plan.read_plan(tmp_path)
-    built = next(p for p in plan.build(form.results, decisions)["plays"] if p["id"] == "lead_definition")
+    decisions, problems = read_plan(tmp_path)
+    built = next(p for p in build(form.results, decisions)["plays"] if p["id"] == "lead_definition")
     assert problems == [] and built["due"] == "2026-10-31"
 
 
@@ -42,10 +44,10 @@ def test_own_play_can_be_measured_at_the_next_wave(tmp_path):
     assert entry["success"] == {"text": "Median time to first response down",
                                 "signal": "funnel.median_response_hours", "goal": "down"}
     assert form.new_signal.value is None
-    decisions, problems = plan.read_plan(tmp_path)
+    decisions, problems = read_plan(tmp_path)
     assert problems == []
-    previous = dict(form.results, plan=plan.build(form.results, decisions))
+    previous = dict(form.results, plan=build(form.results, decisions))
     current = json.loads(json.dumps(form.results))
     current["funnel"]["response"]["median_hours"] = 6.0
-    row = next(p for p in waves.compare(current, previous, decisions)["plays"] if p["id"] == entry["id"])
+    row = next(p for p in compare(current, previous, decisions)["plays"] if p["id"] == entry["id"])
     assert (row["before"], row["after"], row["verdict"]) == (31.5, 6.0, "improved")

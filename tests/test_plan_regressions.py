@@ -8,10 +8,14 @@ from pathlib import Path
 
 import yaml
 
-from helpers import plan, waves
+from helpers.analysis.findings import key_findings
+from helpers.analysis.plan import build
+from helpers.analysis.triggers import signals
+from helpers.analysis.waves import compare, verdict
+from helpers.engagement.plan import read_plan
 from helpers.forms.common import AutosaveDocument
 from helpers.forms.plan import PlanForm
-from helpers.playbook import load_playbook, parse_success, read_playbook
+from helpers.content.playbook import load_playbook, parse_success, read_playbook
 from helpers.report.plan import plan as plan_section
 from helpers.report.progress import progress as progress_section
 
@@ -25,10 +29,10 @@ def weak() -> dict:
 
 # --------------------------------------------------------------------------- success measures
 def test_by_means_at_least_this_far_in_the_goals_direction():
-    assert waves.verdict("dimension.communication", "up", None, 59.2, 69.2, by=10) == "target met"
-    assert waves.verdict("dimension.communication", "up", None, 59.2, 63.3, by=10) == "improved"
-    assert waves.verdict("gap.goals", "down", None, 14.0, 3.0, by=10) == "target met"
-    assert waves.verdict("dimension.communication", "up", None, 59.2, 50.0, by=10) == "worsened"
+    assert verdict("dimension.communication", "up", None, 59.2, 69.2, by=10) == "target met"
+    assert verdict("dimension.communication", "up", None, 59.2, 63.3, by=10) == "improved"
+    assert verdict("gap.goals", "down", None, 14.0, 3.0, by=10) == "target met"
+    assert verdict("dimension.communication", "up", None, 59.2, 50.0, by=10) == "worsened"
 
 
 def test_by_is_validated():
@@ -55,11 +59,11 @@ def test_playbook_evidence_is_in_our_own_words():
 
 def test_progress_reports_by_as_target_met():
     previous = weak()
-    previous["plan"] = plan.build(previous, {"plays": [{"id": "defined_joint_cadence", "status": "done"}],
+    previous["plan"] = build(previous, {"plays": [{"id": "defined_joint_cadence", "status": "done"}],
                                              "max_per_horizon": 3, "suggest": False})
     current = json.loads(json.dumps(previous))
     current["dimensions"]["communication"]["index"] = previous["dimensions"]["communication"]["index"] + 10.5
-    prog = waves.compare(current, previous, {"plays": [{"id": "defined_joint_cadence", "status": "done"}]})
+    prog = compare(current, previous, {"plays": [{"id": "defined_joint_cadence", "status": "done"}]})
     row = next(p for p in prog["plays"] if p["id"] == "defined_joint_cadence")
     assert (row["by"], row["verdict"]) == (10, "target met")
 
@@ -67,17 +71,17 @@ def test_progress_reports_by_as_target_met():
 def test_uncovered_role_measure_has_a_count_baseline_and_a_target():
     results = weak()
     results["discovery"]["uncovered_roles"] = ["technical"]
-    uncovered = plan.signals(results)["discovery.uncovered_role"]
-    cio = next(p for p in plan.build(results, None)["plays"] if p["id"] == "tech_enlist_cio")
+    uncovered = signals(results)["discovery.uncovered_role"]
+    cio = next(p for p in build(results, None)["plays"] if p["id"] == "tech_enlist_cio")
     assert "technical" in uncovered
     assert cio["success"]["baseline"] == float(len(uncovered)) and cio["success"]["target"] == 0
-    assert waves.verdict("discovery.uncovered_role", "down", 0, ["technical"], []) == "target met"
+    assert verdict("discovery.uncovered_role", "down", 0, ["technical"], []) == "target met"
 
 
 # --------------------------------------------------------------------------- handout wording
 def test_plan_shows_todays_value_of_each_measure():
     results = weak()
-    results["plan"] = plan.build(results, None)
+    results["plan"] = build(results, None)
     html = plan_section(results).html()
     assert 'class="plan-today">Today: 38%<' in html
 
@@ -97,7 +101,7 @@ def test_progress_writes_hours_and_counts_like_the_plan():
 
 
 def test_handed_to_sales_wording_in_findings():
-    found = plan.key_findings(weak())
+    found = key_findings(weak())
     speed = next(f for f in found if f["signal"] == "funnel.within_sla_share")
     assert speed["text"].startswith("Only 38% of the 216 leads handed to sales were contacted within the 24-hour SLA")
 
@@ -105,7 +109,7 @@ def test_handed_to_sales_wording_in_findings():
 # --------------------------------------------------------------------------- the editor
 def _form(tmp_path: Path) -> PlanForm:
     results = weak()
-    results["plan"] = plan.build(results, None)
+    results["plan"] = build(results, None)
     return PlanForm(AutosaveDocument.open(tmp_path / "plan.yaml", {}), results, preview=False)
 
 
@@ -127,15 +131,15 @@ def test_back_to_proposed_drops_the_edits_and_resets_the_row(tmp_path):
     row["status"].value = "proposed"
     assert yaml.safe_load((tmp_path / "plan.yaml").read_text(encoding="utf-8"))["plays"] == []
     assert (row["owner"].value, row["horizon"].value) == ("CSO", 30)
-    decisions, problems = plan.read_plan(tmp_path)
-    built = {p["id"]: p for p in plan.build(form.results, decisions)["plays"]}
+    decisions, problems = read_plan(tmp_path)
+    built = {p["id"]: p for p in build(form.results, decisions)["plays"]}
     assert problems == [] and built["sla_speed_to_lead"]["status"] == "proposed"
     assert built["sla_speed_to_lead"]["owner"] == "CSO"
 
 
 def test_misspelt_play_id_gets_a_did_you_mean(tmp_path):
     (tmp_path / "plan.yaml").write_text("plays:\n  - id: sla_speed_too_lead\n", encoding="utf-8")
-    decisions, problems = plan.read_plan(tmp_path)
+    decisions, problems = read_plan(tmp_path)
     assert len(problems) == 1 and "did you mean 'sla_speed_to_lead'?" in str(problems[0])
     assert decisions["plays"] == []
 
@@ -149,23 +153,23 @@ def test_most_plays_have_one_accountable_owner():
 
 def test_data_collected_for_the_first_time_meets_its_target():
     """A journey map made since the last wave was 'measured for the first time', never 'met'."""
-    assert waves.verdict("journey", "up", 1, None, 1.0) == "target met"
-    assert waves.verdict("funnel.within_sla_share", "up", 0.8, None, 0.5) == "now measured"
+    assert verdict("journey", "up", 1, None, 1.0) == "target met"
+    assert verdict("funnel.within_sla_share", "up", 0.8, None, 0.5) == "now measured"
 
 
 def test_plan_intro_never_claims_a_smaller_cap_than_shown():
     results = weak()
     extra = [{"id": f"custom_{n}", "status": "accepted", "action": f"Do {n}.", "owner": "CMO", "horizon": 30}
              for n in range(4)]
-    results["plan"] = plan.build(results, {"plays": extra, "max_per_horizon": 3, "suggest": True})
+    results["plan"] = build(results, {"plays": extra, "max_per_horizon": 3, "suggest": True})
     assert sum(p["horizon"] == 30 for p in results["plan"]["plays"]) == 4
     assert "At most 4 actions per 30-day block" in plan_section(results).html()
 
 
 def test_progress_without_a_previous_plan_file_does_not_claim_nothing_was_done():
     previous = weak()
-    previous["plan"] = plan.build(previous, None)
-    prog = waves.compare(json.loads(json.dumps(previous)), previous, None)
+    previous["plan"] = build(previous, None)
+    prog = compare(json.loads(json.dumps(previous)), previous, None)
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", progress_section({"progress": prog}).html()))
     assert "0 were done" not in text
     assert f"which of its {prog['planned']} proposed actions were carried out is not recorded" in text

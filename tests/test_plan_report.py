@@ -9,7 +9,10 @@ from pathlib import Path
 import pytest
 from matplotlib.figure import Figure
 
-from helpers import plan, waves
+from helpers.analysis.findings import key_findings
+from helpers.analysis.plan import build
+from helpers.analysis.waves import compare
+from helpers.engagement.plan import read_plan
 from helpers.charts.plan import before_after, wave_history
 from helpers.report.plan import plan as plan_section
 from helpers.report.progress import progress as progress_section
@@ -22,8 +25,8 @@ XSS = "<script>alert(1)</script>"
 @pytest.fixture
 def results() -> dict:
     r = json.loads((FIXTURES / "plan_results" / "weak_handoff.json").read_text(encoding="utf-8"))
-    r["plan"] = plan.build(r, None)
-    r["findings"] = plan.key_findings(r)
+    r["plan"] = build(r, None)
+    r["findings"] = key_findings(r)
     return r
 
 
@@ -39,7 +42,7 @@ def test_summary_without_survey_uses_other_findings(results):
     for key in ("index", "interval", "stage"):
         results[key] = None
     results["dimensions"], results["teams"], results["levels"], results["gap"] = {}, {}, None, None
-    results["findings"] = plan.key_findings(results)
+    results["findings"] = key_findings(results)
     html = summary_section(results).html()
     assert "No survey results yet" in html and "Only 38% of the 216 leads handed to sales" in html
 
@@ -61,7 +64,7 @@ def test_plan_section_by_horizon_with_evidence(results):
 def test_plan_section_escapes_the_consultants_words_and_hides_notes(results):
     decisions = {"plays": [{"id": "custom_x", "status": "accepted", "title": XSS, "action": f"Do {XSS}",
                             "owner": "CMO", "horizon": 30, "notes": "INTERNAL-MARKER-42"}]}
-    results["plan"] = plan.build(results, decisions)
+    results["plan"] = build(results, decisions)
     html = plan_section(results).html()
     assert XSS not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "INTERNAL-MARKER-42" not in html and "Chosen with the client." in html
@@ -73,13 +76,13 @@ def test_plan_section_missing():
 
 
 def _two_waves(results: dict) -> dict:
-    decisions, _ = plan.read_plan(FIXTURES / "plan_file_ok")
-    results["plan"] = plan.build(results, decisions)
+    decisions, _ = read_plan(FIXTURES / "plan_file_ok")
+    results["plan"] = build(results, decisions)
     current = copy.deepcopy(results)
     current["date"], current["index"], current["stage"] = "2027-01-10", 61.0, "Aligned"
     current["dimensions"]["handoff"]["index"] = 60.0
     current["funnel"]["response"]["share_within_sla"] = 0.82
-    current["progress"] = waves.compare(current, results, decisions)
+    current["progress"] = compare(current, results, decisions)
     return current
 
 
@@ -98,7 +101,7 @@ def test_progress_history_from_three_waves(results):
     second = _two_waves(results)
     third = copy.deepcopy(second)
     third["date"], third["index"] = "2027-04-10", 66.0
-    third["progress"] = waves.compare(third, second, None)
+    third["progress"] = compare(third, second, None)
     section = progress_section(third)
     assert sum(isinstance(p, Figure) for p in section.parts) == 2
     assert isinstance(wave_history(third), Figure) and isinstance(before_after(third), Figure)

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers import plan
-from helpers.engagement import load
+from helpers.analysis.plan import build
+from helpers.engagement.load import load
 from helpers.report.plan import plan as plan_section
 from helpers.report.progress import progress as progress_section
 from helpers.report.summary import summary as summary_section
@@ -59,7 +59,7 @@ def test_wave1_numbers_match_a_hand_count(wave1):
 
 
 def test_engine_names_the_fitting_plays_with_their_numbers_and_sources(wave1):
-    engine = plan.build(wave1, None)
+    engine = build(wave1, None)
     first = [p for p in engine["plays"] if p["horizon"] == 30]
     assert [p["id"] for p in first] == ["sla_speed_to_lead", "lead_definition", "tech_enlist_cio"]
     speed, lead, cio = first
@@ -76,7 +76,7 @@ def test_engine_names_the_fitting_plays_with_their_numbers_and_sources(wave1):
 
 
 def test_success_baselines_are_todays_numbers(wave1):
-    engine = {p["id"]: p for p in plan.build(wave1, None)["plays"]}
+    engine = {p["id"]: p for p in build(wave1, None)["plays"]}
     assert engine["sla_speed_to_lead"]["success"]["baseline"] == 0.1875
     assert engine["lead_definition"]["success"]["baseline"] == 30.8
     # a list signal is counted, as the next wave counts it (one role uncovered)

@@ -17,9 +17,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from helpers.render.engine import keep_kernels_ahead, kernel_pool
 from helpers import PROJECT_ROOT
 from helpers.batch import run_batch
-from helpers.render import render_engagement, slug_for, table_of_contents
+from helpers.render.handout import render_engagement, slug_for
+from helpers.render.notebook import table_of_contents
 
 pytestmark = pytest.mark.slow  # renders notebooks with papermill
 
@@ -183,7 +185,7 @@ def test_slug_is_safe_for_a_file_name(tmp_path: Path) -> None:
 
 
 def test_pdf_is_a4_with_page_numbers(handouts: dict[str, object], tmp_path: Path) -> None:
-    from helpers.render import CHROMIUM, print_pdf
+    from helpers.render.pdf import CHROMIUM, print_pdf
 
     if not CHROMIUM.is_file():
         pytest.skip("Chromium is not installed on this machine")
@@ -202,13 +204,12 @@ def test_reused_kernel_forgets_the_previous_client(tmp_path: Path) -> None:
     """Batch workers reuse a kernel; the second client's handout knows nothing of the first."""
     import threading
 
-    from helpers import kernels
 
     seen: dict[str, object] = {}
 
     def work() -> None:  # a thread of its own: pools are per thread
-        kernels.keep_kernels_ahead(reuse=5)
-        pool = kernels.kernel_pool("python3")
+        keep_kernels_ahead(reuse=5)
+        pool = kernel_pool("python3")
         try:
             seen["first"] = render_engagement(FIXTURES / "render_small", tmp_path)
             seen["kernel"] = pool._spare
@@ -233,7 +234,7 @@ def test_handout_opens_offline_in_chromium(handouts: dict[str, object]) -> None:
     import concurrent.futures
     import os
 
-    from helpers.render import CHROMIUM, CHROMIUM_FLAGS
+    from helpers.render.pdf import CHROMIUM, CHROMIUM_FLAGS
 
     if not CHROMIUM.is_file():
         if os.environ.get("CI") == "true":

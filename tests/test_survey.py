@@ -19,10 +19,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.survey import (
-    filter_survey, load_instrument, most_disagreement, read_instrument, read_survey, rnd, score,
-    stage_of, write_collection_kit,
-)
+from helpers.analysis.survey import filter_survey, most_disagreement, rnd, score, stage_of
+from helpers.content.instrument import load_instrument, read_instrument
+from helpers.engagement.survey import read_survey
+from helpers.engagement.scaffold import write_collection_kit
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -44,10 +44,12 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from helpers.engagement import load
+from helpers.engagement.load import load
 from helpers.report.scorecard import scorecard
 from helpers.results import compute
-from helpers.survey import load_instrument, read_survey, score
+from helpers.content.instrument import load_instrument
+from helpers.engagement.survey import read_survey
+from helpers.analysis.survey import score
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TOOLS = {"survey_realistic_hand": ("canonical", "S4"),

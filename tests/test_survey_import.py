@@ -14,8 +14,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from helpers.survey import load_instrument, read_survey, score
-from helpers.survey_import import detect, norm
+from helpers.content.instrument import load_instrument
+from helpers.engagement.survey import read_survey
+from helpers.analysis.survey import score
+from helpers.engagement.survey import detect
+from helpers.engagement.survey_labels import norm
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

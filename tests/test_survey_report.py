@@ -10,7 +10,9 @@ from matplotlib.figure import Figure
 
 from helpers.charts.survey import distribution_chart, gap_chart, levels_chart, radar
 from helpers.report.scorecard import scorecard
-from helpers.survey import empty_scores, filter_survey, load_instrument, read_survey, score
+from helpers.analysis.survey import empty_scores, filter_survey, score
+from helpers.content.instrument import load_instrument
+from helpers.engagement.survey import read_survey
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"

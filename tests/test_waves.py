@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from helpers import plan, waves
+from helpers.analysis.plan import build
+from helpers.analysis.waves import compare, verdict
+from helpers.engagement.plan import read_plan
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -16,8 +18,8 @@ FIXTURES = Path(__file__).parent / "fixtures"
 @pytest.fixture
 def previous() -> dict:
     results = json.loads((FIXTURES / "plan_results" / "weak_handoff.json").read_text(encoding="utf-8"))
-    decisions, _ = plan.read_plan(FIXTURES / "plan_file_ok")
-    results["plan"] = plan.build(results, decisions)
+    decisions, _ = read_plan(FIXTURES / "plan_file_ok")
+    results["plan"] = build(results, decisions)
     return results
 
 
@@ -34,8 +36,8 @@ def improved(previous: dict) -> dict:
 
 
 def test_before_and_after(previous):
-    decisions, _ = plan.read_plan(FIXTURES / "plan_file_ok")
-    out = waves.compare(improved(previous), previous, decisions)
+    decisions, _ = read_plan(FIXTURES / "plan_file_ok")
+    out = compare(improved(previous), previous, decisions)
     assert out["index"] == {"before": 51.3, "after": 58.4, "change": 7.1}
     assert out["stage"] == {"before": "Defined", "after": "Defined", "moved": "same"}
     dims = {d["id"]: d for d in out["dimensions"]}
@@ -48,8 +50,8 @@ def test_before_and_after(previous):
 
 
 def test_plays_done_and_measures_moved(previous):
-    decisions, _ = plan.read_plan(FIXTURES / "plan_file_ok")
-    out = waves.compare(improved(previous), previous, decisions)
+    decisions, _ = read_plan(FIXTURES / "plan_file_ok")
+    out = compare(improved(previous), previous, decisions)
     plays = {p["id"]: p for p in out["plays"]}
     lead = plays["lead_definition"]
     assert lead["done"] is True and lead["status"] == "done"
@@ -63,22 +65,22 @@ def test_plays_done_and_measures_moved(previous):
 
 
 def test_verdicts():
-    assert waves.verdict("dimension.goals", "up", None, 50, 49.8) == "unchanged"
-    assert waves.verdict("dimension.goals", "up", None, 50, 45) == "worsened"
-    assert waves.verdict("gap.goals", "down", 5, 14, 9) == "improved"
-    assert waves.verdict("gap.goals", "down", 5, 14, 4) == "target met"
-    assert waves.verdict("funnel", "up", None, None, 1.0) == "now measured"
-    assert waves.verdict(None, None, None, 1, 2) == "not measured"
-    assert waves.verdict("discovery.uncovered_role", "down", None, ["technical"], []) == "improved"
+    assert verdict("dimension.goals", "up", None, 50, 49.8) == "unchanged"
+    assert verdict("dimension.goals", "up", None, 50, 45) == "worsened"
+    assert verdict("gap.goals", "down", 5, 14, 9) == "improved"
+    assert verdict("gap.goals", "down", 5, 14, 4) == "target met"
+    assert verdict("funnel", "up", None, None, 1.0) == "now measured"
+    assert verdict(None, None, None, 1, 2) == "not measured"
+    assert verdict("discovery.uncovered_role", "down", None, ["technical"], []) == "improved"
 
 
 def test_history_across_three_waves(previous):
-    decisions, _ = plan.read_plan(FIXTURES / "plan_file_ok")
+    decisions, _ = read_plan(FIXTURES / "plan_file_ok")
     second = improved(previous)
-    second["progress"] = waves.compare(second, previous, decisions)
+    second["progress"] = compare(second, previous, decisions)
     third = copy.deepcopy(second)
     third["date"], third["index"], third["stage"] = "2027-04-12", 63.0, "Aligned"
-    out = waves.compare(third, second, None)
+    out = compare(third, second, None)
     assert [h["date"] for h in out["history"]] == ["2026-09-30", "2027-01-10", "2027-04-12"]
     assert [h["index"] for h in out["history"]] == [51.3, 58.4, 63.0]
     assert out["history"][0]["dimensions"]["handoff"] == 38.5
@@ -87,7 +89,7 @@ def test_history_across_three_waves(previous):
 
 def test_previous_without_survey_or_plan():
     current = {"date": "2027-01-10", "index": 50.0, "stage": "Defined", "dimensions": {"goals": {"label": "G", "index": 50.0}}}
-    out = waves.compare(current, {"date": "2026-10-01", "index": None, "dimensions": {}}, None)
+    out = compare(current, {"date": "2026-10-01", "index": None, "dimensions": {}}, None)
     assert out["index"] == {"before": None, "after": 50.0, "change": None}
     assert out["dimensions"] == [{"id": "goals", "label": "G", "before": None, "after": 50.0, "change": None}]
     assert out["plays"] == [] and len(out["history"]) == 2

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from helpers import TEMPLATES
-from helpers.engagement import load
+from helpers.engagement.load import load
 from helpers.report.progress import progress as progress_section
 from helpers.results import compute
 

@@ -14,10 +14,9 @@ from typing import Any
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch, Rectangle
 
-from helpers.charts import A4_LANDSCAPE_WIDTH, A4_TEXT_WIDTH, PALETTE, described, message_figure, new_figure
+from helpers.charts.style import A4_LANDSCAPE_WIDTH, A4_TEXT_WIDTH, PALETTE, described, message_figure, new_figure
+from helpers.vocabulary import OWNER_LABELS
 
-OWNER_LABELS = {"marketing": "Marketing", "sales": "Sales", "shared": "Shared",
-                "customer_success": "Customer success"}
 EVIDENCE_LABELS = {"assumed": "Assumed", "anecdotal": "Anecdotal", "measured": "Measured"}
 EVIDENCE_ALPHA = {"assumed": 0.15, "anecdotal": 0.45, "measured": 0.9}
 #: (key, lane label, height in lane units, text items drawn)

@@ -14,7 +14,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from helpers.formatting import long_date
-from helpers.charts import A4_TEXT_WIDTH, PALETTE, described, message_figure, new_figure, style_axes
+from helpers.charts.style import A4_TEXT_WIDTH, PALETTE, described, message_figure, new_figure, style_axes
 
 #: HBR 2006 stage bands on the 20-100 index.
 BANDS = (("Undefined", 20, 40), ("Defined", 40, 60), ("Aligned", 60, 80), ("Integrated", 80, 100))

@@ -15,9 +15,9 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.projections.polar import PolarAxes
 
-from helpers.charts import A4_TEXT_WIDTH, PALETTE, described, message_figure, new_figure, style_axes
+from helpers.charts.style import A4_TEXT_WIDTH, PALETTE, described, message_figure, new_figure, style_axes
+from helpers.vocabulary import TEAM_LABELS
 
-TEAM_LABELS = {"sales": "Sales", "marketing": "Marketing"}
 #: Colours of the answers 1..5, from strong disagreement to strong agreement.
 ANSWER_COLOURS = ("#B2182B", "#EF8A62", "#D9D9D9", "#67A9CF", "#2166AC")
 

@@ -18,8 +18,10 @@ from typing import Any
 
 import ipywidgets as w
 
-from helpers.discovery import (CUSTOM_ID, INFLUENCE_LABELS, LEVELS, SPIN_TYPES, TEAMS, QuestionBank,
-                               default_audience, find_interviews, interview_path, load_questions, read_interview)
+from helpers.engagement.interviews import CUSTOM_ID, find_interviews, interview_path, read_interview
+from helpers.vocabulary import INFLUENCE_LABELS, SPIN_TYPES, default_audience
+from helpers.vocabulary import LEVELS, TEAMS
+from helpers.content.question_bank import QuestionBank, load_questions
 from helpers.fileio import read_yaml
 from helpers.forms.common import AutosaveDocument
 from helpers.forms.interview_widgets import (TEXTAREA, InterviewDocument, QuestionRow, clock, entry_for, new_interview,
@@ -376,7 +378,8 @@ def preview(engagement: str | os.PathLike[str]) -> Any:
     Returns the :class:`~helpers.report.Section` (shared answers only), or an HTML widget listing
     the problems that stop the interviews from loading.
     """
-    from helpers.discovery import read_interviews, synthesize
+    from helpers.engagement.interviews import read_interviews
+    from helpers.analysis.discovery import synthesize
     from helpers.report.voice import voice
 
     folder = Path(engagement)

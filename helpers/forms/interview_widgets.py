@@ -12,16 +12,38 @@ import os
 import re
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import ipywidgets as w
 
-from helpers.discovery import INFLUENCE_LABELS, LEVELS, TAGS, TEAMS, QuestionBank, default_audience, slugify
+from helpers.vocabulary import INFLUENCE_LABELS, TAGS, default_audience
+from helpers.vocabulary import LEVELS, TEAMS
+from helpers.content.question_bank import QuestionBank
+from helpers.formatting import slugify
 from helpers.fileio import read_yaml
 from helpers.forms.common import AutosaveDocument
 
-if TYPE_CHECKING:
-    from helpers.forms.interview import InterviewForm
+
+
+class RowHost(Protocol):
+    """What a :class:`QuestionRow` and :func:`transcript` need of the form that holds them."""
+
+    @property
+    def doc(self) -> AutosaveDocument: ...
+
+    @property
+    def path(self) -> Path: ...
+
+    @property
+    def answers(self) -> list[Any]: ...
+
+    def describe(self, entry: dict[str, Any]) -> tuple[str, str, str | None, bool]: ...
+
+    def write(self, row: QuestionRow, key: str, value: Any) -> None: ...
+
+    def move(self, row: QuestionRow, step: int) -> None: ...
+
+    def toggle_skip(self, row: QuestionRow) -> None: ...
 
 TEXTAREA = w.Layout(width="100%", height="5em")
 DASH = "\u2014"
@@ -46,7 +68,7 @@ class InterviewDocument(AutosaveDocument):
         if not self.claimed:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             name = str(self.data.get("interviewee") or "").strip()
-            base, n = (slugify(name) if name else self.path.stem), 1
+            base, n = (slugify(name, "interview") if name else self.path.stem), 1
             candidate = self.path
             while True:
                 try:
@@ -95,7 +117,7 @@ class QuestionRow:
     row shows when its answer was last saved.
     """
 
-    def __init__(self, form: "InterviewForm", entry: dict[str, Any]) -> None:
+    def __init__(self, form: RowHost, entry: dict[str, Any]) -> None:
         self.form, self.entry, self.question_id = form, entry, str(entry.get("question"))
         self.text, self.follow_up, self.spin, self.listening = form.describe(entry)
         self.label = w.HTML()
@@ -170,7 +192,7 @@ class QuestionRow:
             widget.close()
 
 
-def transcript(form: "InterviewForm") -> str:
+def transcript(form: RowHost) -> str:
     """A read-only HTML view of an interview form's file as it stands (shown without a browser).
 
     Internal notes are not repeated here: this view is stored in the notebook's outputs.

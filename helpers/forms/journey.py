@@ -18,8 +18,9 @@ from typing import Any
 import ipywidgets as w
 
 from helpers.forms.common import AutosaveDocument
-from helpers.journey import (EVIDENCE, FILE, OWNER_LABELS, OWNERS, load_template, normalise_owner, parse_journey,
-                             summarize)
+from helpers.engagement.journey import EVIDENCE, FILE, load_template, normalise_owner, parse_journey
+from helpers.vocabulary import OWNER_LABELS, OWNERS
+from helpers.analysis.journey import summarize
 
 #: (key, lane label, kind) in the order the rows are shown; kind: text | owner | handoff | list | emotion | evidence
 LANES: tuple[tuple[str, str, str], ...] = (
@@ -220,7 +221,7 @@ class JourneyForm:
         from IPython.display import Image, display
 
         from helpers.charts.journey import journey_map
-        from helpers.report import figure_png
+        from helpers.report.section import figure_png
 
         journey, problems = parse_journey(copy.deepcopy(self.doc.data), FILE)
         self.problems_html.value = ("<ul class='problems'>" + "".join(f"<li>{html.escape(str(p))}</li>" for p in problems)
@@ -272,9 +273,10 @@ def funnel_preview(engagement: str | os.PathLike[str]) -> Any:
     Reads ``engagement.yaml`` (CRM, column mapping, SLA) and ``funnel.csv``/``.xlsx`` only, so it
     works while other parts of the engagement are still incomplete. Never writes.
     """
-    from helpers.engagement import read_meta
-    from helpers.funnel import metrics, read_funnel
-    from helpers.report import render_template
+    from helpers.engagement.meta import read_meta
+    from helpers.analysis.funnel import metrics
+    from helpers.engagement.funnel import read_funnel
+    from helpers.report.section import render_template
     from helpers.report.funnel import funnel
 
     folder = Path(engagement)

@@ -22,8 +22,10 @@ from typing import Any
 import ipywidgets as w
 
 from helpers.forms.common import AutosaveDocument
-from helpers.plan import FILE, build, read_plan
-from helpers.playbook import HORIZONS, OWNERS, Playbook, load_playbook
+from helpers.engagement.plan import FILE, read_plan
+from helpers.analysis.plan import build
+from helpers.content.playbook import HORIZONS, Playbook, load_playbook
+from helpers.vocabulary import PLAY_OWNERS
 
 STATUS_OPTIONS = (("Proposed", "proposed"), ("Accepted", "accepted"), ("Rejected", "rejected"), ("Done", "done"))
 OWN_STATUS_OPTIONS = STATUS_OPTIONS[1:]
@@ -69,7 +71,7 @@ class PlanForm:
         self.cap.observe(lambda ch: self._set_top("max_per_horizon", None if ch["new"] == 3 else ch["new"]), names="value")
         self.new_title = w.Text(description="Title", layout=WIDE)
         self.new_action = w.Textarea(description="Action", layout=WIDE)
-        self.new_owner = w.Dropdown(options=OWNERS, value="both", description="Owner")
+        self.new_owner = w.Dropdown(options=PLAY_OWNERS, value="both", description="Owner")
         self.new_horizon = w.Dropdown(options=HORIZONS, value=30, description="Horizon")
         self.new_success = w.Text(description="Success", tooltip="how the next wave will tell it worked", layout=WIDE)
         self.new_signal = w.Dropdown(options=self.measures(), value=None, description="Measured by",
@@ -243,8 +245,8 @@ class PlanForm:
             options = OWN_STATUS_OPTIONS if own else STATUS_OPTIONS
             status = w.Dropdown(options=options, description="Status",
                                 value=_pick(entry.get("status"), [v for _, v in options], "accepted" if own else "proposed"))
-            owner = w.Dropdown(options=OWNERS, description="Owner",
-                               value=_pick(entry.get("owner"), OWNERS, self.default(pid, "owner") or "both"))
+            owner = w.Dropdown(options=PLAY_OWNERS, description="Owner",
+                               value=_pick(entry.get("owner"), PLAY_OWNERS, self.default(pid, "owner") or "both"))
             horizon = w.Dropdown(options=HORIZONS, description="Horizon",
                                  value=_pick(entry.get("horizon"), HORIZONS, self.default(pid, "horizon") or 90))
             action = w.Textarea(value=entry.get("action") or self.default(pid, "action") or "", layout=WIDE)
@@ -333,7 +335,7 @@ def open_form(engagement: str | os.PathLike[str], results: dict[str, Any] | None
     """
     folder = Path(engagement)
     if results is None:
-        from helpers.engagement import load
+        from helpers.engagement.load import load
         from helpers.problems import EngagementInvalid
         from helpers.results import compute
 

@@ -13,10 +13,12 @@ import ipywidgets as widgets
 import pandas as pd
 from IPython.display import Image, Markdown, display
 
-from helpers import survey
+from helpers.analysis.survey import filter_survey, most_disagreement, score
+from helpers.content.instrument import load_instrument
+from helpers.engagement.survey import read_survey
 from helpers.charts import survey as survey_charts
 from helpers.problems import Problem
-from helpers.report import Section, figure_png
+from helpers.report.section import Section, figure_png
 from helpers.report.scorecard import scorecard
 
 TEAM_CHOICES = [("Both teams", ""), ("Sales", "sales"), ("Marketing", "marketing")]
@@ -41,12 +43,12 @@ class ScorecardExplorer:
     def __init__(self, engagement: str | Path, seed: int = 0) -> None:
         self.folder = Path(engagement)
         self.seed = seed
-        self.instrument = survey.load_instrument()
-        self.answers, self.problems = survey.read_survey(self.folder, self.instrument)
+        self.instrument = load_instrument()
+        self.answers, self.problems = read_survey(self.folder, self.instrument)
         self.results: dict[str, Any] | None = None
         self.warnings: list[Problem] = []
         if self.answers is not None:
-            self.results, self.warnings = survey.score(self.answers, self.instrument, seed=seed)
+            self.results, self.warnings = score(self.answers, self.instrument, seed=seed)
 
     def status(self) -> str:
         """What was read, and every problem or warning, one per line."""
@@ -66,11 +68,11 @@ class ScorecardExplorer:
 
     def _explore(self, team: str, level: str) -> None:
         assert self.answers is not None
-        subset = survey.filter_survey(self.answers, team or None, level or None)
+        subset = filter_survey(self.answers, team or None, level or None)
         if subset.empty:
             print("No respondent matches this filter.")
             return
-        part, _ = survey.score(subset, self.instrument, seed=self.seed)
+        part, _ = score(subset, self.instrument, seed=self.seed)
         if part["index"] is None:
             print("No respondent in this selection answered half of the statements.")
             return
@@ -91,7 +93,7 @@ class ScorecardExplorer:
         """The ``n`` statements that split the teams most (or, with one team, spread most)."""
         if self.results is None:
             return Markdown("No survey answers.")
-        top = pd.DataFrame(survey.most_disagreement(self.results, n=n))
+        top = pd.DataFrame(most_disagreement(self.results, n=n))
         return top[["id", "text", "reverse", "n", "sales", "marketing", "gap", "sd"]].set_index("id")
 
     def levels(self) -> Image | Markdown:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from helpers.report import Section, missing_message, render_template
+from helpers.report.section import Section, missing_message, render_template
 
 
 def duration(hours: Any) -> str:

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from helpers.report import Section, missing_message, render_template
+from helpers.report.section import Section, missing_message, render_template
+from helpers.vocabulary import OWNER_LABELS
 
 TITLE = "Customer journey and hand-offs"
 ANCHOR = "journey"
 DEFAULT_MISSING = ("No customer journey mapped yet. Map the journeys of new and existing customers with both "
                    "teams in the room: who owns each stage, where the customer changes hands, what is measured.")
-OWNER_LABELS = {"marketing": "Marketing", "sales": "Sales", "shared": "Shared", "customer_success": "Customer success"}
 
 
 def context(journey: dict[str, Any]) -> dict[str, Any]:

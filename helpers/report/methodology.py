@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from helpers.report import Section, render_template
-from helpers.survey import MIN_FOR_NOISE
+from helpers.report.section import Section, render_template
+from helpers.analysis.survey import MIN_FOR_NOISE
 
 TITLE = "Methodology and sources"
 ANCHOR = "methodology"

@@ -10,17 +10,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from helpers.plan import format_value, signal_format, signals
-from helpers.playbook import load_playbook
-from helpers.report import Section, render_template
-from helpers.triggers import number
+from helpers.analysis.findings import format_value, signal_format
+from helpers.analysis.triggers import signals
+from helpers.content.playbook import load_playbook
+from helpers.report.section import Section, render_template
+from helpers.analysis.triggers import number
+from helpers.vocabulary import PLAY_OWNER_LABELS
 
 TITLE = "The plan"
 ANCHOR = "plan"
 MISSING = ("No plan yet. Collect the survey, interviews, journey map or funnel data; the plan is drawn "
            "from what they show, and the consultant confirms it in plan.yaml.")
-OWNER_LABELS = {"CMO": "Head of marketing", "CSO": "Head of sales", "both": "Heads of sales and marketing",
-                "CIO": "Head of IT", "RevOps": "Revenue operations"}
 STATUS_LABELS = {"proposed": "Proposed", "accepted": "Agreed", "added": "Agreed", "done": "Done"}
 HORIZON_LABELS = {30: "First 30 days", 60: "Days 31 to 60", 90: "Days 61 to 90"}
 
@@ -57,7 +57,7 @@ def context(plan: dict[str, Any], results: dict[str, Any] | None = None) -> dict
             if p.get("horizon") != horizon:
                 continue
             rows.append({"title": p.get("title") or "", "action": p.get("action") or "",
-                         "owner": OWNER_LABELS.get(p.get("owner"), p.get("owner") or ""),
+                         "owner": PLAY_OWNER_LABELS.get(p.get("owner"), p.get("owner") or ""),
                          "status": STATUS_LABELS.get(p.get("status"), ""),
                          "why": [t.get("text") for t in p.get("triggers") or [] if t.get("text")],
                          "chosen": p.get("origin") == "consultant" and not p.get("triggers"),

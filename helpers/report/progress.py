@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from helpers.plan import format_value, signal_format
+from helpers.analysis.findings import format_value, signal_format
 from helpers.formatting import long_date
-from helpers.report import Section, missing_message, render_template
-from helpers.report.plan import OWNER_LABELS
+from helpers.report.section import Section, missing_message, render_template
+from helpers.vocabulary import PLAY_OWNER_LABELS
 
 TITLE = "Progress since the last wave"
 ANCHOR = "progress"
@@ -37,7 +37,7 @@ def _shown(value: Any, signal: str | None) -> Any:
 
 def context(progress: dict[str, Any]) -> dict[str, Any]:
     """Template context for a ``results["progress"]`` dict."""
-    plays = [{"title": p.get("title") or p.get("id"), "owner": OWNER_LABELS.get(p.get("owner"), p.get("owner") or ""),
+    plays = [{"title": p.get("title") or p.get("id"), "owner": PLAY_OWNER_LABELS.get(p.get("owner"), p.get("owner") or ""),
               "status": STATUS_LABELS.get(p.get("status"), ""), "done": bool(p.get("done")),
               "measure": p.get("measure") or "", "before": _shown(p.get("before"), p.get("signal")),
               "after": _shown(p.get("after"), p.get("signal")), "verdict": VERDICT_LABELS.get(p.get("verdict"), ""),

@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from helpers.charts.survey import gap_chart, levels_chart, radar
-from helpers.report import Section, render_template
-from helpers.survey import MIN_FOR_NOISE, most_disagreement
+from helpers.report.section import Section, render_template
+from helpers.analysis.survey import MIN_FOR_NOISE, most_disagreement
 
 TITLE = "Alignment scorecard"
 ANCHOR = "scorecard"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from helpers.report import Section, render_template
+from helpers.report.section import Section, render_template
 
 TITLE = "Executive summary"
 ANCHOR = "summary"
@@ -45,7 +45,7 @@ def context(results: dict[str, Any]) -> dict[str, Any]:
     """Template context: stage, index, interval, respondents, findings and plan counts."""
     findings = results.get("findings")
     if findings is None:
-        from helpers.plan import key_findings
+        from helpers.analysis.findings import key_findings
 
         findings = key_findings(results)
     plays = ((results.get("plan") or {}).get("plays")) or []

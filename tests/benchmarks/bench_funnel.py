@@ -12,7 +12,9 @@ import time
 import numpy as np
 import pandas as pd
 
-from helpers.funnel import load_crm, metrics, parse_dates
+from helpers.content.crm import load_crm
+from helpers.engagement.funnel_dates import parse_dates
+from helpers.analysis.funnel import metrics
 
 
 def synthetic_funnel(n: int = 1_000_000, seed: int = 0) -> pd.DataFrame:

@@ -102,7 +102,7 @@ class JourneyGrid:
 
 def test_journey_edits_in_lab_are_saved_and_shown_again(notebook: Any, lab: Any, require: Any,
                                                         wait_for_yaml: Any) -> None:
-    from helpers.journey import load_template
+    from helpers.engagement.journey import load_template
 
     source = require(NOTEBOOKS / "02_customer_journey.ipynb", "journey, issue 5")
     template = load_template().to_dict()["journeys"]

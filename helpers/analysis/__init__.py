@@ -1,0 +1,1 @@
+"""Pure computations: no file I/O, no drawing, no rendering."""

@@ -1,0 +1,187 @@
+"""SPIN discovery interviews: the question bank, interview files, and their synthesis.
+
+The consultant interviews people on both sides with SPIN questions (Situation, Problem,
+Implication, Need-payoff; Rackham 1988) and records each interview in
+``interviews/<slug>.yaml`` (schema pinned in the team contract). This module loads and
+validates the question bank (``templates/spin_questions.yaml``) and the interview files, and
+condenses them into the ``discovery`` part of the results dict. It is pure: no widgets, no
+plotting, no printing. The bank itself lives in :mod:`helpers.discovery_bank`, reading and
+validating the interview files in :mod:`helpers.discovery_files` and the stakeholder map in
+:mod:`helpers.discovery_stakeholders`; all three are re-exported here.
+
+Confidentiality: only answers with ``share: true`` carry their text into the output of
+:func:`synthesize`. Unshared answers contribute counts only, and ``internal_notes`` never
+leave the interview file. Quotes are attributed by team and job title, never by name.
+
+Schema of :func:`synthesize` (``results["discovery"]``; JSON-serialisable; None when there are
+neither interviews nor stakeholders). Team keys are ``sales``, ``marketing``, ``executive``,
+``other``; SPIN keys ``situation``, ``problem``, ``implication``, ``need_payoff``; dimension keys
+are the eight instrument dimensions plus ``other`` (a consultant's own question with no
+dimension); shares are fractions 0..1 rounded to 4 decimals::
+
+    {
+      "interviews": 5,                                  # interview files
+      "teams": {"sales": 2, "marketing": 2, "executive": 1, "other": 0},   # interviews per team
+      "answered": 41,                                   # non-empty, non-skipped answers
+      "shared": 9,                                      # of which the client may see
+      "dimension_labels": {"goals": "Shared goals", ...},
+      "by_dimension": {"handoff": {"situation": 2, "problem": 5, "implication": 3,
+                                   "need_payoff": 1, "total": 11}, ...},   # every dimension key present
+      "by_spin": {"situation": 10, "problem": 14, "implication": 9, "need_payoff": 8},
+      "tags": {"pain": {"answers": 12, "interviews": 4, "share": 0.8}, "implication": {...},
+               "need": {...}, "quote": {...}},          # share = interviews raising it / interviews
+      "tags_by_team": {"sales": {"pain": 7, "implication": 3, "need": 2, "quote": 3}, ...},
+      "pains": {"sales": [{"dimension": "handoff", "label": "Lead hand-off", "answers": 4,
+                           "interviews": 2, "share": 1.0}, ...],   # answers tagged pain, most raised first
+                "marketing": [...], "executive": [...], "other": [...]},
+      "pain_dimensions": {"handoff": {"answers": 6, "interviews": 4, "share": 0.8, "sales": 4,
+                                      "marketing": 2, "executive": 0, "other": 0}, ...},  # only dims with pains
+      "quotes": {"sales": [Quote, ...], "marketing": [...], "executive": [...], "other": [...]},
+      "implications": [Quote, ...],                     # shared answers tagged implication
+      "needs": [Quote, ...],                            # shared answers tagged need
+      "stakeholders": [{"name": "Dana Whitfield", "role": "VP Sales", "team": "sales",
+                        "influence": "economic" | "user" | "technical" | "coach" | None,
+                        "interviewed": True, "listed": True}],   # listed: in engagement.yaml
+      "roles": {"economic": {"people": ["Dana Whitfield"], "interviewed": ["Dana Whitfield"]},
+                "user": {...}, "technical": {...}, "coach": {...}},
+      "uncovered_roles": ["technical"],                 # influence roles nobody holds
+      "economic_buyer_interviewed": True | False | None,   # None: no economic buyer known
+      "red_flags": [{"code": "...", "message": "plain words", "role": str | None,
+                     "person": str | None}],
+    }
+
+    Quote = {"text": "the answer as said", "team": "sales", "role": "VP Sales" (job title),
+             "level": "leader" | "staff" | None, "question": "the question asked",
+             "question_id": "sl_p_02", "spin": "problem" | ... | None,
+             "dimension": "handoff", "label": "Lead hand-off", "tags": ["pain", "quote"]}
+
+Red-flag codes: ``uncovered_role`` (an influence role nobody holds), ``economic_not_interviewed``,
+``several_economic`` (Miller Heiman expects one economic buyer), ``role_not_interviewed`` (a role
+held only by people not interviewed), ``influence_unknown`` (a person with no role recorded),
+``team_not_interviewed`` (no interview from sales or from marketing), ``new_player`` (an
+interviewee missing from the engagement's stakeholder list), ``interview_missing`` (a stakeholder
+marked interviewed with no interview file).
+
+A quote is a shared answer tagged ``quote``, or a shared answer tagged neither ``implication`` nor
+``need`` (those go to their own lists).
+"""
+
+from __future__ import annotations
+from helpers.content.question_bank import CUSTOM_ID
+from helpers.vocabulary import INFLUENCES, SPIN_TYPES, TAGS, TEAMS, text_of
+from helpers.content.question_bank import QuestionBank, load_questions
+from helpers.engagement.interviews import Answer, Interview
+from helpers.analysis.stakeholders import stakeholder_map
+
+
+# ------------------------------------------------------------------------------------- synthesis
+def _share(part: int, whole: int) -> float:
+    return round(part / whole, 4) if whole else 0.0
+
+
+def _resolve(ans: Answer, bank: QuestionBank) -> tuple[str, str | None, str]:
+    """(question text, SPIN type, dimension) of an answer; own questions use their own keys."""
+    q = bank.questions.get(ans.question)
+    if q is not None and not CUSTOM_ID.match(ans.question):
+        return q.text, q.spin, q.dimension
+    return ans.text, ans.spin, ans.dimension or "other"
+
+
+def synthesize(interviews: list[Interview], stakeholders: list[dict] | None,
+               questions: QuestionBank | None = None) -> dict | None:
+    """Condense interviews and the stakeholder list into ``results["discovery"]``.
+
+    Parameters
+    ----------
+    interviews : list of Interview
+        From :func:`read_interviews`.
+    stakeholders : list of dict
+        ``engagement.yaml`` stakeholders: ``name, role, team, influence, interviewed``.
+    questions : QuestionBank, optional
+        Defaults to the bundled bank.
+
+    Returns
+    -------
+    dict or None
+        See the module docstring for the schema; None when there are neither interviews nor
+        stakeholders. Only answers marked ``share: true`` carry their text into it.
+    """
+    stakeholders = [s for s in (stakeholders or []) if isinstance(s, dict) and text_of(s.get("name"))]
+    if not interviews and not stakeholders:
+        return None
+    bank = questions or load_questions()
+    labels = {**bank.dimensions, "other": "Other"}
+    n = len(interviews)
+    team_n = {t: sum(iv.team == t for iv in interviews) for t in TEAMS}
+    by_dim = {d: {**{s: 0 for s in SPIN_TYPES}, "total": 0} for d in labels}
+    by_spin = {s: 0 for s in SPIN_TYPES}
+    tag_answers = {t: 0 for t in TAGS}
+    tag_ivs: dict[str, set[int]] = {t: set() for t in TAGS}
+    tags_by_team = {team: {t: 0 for t in TAGS} for team in TEAMS}
+    pain_counts: dict[tuple[str, str], int] = {}
+    pain_ivs: dict[tuple[str, str], set[int]] = {}
+    quotes: dict[str, list[dict]] = {t: [] for t in TEAMS}
+    implications: list[dict] = []
+    needs: list[dict] = []
+    answered = shared = 0
+    for k, iv in enumerate(interviews):
+        for ans in iv.answers:
+            if ans.skipped or not ans.answer:
+                continue
+            answered += 1
+            qtext, spin, dim = _resolve(ans, bank)
+            by_dim[dim]["total"] += 1
+            if spin:
+                by_dim[dim][spin] += 1
+                by_spin[spin] += 1
+            for t in ans.tags:
+                tag_answers[t] += 1
+                tag_ivs[t].add(k)
+                tags_by_team[iv.team][t] += 1
+            if "pain" in ans.tags:
+                key = (iv.team, dim)
+                pain_counts[key] = pain_counts.get(key, 0) + 1
+                pain_ivs.setdefault(key, set()).add(k)
+            if not ans.share:
+                continue  # unshared: counted above, its words stay in the file
+            shared += 1
+            quote = {"text": ans.answer, "team": iv.team, "role": iv.role, "level": iv.level, "question": qtext,
+                     "question_id": ans.question, "spin": spin, "dimension": dim, "label": labels[dim],
+                     "tags": list(ans.tags)}
+            if "implication" in ans.tags:
+                implications.append(quote)
+            if "need" in ans.tags:
+                needs.append(quote)
+            if "quote" in ans.tags or not {"implication", "need"} & set(ans.tags):
+                quotes[iv.team].append(quote)
+    order = list(labels)
+
+    def rank(item: tuple[tuple[str, str], int]) -> tuple[int, int, int]:  # most answers, then interviews, then bank order
+        (t, d), c = item
+        return -c, -len(pain_ivs[(t, d)]), order.index(d)
+
+    pains = {team: [{"dimension": d, "label": labels[d], "answers": c, "interviews": len(pain_ivs[(t, d)]),
+                     "share": _share(len(pain_ivs[(t, d)]), team_n[team])}
+                    for (t, d), c in sorted((kc for kc in pain_counts.items() if kc[0][0] == team), key=rank)]
+             for team in TEAMS}
+    pain_dimensions = {}
+    for d in order:
+        ivs = set().union(*(pain_ivs.get((t, d), set()) for t in TEAMS))
+        if ivs:
+            pain_dimensions[d] = {"answers": sum(pain_counts.get((t, d), 0) for t in TEAMS),
+                                  "interviews": len(ivs), "share": _share(len(ivs), n),
+                                  **{t: pain_counts.get((t, d), 0) for t in TEAMS}}
+    people, roles, flags = stakeholder_map(interviews, stakeholders)
+    economic = roles["economic"]
+    return {
+        "interviews": n, "teams": team_n, "answered": answered, "shared": shared,
+        "dimension_labels": labels, "by_dimension": by_dim, "by_spin": by_spin,
+        "tags": {t: {"answers": tag_answers[t], "interviews": len(tag_ivs[t]), "share": _share(len(tag_ivs[t]), n)}
+                 for t in TAGS},
+        "tags_by_team": tags_by_team, "pains": pains, "pain_dimensions": pain_dimensions,
+        "quotes": quotes, "implications": implications, "needs": needs,
+        "stakeholders": people, "roles": roles,
+        "uncovered_roles": [r for r in INFLUENCES if not roles[r]["people"]],
+        "economic_buyer_interviewed": bool(economic["interviewed"]) if economic["people"] else None,
+        "red_flags": flags,
+    }

@@ -1,0 +1,93 @@
+"""Charts for the handout and the notebooks, drawn from the results dict only (never from files).
+
+Submodules hold one topic each (``survey``, ``journey``, ``funnel``, ``plan``). This module sets
+the shared look: the Agg backend, the sales and marketing colours and A4-friendly sizes.
+"""
+
+from __future__ import annotations
+import functools
+from typing import Any, Callable, TypeVar
+import matplotlib
+from matplotlib.figure import Figure  # noqa: E402
+
+
+if matplotlib.get_backend().lower() not in {"agg", "module://matplotlib_inline.backend_inline"}:
+    matplotlib.use("Agg")
+
+
+#: Team and owner colours used everywhere (colour-blind safe Okabe-Ito hues).
+PALETTE: dict[str, str] = {
+    "sales": "#D55E00",        # vermillion
+    "marketing": "#0072B2",    # blue
+    "shared": "#009E73",       # green
+    "customer_success": "#CC79A7",  # purple
+    "executive": "#7F7F7F",
+    "neutral": "#9E9E9E",
+    "good": "#009E73",
+    "warn": "#E69F00",
+    "bad": "#D55E00",
+    "ink": "#222222",
+    "grid": "#DDDDDD",
+}
+
+
+#: Widths in inches that fit an A4 portrait page (text width) and landscape page.
+A4_TEXT_WIDTH = 7.0
+
+
+A4_LANDSCAPE_WIDTH = 10.5
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def described(text: str) -> Callable[[F], F]:
+    """Give the figures a chart function returns a description (their label), used as alt text.
+
+    A figure that already has a label keeps it, so a chart may describe itself more precisely.
+    """
+
+    def decorate(func: F) -> F:
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            out = func(*args, **kwargs)
+            for fig in out if isinstance(out, list) else [out]:
+                if isinstance(fig, Figure) and not fig.get_label():
+                    fig.set_label(text)
+            return out
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+def new_figure(width: float = A4_TEXT_WIDTH, height: float = 3.5, **kwargs: Any) -> Figure:
+    """A matplotlib Figure in the handout style (not attached to pyplot, so nothing leaks).
+
+    Parameters
+    ----------
+    width, height : float
+        Size in inches; the default fits A4 portrait text width.
+    **kwargs
+        Passed to :class:`matplotlib.figure.Figure`.
+    """
+    fig = Figure(figsize=(width, height), layout="constrained", **kwargs)
+    fig.patch.set_facecolor("white")
+    return fig
+
+
+def message_figure(text: str, width: float = A4_TEXT_WIDTH, height: float = 1.2) -> Figure:
+    """A chart-sized figure that only says, in a sentence, why there is nothing to draw."""
+    fig = new_figure(width, height)
+    ax = fig.add_subplot()
+    ax.axis("off")
+    ax.text(0.5, 0.5, text, ha="center", va="center", fontsize=10, color=PALETTE["ink"])
+    return fig
+
+
+def style_axes(ax: Any) -> None:
+    """Light grid, no top/right spines, readable tick labels."""
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.grid(True, color=PALETTE["grid"], linewidth=0.6)
+    ax.set_axisbelow(True)
+    ax.tick_params(labelsize=9, colors=PALETTE["ink"])

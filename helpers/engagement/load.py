@@ -1,0 +1,89 @@
+"""Load an engagement folder: every reader in turn, every problem at once.
+
+An engagement folder is the only store of a client's data (see the README's "Engagement
+folder" section). :func:`load` asks one reader per file (``engagement.yaml``, the survey export,
+``interviews/``, ``journey.yaml``, the funnel export, ``plan.yaml``) and puts the results into an
+immutable :class:`Engagement`, so a consultant can fix a folder in one pass. This module imports
+readers only; analyses take an :class:`Engagement` and never read files themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from helpers.content.instrument import Instrument, load_instrument
+from helpers.engagement.funnel import read_funnel
+from helpers.engagement.interviews import Interview, read_interviews
+from helpers.engagement.journey import Journey, read_journey
+from helpers.engagement.meta import EngagementMeta, is_engagement, read_meta
+from helpers.engagement.plan import PlanFile, read_plan
+from helpers.engagement.survey import read_survey
+from helpers.formatting import slugify
+from helpers.problems import Problem, Problems
+
+
+@dataclass(frozen=True)
+class Engagement:
+    """Everything known about one client engagement, loaded and validated."""
+
+    path: Path
+    slug: str
+    meta: EngagementMeta
+    instrument: Instrument
+    survey: pd.DataFrame | None = None
+    interviews: list[Interview] = field(default_factory=list)
+    journey: Journey | None = None
+    funnel: pd.DataFrame | None = None
+    plan: PlanFile | None = None
+    warnings: tuple[Problem, ...] = ()
+
+
+def find_engagements(root: Path) -> list[Path]:
+    """Engagement folders directly under ``root`` (sorted by name)."""
+    root = Path(root)
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.iterdir() if p.is_dir() and is_engagement(p))
+
+
+def load(path: str | Path) -> tuple[Engagement | None, Problems]:
+    """Load and validate an engagement folder.
+
+    Parameters
+    ----------
+    path : str or Path
+        The engagement folder.
+
+    Returns
+    -------
+    (engagement, problems)
+        ``engagement`` is None when any problem is an error; ``problems`` lists every error
+        and warning found in every file, not just the first.
+    """
+    folder = Path(path).expanduser().resolve()
+    if not folder.is_dir():
+        return None, Problems([Problem(str(path), "is not a folder",
+                                       "give the path of an engagement folder (it holds engagement.yaml)")])
+    problems = Problems()
+    meta, found = read_meta(folder)
+    problems.extend(found)
+    instrument = load_instrument()
+    survey_frame, found = read_survey(folder, instrument)
+    problems.extend(found)
+    interviews, found = read_interviews(folder)
+    problems.extend(found)
+    journey_model, found = read_journey(folder)
+    problems.extend(found)
+    funnel_frame, found = read_funnel(folder, meta.crm if meta else None, meta.columns if meta else {})
+    problems.extend(found)
+    plan_file, found = read_plan(folder)
+    problems.extend(found)
+    if meta is None or not problems.ok:
+        return None, problems
+    engagement = Engagement(path=folder, slug=slugify(folder.name, "engagement"), meta=meta, instrument=instrument,
+                            survey=survey_frame, interviews=list(interviews), journey=journey_model,
+                            funnel=funnel_frame, plan=plan_file, warnings=tuple(problems.warnings))
+    return engagement, problems

@@ -1,0 +1,88 @@
+"""Notebook clean-up before export: paths stripped, widget state and papermill metadata dropped, contents list."""
+
+from __future__ import annotations
+import copy
+import re
+import sys
+import tempfile
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from helpers import PROJECT_ROOT  # noqa: E402
+
+
+def path_patterns(extra: list[Path]) -> list[tuple[re.Pattern[str], str]]:
+    """Absolute paths of this machine, longest first, each with what replaces it."""
+    pairs: dict[str, str] = {}
+    for p in extra:
+        pairs[str(p)] = p.name
+    pairs[str(PROJECT_ROOT)] = "."
+    for root in (Path.home(), Path(tempfile.gettempdir()), Path(sys.prefix)):
+        if len(str(root)) > 1:
+            pairs.setdefault(str(root), "~" if root == Path.home() else "")
+    ordered = sorted(pairs.items(), key=lambda kv: -len(kv[0]))
+    # not inside base64 data (a data URI could contain the same characters by chance)
+    return [(re.compile(r"(?<![A-Za-z0-9+/])" + re.escape(k)), v) for k, v in ordered]
+
+
+def strip_paths(value: Any, patterns: list[tuple[re.Pattern[str], str]]) -> Any:
+    """Replace the machine's absolute paths in every string of a notebook (images untouched)."""
+    if isinstance(value, str):
+        for pattern, repl in patterns:
+            value = pattern.sub(repl.replace("\\", "\\\\"), value)
+        return value
+    if isinstance(value, list):
+        return [strip_paths(v, patterns) for v in value]
+    if isinstance(value, dict):
+        return type(value)((k, v if k.startswith("image/") and k != "image/svg+xml"
+                            else strip_paths(v, patterns)) for k, v in value.items())
+    return value
+
+
+def scrub(nb: Any, patterns: list[tuple[re.Pattern[str], str]]) -> Any:
+    """The executed notebook without widget state, papermill metadata, stderr or local paths."""
+    import nbformat
+
+    nb = copy.deepcopy(nb)
+    nb.metadata.pop("widgets", None)
+    nb.metadata.pop("papermill", None)
+    for cell in nb.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and o.name == "stderr")]
+    return nbformat.from_dict(strip_paths(nb, patterns))
+
+
+class _Headings(HTMLParser):
+    """Collects ``<h2 id=...>`` headings (the sections) from HTML outputs."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[str, str]] = []
+        self._anchor: str | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "h2" and dict(attrs).get("id"):
+            self._anchor, self._text = dict(attrs)["id"], []
+
+    def handle_data(self, data: str) -> None:
+        if self._anchor is not None:
+            self._text.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "h2" and self._anchor is not None:
+            self.found.append((self._anchor, " ".join("".join(self._text).split())))
+            self._anchor = None
+
+
+def table_of_contents(nb: Any) -> list[list[str]]:
+    """``[[anchor, title], ...]`` of the section headings the notebook displayed, in order."""
+    parser = _Headings()
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            html = out.get("data", {}).get("text/html")
+            if html:
+                parser.feed("".join(html) if isinstance(html, list) else html)
+    return [list(t) for t in parser.found]

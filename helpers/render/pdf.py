@@ -1,0 +1,52 @@
+"""Print a handout to PDF with Debian's headless Chromium (A4, page numbers)."""
+
+from __future__ import annotations
+import concurrent.futures
+import os
+import tempfile
+from pathlib import Path
+from helpers.fileio import atomic_write_bytes  # noqa: E402
+
+
+CHROMIUM = Path(os.environ.get("COMMON_GROUND_CHROMIUM", "/usr/bin/chromium"))
+
+
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def _pdf_bytes(html: Path) -> bytes:
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory(prefix="cg-chromium-") as profile, sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(
+            profile, executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS, offline=True)
+        try:
+            page = context.new_page()
+            page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:"))
+                       else route.abort())
+            page.goto(html.resolve().as_uri(), wait_until="load")
+            return page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
+        finally:
+            context.close()
+
+
+def print_pdf(html: Path, pdf: Path) -> Path:
+    """Print a handout to an A4 PDF with headless Chromium (network blocked, fresh profile).
+
+    Parameters
+    ----------
+    html : Path
+        The handout HTML file.
+    pdf : Path
+        Destination (written atomically).
+    """
+    if not CHROMIUM.is_file():
+        raise FileNotFoundError(f"Chromium not found at {CHROMIUM}; install it (apt-get install chromium) "
+                                "or set COMMON_GROUND_CHROMIUM")
+    # Playwright's sync API refuses to run where an asyncio loop is running (a Jupyter kernel, or a
+    # process where nbclient left one): print from a fresh thread, which has no loop.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="cg-pdf") as pool:
+        data = pool.submit(_pdf_bytes, Path(html)).result()
+    atomic_write_bytes(pdf, data)
+    return Path(pdf)

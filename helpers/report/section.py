@@ -1,0 +1,132 @@
+"""Handout sections: each turns the results dict into HTML fragments and figures.
+
+The report notebook calls one function per section, in order (summary, scorecard, voice,
+journey, funnel, plan, progress, methodology). Every function takes the results dict only and
+returns a :class:`Section`; when its data is absent the section is one line saying what to
+collect. HTML comes from Jinja2 templates in ``templates/report/`` with autoescaping on, so
+client-typed text can never inject markup into a handout.
+"""
+
+from __future__ import annotations
+import base64
+import io
+from html import escape as html_escape
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Union
+import jinja2
+from helpers import TEMPLATES
+from helpers.formatting import long_date
+from helpers.formatting import format_number, format_percent, format_signed
+
+
+REPORT_TEMPLATES = TEMPLATES / "report"
+
+
+Part = Union[str, Any]  # an HTML string or a matplotlib Figure
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(REPORT_TEMPLATES)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["num"] = format_number
+    env.filters["pct"] = format_percent
+    env.filters["signed"] = format_signed
+    env.filters["longdate"] = long_date
+    return env
+
+
+def render_template(name: str, **context: Any) -> str:
+    """Render ``templates/report/<name>`` with autoescaping; returns an HTML string."""
+    return _environment().get_template(name).render(**context)
+
+
+def figure_png(fig: Any, dpi: int = 130) -> bytes:
+    """PNG bytes of a matplotlib figure (130 dpi: sharp on A4 paper, quick to draw)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, facecolor="white")  # figures use constrained layout
+    return buf.getvalue()
+
+
+def missing_message(results: dict[str, Any], section: str, default: str) -> str:
+    """The one line saying what to collect for ``section`` (from ``results["missing"]``), else ``default``."""
+    for item in results.get("missing") or []:
+        if isinstance(item, dict) and item.get("section") == section and item.get("message"):
+            return str(item["message"])
+    return default
+
+
+def figure_alt(fig: Any, fallback: str) -> str:
+    """Alternative text for a chart: its description (label), its titles, else ``fallback``."""
+    texts = [fig.get_label().strip()] if fig.get_label().strip() else []
+    suptitle = getattr(fig, "_suptitle", None)
+    if suptitle is not None and suptitle.get_text().strip():
+        texts.append(suptitle.get_text().strip())
+    texts += [ax.get_title().strip() for ax in fig.axes if ax.get_title().strip()]
+    return " – ".join(dict.fromkeys(" ".join(t.split()) for t in texts)) or fallback
+
+
+@dataclass
+class Section:
+    """One handout section: an ``<h2>`` title, an anchor for the table of contents, and parts.
+
+    Parameters
+    ----------
+    title : str
+        Heading shown in the handout and its table of contents.
+    anchor : str
+        Id of the heading (``#scorecard``); stable, lowercase, no spaces.
+    parts : list
+        HTML strings (already escaped, from :func:`render_template`) and matplotlib Figures,
+        displayed in order.
+    present : bool
+        False when the section only says which data is missing.
+    """
+
+    title: str
+    anchor: str
+    parts: list[Part] = field(default_factory=list)
+    present: bool = True
+
+    @classmethod
+    def missing(cls, title: str, anchor: str, message: str) -> "Section":
+        """A section whose data is absent: the heading and one line saying what to collect."""
+        html = render_template("_missing.html.j2", message=message)
+        return cls(title, anchor, [html], present=False)
+
+    def heading_html(self) -> str:
+        """The section's ``<h2>`` with its anchor id."""
+        return render_template("_heading.html.j2", title=self.title, anchor=self.anchor)
+
+    def html(self) -> str:
+        """The whole section as one HTML string (figures inlined as PNG data URIs)."""
+        out = [self.heading_html()]
+        for part in self.parts:
+            if isinstance(part, str):
+                out.append(part)
+            else:
+                data = base64.b64encode(figure_png(part)).decode("ascii")
+                alt = html_escape(figure_alt(part, f"Chart: {self.title}"), quote=True)
+                out.append(f'<img class="chart" alt="{alt}" src="data:image/png;base64,{data}"/>')
+        return "\n".join(out)
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import HTML, Image, display
+
+        import matplotlib.pyplot as plt
+
+        display(HTML(self.heading_html()))
+        for part in self.parts:
+            if isinstance(part, str):
+                display(HTML(part))
+            else:
+                display(Image(data=figure_png(part), format="png", alt=figure_alt(part, f"Chart: {self.title}")))
+                plt.close(part)
+
+

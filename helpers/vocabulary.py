@@ -1,0 +1,82 @@
+"""The shared words of the workbook: teams, levels, dimensions, stages, roles, SLA defaults.
+
+Every module that needs one of these lists imports it from here, so a word is defined once.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+# ------------------------------------------------------------------------------------- people
+#: Teams a person can belong to (interviews, stakeholders).
+TEAMS: tuple[str, ...] = ("sales", "marketing", "executive", "other")
+#: The two teams a survey compares.
+SURVEY_TEAMS: tuple[str, ...] = ("sales", "marketing")
+TEAM_LABELS: dict[str, str] = {"sales": "Sales", "marketing": "Marketing", "executive": "Executive", "other": "Other"}
+#: Accepted spellings of teams besides the ids.
+TEAM_ALIASES: dict[str, str] = {"exec": "executive", "leadership": "executive", "management": "executive"}
+LEVELS: tuple[str, ...] = ("leader", "staff")
+
+#: Buying-influence roles (Miller Heiman); consultant-only vocabulary.
+INFLUENCES: tuple[str, ...] = ("economic", "user", "technical", "coach")
+INFLUENCE_LABELS: dict[str, str] = {"economic": "Economic buyer", "user": "User buyer",
+                                    "technical": "Technical buyer", "coach": "Coach"}
+#: Accepted spellings besides the ids (after lower-casing and turning spaces into ``_``).
+INFLUENCE_ALIASES: dict[str, str] = {f"{r}_buyer": r for r in ("economic", "user", "technical")}
+
+# ------------------------------------------------------------------------------------- survey
+#: The eight alignment dimensions, in display order.
+DIMENSIONS: tuple[str, ...] = ("goals", "handoff", "communication", "customer", "planning", "enablement",
+                               "technology", "culture")
+#: HBR 2006 relationship stages, lowest first.
+STAGES: tuple[str, ...] = ("Undefined", "Defined", "Aligned", "Integrated")
+#: Upper bound (exclusive) of each stage on the 20-100 index.
+STAGE_BANDS: tuple[tuple[float, str], ...] = ((40.0, "Undefined"), (60.0, "Defined"), (80.0, "Aligned"),
+                                              (float("inf"), "Integrated"))
+
+# ------------------------------------------------------------------------------------- interviews
+SPIN_TYPES: tuple[str, ...] = ("situation", "problem", "implication", "need_payoff")
+TAGS: tuple[str, ...] = ("pain", "implication", "need", "quote")
+AUDIENCES: tuple[str, ...] = ("sales_leader", "salesperson", "marketing_leader", "marketer", "executive")
+
+# ------------------------------------------------------------------------------------- journey and funnel
+#: Who can own a journey stage.
+OWNERS: tuple[str, ...] = ("marketing", "sales", "shared", "customer_success")
+OWNER_LABELS: dict[str, str] = {"marketing": "Marketing", "sales": "Sales", "shared": "Shared",
+                                "customer_success": "Customer success"}
+#: Funnel stages in order; "created" is the inquiry (every lead has it).
+FUNNEL_STAGES: tuple[str, ...] = ("created", "mql", "sal", "sql", "opportunity", "won")
+FUNNEL_STAGE_LABELS: dict[str, str] = {"created": "Inquiry", "mql": "MQL", "sal": "SAL", "sql": "SQL",
+                                       "opportunity": "Opportunity", "won": "Won"}
+#: Who can own a play of the plan, and how the handout names them.
+PLAY_OWNERS: tuple[str, ...] = ("CMO", "CSO", "both", "CIO", "RevOps")
+PLAY_OWNER_LABELS: dict[str, str] = {"CMO": "Head of marketing", "CSO": "Head of sales",
+                                     "both": "Heads of sales and marketing", "CIO": "Head of IT",
+                                     "RevOps": "Revenue operations"}
+#: The speed-to-lead rule when ``engagement.yaml`` gives none (HubSpot's: 24 h, 5 attempts in 14 days).
+SLA_DEFAULTS: dict[str, float] = {"response_hours": 24.0, "attempts": 5, "attempt_days": 14}
+
+
+def default_audience(team: str | None, level: str | None) -> str:
+    """The question-bank audience that fits a team and level (``sales`` + ``leader`` -> ``sales_leader``)."""
+    if team == "sales":
+        return "sales_leader" if level == "leader" else "salesperson"
+    if team == "marketing":
+        return "marketing_leader" if level == "leader" else "marketer"
+    return "executive"
+
+
+def text_of(value: Any) -> str:
+    """A YAML value as stripped text; None becomes ``""``."""
+    return "" if value is None else str(value).strip()
+
+
+def choice_of(value: Any, allowed: tuple[str, ...], aliases: dict[str, str] | None = None) -> str | None:
+    """Normalise a choice (case, spaces, ``economic buyer``); None when blank; ``"?<raw>"`` when unknown."""
+    raw = text_of(value)
+    if not raw:
+        return None
+    key = re.sub(r"[\s-]+", "_", raw.lower())
+    key = (aliases or {}).get(key, key)
+    return key if key in allowed else "?" + raw
