@@ -1,24 +1,74 @@
-"""File input and output shared by every module: atomic writes and forgiving readers.
+"""File input and output shared by every module: atomic writes and forgiving, bounded readers.
 
 Writes go to a temporary file in the same folder and are renamed into place, so a crash or
 a kernel restart never leaves a half-written file. Readers turn expected mistakes (bad YAML,
-an empty file, a Latin-1 CSV from Excel) into :class:`~helpers.problems.Problem` values.
+an empty file, a Latin-1 CSV from Excel) and hostile files (binary data named ``.csv``,
+duplicate YAML keys, alias bombs, deeply nested YAML, oversized tables) into
+:class:`~helpers.problems.Problem` values, quickly and in bounded memory: every limit below is
+checked before the expensive part of the work.
+
+Limits (stated in the README)
+-----------------------------
+==========================  ===========================================================
+YAML file                   at most 1 MB, 50,000 values, 50 levels of nesting, 50 alias
+                            uses (``*name``) adding at most 10,000 values in all
+survey (CSV or Excel)       at most 10,000 rows of answers and 50 MB
+funnel (CSV or Excel)       at most 2,000,000 leads and 500 MB
+Excel workbook              unpacks to at most 4 times its table's byte limit
+==========================  ===========================================================
 """
 
 from __future__ import annotations
 
+import codecs
 import io
 import json
+import math
 import os
 import re
+import stat
 import tempfile
+import zipfile
+import zlib
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
+from xml.etree import ElementTree
 
 import pandas as pd
 import yaml
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
+from yaml.events import AliasEvent, MappingStartEvent, SequenceStartEvent
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.resolver import Resolver
 
 from helpers.problems import Problem
+
+MB = 1024 * 1024
+
+YAML_MAX_BYTES = 1 * MB
+"""Largest YAML file read (the biggest bundled template is 38 KB)."""
+YAML_MAX_NODES = 50_000
+"""Most values (scalars, lists, mappings) one YAML file may hold; bounds parsing time."""
+YAML_MAX_DEPTH = 50
+"""Deepest nesting of lists and mappings, counting through aliases."""
+YAML_MAX_ALIASES = 50
+"""Most alias uses (``*name``) in one YAML file."""
+YAML_MAX_ALIAS_NODES = 10_000
+"""Most values that aliases may add when expanded, over the whole file."""
+
+SURVEY_MAX_ROWS = 10_000
+SURVEY_MAX_BYTES = 50 * MB
+FUNNEL_MAX_ROWS = 2_000_000
+FUNNEL_MAX_BYTES = 500 * MB
+TEXT_MAX_BYTES = FUNNEL_MAX_BYTES
+"""Default limit of :func:`read_text` (callers with a smaller kind of file pass their own)."""
+XLSX_UNPACK_FACTOR = 4
+"""An Excel workbook may unpack to this many times its table's byte limit (zip-bomb guard)."""
+TITLE_ROWS = 10
+"""Rows above the header that a table read with ``header=None`` may have (not counted as data)."""
+
+_LIMITS_README = "the limits are in the README"
 
 
 def _current_umask() -> int:
@@ -81,36 +131,253 @@ def atomic_write_json(path: str | os.PathLike[str], data: Any) -> Path:
     return atomic_write_text(path, json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
-class _Loader(yaml.SafeLoader):
-    """Safe YAML loader that keeps an impossible date (``2026-13-01``) as text.
+# --------------------------------------------------------------------------------------------
+# YAML
+# --------------------------------------------------------------------------------------------
+
+
+class YamlIssue(NamedTuple):
+    """One reason a YAML file that parses must not be used (becomes a :class:`Problem`)."""
+
+    row: int | None
+    message: str
+    hint: str
+    field: str | None = None
+
+
+class YamlRefused(yaml.YAMLError):
+    """A YAML file refused by :func:`load_yaml_text`: duplicate keys, bombs, non-finite numbers.
+
+    ``issues`` lists every reason (each with its line); ``problem`` and ``problem_mark`` describe
+    the first one, like PyYAML's own errors, for code that only knows ``yaml.YAMLError``.
+    """
+
+    def __init__(self, issues: list[YamlIssue]) -> None:
+        self.issues = issues
+        first = issues[0]
+        self.problem = first.message
+        self.problem_mark = (yaml.Mark("<yaml>", 0, first.row - 1, 0, None, 0)
+                             if first.row is not None else None)
+        super().__init__("; ".join((f"line {i.row}: " if i.row else "") + i.message for i in issues))
+
+
+_ALIAS_HINT = "write the values out instead of repeating them with anchors (&name) and aliases (*name)"
+_NOT_OURS_HINT = "a workbook file is never like this: check that it is the right file"
+_FLOAT_TAG = "tag:yaml.org,2002:float"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+def _refuse(node_or_mark: Any, message: str, hint: str) -> YamlRefused:
+    mark = getattr(node_or_mark, "start_mark", node_or_mark)
+    return YamlRefused([YamlIssue(mark.line + 1 if mark is not None else None, message, hint)])
+
+
+class _Constructor(SafeConstructor):
+    """Safe constructor that keeps an impossible date (``2026-13-01``) as text.
 
     PyYAML raises a bare ValueError for such a value; keeping it as a string lets the
     validators report it with the field's name and how to fix it.
     """
 
 
-def _timestamp_or_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+def _timestamp_or_text(loader: Any, node: yaml.ScalarNode) -> Any:
     try:
-        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+        return SafeConstructor.construct_yaml_timestamp(loader, node)
     except ValueError:
         return loader.construct_scalar(node)
 
 
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
+
+
+def _key_text(node: Node) -> str:
+    return str(node.value) if isinstance(node, ScalarNode) else "?"
+
+
+def _lines(rows: list[int]) -> str:
+    return " and ".join([", ".join(str(r) for r in rows[:-1]), str(rows[-1])]) if len(rows) > 1 else str(rows[0])
+
+
+class _Guard(Composer, _Constructor, Resolver):
+    """Composer and constructor with budgets: checked while composing (depth, values, aliases) and
+    on the composed graph before anything is constructed (expansion, cycles, duplicate keys,
+    non-finite numbers). Nothing is ever expanded, so a bomb costs no more than its text.
+    """
+
+    def _init_guard(self) -> None:
+        self._depth = 0
+        self._nodes = 0
+        self._aliases = 0
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        event = self.peek_event()  # type: ignore[attr-defined]  # from the parser, mixed in below
+        self._nodes += 1
+        if self._nodes > YAML_MAX_NODES:
+            raise _refuse(event, f"holds more than {YAML_MAX_NODES:,} values", _NOT_OURS_HINT)
+        if isinstance(event, AliasEvent):
+            self._aliases += 1
+            if self._aliases > YAML_MAX_ALIASES:
+                raise _refuse(event, f"uses aliases (*{event.anchor}) more than {YAML_MAX_ALIASES} times",
+                              _ALIAS_HINT)
+            return super().compose_node(parent, index)
+        if not isinstance(event, (MappingStartEvent, SequenceStartEvent)):
+            return super().compose_node(parent, index)
+        self._depth += 1
+        try:
+            if self._depth > YAML_MAX_DEPTH:
+                raise _refuse(event, f"is nested more than {YAML_MAX_DEPTH} levels deep", _NOT_OURS_HINT)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def get_single_data(self) -> Any:
+        node = self.get_single_node()
+        if node is None:
+            return None
+        self._inspect(node)
+        return self.construct_document(node)
+
+    def _inspect(self, root: Node) -> None:
+        """Check the node graph without expanding it (iteratively: no recursion limit to hit)."""
+        size: dict[int, int] = {}  # values each node stands for once every alias is expanded
+        height: dict[int, int] = {}
+        state: dict[int, int] = {}  # 1: on the current path, 2: done
+        issues: list[YamlIssue] = []
+        stack: list[tuple[Node, str, bool]] = [(root, "", False)]
+        while stack:
+            node, path, leaving = stack.pop()
+            key = id(node)
+            kids: list[Node]
+            if isinstance(node, MappingNode):
+                kids = [n for pair in node.value for n in pair]
+            elif isinstance(node, SequenceNode):
+                kids = list(node.value)
+            else:
+                kids = []
+            if leaving:
+                size[key] = 1 + sum(size[id(k)] for k in kids)
+                if size[key] - len(size) > YAML_MAX_ALIAS_NODES:  # len(size) >= distinct values below
+                    raise _refuse(node, f"its aliases would expand to more than {YAML_MAX_ALIAS_NODES:,} "
+                                        "extra values", _ALIAS_HINT)
+                height[key] = 0 if isinstance(node, ScalarNode) else 1 + max((height[id(k)] for k in kids), default=0)
+                if height[key] > YAML_MAX_DEPTH:
+                    raise _refuse(node, f"is nested more than {YAML_MAX_DEPTH} levels deep (through its aliases)",
+                                  _ALIAS_HINT)
+                state[key] = 2
+                continue
+            seen = state.get(key)
+            if seen == 2:
+                continue
+            if seen == 1:
+                raise _refuse(node, "an alias refers to a value that contains it (a loop)", _ALIAS_HINT)
+            state[key] = 1
+            stack.append((node, path, True))
+            if isinstance(node, MappingNode):
+                issues += self._duplicates(node, path)
+                for k, v in reversed(node.value):
+                    name = _key_text(k)
+                    stack.append((v, f"{path}.{name}" if path else name, False))
+                    stack.append((k, path, False))
+            elif isinstance(node, SequenceNode):
+                for i in reversed(range(len(node.value))):
+                    stack.append((node.value[i], f"{path}[{i}]", False))
+            elif isinstance(node, ScalarNode) and node.tag == _FLOAT_TAG:
+                try:
+                    number = SafeConstructor.construct_yaml_float(self, node)
+                except ValueError:
+                    continue  # reported by construction
+                if not math.isfinite(number):
+                    issues.append(YamlIssue(node.start_mark.line + 1, f"'{node.value}' is not a usable number",
+                                            "write an ordinary number such as 24, or leave the field out "
+                                            "(.nan and .inf are not accepted)", path or None))
+        extra = size[id(root)] - len(size)
+        if extra > YAML_MAX_ALIAS_NODES:
+            raise _refuse(root, f"its aliases would expand to {extra:,} more values "
+                                f"(at most {YAML_MAX_ALIAS_NODES:,} are allowed)", _ALIAS_HINT)
+        if issues:
+            raise YamlRefused(sorted(issues, key=lambda i: i.row or 0))
+
+    def _duplicates(self, node: MappingNode, path: str) -> list[YamlIssue]:
+        where: dict[Any, list[int]] = {}
+        shown: dict[Any, str] = {}
+        for k, _ in node.value:
+            if not isinstance(k, ScalarNode) or k.tag == _MERGE_TAG:
+                continue
+            try:
+                value = self.construct_object(k)
+                hash(value)
+            except (yaml.YAMLError, TypeError, ValueError):
+                continue  # construction reports it
+            if isinstance(value, float) and math.isnan(value):
+                continue  # a .nan key is never equal to another
+            marker = (type(value) is bool, value)  # YAML 1.1: yes == true, but 1 != true
+            where.setdefault(marker, []).append(k.start_mark.line + 1)
+            shown.setdefault(marker, str(k.value))
+        out = []
+        for marker, rows in where.items():
+            if len(rows) > 1:
+                times = "twice" if len(rows) == 2 else f"{len(rows)} times"
+                out.append(YamlIssue(rows[1], f"key '{shown[marker]}' appears {times} (lines {_lines(rows)})",
+                                     "keep one", path or None))
+        return out
+
+
+class _PyLoader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, _Guard):
+    def __init__(self, stream: str) -> None:
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        Composer.__init__(self)
+        _Constructor.__init__(self)
+        Resolver.__init__(self)
+        self._init_guard()
+
+
+_Loader: Any = _PyLoader
+if getattr(yaml, "__with_libyaml__", False):  # libyaml's parser (C) is 3-4 times faster; same checks
+    from yaml._yaml import CParser
+
+    class _CLoader(_Guard, CParser):  # the Python composer comes first in the MRO, so the guard applies
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            Composer.__init__(self)
+            _Constructor.__init__(self)
+            Resolver.__init__(self)
+            self._init_guard()
+
+    _Loader = _CLoader
 
 
 def load_yaml_text(text: str) -> Any:
-    """Parse YAML text safely (dates that do not exist stay text); raises ``yaml.YAMLError``."""
-    return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    """Parse YAML text safely (dates that do not exist stay text); raises ``yaml.YAMLError``.
+
+    Refused with :class:`YamlRefused` (a ``yaml.YAMLError``) without expanding anything: a key
+    that appears twice in one mapping (at any depth), more than :data:`YAML_MAX_ALIASES` alias
+    uses or aliases adding more than :data:`YAML_MAX_ALIAS_NODES` values, an alias loop,
+    nesting deeper than :data:`YAML_MAX_DEPTH`, more than :data:`YAML_MAX_NODES` values, and
+    ``.nan`` / ``.inf`` / ``-.inf`` (or an overflowing float) anywhere. The text's length is the
+    caller's business (:func:`read_yaml` checks the file's size before reading it).
+    """
+    loader = _Loader(text)
+    try:
+        return loader.get_single_data()
+    except RecursionError:  # cannot happen within the limits above; never show a traceback anyway
+        raise YamlRefused([YamlIssue(None, f"is nested more than {YAML_MAX_DEPTH} levels deep", _NOT_OURS_HINT)])
+    except yaml.MarkedYAMLError as exc:
+        if "maximum nesting depth" not in str(exc.problem):  # libyaml's own limit (1,000), met before ours
+            raise
+        raise _refuse(exc.problem_mark, f"is nested more than {YAML_MAX_DEPTH} levels deep", _NOT_OURS_HINT)
+    finally:
+        loader.dispose()
 
 
 def read_yaml(path: str | os.PathLike[str], rel: str, missing_ok: bool = False) -> tuple[Any, list[Problem]]:
-    """Read a YAML file, reporting syntax errors and empty files as problems.
+    """Read a YAML file, reporting syntax errors, empty, oversized and hostile files as problems.
 
     Parameters
     ----------
     path : path-like
-        The file to read.
+        The file to read (at most :data:`YAML_MAX_BYTES`).
     rel : str
         The name to show in messages (relative to the engagement folder).
     missing_ok : bool
@@ -120,15 +387,18 @@ def read_yaml(path: str | os.PathLike[str], rel: str, missing_ok: bool = False) 
     Returns
     -------
     (data, problems)
-        ``data`` is None when the file could not be used.
+        ``data`` is None when the file could not be used. See :func:`load_yaml_text` for what is
+        refused; every duplicate key and non-finite number is reported, each with its line.
     """
     if missing_ok and not Path(path).exists():
         return None, []
-    text, problems = read_text(path, rel)
+    text, problems = read_text(path, rel, max_bytes=YAML_MAX_BYTES)
     if text is None:
         return None, problems
     try:
         data = load_yaml_text(text)
+    except YamlRefused as exc:
+        return None, [Problem(rel, i.message, i.hint, row=i.row, field=i.field) for i in exc.issues]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None
@@ -141,8 +411,30 @@ def read_yaml(path: str | os.PathLike[str], rel: str, missing_ok: bool = False) 
     return data, []
 
 
+# --------------------------------------------------------------------------------------------
+# Text
+# --------------------------------------------------------------------------------------------
+
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_NOT_BLANK = re.compile(rb"[^\s\x00]")
+_CP1252_UNDEFINED = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")
+_HEAD = 64 * 1024
+
+
+def _bom_encoding(raw: bytes) -> str | None:
+    return next((enc for bom, enc in _BOMS if raw.startswith(bom)), None)
+
+
 def decode(raw: bytes) -> str:
-    """Decode bytes written by a spreadsheet or survey tool: UTF-8 (with or without BOM), else cp1252/Latin-1."""
+    """Decode bytes written by a spreadsheet or survey tool.
+
+    UTF-8 (with or without BOM); UTF-16 or UTF-32 when the file starts with their byte-order mark
+    (Excel's "Unicode Text" export); else cp1252/Latin-1.
+    """
+    enc = _bom_encoding(raw)
+    if enc in ("utf-16", "utf-32"):
+        return raw.decode(enc, errors="replace")
     for enc in ("utf-8-sig", "cp1252"):
         try:
             return raw.decode(enc)
@@ -151,13 +443,131 @@ def decode(raw: bytes) -> str:
     return raw.decode("latin-1")
 
 
-def read_text(path: str | os.PathLike[str], rel: str) -> tuple[str | None, list[Problem]]:
-    """Read a text file in any common encoding; an empty or unreadable file is a problem."""
+def _size(n: int) -> str:
+    if n >= MB:
+        return f"{n / MB:.1f} MB".replace(".0 MB", " MB")
+    return f"{max(1, round(n / 1024))} KB"
+
+
+def _over(n: int, limit: int, verb: str = "is") -> str:
+    """``is 7.3 MB, over the 5 MB limit`` (or ``is over the 1 MB limit`` when both round alike)."""
+    if _size(n) == _size(limit):
+        return f"{verb} over the {_size(limit)} limit" if verb == "is" else f"{verb} more than the {_size(limit)} limit"
+    return f"{verb} {_size(n)}, over the {_size(limit)} limit"
+
+
+def _looks_like(head: bytes) -> str | None:
+    """What a file that is not text looks like, from its first bytes; None for text."""
+    if head.startswith(b"PK\x03\x04"):
+        if b"xl/" in head:
+            return "an Excel workbook"
+        if b"word/" in head:
+            return "a Word document"
+        return "a zip archive"
+    magic = {b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1": "an old-style Excel workbook (.xls) or another Office file",
+             b"%PDF": "a PDF document", b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image",
+             b"GIF8": "a GIF image", b"\x1f\x8b": "a gzip archive", b"7z\xbc\xaf": "a 7-Zip archive",
+             b"Rar!": "a RAR archive", b"SQLite format 3": "an SQLite database"}
+    for start, what in magic.items():
+        if head.startswith(start):
+            return what
+    if b"\x00" in head:
+        return "binary data"
+    controls = sum(head.count(bytes([c])) for c in (*range(8), *range(14, 27), *range(28, 32)))
+    return "binary data" if head and controls > len(head) // 10 else None
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """'UTF-16' or 'UTF-32' when text has the NUL pattern of those encodings but no byte-order mark."""
+    if len(head) < 8:
+        return None
+    quads = sorted(head[i::4].count(0) / len(head[i::4]) for i in range(4))
+    if quads[1] > 0.7 and quads[0] < 0.05:
+        return "UTF-32"
+    odd, even = head[1::2].count(0) / len(head[1::2]), head[0::2].count(0) / len(head[0::2])
+    if max(odd, even) > 0.4 and min(odd, even) < 0.05:
+        return "UTF-16"
+    return None
+
+
+def _is_table_name(rel: str) -> bool:
+    return Path(rel).suffix.lower() in {".csv", ".tsv", ".txt", ".xlsx", ".xlsm"}
+
+
+def _save_as(rel: str) -> str:
+    return "export it as UTF-8 CSV (in Excel: Save As, CSV UTF-8)" if _is_table_name(rel) \
+        else "save it as plain UTF-8 text (with a text editor, not a word processor)"
+
+
+def _read_bytes(path: str | os.PathLike[str], rel: str, max_bytes: int) -> tuple[bytes | None, list[Problem]]:
+    """The bytes of a regular file of at most ``max_bytes``; size is checked before reading."""
+    p = Path(path)
     try:
-        raw = Path(path).read_bytes()
+        info = p.stat()
     except OSError as exc:
         return None, [Problem(rel, f"cannot be read ({exc.strerror})", "check the file exists and is not open elsewhere")]
-    text = decode(raw)
+    if stat.S_ISDIR(info.st_mode):
+        return None, [Problem(rel, "is a folder, not a file", "move the file itself here, or rename the folder")]
+    if not stat.S_ISREG(info.st_mode):
+        return None, [Problem(rel, "is not a regular file", "replace it with an ordinary file")]
+    too_big = [Problem(rel, f"{_over(max(info.st_size, max_bytes + 1), max_bytes)} for this file", _big_hint(rel))]
+    if info.st_size > max_bytes:
+        return None, too_big
+    try:
+        with open(p, "rb") as fh:
+            raw = fh.read(max_bytes + 1)
+    except OSError as exc:
+        return None, [Problem(rel, f"cannot be read ({exc.strerror})", "check the file exists and is not open elsewhere")]
+    if len(raw) > max_bytes:
+        return None, too_big
+    return raw, []
+
+
+def _big_hint(rel: str) -> str:
+    if _is_table_name(rel):
+        return f"keep only the rows and columns you need, or export a shorter period ({_LIMITS_README})"
+    return f"{_NOT_OURS_HINT} ({_LIMITS_README})"
+
+
+def _text_problem(raw: bytes, rel: str) -> Problem | None:
+    """A problem when ``raw`` is not text in an encoding we read (BOM-marked UTF-16/32 is fine)."""
+    head = raw[:_HEAD]
+    if _bom_encoding(head):
+        return None
+    what = _looks_like(head)
+    if what is None:
+        return None
+    wide = _utf16_without_bom(head) if what == "binary data" else None
+    if wide:
+        return Problem(rel, f"is saved as {wide} text without a byte-order mark", _save_as(rel))
+    hint = _save_as(rel)
+    if what == "an Excel workbook" and Path(rel).suffix.lower() == ".csv":
+        hint = f"rename it to {Path(rel).stem}.xlsx, or {hint}"
+    return Problem(rel, f"is not a text file (it looks like {what})", hint)
+
+
+def read_text(path: str | os.PathLike[str], rel: str, max_bytes: int = TEXT_MAX_BYTES) -> tuple[str | None, list[Problem]]:
+    """Read a text file in any common encoding.
+
+    UTF-8 (BOM or not), cp1252/Latin-1, and UTF-16/UTF-32 when a byte-order mark says so (they are
+    decoded). Problems: missing or unreadable, a folder, larger than ``max_bytes`` (checked before
+    reading), binary content ("is not a text file (it looks like an Excel workbook)"), UTF-16
+    without a byte-order mark ("is saved as UTF-16 text ..."), or empty.
+    """
+    raw, problems = _read_bytes(path, rel, max_bytes)
+    if raw is None:
+        return None, problems
+    bad = _text_problem(raw, rel)
+    if bad is not None:
+        return None, [bad]
+    enc = _bom_encoding(raw)
+    if enc in ("utf-16", "utf-32"):
+        try:
+            text = raw.decode(enc)
+        except UnicodeDecodeError:
+            return None, [Problem(rel, f"starts like {enc.upper()} text but cannot be read as such", _save_as(rel))]
+    else:
+        text = decode(raw)
     if not text.strip():
         return None, [Problem(rel, "the file is empty", "fill it in or delete it")]
     return text, []
@@ -171,54 +581,310 @@ def sniff_delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
+# --------------------------------------------------------------------------------------------
+# Tables
+# --------------------------------------------------------------------------------------------
+
+
+def table_limits(rel: str) -> tuple[int, int, str]:
+    """``(max_rows, max_bytes, kind)`` for a table file by its name: ``survey*`` or anything else (funnel)."""
+    if Path(rel).name.lower().startswith("survey"):
+        return SURVEY_MAX_ROWS, SURVEY_MAX_BYTES, "survey"
+    return FUNNEL_MAX_ROWS, FUNNEL_MAX_BYTES, "funnel"
+
+
+def _too_many_rows(rel: str, rows: str | None, max_rows: int, kind: str, excel: bool = False) -> Problem:
+    what = "answers" if kind == "survey" else "leads" if kind == "funnel" else "data"
+    hint = ("keep one row per respondent and remove test rows" if kind == "survey"
+            else "export a shorter period, e.g. the last 24 months" if kind == "funnel"
+            else "split the file")
+    if excel:
+        hint += "; empty rows that still carry formatting count too: delete them, or save the sheet as CSV"
+    has = f"has {rows}, more than" if rows else "has more than"
+    return Problem(rel, f"{has} the {max_rows:,} rows of {what} a {kind} file may have", f"{hint} ({_LIMITS_README})")
+
+
+def _is_utf8(raw: bytes) -> bool:
+    """Whether ``raw`` is valid UTF-8, checked in chunks (never a second full copy in memory)."""
+    check = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(raw)
+    step = 8 * MB
+    try:
+        for start in range(0, len(view), step):
+            check.decode(view[start:start + step])
+        check.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _header_rows(header: int | list[int] | None) -> int:
+    if header is None:
+        return TITLE_ROWS + 1
+    return (max(header) if isinstance(header, list) else header) + 1
+
+
+def _xlsx_sheets(z: zipfile.ZipFile) -> list[tuple[str, str]] | None:
+    """``(name, zip member)`` of every sheet, in order, from the workbook's own index (None if unreadable)."""
+    try:
+        if z.getinfo("xl/workbook.xml").file_size > 10 * MB or z.getinfo("xl/_rels/workbook.xml.rels").file_size > 10 * MB:
+            return None
+        book = ElementTree.fromstring(z.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError, zipfile.BadZipFile, OSError, ValueError):
+        return None
+    targets = {r.get("Id"): r.get("Target") or "" for r in rels}
+    out = []
+    for s in book.iter():
+        if s.tag.rsplit("}", 1)[-1] != "sheet":
+            continue
+        rid = next((v for k, v in s.attrib.items() if k.rsplit("}", 1)[-1] == "id"), None)
+        target = targets.get(rid, "")
+        out.append((s.get("name") or "", target.lstrip("/") if target.startswith("/") else f"xl/{target}"))
+    return out
+
+
+def sheet_names(path: str | os.PathLike[str]) -> list[str] | None:
+    """The sheet names of an ``.xlsx`` workbook, read from its index only (None if unreadable).
+
+    Use this instead of ``pd.ExcelFile(path).sheet_names``: openpyxl parses every sheet that lacks
+    a ``<dimension>`` in full just to open the workbook (minutes for a million rows).
+    """
+    try:
+        with zipfile.ZipFile(path) as z:
+            sheets = _xlsx_sheets(z)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+    return [name for name, _ in sheets] if sheets is not None else None
+
+
+_ROW_TAGS = (b"<row ", b"<row>", b":row ", b":row>")  # <row> and a namespaced <x:row>
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Za-z]*(\d*)(?::[A-Za-z]*(\d+))?"')
+
+
+def _xlsx_rows(z: zipfile.ZipFile, member: str, stop_after: int, other: bool = False) -> tuple[int, bool]:
+    """``(rows, exact)``: a sheet's rows as its ``<dimension>`` states them when more than
+    ``stop_after``, else counted. For an ``other`` sheet (not the one read) with a dimension,
+    ``(0, True)``: openpyxl opens such a sheet without reading it.
+
+    Counting streams the sheet's XML in chunks (bounded memory, about half a second per million
+    rows) and stops once ``stop_after`` is passed (``exact`` is then False). Rows that are empty
+    but formatted count too, as they do for pandas.
+    """
+    with z.open(member) as fh:
+        head = fh.read(_HEAD)
+        found = _DIMENSION.search(head)
+        if found is not None and other:
+            return 0, True
+        stated = found and (found.group(2) or found.group(1))
+        if stated and int(stated) > stop_after:
+            return int(stated), True
+        rows, tail, chunk = 0, b"", head
+        while chunk:
+            block = tail + chunk
+            rows += sum(block.count(tag) - tail.count(tag) for tag in _ROW_TAGS)
+            if rows > stop_after:
+                return rows, False
+            tail = block[-16:]
+            chunk = fh.read(4 * MB)
+    return rows, True
+
+
+def _xlsx_problem(p: Path, rel: str, sheet: int | str, max_rows: int, max_bytes: int, kind: str,
+                  header_rows: int) -> Problem | None:
+    """Refuse a workbook by its size, packing and rows before pandas loads it.
+
+    The sheet to read is counted even when it states a small dimension (a dimension can lie);
+    other sheets only when they state none, since openpyxl then parses them in full on opening.
+    """
+    raw, problems = _read_head(p, rel, max_bytes)
+    if raw is None:
+        return problems[0]
+    if not raw.startswith(b"PK\x03\x04"):
+        what = _looks_like(raw)
+        if what is None or _utf16_without_bom(raw) or _bom_encoding(raw):
+            return Problem(rel, "is not an Excel workbook (it is a text file, probably CSV)",
+                           f"rename it to {p.stem}.csv, or open it in Excel and save it as .xlsx")
+        return Problem(rel, f"is not an Excel .xlsx workbook (it looks like {what})", "re-save it from Excel as .xlsx")
+    limit = max_rows + header_rows
+    try:
+        with zipfile.ZipFile(p) as z:
+            unpacked = sum(i.file_size for i in z.infolist())
+            if unpacked > XLSX_UNPACK_FACTOR * max_bytes:
+                return Problem(rel, f"{_over(unpacked, XLSX_UNPACK_FACTOR * max_bytes, 'unpacks to')} "
+                                    "for this workbook", _big_hint(rel))
+            sheets = _xlsx_sheets(z) or []
+            names = [name for name, _ in sheets]
+            chosen = (sheet if -len(sheets) <= sheet < len(sheets) else None) if isinstance(sheet, int) \
+                else (names.index(sheet) if sheet in names else None)
+            order = ([chosen] if chosen is not None else []) + [i for i in range(len(sheets)) if i != chosen]
+            for i in order:
+                name, member = sheets[i]
+                if member not in z.NameToInfo:
+                    continue  # pandas reports a broken workbook
+                rows, exact = _xlsx_rows(z, member, limit, other=i != chosen)
+                if rows > limit:
+                    counted = f"{rows:,} rows" if exact else None
+                    if i == chosen:
+                        return _too_many_rows(rel, counted, max_rows, kind, excel=True)
+                    problem = _too_many_rows(rel, counted, max_rows, kind, excel=True)
+                    return Problem(rel, f"sheet '{name}' {problem.message}",
+                                   "delete that sheet (every sheet is read when the workbook is opened), "
+                                   f"or save the sheet you need as CSV ({_LIMITS_README})")
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError, zlib.error) as exc:
+        return Problem(rel, f"is not a readable Excel workbook ({exc})", "re-save it from Excel as .xlsx")
+    return None
+
+
+def _read_head(p: Path, rel: str, max_bytes: int) -> tuple[bytes | None, list[Problem]]:
+    """The first bytes of a regular file no larger than ``max_bytes`` (size checked, not read)."""
+    try:
+        info = p.stat()
+    except OSError as exc:
+        return None, [Problem(rel, f"cannot be read ({exc.strerror})", "check the file exists and is not open elsewhere")]
+    if not stat.S_ISREG(info.st_mode):
+        return None, [Problem(rel, "is a folder, not a file" if stat.S_ISDIR(info.st_mode) else "is not a regular file",
+                              "replace it with an ordinary file")]
+    if info.st_size > max_bytes:
+        return None, [Problem(rel, f"{_over(info.st_size, max_bytes)} for this file",
+                              _big_hint(rel))]
+    try:
+        with open(p, "rb") as fh:
+            return fh.read(_HEAD), []
+    except OSError as exc:
+        return None, [Problem(rel, f"cannot be read ({exc.strerror})", "check the file exists and is not open elsewhere")]
+
+
 def read_table(path: str | os.PathLike[str], rel: str, header: int | list[int] | None = 0,
-               sheet: int | str = 0) -> tuple[pd.DataFrame | None, list[Problem]]:
-    """Read a CSV or Excel file with every cell as text (blank cells as ``""``).
+               sheet: int | str = 0, *, max_rows: int | None = None,
+               max_bytes: int | None = None) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """Read a CSV or Excel file with every cell as text (blank cells as ``""``), within limits.
 
     Parameters
     ----------
     path : path-like
         A ``.csv`` / ``.txt`` / ``.tsv`` or ``.xlsx`` / ``.xlsm`` file; CSV delimiter (comma,
-        semicolon, tab) is detected.
+        semicolon, tab) and encoding (UTF-8, cp1252, UTF-16/32 with byte-order mark) are detected.
     rel : str
         The name to show in messages.
     header : int, list of int or None
         Passed to pandas (``[0, 1]`` for two header rows).
     sheet : int or str
         Sheet of an Excel workbook.
+    max_rows, max_bytes : int, optional
+        Limits; by default from the file name (:func:`table_limits`): a ``survey*`` file at most
+        :data:`SURVEY_MAX_ROWS` rows and :data:`SURVEY_MAX_BYTES`, anything else (the funnel) at
+        most :data:`FUNNEL_MAX_ROWS` and :data:`FUNNEL_MAX_BYTES`. Rows are data rows below the
+        header; with ``header=None`` the first :data:`TITLE_ROWS` + 1 rows are not counted.
 
     Returns
     -------
     (frame, problems)
         ``frame`` is None when the file could not be used. Blank lines are dropped, but the index
         keeps counting file lines: a data row's spreadsheet row is its index + 2 (header = row 1).
+        Refused with one problem each, before the table is loaded in full: a file over the byte
+        limit, a binary file or UTF-16 without byte-order mark, a workbook whose stated dimension
+        (or whose rows, counted while reading with a cap) exceed the row limit, a workbook that
+        unpacks to more than :data:`XLSX_UNPACK_FACTOR` times the byte limit, and (for
+        ``header=0``) a header row of blank cells.
     """
     p = Path(path)
+    default_rows, default_bytes, kind = table_limits(rel)
+    max_rows = default_rows if max_rows is None else max_rows
+    max_bytes = default_bytes if max_bytes is None else max_bytes
+    cap = max_rows + (_header_rows(header) if header is None else 0)  # data rows pandas may return
     kw: dict[str, Any] = dict(header=header, dtype=str, keep_default_na=False, na_filter=False)
+    lines = ""
     try:
         if p.suffix.lower() in {".xlsx", ".xlsm"}:
-            frame = pd.read_excel(p, sheet_name=sheet, engine="openpyxl", **kw)
+            refused = _xlsx_problem(p, rel, sheet, max_rows, max_bytes, kind, _header_rows(header))
+            if refused is not None:
+                return None, [refused]
+
+            def parse(nrows: int | None) -> pd.DataFrame:
+                return pd.read_excel(p, sheet_name=sheet, engine="openpyxl", nrows=nrows, **kw)
         else:
-            text, problems = read_text(p, rel)
-            if text is None:
+            raw, problems = _read_bytes(p, rel, max_bytes)
+            if raw is None:
                 return None, problems
-            # Blank lines are kept while reading, so the index still counts file lines (row numbers in
-            # messages match the spreadsheet), then dropped below.
-            frame = pd.read_csv(io.StringIO(text), sep=sniff_delimiter(text), engine="c",
-                                skip_blank_lines=False, **kw)
-    except (ValueError, OSError, pd.errors.ParserError, KeyError, IndexError) as exc:
+            bad = _text_problem(raw, rel)
+            if bad is not None:
+                return None, [bad]
+            enc = _bom_encoding(raw)
+            source: bytes | str
+            if enc in ("utf-16", "utf-32"):
+                try:
+                    source = raw.decode(enc)
+                except UnicodeDecodeError:
+                    return None, [Problem(rel, f"starts like {enc.upper()} text but cannot be read as such", _save_as(rel))]
+                enc = None
+                head = source[:_HEAD]
+            else:
+                enc = enc or ("utf-8" if _is_utf8(raw) else
+                              "cp1252" if not any(b in raw for b in _CP1252_UNDEFINED) else "latin-1")
+                source = raw
+                head = raw[:_HEAD].decode(enc, errors="replace")
+                if enc == "utf-8-sig":
+                    head = head.lstrip("\ufeff")
+            if not (source.strip() if isinstance(source, str) else _NOT_BLANK.search(raw, 3 if enc == "utf-8-sig" else 0)):
+                return None, [Problem(rel, "the file is empty", "fill it in or delete it")]
+            sep = sniff_delimiter(head)
+            newlines = raw.count(b"\n") if isinstance(source, bytes) else source.count("\n")
+            lines = f"about {newlines:,} lines"
+
+            def parse(nrows: int | None) -> pd.DataFrame:
+                # Blank lines are kept while reading, so the index still counts file lines (row
+                # numbers in messages match the spreadsheet), then dropped below. Bytes go to pandas
+                # as they are: no decoded copy of the whole file in memory.
+                stream = io.StringIO(source) if isinstance(source, str) else io.BytesIO(source)
+                return pd.read_csv(stream, sep=sep, engine="c", skip_blank_lines=False, nrows=nrows,
+                                   encoding=enc, **kw)
+
+            records = cap + (0 if header is None else _header_rows(header))
+            if newlines > records:  # perhaps too many rows: count them first (one column, in chunks)
+                stream = io.StringIO(source) if isinstance(source, str) else io.BytesIO(source)
+                counted = 0
+                try:
+                    with pd.read_csv(stream, sep=sep, engine="c", header=None, usecols=[0], dtype=str,
+                                     chunksize=100_000, encoding=enc, keep_default_na=False, na_filter=False) as chunks:
+                        for chunk in chunks:
+                            counted += len(chunk)
+                            if counted > records:
+                                break
+                except (ValueError, pd.errors.ParserError):
+                    counted = 0  # the full read below reports what is wrong
+                if counted > records:
+                    return None, [_too_many_rows(rel, lines, max_rows, kind)]
+        frame = parse(cap + 1)
+        if len(frame) > cap:  # hit the cap: more rows than allowed, unless blank lines padded it
+            if int((frame.fillna("").astype(str) != "").any(axis=1).sum()) > cap:
+                return None, [_too_many_rows(rel, lines or None, max_rows, kind)]
+            frame = parse(None)
+    except (ValueError, OSError, pd.errors.ParserError, KeyError, IndexError, UnicodeError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         return None, [Problem(rel, f"cannot be read as a table ({first})",
                               "save it as CSV (UTF-8) or Excel .xlsx with one header row")]
     except Exception as exc:  # openpyxl raises its own types for corrupt workbooks
-        if type(exc).__module__.startswith(("openpyxl", "zipfile")):
+        if type(exc).__module__.startswith(("openpyxl", "zipfile", "xml")):
             return None, [Problem(rel, f"is not a readable Excel workbook ({exc})", "re-save it from Excel as .xlsx")]
         raise
     if frame.empty and len(frame.columns) == 0:
         return None, [Problem(rel, "the file is empty", "fill it in or delete it")]
     frame = frame.fillna("").astype(str)
-    frame = frame[(frame != "").any(axis=1)]  # blank lines; the index keeps each row's place in the file
+    filled = (frame != "").any(axis=1)
+    if int(filled.sum()) > cap:
+        return None, [_too_many_rows(rel, f"{int(filled.sum()):,} rows", max_rows, kind)]
+    frame = frame[filled]  # blank lines; the index keeps each row's place in the file
+    if header is not None and all(_blank_header(c) for c in frame.columns):
+        return None, [Problem(rel, "the header row has no column names", "put the column names in the first row "
+                              "(one per column, e.g. lead_id, source, created_at)", row=1)]
     if isinstance(frame.columns, pd.MultiIndex):
         return frame, []
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame, []
+
+
+def _blank_header(name: Any) -> bool:
+    parts = name if isinstance(name, tuple) else (name,)
+    # pandas names a blank cell "Unnamed: 3" and a repeated blank " " as " .1"
+    return all(re.fullmatch(r"\s*(\.\d+)?|Unnamed: \d+(_level_\d+)?", str(x).strip()) for x in parts)
