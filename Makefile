@@ -12,7 +12,7 @@ JOBS   ?=
 
 help:
 	@echo "make demo   set up, render the bundled demo engagements to $(OUT)/"
-	@echo "make test   set up, run the whole test suite (pytest + nbval + browser tests)"
+	@echo "make test   set up, type-check helpers/ (mypy), then run every test (pytest + nbval + browser tests)"
 	@echo "make lab    JupyterLab on notebooks/ with the project's kernel"
 	@echo "make bench  speed benchmarks (ratios against the naive papermill + nbconvert loop)"
 
@@ -30,7 +30,9 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/workbook demo --out $(OUT) $(if $(JOBS),--jobs $(JOBS))
 
+# Type check first (files and options: [tool.mypy] in pyproject.toml), then every test.
 test: $(STAMP)
+	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest
 
 lab: $(STAMP)

@@ -2,37 +2,57 @@
 
 Each engagement renders in its own worker process (papermill changes the working directory,
 which is not thread-safe); a worker keeps the next report's kernel booting while the current
-one runs. One failing engagement never stops the others. At the end ``OUT/portfolio.csv``
-holds one row per engagement and ``OUT/portfolio.html`` shows the distribution of stages and
-each client's percentile within the portfolio.
+one runs. Every engagement gets its own output name before anything starts
+(:func:`helpers.render.outputs.assign_slugs`). One failing engagement never stops the others,
+and neither does a worker process that dies (killed, out of memory): the pool is rebuilt, the
+engagements that were running when it died are run once more, each in a process of its own,
+and the others continue; an engagement that kills its process again is reported with the
+cause. At the end ``OUT/portfolio.csv`` holds one row per engagement and
+``OUT/portfolio.html`` shows the distribution of stages and each client's percentile within
+the portfolio; :attr:`BatchSummary.written` counts the handouts actually on disk.
 """
 
 from __future__ import annotations
 
 import concurrent.futures as cf
 import multiprocessing
+import multiprocessing.connection
 import os
+import signal
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Callable
 
 import jinja2
 import markupsafe
 
 from helpers import TEMPLATES
-from helpers.fileio import atomic_write_text
 from helpers.formatting import long_date
 from helpers.formatting import format_signed
 from helpers.render.engine import keep_kernels_ahead, prestart_kernel
 from helpers.render.handout import RenderResult, exporter, render_engagement, slug_for
+from helpers.render.outputs import (assign_slugs, describe_os_error, mark_stale, recover, remove_temps, verify,
+                                    write_file)
+from helpers.textsafe import csv_cell
 from helpers.vocabulary import STAGES
 
+if TYPE_CHECKING:  # read_json is imported where it is used, to keep `workbook`'s start-up fast
+    from helpers.results import Results
+
 #: Funnel step rates copied into the portfolio (fractions 0..1), in funnel order.
-FUNNEL_RATES = ("created_mql", "mql_sal", "mql_sql", "sal_sql", "sql_opportunity", "opportunity_won", "sql_won")
+#: Each is the step's rate on the leads old enough to have converted (``results["funnel"]["rates"]``).
+FUNNEL_RATES = ("created_mql", "mql_sal", "mql_sql", "sal_sql", "sql_opportunity", "opportunity_won", "sql_won",
+                "mql_won")
+#: Speed-to-lead and money columns: the censored median wait (hours; empty for date-only response
+#: columns), the share within the client's own rule on its clock with its 95% interval, whether the
+#: rule is agreed or proposed, and the expected bookings from MQLs not contacted (in ``currency``).
+FUNNEL_COLUMNS = ("response_median_hours", "share_within_sla", "share_within_sla_low", "share_within_sla_high",
+                  "sla_status", "at_stake_uncontacted", "currency")
 PORTFOLIO_COLUMNS = (["slug", "client", "status", "index", "interval_low", "interval_high", "stage",
                       "percentile", "gap", "gap_significant", "level_gap", "widest_gap_dimension",
                       "widest_gap", "respondents"] + [f"rate_{r}" for r in FUNNEL_RATES]
-                     + ["response_median_hours", "share_within_sla", "error"])
+                     + list(FUNNEL_COLUMNS) + ["error"])
 
 
 @dataclass
@@ -46,56 +66,234 @@ class BatchSummary:
     out : Path
         The output folder.
     portfolio_csv, portfolio_html : Path or None
-        The roll-up files (None when nothing rendered).
+        The roll-up files (None when nothing rendered or they could not be written).
+    portfolio_error : str or None
+        Why the roll-up files could not be written.
     """
 
     results: list[RenderResult]
     out: Path
     portfolio_csv: Path | None = None
     portfolio_html: Path | None = None
+    portfolio_error: str | None = None
 
     @property
     def failed(self) -> list[RenderResult]:
         """The engagements that produced no handout."""
         return [r for r in self.results if not r.ok]
 
+    @property
+    def written(self) -> list[RenderResult]:
+        """The engagements whose complete set is on disk now, as its manifest lists it."""
+        return [r for r in self.results if r.ok and verify(self.out, r.slug, r.folder) is None]
 
-def _worker_init() -> None:
+
+#: How a dead worker is reported; the cause, when known, follows in parentheses.
+WORKER_DIED = "the worker process died"
+
+
+_started: Any = None  # in a pool worker: the queue on which it announces each job it starts
+
+
+def _worker_init(started: Any = None, warm: bool = True) -> None:
     """Pay the heavy imports once per worker and keep a kernel booting ahead."""
-    keep_kernels_ahead()
-    prestart_kernel()  # boots while this worker imports and loads its first engagement
-    exporter()
+    global _started
+    _started = started
+    if warm:
+        keep_kernels_ahead()
+        prestart_kernel()  # boots while this worker imports and loads its first engagement
+        exporter()
 
 
-def render_job(folder: Path, out: Path, pdf: bool = False) -> RenderResult:
+def render_job(folder: Path, out: Path, pdf: bool = False, slug: str | None = None) -> RenderResult:
     """Render one engagement in a worker; a crash becomes a failed result, never an exception."""
     try:
         keep_kernels_ahead()
-        return render_engagement(folder, out, pdf=pdf)
+        return render_engagement(folder, out, pdf=pdf, slug=slug)
+    except MemoryError:
+        return RenderResult(slug or slug_for(folder), Path(folder), False, client=Path(folder).name,
+                            error="ran out of memory while rendering (MemoryError)")
     except Exception as exc:  # a bug in one engagement's analysis must not stop the batch
         text = str(exc).splitlines()[0] if str(exc) else ""
-        return RenderResult(slug_for(folder), Path(folder), False, error=f"{type(exc).__name__}: {text}",
+        return RenderResult(slug or slug_for(folder), Path(folder), False, error=f"{type(exc).__name__}: {text}",
                             client=Path(folder).name)
 
 
-def _executor(jobs: int, scheduler: str | None) -> tuple[cf.Executor, Any]:
+Job = Callable[[Path, Path, bool, "str | None"], RenderResult]
+
+
+def _announced(index: int, job: Job, folder: Path, out: Path, pdf: bool, slug: str | None) -> RenderResult:
+    """Run ``job`` in a pool worker after telling the parent which job this process now runs."""
+    if _started is not None:
+        _started.put((index, os.getpid()))
+    return job(folder, out, pdf, slug)
+
+
+def _alone(conn: Any, job: Job, folder: Path, out: Path, pdf: bool, slug: str | None) -> None:
+    """Run ``job`` in a process of its own and send its result back."""
+    try:
+        result = job(folder, out, pdf, slug)
+    except Exception as exc:  # a job normally returns a failed result itself
+        result = RenderResult(slug or slug_for(folder), Path(folder), False, client=Path(folder).name,
+                              error=job_error(exc))
+    conn.send(result)
+    conn.close()
+
+
+def death_cause(exitcode: int | None) -> str:
+    """What a dead worker's exit code says, as the message reported for its engagement."""
+    if exitcode is None or exitcode == -signal.SIGKILL:
+        return f"{WORKER_DIED} (killed or out of memory)"
+    if exitcode < 0:
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = f"signal {-exitcode}"
+        return f"{WORKER_DIED} (killed by {name})"
+    return f"{WORKER_DIED} (it exited with code {exitcode})"
+
+
+def job_error(exc: BaseException) -> str:
+    """The one-line message for an exception that came back from a job instead of a result."""
+    if isinstance(exc, MemoryError):
+        return "ran out of memory while rendering (MemoryError)"
+    text = f"{type(exc).__name__}: {exc}".splitlines()[0].rstrip(": ")
+    if type(exc).__name__ == "KilledWorker":  # Dask gave up on a worker that kept dying
+        return f"{WORKER_DIED} ({text})"
+    return text
+
+
+def _executor(jobs: int, scheduler: str | None, started: Any = None, warm: bool = True) -> tuple[cf.Executor, Any]:
     if scheduler:
         from dask.distributed import Client
 
         client = Client(scheduler)
         return client.get_executor(pure=False), client
     ctx = multiprocessing.get_context("spawn")  # no fork of a process holding zmq sockets and threads
-    return cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init), None
+    return cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init,
+                                  initargs=(started, warm)), None
+
+
+class _Run:
+    """The state of one batch: the jobs, their results and the progress bar."""
+
+    def __init__(self, folders: list[Path], slugs: dict[Path, str], out: Path, pdf: bool, job: Job, bar: Any) -> None:
+        self.folders, self.slugs, self.out, self.pdf, self.job, self.bar = folders, slugs, out, pdf, job, bar
+        self.results: dict[int, RenderResult] = {}
+
+    def args(self, i: int) -> tuple[Path, Path, bool, str | None]:
+        return self.folders[i], self.out, self.pdf, self.slugs[self.folders[i]]
+
+    def done(self, i: int, result: RenderResult) -> None:
+        self.results[i] = result
+        self.bar.update(1)
+
+    def died(self, i: int, cause: str, pid: int | None) -> None:
+        folder = self.folders[i]
+        slug = self.slugs[folder]
+        if pid is not None:
+            remove_temps(self.out, slug, pid)
+        result = RenderResult(slug, folder, False, client=folder.name, error=cause)
+        result.stale = mark_stale(self.out, slug, folder, cause)
+        self.done(i, result)
+
+    def show(self, names: list[str]) -> None:
+        self.bar.set_postfix_str(", ".join(names[:3]) + (" ..." if len(names) > 3 else ""), refresh=True)
+
+
+def _pool_round(run: _Run, todo: list[int], jobs: int, scheduler: str | None, warm: bool) -> tuple[list[int], list[int], dict[int, int]]:
+    """Run ``todo`` on one pool until done or the pool breaks.
+
+    Returns
+    -------
+    (running, waiting, pids)
+        When the pool broke: the jobs a worker had started (suspects) and those never started,
+        with the process id that ran each started job; both lists empty otherwise.
+    """
+    # SimpleQueue: put() writes to the pipe at once, so a worker killed right after announcing is still known
+    started_queue = None if scheduler else multiprocessing.get_context("spawn").SimpleQueue()
+    executor, client = _executor(jobs, scheduler, started_queue, warm)
+    pids: dict[int, int] = {}
+    broken: list[int] = []
+
+    try:
+        try:
+            pending = {executor.submit(_announced, i, run.job, *run.args(i)): i for i in todo}
+        except BrokenProcessPool:  # the pool died while jobs were being handed out
+            pending = {}
+            broken = list(todo)
+        while pending:
+            run.show([run.folders[i].name for f, i in pending.items() if f.running()])
+            finished, _ = cf.wait(pending, timeout=0.5, return_when=cf.FIRST_COMPLETED)
+            for fut in finished:
+                i = pending.pop(fut)
+                try:
+                    run.done(i, fut.result())
+                except BrokenProcessPool:
+                    broken.append(i)
+                except Exception as exc:  # raised by the job itself, or Dask lost its worker
+                    run.done(i, RenderResult(run.slugs[run.folders[i]], run.folders[i], False,
+                                             client=run.folders[i].name, error=job_error(exc)))
+    finally:
+        executor.shutdown(wait=True)
+        if client is not None:
+            client.close()
+    while started_queue is not None and not started_queue.empty():
+        index, pid = started_queue.get()
+        pids[index] = pid
+    if started_queue is not None:
+        started_queue.close()
+    running = [i for i in broken if i in pids]
+    waiting = [i for i in broken if i not in pids]
+    return running, waiting, pids
+
+
+def _isolated(run: _Run, todo: list[int], jobs: int) -> None:
+    """Run each job of ``todo`` in a process of its own (at most ``jobs`` at a time)."""
+    ctx = multiprocessing.get_context("spawn")
+    queue = list(todo)
+    live: dict[Any, tuple[int, Any, Any]] = {}  # sentinel -> (job, process, connection)
+    got: dict[int, RenderResult] = {}
+    while queue or live:
+        while queue and len(live) < jobs:
+            i = queue.pop(0)
+            parent, child = ctx.Pipe(duplex=False)
+            proc = ctx.Process(target=_alone, args=(child, run.job, *run.args(i)))
+            proc.start()
+            child.close()
+            live[proc.sentinel] = (i, proc, parent)
+        run.show([run.folders[i].name for i, _, _ in live.values()])
+        conns = {c: i for i, _, c in live.values()}
+        ready = multiprocessing.connection.wait(list(conns) + list(live), timeout=0.5)
+        for conn, i in conns.items():
+            if conn in ready:
+                try:
+                    got[i] = conn.recv()
+                except (EOFError, OSError):  # the process died before sending
+                    pass
+        for sentinel in [s for s in ready if s in live]:
+            i, proc, conn = live.pop(sentinel)
+            proc.join()
+            if i not in got and conn.poll():
+                try:
+                    got[i] = conn.recv()
+                except (EOFError, OSError):
+                    pass
+            conn.close()
+            if i in got:
+                run.done(i, got.pop(i))
+            else:
+                run.died(i, death_cause(proc.exitcode), proc.pid)
 
 
 def run_batch(folders: list[Path], out: Path, *, jobs: int | None = None, scheduler: str | None = None,
-              pdf: bool = False, progress: bool = True) -> BatchSummary:
+              pdf: bool = False, progress: bool = True, job: Job = render_job) -> BatchSummary:
     """Render every engagement folder, in parallel, then write the portfolio roll-up.
 
     Parameters
     ----------
     folders : list of Path
-        Engagement folders (see :func:`find_engagements`).
+        Engagement folders (see :func:`find_engagements`); a folder given twice renders once.
     out : Path
         Output folder for every handout and the portfolio files.
     jobs : int, optional
@@ -107,51 +305,98 @@ def run_batch(folders: list[Path], out: Path, *, jobs: int | None = None, schedu
         Also print each handout to PDF.
     progress : bool
         Show a progress bar naming the engagements in flight.
+    job : callable
+        ``job(folder, out, pdf, slug) -> RenderResult``, run in the workers (default
+        :func:`render_job`; a module-level function, so it can be sent to another process).
 
     Returns
     -------
     BatchSummary
+        One result per folder. A worker that died costs only the engagement it was running:
+        the engagements that were running when it died are run once more, each alone in a new
+        process, and the ones not yet started continue on a new pool; an engagement whose
+        process dies again is reported with :func:`death_cause`.
     """
     from tqdm.auto import tqdm
 
     out = Path(out).expanduser().resolve()
     out.mkdir(parents=True, exist_ok=True)
-    folders = [Path(f).expanduser().resolve() for f in folders]
+    folders = list(dict.fromkeys(Path(f).expanduser().resolve() for f in folders))
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(folders) or 1))
-    results: dict[int, RenderResult] = {}
-    executor, client = _executor(jobs, scheduler)
+    recover(out)
+    plan = assign_slugs(folders, out)
     bar = tqdm(total=len(folders), unit="engagement", desc="render", disable=not progress)
+    run = _Run(folders, plan.slugs, out, pdf, job, bar)
+    for i, folder in enumerate(folders):
+        if folder in plan.refused:
+            run.done(i, RenderResult(slug_for(folder), folder, False, client=folder.name,
+                                     error=f"not rendered: {plan.refused[folder]}"))
     try:
-        pending = {executor.submit(render_job, f, out, pdf): i for i, f in enumerate(folders)}
-        while pending:
-            running = [folders[i].name for f, i in pending.items() if f.running()]
-            bar.set_postfix_str(", ".join(running[:3]) + (" ..." if len(running) > 3 else ""), refresh=True)
-            done, _ = cf.wait(pending, timeout=0.5, return_when=cf.FIRST_COMPLETED)
-            for fut in done:
-                i = pending.pop(fut)
-                try:
-                    results[i] = fut.result()
-                except Exception as exc:  # a worker died (out of memory, killed)
-                    results[i] = RenderResult(slug_for(folders[i]), folders[i], False, client=folders[i].name,
-                                              error=f"worker failed: {type(exc).__name__}: {exc}".splitlines()[0])
-                bar.update(1)
+        todo = [i for i in range(len(folders)) if i not in run.results]
+        warm = job is render_job
+        while todo:
+            running, waiting, pids = _pool_round(run, todo, jobs, scheduler, warm)
+            for i in running:  # each started once in a pool that died: run once more, alone
+                remove_temps(out, plan.slugs[folders[i]], pids[i])
+            if running:
+                _isolated(run, running, jobs)
+            if waiting and not running:  # the pool died before any job started: no second chance
+                for i in waiting:
+                    run.died(i, f"{WORKER_DIED} before it started this engagement", None)
+                waiting = []
+            todo = waiting
     finally:
         bar.close()
-        executor.shutdown(wait=True)
-        if client is not None:
-            client.close()
-    ordered = [results[i] for i in range(len(folders))]
+    for i, folder in enumerate(folders):
+        if i in run.results and plan.notes.get(folder) and run.results[i].note is None:
+            run.results[i].note = plan.notes[folder]
+    ordered = [run.results[i] for i in range(len(folders))]
     summary = BatchSummary(ordered, out)
     if ordered:
-        summary.portfolio_csv, summary.portfolio_html = write_portfolio(ordered, out)
+        try:
+            summary.portfolio_csv, summary.portfolio_html = write_portfolio(ordered, out)
+        except OSError as exc:
+            summary.portfolio_error = describe_os_error(exc, out)
     return summary
 
 
-def _read_results(result: RenderResult) -> dict[str, Any] | None:
+def _read_results(result: RenderResult) -> Results | None:
     from helpers.results import read_json
 
     path = result.outputs.get("json")
     return read_json(path) if result.ok and path is not None and Path(path).is_file() else None
+
+
+#: The portfolio columns read from an engagement's results (besides client and date).
+RESULT_COLUMNS = ("index", "interval_low", "interval_high", "stage", "gap", "gap_significant", "level_gap",
+                  "widest_gap_dimension", "widest_gap", "widest_gap_label", "respondents",
+                  *(f"rate_{r}" for r in FUNNEL_RATES), *FUNNEL_COLUMNS)
+
+
+def _result_columns(data: Results) -> dict[str, Any]:
+    """One engagement's :data:`RESULT_COLUMNS`: survey figures, the widest gap, funnel rates and speed."""
+    dims = data["dimensions"]
+    gaps = {d: v["gap"] for d, v in dims.items() if v["gap"] is not None}
+    widest = max(gaps, key=lambda d: abs(gaps[d])) if gaps else None
+    interval, levels, funnel = data["interval"], data["levels"], data["funnel"]
+    speed = funnel["speed_to_lead"] if funnel is not None else None
+    within = speed["within_rule"] if speed is not None else None
+    return {"index": data["index"], "interval_low": interval[0] if interval else None,
+            "interval_high": interval[1] if interval else None, "stage": data["stage"], "gap": data["gap"],
+            "gap_significant": data["gap_significant"], "level_gap": levels["gap"] if levels is not None else None,
+            "widest_gap_dimension": widest, "widest_gap": gaps[widest] if widest else None,
+            "widest_gap_label": (dims[widest]["label"] or widest) if widest else None,
+            "respondents": data["respondents"]["used"],
+            # a step the CRM does not track has no rate
+            **{f"rate_{r}": funnel["rates"].get(r) if funnel is not None else None for r in FUNNEL_RATES},
+            "response_median_hours": (speed["wait"]["median"] if speed is not None and speed["unit"] == "hours"
+                                      else None),
+            "share_within_sla": within["share"] if within is not None else None,
+            "share_within_sla_low": within["low"] if within is not None else None,
+            "share_within_sla_high": within["high"] if within is not None else None,
+            "sla_status": funnel["sla"]["status"] if funnel is not None else None,
+            "at_stake_uncontacted": funnel["at_stake"]["uncontacted"]["amount"] if funnel is not None else None,
+            "currency": funnel["currency"] if funnel is not None else None}
 
 
 def portfolio_rows(results: list[RenderResult]) -> list[dict[str, Any]]:
@@ -160,26 +405,12 @@ def portfolio_rows(results: list[RenderResult]) -> list[dict[str, Any]]:
 
     rows = []
     for res in results:
-        data = _read_results(res) or {}
-        dims = data.get("dimensions") or {}
-        gaps = {d: v["gap"] for d, v in dims.items() if isinstance(v, dict) and v.get("gap") is not None}
-        widest = max(gaps, key=lambda d: abs(gaps[d])) if gaps else None
-        funnel = data.get("funnel") or {}
-        rates = funnel.get("rates") or {}
-        response = funnel.get("response") or {}
-        row = {"slug": res.slug, "client": data.get("client") or res.client,
-               "status": "ok" if res.ok else "failed", "index": data.get("index"),
-               "interval_low": (data.get("interval") or [None, None])[0],
-               "interval_high": (data.get("interval") or [None, None])[1], "stage": data.get("stage"),
-               "percentile": None, "gap": data.get("gap"), "gap_significant": data.get("gap_significant"),
-               "level_gap": (data.get("levels") or {}).get("gap"), "widest_gap_dimension": widest,
-               "widest_gap": gaps.get(widest) if widest else None,
-               "widest_gap_label": (dims.get(widest) or {}).get("label") or widest if widest else None,
-               "respondents": (data.get("respondents") or {}).get("used"), "date": long_date(data.get("date"))}
-        row.update({f"rate_{r}": rates.get(r) for r in FUNNEL_RATES})
-        row.update(response_median_hours=response.get("median_hours"),
-                   share_within_sla=response.get("share_within_sla"),
-                   error=None if res.ok else (res.error or "; ".join(str(p) for p in res.problems[:3])))
+        data = _read_results(res)   # None when the engagement failed: its figures stay empty
+        row = {"slug": res.slug, "client": (data["client"] if data is not None else "") or res.client,
+               "status": "ok" if res.ok else "failed", "percentile": None,
+               **(_result_columns(data) if data is not None else dict.fromkeys(RESULT_COLUMNS)),
+               "date": long_date(data["date"] if data is not None else None),
+               "error": None if res.ok else (res.error or "; ".join(str(p) for p in res.problems[:3]))}
         rows.append(row)
     index = pd.Series([r["index"] for r in rows], dtype="Float64")
     pct = (index.rank(method="max", pct=True) * 100).round(0)
@@ -194,7 +425,9 @@ def write_portfolio(results: list[RenderResult], out: Path) -> tuple[Path, Path]
 
     rows = portfolio_rows(results)
     frame = pd.DataFrame(rows, columns=PORTFOLIO_COLUMNS).astype({"percentile": "Int64", "respondents": "Int64"})
-    csv_path = atomic_write_text(Path(out) / "portfolio.csv", frame.to_csv(index=False))
+    text_columns = [c for c in PORTFOLIO_COLUMNS if frame[c].dtype == object]
+    frame[text_columns] = frame[text_columns].map(csv_cell)  # a client named =HYPERLINK(...) stays text
+    csv_path = write_file(Path(out) / "portfolio.csv", frame.to_csv(index=False).encode("utf-8"))
     scored = [r for r in rows if r["stage"] in STAGES]
     counts = {s: sum(1 for r in scored if r["stage"] == s) for s in STAGES}
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES / "handout")), autoescape=True,
@@ -206,5 +439,5 @@ def write_portfolio(results: list[RenderResult], out: Path) -> tuple[Path, Path]
     html = env.get_template("portfolio.html.j2").render(
         css=css, rows=ranked, counts=counts, total=len(rows), scored=len(scored),
         failed=[r for r in rows if r["status"] != "ok"], most=max(counts.values()) if counts else 0)
-    html_path = atomic_write_text(Path(out) / "portfolio.html", html)
+    html_path = write_file(Path(out) / "portfolio.html", html.encode("utf-8"))
     return csv_path, html_path

@@ -2,7 +2,10 @@
 
 Expected mistakes (a missing folder, a rating of 7, bad YAML) are printed as one line per
 problem, ``file[:row]: what is wrong; how to fix it``, and the command exits 1; it never shows
-a traceback for them.
+a traceback for them. An output folder that cannot be written (a file, read-only, a full disk)
+is one ``error:`` line. Text that comes from client files passes through
+:func:`helpers.textsafe.terminal` before it is printed, so it cannot move the cursor, recolour
+or clear the terminal.
 """
 
 from __future__ import annotations
@@ -12,24 +15,29 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence, TextIO
+from typing import TYPE_CHECKING, Any, Sequence, TextIO
 
 from helpers import __version__
 from helpers.content.errors import ContentInvalid
 from helpers.problems import Problem, Problems
+from helpers.textsafe import terminal
 
 if TYPE_CHECKING:
     from helpers.engagement.load import Engagement
     from helpers.render.handout import RenderResult
 
 
+def _say(text: object, stream: TextIO | None = None) -> None:
+    """Print a line that may hold client text, stripped of escape sequences and control characters."""
+    print(terminal(text), file=stream or sys.stdout)
+
+
 def _print_problems(label: str, problems: Sequence[Problem], stream: TextIO | None = None) -> None:
-    out = stream or sys.stdout
     problems = Problems(problems)
     for p in problems.errors:
-        print(f"  error   {p}", file=out)
+        _say(f"  error   {p}", stream)
     for p in problems.warnings:
-        print(f"  warning {p}", file=out)
+        _say(f"  warning {p}", stream)
 
 
 def _summary_line(eng: Engagement) -> str:
@@ -80,10 +88,11 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def content_problems() -> list[Problem]:
-    """Problems in the editable content of ``templates/`` (instrument, questions, playbook, CRM mappings)."""
+    """Problems in the editable content of ``templates/`` (instrument, questions, playbook, lead sources, CRM mappings)."""
     from helpers import TEMPLATES
     from helpers.content.crm import load_crm
     from helpers.content.instrument import read_instrument
+    from helpers.content.lead_sources import read_lead_sources
     from helpers.content.playbook import read_playbook
     from helpers.content.question_bank import read_question_bank
 
@@ -91,9 +100,48 @@ def content_problems() -> list[Problem]:
     problems.extend(read_instrument()[1])
     problems.extend(read_question_bank()[1])
     problems.extend(read_playbook()[1])
+    problems.extend(read_lead_sources()[1])
     for mapping in sorted((TEMPLATES / "crm").glob("*.yaml")):
         problems.extend(load_crm(mapping.stem)[1])
     return problems
+
+
+def _source_lines(eng: Engagement) -> list[str]:
+    """How the survey and funnel files were read: the layout or mapping, and the columns taken."""
+    from helpers.engagement.survey_layouts import FORMAT_NAMES
+
+    lines: list[str] = []
+    survey = eng.survey
+    if survey is not None:
+        fmt = str(survey.attrs.get("format", ""))
+        parts = [f"survey: read {survey.attrs.get('source', 'the survey')} as {FORMAT_NAMES.get(fmt, fmt)}"]
+        for role, (header, why) in (survey.attrs.get("columns") or {}).items():
+            parts.append(f"{role} from column '{header}' ({why})")
+        if "level" not in (survey.attrs.get("columns") or {}):
+            parts.append("no level column (leader/staff comparison left out)")
+        unsure = sum(survey.attrs.get("dont_know") or [])
+        if unsure:
+            parts.append(f"{unsure} \"don't know\" answer{'s' if unsure != 1 else ''} kept as missing")
+        lines.append("; ".join(parts))
+    funnel = eng.funnel
+    if funnel is not None:
+        mapping: dict[str, Any] = dict(funnel.attrs.get("mapping") or {})
+        how = {"headers": "chosen from the export's headers", "crm:": "set by crm:",
+               "columns:": "set by columns:"}.get(str(mapping.get("chosen")), "")
+        name = (f"the {mapping['name']} mapping ({mapping['file']}, {how})" if mapping.get("name")
+                else "its own column names")
+        where = f", sheet '{mapping['sheet']}'" if mapping.get("sheet") not in (None, "0") else ""
+        where += f", header on row {mapping['header_row']}" if int(mapping.get("header_row") or 1) > 1 else ""
+        parts = [f"funnel: read with {name}{where}"]
+        if mapping.get("hidden"):
+            parts.append("hidden columns ignored: " + ", ".join(f"'{h}'" for h in mapping["hidden"]))
+        for result, values in (funnel.attrs.get("outcomes") or {}).items():
+            if values:
+                parts.append(f"taken as {result}: " + ", ".join(f"'{v}' ({n})" for v, n in values.items()))
+        if funnel.attrs.get("handoff_date") is False:
+            parts.append("no MQL or hand-off date, so speed to lead is measured from lead creation")
+        lines.append("; ".join(parts))
+    return lines
 
 
 def _check_one(folder: Path) -> bool:
@@ -103,18 +151,21 @@ def _check_one(folder: Path) -> bool:
     if eng is not None and eng.survey is not None:  # scoring warns about respondents it leaves out
         from helpers.analysis.survey import score
 
-        problems.extend(score(eng.survey, eng.instrument)[1])
+        problems.extend(score(eng.survey, eng.instrument, invited=eng.meta.survey.invited,
+                              min_group=eng.meta.confidentiality.min_group)[1])
     status = "usable" if eng is not None else "NOT usable"
-    print(f"{folder.name}: {status}")
+    _say(f"{folder.name}: {status}")
     if eng is not None:
-        print(f"  {_summary_line(eng)}")
+        _say(f"  {_summary_line(eng)}")
+        for line in _source_lines(eng):
+            _say(f"  {line}")
     _print_problems(folder.name, problems)
     if eng is not None:  # the stakeholder map's red flags, for the consultant (by name)
         from helpers.analysis.discovery import synthesize
 
-        synthesis = synthesize(eng.interviews, eng.meta.stakeholders) or {}
+        synthesis: dict[str, Any] = dict(synthesize(eng.interviews, eng.meta.stakeholders) or {})
         for flag in synthesis.get("red_flags") or []:
-            print(f"  note    stakeholders: {flag['message']}")
+            _say(f"  note    stakeholders: {flag['message']}")
     return eng is not None
 
 
@@ -153,17 +204,47 @@ def cmd_survey(args: argparse.Namespace) -> int:
     return 0
 
 
-def _report_render(result: RenderResult) -> None:
+def _stale_line(result: RenderResult, out: Path) -> str | None:
+    """The sentence saying that the previous set of a render that wrote nothing is out of date."""
+    manifest = result.stale
+    if not manifest:
+        return None
+    files: dict[str, Any] = manifest.get("files") or {}
+    first: dict[str, Any] = files.get("html") or next(iter(files.values()), {})
+    name = str(first.get("file") or f"{result.slug}.html")
+    when = str(manifest.get("written") or "").replace("T", " ").replace("Z", " UTC")
+    return (f"  stale   the previous handout {Path(out) / name}{f' (written {when})' if when else ''} was kept "
+            "unchanged but no longer matches the engagement folder; fix the problem and render again")
+
+
+def _report_render(result: RenderResult, out: Path) -> None:
     if result.ok:
-        print(f"{result.slug}: handout {result.outputs.get('html')}")
+        _say(f"{result.slug}: handout {result.outputs.get('html')}")
         for kind, path in sorted(result.outputs.items()):
             if kind != "html":
-                print(f"  {kind:5} {path}")
+                _say(f"  {kind:5} {path}")
     elif result.problems and Problems(result.problems).errors:
-        print(f"{result.slug}: FAILED, the engagement folder has errors (nothing was written):")
+        _say(f"{result.slug}: FAILED, the engagement folder has errors (nothing new was written):")
     else:
-        print(f"{result.slug}: FAILED{': ' + result.error if result.error else ''}")
+        _say(f"{result.slug}: FAILED{': ' + result.error if result.error else ''}")
+        if result.outputs.get("html"):  # written, but something after it (the PDF) was not
+            _say(f"  html  {result.outputs['html']}")
+    if result.note:
+        _say(f"  note    {result.note}")
+    stale = _stale_line(result, out)
+    if stale:
+        _say(stale)
     _print_problems(result.slug, result.problems)
+
+
+def _out_error(out: Path) -> bool:
+    """Print the one ``error:`` line when nothing can be written into ``out``; True then."""
+    from helpers.render.outputs import check_out_folder
+
+    message = check_out_folder(out)
+    if message is not None:
+        _say(f"error: {message}; nothing was written", sys.stderr)
+    return message is not None
 
 
 def cmd_render(args: argparse.Namespace) -> int:
@@ -171,28 +252,47 @@ def cmd_render(args: argparse.Namespace) -> int:
     from helpers.render.handout import render_engagement
 
     folder = Path(args.dir)
+    if not folder.is_dir():
+        _say(f"error: {folder} is not a folder; give an engagement folder (it holds engagement.yaml)", sys.stderr)
+        return 1
+    if _out_error(Path(args.out)):
+        return 1
     result = render_engagement(folder, Path(args.out), pdf=args.pdf)
-    _report_render(result)
+    if result.output_error:
+        _say(f"error: {result.error}; nothing was written", sys.stderr)
+        stale = _stale_line(result, Path(args.out))
+        if stale:
+            _say(stale, sys.stderr)
+        return 1
+    _report_render(result, Path(args.out))
     return 0 if result.ok else 1
 
 
 def _batch(folders: list[Path], args: argparse.Namespace) -> int:
     from helpers.batch import run_batch
 
+    if _out_error(Path(args.out)):
+        return 1
     summary = run_batch(folders, Path(args.out), jobs=args.jobs, scheduler=getattr(args, "scheduler", None),
                         pdf=args.pdf, progress=not args.quiet)
     for result in summary.results:
-        _report_render(result)
-    done = len(summary.results) - len(summary.failed)
-    print(f"\n{done} of {len(summary.results)} handouts written to {summary.out}/")
+        _report_render(result, summary.out)
+    written = summary.written  # counted on disk: a set whose files are not all there is not "written"
+    missing = [r for r in summary.results if r.ok and r not in written]
+    _say(f"\n{len(written)} of {len(summary.results)} handouts written to {summary.out}/")
     if summary.portfolio_html:
-        print(f"portfolio overview: {summary.portfolio_html}")
+        _say(f"portfolio overview: {summary.portfolio_html}")
     if summary.portfolio_csv:
-        print(f"portfolio table:    {summary.portfolio_csv}")
+        _say(f"portfolio table:    {summary.portfolio_csv}")
+    if missing:
+        _say(f"not on disk as written: {', '.join(r.slug for r in missing)} (render them again)")
     if summary.failed:
-        print(f"failed: {', '.join(r.slug for r in summary.failed)} (problems listed above)")
-        return 1
-    return 0
+        _say(f"failed: {', '.join(r.slug for r in summary.failed)} (problems listed above)")
+    errors = list(dict.fromkeys(r.error for r in summary.results if r.output_error and r.error))
+    errors += [summary.portfolio_error] if summary.portfolio_error else []
+    for message in errors:
+        _say(f"error: {message}", sys.stderr)
+    return 0 if len(written) == len(summary.results) and not errors else 1
 
 
 def cmd_batch(args: argparse.Namespace) -> int:

@@ -33,14 +33,41 @@ def long_date(value: Any) -> str | None:
     return f"{value.day} {value:%B %Y}"
 
 
-def slugify(name: str, default: str = "item") -> str:
-    """A file-name-safe slug: ``"Acme GmbH & Co (2026)" -> "acme-gmbh-co-2026"``.
+SLUG_MAX_CHARS = 60
+"""Longest slug (characters): with a suffix such as ``.consultant.html`` a file name stays far
+below the 255-byte limit of common file systems, even for three-byte UTF-8 letters."""
 
-    Accents are folded to ASCII; anything else becomes a single hyphen; ``default`` when nothing is left.
+
+def slugify(name: str, default: str = "item", max_chars: int = SLUG_MAX_CHARS) -> str:
+    """A file-name-safe slug that keeps the letters of every script.
+
+    The rule: Unicode NFKC normalisation and case folding (``ＡＣＭＥ`` -> ``acme``, ``ß`` ->
+    ``ss``); accents on Latin letters are dropped (``Zürich`` -> ``zurich``); letters, digits and
+    combining marks of other scripts are kept (``東京商事`` stays ``東京商事``, ``Ωμέγα`` becomes
+    ``ωμέγα``); every other run of characters (spaces, punctuation, ``/``, ``.``, ``_``) becomes
+    one hyphen. The result has no dot, slash or leading/trailing hyphen, is at most ``max_chars``
+    characters long, and is ``default`` when nothing is left.
+
+    Examples
+    --------
+    >>> slugify("Acme GmbH & Co (2026)")
+    'acme-gmbh-co-2026'
+    >>> slugify("Acme GmbH (Zürich)") == slugify("ACME GmbH Zurich")
+    True
     """
-    folded = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
-    return slug or default
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", str(name)).casefold())
+    kept: list[str] = []
+    base = ""
+    for char in text:
+        kind = unicodedata.category(char)
+        if kind.startswith("M"):  # a combining mark: dropped on a Latin letter, kept elsewhere
+            if base and not base.isascii():
+                kept.append(char)
+            continue
+        base = char if kind[0] in "LN" else ""
+        kept.append(char if base else "-")
+    slug = re.sub(r"-+", "-", unicodedata.normalize("NFC", "".join(kept))).strip("-")
+    return slug[:max_chars].rstrip("-") or default
 
 
 def format_number(value: Any, digits: int = 1) -> str:

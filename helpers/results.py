@@ -1,29 +1,32 @@
 """One results object per engagement: the handout and ``<slug>.json`` both come from it.
 
-:func:`compute` runs every analysis the engagement's data supports and returns a plain,
-JSON-serialisable dict (schema in the README, "Results JSON"). Sections whose data is absent
-are ``None`` and named in ``missing`` with what to collect. Nothing here reads files beyond
-loading an earlier wave, plots or prints.
+:func:`compute` runs every analysis the engagement's data supports and returns
+:class:`Results`: a plain, JSON-serialisable dict typed section by section (schema in the
+README, "Results JSON"; each section's ``TypedDict`` is declared in the analysis module that
+builds it), so mypy checks every reader. Sections whose data is absent are ``None`` and named
+in ``missing`` with what to collect. Nothing here reads files beyond loading an earlier wave,
+plots or prints.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, cast
 
 import numpy as np
 import pandas as pd
 
-from helpers.analysis.discovery import synthesize
-from helpers.analysis.findings import key_findings
-from helpers.analysis.funnel import metrics
-from helpers.analysis.journey import summarize
-from helpers.analysis.plan import build
-from helpers.analysis.survey import empty_scores, score
-from helpers.analysis.waves import compare
+from helpers.analysis.discovery import DiscoverySynthesis, synthesize
+from helpers.analysis.findings import Finding, key_findings
+from helpers.analysis.funnel import FunnelMetrics, metrics
+from helpers.analysis.journey import JourneySummary, summarize
+from helpers.analysis.plan import PlanResult, build
+from helpers.analysis.survey import SurveyResults, empty_scores, score
+from helpers.analysis.waves import Assessed, Progress, compare, rejected_before, still_open
 from helpers.engagement.load import Engagement, load
 from helpers.fileio import atomic_write_json
 from helpers.problems import EngagementInvalid
@@ -43,6 +46,38 @@ MISSING_MESSAGES: dict[str, str] = {
     "progress": ("This is the first assessment. The next wave, about 90 days from now, will show the "
                  "change in every dimension and which actions moved the numbers."),
 }
+
+
+class MissingSection(TypedDict):
+    """A section whose data is absent, and the one line saying what to collect."""
+
+    section: str
+    message: str
+
+
+class Results(SurveyResults):
+    """Everything the handout and ``<slug>.json`` show: the engagement, each section, findings and plan.
+
+    The survey part's keys sit at the top level (:class:`~helpers.analysis.survey.SurveyResults`).
+    A section whose data is absent is None and named in ``missing``. A full ``Results`` is also
+    an :class:`~helpers.analysis.waves.EarlierWave` (and so an ``Assessed`` and an ``Analysed``),
+    which is what the analyses that read several sections take.
+    """
+
+    schema: int
+    client: str
+    consultant: str
+    date: str
+    industry: str
+    slug: str
+    discovery: DiscoverySynthesis | None
+    journey: JourneySummary | None
+    funnel: FunnelMetrics | None
+    progress: Progress | None
+    plan: PlanResult
+    findings: list[Finding]
+    missing: list[MissingSection]
+    warnings: list[str]
 
 
 def json_safe(value: Any) -> Any:
@@ -72,7 +107,7 @@ def json_safe(value: Any) -> Any:
     return value
 
 
-def compute(engagement: Engagement, *, _seen: frozenset[Path] = frozenset()) -> dict[str, Any]:
+def compute(engagement: Engagement, *, _seen: frozenset[Path] = frozenset()) -> Results:
     """Run every analysis the engagement's data supports.
 
     Parameters
@@ -82,58 +117,77 @@ def compute(engagement: Engagement, *, _seen: frozenset[Path] = frozenset()) -> 
 
     Returns
     -------
-    dict
-        The results (JSON-serialisable). Top level: ``client``, ``consultant``, ``date``,
-        ``industry``, ``slug``, the survey part (``index``, ``interval``, ``stage``, ``gap``,
-        ``teams``, ``dimensions``, ``levels``, ``statements``, ``respondents``), then
+    Results
+        The results (JSON-serialisable). Top level: ``schema``, ``client``, ``consultant``,
+        ``date``, ``industry``, ``slug``, the survey part (``index``, ``interval``, ``stage``,
+        ``gap``, ``teams``, ``dimensions``, ``levels``, ``statements``, ``respondents``), then
         ``discovery``, ``journey``, ``funnel``, ``progress``, ``plan``, ``findings``,
         ``missing`` and ``warnings``.
     """
     meta = engagement.meta
-    results: dict[str, Any] = {
-        "schema": SCHEMA_VERSION,
-        "client": meta.client,
-        "consultant": meta.consultant,
-        "date": meta.date.isoformat(),
-        "industry": meta.industry,
-        "slug": engagement.slug,
-    }
     warnings = [str(p) for p in engagement.warnings]
-    missing: list[dict[str, str]] = []
+    missing: list[MissingSection] = []
 
-    results.update(empty_scores())
+    min_group = meta.confidentiality.min_group
+    survey = empty_scores(min_group)
     if engagement.survey is not None and len(engagement.survey):
-        part, found = score(engagement.survey, engagement.instrument)
-        results.update(part)
+        survey, found = score(engagement.survey, engagement.instrument,
+                              invited=meta.survey.invited, min_group=min_group)
         warnings.extend(str(p) for p in found)
     else:
         missing.append({"section": "survey", "message": MISSING_MESSAGES["survey"]})
 
     # With no interview but a stakeholder list, the synthesis still maps roles and red flags.
-    results["discovery"] = synthesize(engagement.interviews, meta.stakeholders)
-    results["journey"] = summarize(engagement.journey) if engagement.journey is not None else None
-    results["funnel"] = (metrics(engagement.funnel, meta.sla)
-                         if engagement.funnel is not None and len(engagement.funnel) else None)
-    for name in ("discovery", "journey", "funnel"):
-        if results[name] is None:
+    discovery = synthesize(engagement.interviews, meta.stakeholders)
+    journey = summarize(engagement.journey) if engagement.journey is not None else None
+    # measured on the engagement's own rule and clock; engagement.yaml has no export date, so the
+    # export time is the latest date in the export (stated in funnel.export_time)
+    funnel = (metrics(engagement.funnel, meta.sla_rule, currency=meta.currency, source_mapping=meta.lead_sources)
+              if engagement.funnel is not None and len(engagement.funnel) else None)
+    for name, section in (("discovery", discovery), ("journey", journey), ("funnel", funnel)):
+        if section is None:
             missing.append({"section": name, "message": MISSING_MESSAGES[name]})
+    current: Assessed = {**survey, "date": meta.date.isoformat(), "slug": engagement.slug,
+                         "discovery": discovery, "journey": journey, "funnel": funnel}
 
-    results["progress"] = None
+    progress: Progress | None = None
     if meta.previous is not None:
-        results["progress"], found_warnings = _progress(engagement, results, _seen | {engagement.path})
+        progress, found_warnings = _progress(engagement, current, _seen | {engagement.path})
         warnings.extend(found_warnings)
-    if results["progress"] is None:
+    if progress is None:
         missing.append({"section": "progress", "message": MISSING_MESSAGES["progress"]})
 
-    results["plan"] = build(results, engagement.plan)
-    results["findings"] = key_findings(results)
-    results["missing"] = missing
-    results["warnings"] = warnings
-    return json_safe(results)
+    results: Results = {
+        "schema": SCHEMA_VERSION, "client": meta.client, "consultant": meta.consultant,
+        "date": meta.date.isoformat(), "industry": meta.industry, "slug": engagement.slug,
+        **survey,
+        "discovery": discovery, "journey": journey, "funnel": funnel, "progress": progress,
+        "plan": build(current, engagement.plan, carried_over=still_open(progress),
+                      rejected_before=rejected_before(progress), people=meta.stakeholders, sla=meta.sla_rule),
+        "findings": key_findings(current),
+        "missing": missing, "warnings": warnings,
+    }
+    # every value is already a plain JSON type; this only guards against a stray numpy scalar or NaN
+    return cast(Results, json_safe(results))
 
 
-def _progress(engagement: Engagement, current: dict[str, Any],
-              seen: frozenset[Path]) -> tuple[dict[str, Any] | None, list[str]]:
+def results_with(*, discovery: DiscoverySynthesis | None = None, journey: JourneySummary | None = None,
+                 funnel: FunnelMetrics | None = None) -> Results:
+    """Results holding only the given sections (no survey, plan, findings or missing-data lines).
+
+    For the capture forms, which preview one handout section from the file being edited before
+    the whole engagement can be computed.
+    """
+    return {"schema": SCHEMA_VERSION, "client": "", "consultant": "", "date": "", "industry": "", "slug": "",
+            **empty_scores(), "discovery": discovery, "journey": journey, "funnel": funnel, "progress": None,
+            "plan": {"plays": [], "rejected": [], "not_shown": [], "max_per_horizon": 3, "consultant": False,
+                     "housekeeping": [], "stages": [],
+                     "agreed": None},
+            "findings": [], "missing": [], "warnings": []}
+
+
+def _progress(engagement: Engagement, current: Assessed,
+              seen: frozenset[Path]) -> tuple[Progress | None, list[str]]:
     """Compare with the previous wave (which may chain to earlier ones)."""
     previous_folder = engagement.meta.previous
     assert previous_folder is not None
@@ -149,22 +203,70 @@ def _progress(engagement: Engagement, current: dict[str, Any],
     return compare(json_safe(current), previous_results, earlier.plan), []
 
 
-def to_json(results: dict[str, Any]) -> str:
+def to_json(results: Results) -> str:
     """The results as indented JSON text (UTF-8, stable key order)."""
     return json.dumps(json_safe(results), indent=2, ensure_ascii=False) + "\n"
 
 
-def write_json(results: dict[str, Any], path: str | os.PathLike[str]) -> Path:
+def write_json(results: Results, path: str | os.PathLike[str]) -> Path:
     """Write the results to ``path`` atomically."""
     return atomic_write_json(path, json_safe(results))
 
 
-def read_json(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """Read results written by :func:`write_json`."""
-    return json.loads(Path(path).read_text(encoding="utf-8"))
+def read_json(path: str | os.PathLike[str]) -> Results:
+    """Read results written by :func:`write_json` (the same program wrote them, so the shape holds)."""
+    return cast(Results, json.loads(Path(path).read_text(encoding="utf-8")))
 
 
-def load_results(engagement: str, results_json: str = "") -> dict[str, Any]:
+#: What the client's document says where a section has no data (the consultant's document says
+#: what to collect instead: :data:`MISSING_MESSAGES`).
+CLIENT_MISSING: dict[str, str] = {
+    "survey": "The alignment survey is not part of this report.",
+    "discovery": "Interviews are not part of this report.",
+    "journey": "The customer journey is not part of this report.",
+    "funnel": "Funnel measures are not part of this report.",
+    "progress": "This is the first assessment; the next one will show what moved.",
+}
+
+
+def client_view(results: Results) -> Results:
+    """The results the client may see: the consultant's working data taken out.
+
+    Left out: the stakeholder and buying-influence map (names, roles, red flags), the ids of
+    respondents left out of the scores, data-quality warnings, the consultant's housekeeping
+    (what to collect next) and every "collect more data" message. Quotes already carry only
+    what the interviewee agreed to (function, or job title with consent). The consultant's own
+    document and ``<slug>.consultant.json`` keep everything.
+
+    Parameters
+    ----------
+    results : Results
+        As :func:`compute` returns them (not changed).
+
+    Returns
+    -------
+    Results
+        A copy, safe to leave the consultant's hands as ``<slug>.json`` and the handout.
+    """
+    view = copy.deepcopy(results)
+    view["respondents"]["excluded"] = []
+    view["warnings"] = []
+    view["missing"] = [{"section": m["section"], "message": CLIENT_MISSING.get(m["section"], "")}
+                       for m in view["missing"]]
+    discovery = view["discovery"]
+    if discovery is not None:
+        discovery["stakeholders"] = []
+        discovery["roles"] = {role: {"people": [], "interviewed": []} for role in discovery["roles"]}
+        discovery["uncovered_roles"] = []
+        discovery["economic_buyer_interviewed"] = None
+        discovery["red_flags"] = []
+    plan = cast(dict[str, Any], view["plan"])
+    if "housekeeping" in plan:
+        plan["housekeeping"] = []
+    return view
+
+
+def load_results(engagement: str, results_json: str = "") -> Results:
     """The results the report displays.
 
     Parameters

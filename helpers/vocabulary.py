@@ -1,4 +1,4 @@
-"""The shared words of the workbook: teams, levels, dimensions, stages, roles, SLA defaults.
+"""The shared words of the workbook: teams, levels, dimensions, stages, roles, SLA defaults, currencies.
 
 Every module that needs one of these lists imports it from here, so a word is defined once.
 """
@@ -38,7 +38,9 @@ STAGE_BANDS: tuple[tuple[float, str], ...] = ((40.0, "Undefined"), (60.0, "Defin
 # ------------------------------------------------------------------------------------- interviews
 SPIN_TYPES: tuple[str, ...] = ("situation", "problem", "implication", "need_payoff")
 TAGS: tuple[str, ...] = ("pain", "implication", "need", "quote")
-AUDIENCES: tuple[str, ...] = ("sales_leader", "salesperson", "marketing_leader", "marketer", "executive")
+#: Question-bank audiences; the last three are in the version-2 bank only (customer: the journey guide).
+AUDIENCES: tuple[str, ...] = ("sales_leader", "salesperson", "marketing_leader", "marketer", "executive",
+                              "customer_success", "technical_buyer", "customer")
 
 # ------------------------------------------------------------------------------------- journey and funnel
 #: Who can own a journey stage.
@@ -56,6 +58,42 @@ PLAY_OWNER_LABELS: dict[str, str] = {"CMO": "Head of marketing", "CSO": "Head of
                                      "RevOps": "Revenue operations"}
 #: The speed-to-lead rule when ``engagement.yaml`` gives none (HubSpot's: 24 h, 5 attempts in 14 days).
 SLA_DEFAULTS: dict[str, float] = {"response_hours": 24.0, "attempts": 5, "attempt_days": 14}
+#: Whether both heads have agreed the SLA or it is only proposed (the default: never call a rule agreed unless it is).
+SLA_STATUSES: tuple[str, ...] = ("proposed", "agreed")
+#: Who sourced a lead: what ``lead_sources`` maps an export's source values to.
+LEAD_SOURCE_KINDS: tuple[str, ...] = ("marketing", "sales", "partner", "other")
+LEAD_SOURCE_LABELS: dict[str, str] = {"marketing": "Marketing-sourced", "sales": "Sales-sourced",
+                                      "partner": "Partner-sourced", "other": "Other sources"}
+
+# ------------------------------------------------------------------------------------- confidentiality
+#: Smallest group shown to a client unless ``engagement.yaml`` sets another (survey platforms' usual default).
+MIN_GROUP_DEFAULT = 5
+#: No setting may go below this: with fewer, people can work out each other's answers.
+MIN_GROUP_FLOOR = 3
+
+# ------------------------------------------------------------------------------------- money
+#: ISO 4217 codes of the currencies in use (``currency:`` in engagement.yaml).
+CURRENCIES: frozenset[str] = frozenset("""
+AED AFN ALL AMD AOA ARS AUD AWG AZN BAM BBD BDT BHD BIF BMD BND BOB BRL BSD BTN BWP BYN BZD CAD CDF CHF CLP
+CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG
+HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL
+MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR
+RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS
+UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG
+""".split())
+#: Unambiguous currency symbols a consultant may type instead of the code (used to suggest the code).
+CURRENCY_SYMBOLS: dict[str, str] = {"€": "EUR", "£": "GBP", "₹": "INR", "US$": "USD", "A$": "AUD", "C$": "CAD"}
+
+
+def speaker(team: str | None, level: str | None) -> str:
+    """How the handout attributes a quote by default: by function, never by name or job title."""
+    if team == "sales":
+        return "A sales leader" if level == "leader" else "A seller"
+    if team == "marketing":
+        return "A marketing leader" if level == "leader" else "A marketer"
+    if team == "executive":
+        return "A member of the leadership team"
+    return "A colleague"
 
 
 def default_audience(team: str | None, level: str | None) -> str:

@@ -10,6 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "templates" / "demo"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"  # test inputs, grouped by kind (survey/, crm/, ...)
 
 ENGAGEMENT_YAML = """\
 client: Brightwater Analytics
@@ -37,6 +38,14 @@ def survey_csv(rows: list[tuple[str, str, str, list[object]]]) -> str:
         cells += [""] * (len(ids) - len(cells))
         lines.append(",".join([respondent, team, level, *cells]))
     return "\n".join(lines) + "\n"
+
+
+@pytest.fixture(scope="session")
+def instrument():
+    """The bundled survey instrument (read-only: tests must not change it)."""
+    from helpers.content.instrument import load_instrument
+
+    return load_instrument()
 
 
 @pytest.fixture

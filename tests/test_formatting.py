@@ -1,8 +1,10 @@
-"""Values written for people."""
+"""Values written for people: dates in words, safe file names."""
+
+from __future__ import annotations
 
 import datetime as dt
 
-from helpers.formatting import long_date
+from helpers.formatting import long_date, slugify
 
 
 def test_long_date() -> None:
@@ -11,3 +13,12 @@ def test_long_date() -> None:
     assert long_date(dt.date(2026, 1, 5)) == "5 January 2026"
     assert long_date("") is None and long_date(None) is None
     assert long_date("autumn") == "autumn"
+
+
+def test_slug_is_safe_for_a_file_name() -> None:
+    assert slugify("Acme GmbH & Co. (Zürich) 2026") == "acme-gmbh-co-zurich-2026"
+    assert slugify("<script>alert(1)</script>") == "script-alert-1-script"
+    assert slugify("///", "engagement") == "engagement"
+    assert slugify("Dana Whitfield") == "dana-whitfield"
+    assert slugify("  José  O'Brien-Núñez ") == "jose-o-brien-nunez"
+    assert slugify("***", "interview") == "interview"

@@ -67,11 +67,86 @@ A quote is a shared answer tagged ``quote``, or a shared answer tagged neither `
 """
 
 from __future__ import annotations
+from typing import Any, TypedDict
 from helpers.content.question_bank import CUSTOM_ID
-from helpers.vocabulary import INFLUENCES, SPIN_TYPES, TAGS, TEAMS, text_of
+from helpers.vocabulary import INFLUENCES, SPIN_TYPES, TAGS, TEAMS, speaker, text_of
 from helpers.content.question_bank import QuestionBank, load_questions
 from helpers.engagement.interviews import Answer, Interview
-from helpers.analysis.stakeholders import stakeholder_map
+from helpers.analysis.stakeholders import RedFlag, RoleCoverage, Stakeholder, stakeholder_map
+
+
+class Quote(TypedDict):
+    """A shared answer as the client may read it: attributed by function, never by name.
+
+    ``role`` (the job title) is filled only when the interview records ``named_by_title: true``;
+    ``speaker`` is what the handout prints ("A seller", or the job title with consent).
+    """
+
+    text: str
+    team: str
+    role: str
+    speaker: str
+    level: str | None
+    question: str
+    question_id: str
+    spin: str | None
+    dimension: str
+    label: str
+    tags: list[str]
+
+
+class TagCount(TypedDict):
+    """Answers carrying a tag, the interviews they come from, and that as a share of all interviews."""
+
+    answers: int
+    interviews: int
+    share: float
+
+
+class PainRow(TypedDict):
+    """A dimension one team raised pains about: answers tagged pain, interviews, share of the team's interviews."""
+
+    dimension: str
+    label: str
+    answers: int
+    interviews: int
+    share: float
+
+
+class PainDimension(TypedDict):
+    """Pains about one dimension across all teams, with the answers per team."""
+
+    answers: int
+    interviews: int
+    share: float
+    sales: int
+    marketing: int
+    executive: int
+    other: int
+
+
+class DiscoverySynthesis(TypedDict):
+    """``results["discovery"]``: the interviews condensed (schema in the module docstring)."""
+
+    interviews: int
+    teams: dict[str, int]
+    answered: int
+    shared: int
+    dimension_labels: dict[str, str]
+    by_dimension: dict[str, dict[str, int]]
+    by_spin: dict[str, int]
+    tags: dict[str, TagCount]
+    tags_by_team: dict[str, dict[str, int]]
+    pains: dict[str, list[PainRow]]
+    pain_dimensions: dict[str, PainDimension]
+    quotes: dict[str, list[Quote]]
+    implications: list[Quote]
+    needs: list[Quote]
+    stakeholders: list[Stakeholder]
+    roles: dict[str, RoleCoverage]
+    uncovered_roles: list[str]
+    economic_buyer_interviewed: bool | None
+    red_flags: list[RedFlag]
 
 
 # ------------------------------------------------------------------------------------- synthesis
@@ -87,8 +162,8 @@ def _resolve(ans: Answer, bank: QuestionBank) -> tuple[str, str | None, str]:
     return ans.text, ans.spin, ans.dimension or "other"
 
 
-def synthesize(interviews: list[Interview], stakeholders: list[dict] | None,
-               questions: QuestionBank | None = None) -> dict | None:
+def synthesize(interviews: list[Interview], stakeholders: list[dict[str, Any]] | None,
+               questions: QuestionBank | None = None) -> DiscoverySynthesis | None:
     """Condense interviews and the stakeholder list into ``results["discovery"]``.
 
     Parameters
@@ -120,9 +195,9 @@ def synthesize(interviews: list[Interview], stakeholders: list[dict] | None,
     tags_by_team = {team: {t: 0 for t in TAGS} for team in TEAMS}
     pain_counts: dict[tuple[str, str], int] = {}
     pain_ivs: dict[tuple[str, str], set[int]] = {}
-    quotes: dict[str, list[dict]] = {t: [] for t in TEAMS}
-    implications: list[dict] = []
-    needs: list[dict] = []
+    quotes: dict[str, list[Quote]] = {t: [] for t in TEAMS}
+    implications: list[Quote] = []
+    needs: list[Quote] = []
     answered = shared = 0
     for k, iv in enumerate(interviews):
         for ans in iv.answers:
@@ -145,7 +220,9 @@ def synthesize(interviews: list[Interview], stakeholders: list[dict] | None,
             if not ans.share:
                 continue  # unshared: counted above, its words stay in the file
             shared += 1
-            quote = {"text": ans.answer, "team": iv.team, "role": iv.role, "level": iv.level, "question": qtext,
+            quote: Quote = {"text": ans.answer, "team": iv.team, "role": iv.role if iv.named_by_title else "",
+                            "speaker": iv.role if iv.named_by_title and iv.role else speaker(iv.team, iv.level),
+                            "level": iv.level, "question": qtext,
                      "question_id": ans.question, "spin": spin, "dimension": dim, "label": labels[dim],
                      "tags": list(ans.tags)}
             if "implication" in ans.tags:
@@ -160,18 +237,21 @@ def synthesize(interviews: list[Interview], stakeholders: list[dict] | None,
         (t, d), c = item
         return -c, -len(pain_ivs[(t, d)]), order.index(d)
 
-    pains = {team: [{"dimension": d, "label": labels[d], "answers": c, "interviews": len(pain_ivs[(t, d)]),
+    pains: dict[str, list[PainRow]] = {team: [{"dimension": d, "label": labels[d], "answers": c, "interviews": len(pain_ivs[(t, d)]),
                      "share": _share(len(pain_ivs[(t, d)]), team_n[team])}
                     for (t, d), c in sorted((kc for kc in pain_counts.items() if kc[0][0] == team), key=rank)]
              for team in TEAMS}
-    pain_dimensions = {}
+    pain_dimensions: dict[str, PainDimension] = {}
     for d in order:
-        ivs = set().union(*(pain_ivs.get((t, d), set()) for t in TEAMS))
+        ivs: set[int] = set().union(*(pain_ivs.get((t, d), set()) for t in TEAMS))
         if ivs:
-            pain_dimensions[d] = {"answers": sum(pain_counts.get((t, d), 0) for t in TEAMS),
-                                  "interviews": len(ivs), "share": _share(len(ivs), n),
-                                  **{t: pain_counts.get((t, d), 0) for t in TEAMS}}
-    people, roles, flags = stakeholder_map(interviews, stakeholders)
+            per_team = {t: pain_counts.get((t, d), 0) for t in TEAMS}
+            pain_dimensions[d] = {"answers": sum(per_team.values()), "interviews": len(ivs),
+                                  "share": _share(len(ivs), n), "sales": per_team["sales"],
+                                  "marketing": per_team["marketing"], "executive": per_team["executive"],
+                                  "other": per_team["other"]}
+    people = stakeholder_map(interviews, stakeholders)
+    roles = people["roles"]
     economic = roles["economic"]
     return {
         "interviews": n, "teams": team_n, "answered": answered, "shared": shared,
@@ -180,8 +260,8 @@ def synthesize(interviews: list[Interview], stakeholders: list[dict] | None,
                  for t in TAGS},
         "tags_by_team": tags_by_team, "pains": pains, "pain_dimensions": pain_dimensions,
         "quotes": quotes, "implications": implications, "needs": needs,
-        "stakeholders": people, "roles": roles,
+        "stakeholders": people["people"], "roles": roles,
         "uncovered_roles": [r for r in INFLUENCES if not roles[r]["people"]],
         "economic_buyer_interviewed": bool(economic["interviewed"]) if economic["people"] else None,
-        "red_flags": flags,
+        "red_flags": people["red_flags"],
     }

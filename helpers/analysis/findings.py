@@ -1,52 +1,72 @@
 """Findings in plain words: the three that matter most (the handout's summary), and the words
 for each number that fired a play (the plan's "why").
 
-Pure: computed from the results dict through the same signals the playbook triggers read
-(:mod:`helpers.triggers`). Re-exported by :mod:`helpers.plan` (``key_findings``, ``describe``,
-``format_value``, ``signal_format``, ``signal_label``).
+Pure: computed from the typed results (:class:`~helpers.analysis.triggers.Analysed`), from the
+same fields the playbook's signals are built from (:mod:`helpers.analysis.triggers`).
 """
 
 from __future__ import annotations
-from typing import Any
-from helpers.analysis.triggers import as_dict, dig, number, signals
+from typing import Any, TypedDict
+from helpers.analysis.triggers import Analysed, Evidence, handoff_pains, number
 
 
 OPS_TEXT = {"below": "below", "above": "above", "at_most": "at most", "at_least": "at least",
             "abs_above": "more than \u00b1"}
 
 
-def _dim_label(results: dict, dim: str) -> str:
-    return str(dig(results, "dimensions", dim, "label") or dig(results, "discovery", "dimension_labels", dim) or dim)
+class Finding(TypedDict):
+    """A finding in plain words, with the number behind it, its source and the signal it reads."""
+
+    text: str
+    value: float
+    source: str
+    signal: str
 
 
-def _survey_findings(results: dict, sig: dict) -> list[tuple[float, dict]]:
-    out: list[tuple[float, dict]] = []
-    dims = {k[len("dimension."):]: v for k, v in sig.items() if k.startswith("dimension.") and k.count(".") == 1}
+#: Strength of evidence by source: measured CRM facts, then survey scores, then interviews and the map.
+STRENGTH: dict[str, int] = {"funnel": 3, "survey": 2, "journey": 1, "discovery": 1}
+
+
+#: Impact weights above this count the same (a 90% miss and a 60% miss are both severe).
+MAX_WEIGHT = 3.0
+
+
+def _dim_label(results: Analysed, dim: str) -> str:
+    if dim in results["dimensions"]:
+        return results["dimensions"][dim]["label"]
+    discovery = results["discovery"]
+    return discovery["dimension_labels"].get(dim, dim) if discovery is not None else dim
+
+
+def _survey_findings(results: Analysed) -> list[tuple[float, Finding]]:
+    out: list[tuple[float, Finding]] = []
+    dimensions = results["dimensions"]
+    dims = {d: float(info["index"]) for d, info in dimensions.items() if info["index"] is not None}
     if dims:
         low = min(dims, key=lambda d: (dims[d], d))
         value = dims[low]
         out.append((max(0.2, (60 - value) / 20),
                     {"text": f"The weakest area is “{_dim_label(results, low)}”, scoring {value:.1f} out of 100.",
                      "value": value, "source": "survey", "signal": f"dimension.{low}"}))
-    gaps = {k[len("gap."):]: v for k, v in sig.items() if k.startswith("gap.") and k != "gap.widest"}
+    gaps = {d: float(info["gap"]) for d, info in dimensions.items() if info["gap"] is not None}
     if gaps:
         dim = max(gaps, key=lambda d: (abs(gaps[d]), d))
         gap = gaps[dim]
-        if abs(gap) >= 5:
+        if abs(gap) >= 5 and dimensions[dim]["significant"] is True:   # a gap within noise is no finding
             side, other = ("Sales", "marketing") if gap > 0 else ("Marketing", "sales")
-            significant = dig(results, "dimensions", dim, "significant") is True
-            out.append((abs(gap) / 10 + (0.5 if significant else 0),
+            out.append((abs(gap) / 10 + 0.5,
                         {"text": f"{side} rate “{_dim_label(results, dim)}” {abs(gap):.1f} points higher than {other} do: "
                                  "the two teams see it differently.",
                          "value": gap, "source": "survey", "signal": f"gap.{dim}"}))
-    if abs(sig.get("gap") or 0) >= 5:
-        gap = sig["gap"]
+    if results["gap"] is not None and abs(results["gap"]) >= 5 and results["gap_significant"] is True:
+        gap = float(results["gap"])
         side, other = ("Sales", "marketing") if gap > 0 else ("Marketing", "sales")
-        out.append((abs(gap) / 10 + (0.3 if sig.get("gap_significant") else 0),
+        out.append((abs(gap) / 10 + 0.3,
                     {"text": f"Overall, {side.lower()} rate the relationship {abs(gap):.1f} points higher than {other}.",
                      "value": gap, "source": "survey", "signal": "gap"}))
-    if abs(sig.get("levels.gap") or 0) >= 5:
-        gap = sig["levels.gap"]
+    levels = results["levels"]
+    if levels is not None and levels["gap"] is not None and abs(levels["gap"]) >= 5:
+        gap = float(levels["gap"])
         who, whom = ("Leaders", "their staff") if gap > 0 else ("Staff", "their leaders")
         out.append((abs(gap) / 10,
                     {"text": f"{who} rate alignment {abs(gap):.1f} points higher than {whom} do.",
@@ -54,85 +74,120 @@ def _survey_findings(results: dict, sig: dict) -> list[tuple[float, dict]]:
     return out
 
 
-def _other_findings(results: dict, sig: dict) -> list[tuple[float, dict]]:
-    out: list[tuple[float, dict]] = []
-    share = sig.get("funnel.within_sla_share")
-    if share is not None and share < 0.8:
-        hours = number(dig(results, "funnel", "response", "sla_hours")) or 24
-        median = number(dig(results, "funnel", "response", "median_hours"))
-        tail = f" (median first response: {median:.1f} hours)" if median is not None else ""
-        handed = number(dig(results, "funnel", "response", "n"))
-        who = f"the {handed:g} leads handed to sales" if handed else "leads handed to sales"
+def _rule_phrase(sla: Any) -> str:
+    """The response rule as the handout names it: agreed or only proposed, on its own clock.
+
+    ``"the agreed rule of 4 business hours"``, ``"the proposed 24-hour rule"``. Results saved
+    before the rule had a status or a clock (an earlier wave's JSON) read as a proposed
+    calendar-hour rule: a rule is never called agreed unless it says so.
+    """
+    sla = sla or {}
+    hours = float(sla.get("response_hours") or 24)
+    status = "agreed" if sla.get("status") == "agreed" else "proposed"
+    if sla.get("clock") == "business":
+        return f"the {status} rule of {sla.get('rule_words') or f'{hours:g} business hours'}"
+    return f"the {status} {hours:g}-hour rule"
+
+
+def _funnel_findings(results: Analysed) -> list[tuple[float, Finding]]:
+    out: list[tuple[float, Finding]] = []
+    funnel = results["funnel"]
+    if funnel is None:
+        return out
+    sla: Any = funnel.get("sla")
+    response = funnel["response"]
+    share = response["share_within_sla"] if response is not None else None
+    if response is not None and share is not None and share < 0.8:
+        median = response["median_hours"]
+        unit = "working hours" if (sla or {}).get("clock") == "business" else "hours"
+        tail = (f" (median wait, counting leads not yet answered: {median:.1f} {unit})" if median is not None
+                else "")
+        handed = float(response["n"])
+        who = (f"the {handed:g} leads handed to sales that can be judged" if handed
+               else "leads handed to sales")
         out.append(((0.8 - share) / 0.2 + 0.3,
-                    {"text": f"Only {100 * share:.0f}% of {who} were contacted within the {hours:g}-hour SLA{tail}.",
-                     "value": share, "source": "funnel", "signal": "funnel.within_sla_share"}))
-    never = sig.get("funnel.never_contacted_share")
+                    {"text": f"Only {100 * share:.0f}% of {who} got a first response within "
+                             f"{_rule_phrase(sla)}{tail}.",
+                     "value": float(share), "source": "funnel", "signal": "funnel.within_sla_share"}))
+    never = response["share_never_contacted"] if response is not None else None
     if never is not None and never >= 0.05:
-        out.append((never / 0.1, {"text": f"{100 * never:.0f}% of the leads handed to sales were never contacted at all.",
-                                  "value": never, "source": "funnel", "signal": "funnel.never_contacted_share"}))
-    leak = dig(results, "funnel", "biggest_leak")
-    if isinstance(leak, dict) and leak.get("below_reference") and \
-            all(number(leak.get(k)) is not None for k in ("rate", "low", "high")):
-        out.append((0.8 + (number(leak.get("shortfall")) or 0) / 0.1,
-                    {"text": f"The biggest leak is {leak.get('label', leak.get('step'))}: {100 * leak['rate']:.0f}% convert, "
-                             f"below the {100 * leak['low']:.0f}-{100 * leak['high']:.0f}% often quoted.",
-                     "value": leak["rate"], "source": "funnel", "signal": f"funnel.conversion.{leak.get('step')}"}))
-    uncovered = sig.get("discovery.uncovered_role") or []
-    if uncovered:
-        names = {"economic": "economic buyer", "technical": "technical buyer (for example the CIO)",
-                 "user": "user buyer", "coach": "coach"}
-        roles = " or ".join(names.get(r, r) for r in uncovered)
-        out.append((1.0 + 0.3 * ("economic" in uncovered or "technical" in uncovered),
-                    {"text": f"Nobody in the role of {roles} has been interviewed yet.", "value": len(uncovered),
-                     "source": "discovery", "signal": "discovery.uncovered_role"}))
-    pains = {d: v for d, v in as_dict(dig(results, "discovery", "pain_dimensions")).items()
-             if d != "other" and isinstance(v, dict)}
-    total = number(dig(results, "discovery", "interviews")) or 0
-    if isinstance(pains, dict) and pains and total >= 2:
-        dim = max(pains, key=lambda d: (number(pains[d].get("interviews")) or 0, str(d)))
-        count = number(pains[dim].get("interviews")) or 0
+        out.append((never / 0.1, {"text": f"{100 * never:.0f}% of the leads handed to sales were not contacted "
+                                          "by the export date.",
+                                  "value": float(never), "source": "funnel", "signal": "funnel.never_contacted_share"}))
+    leak = funnel["biggest_leak"]
+    if leak is not None and leak["below_reference"]:
+        # only a step whose whole 95% interval lies below a range a named source quotes
+        out.append((0.8 + leak["shortfall"] / 0.1,
+                    {"text": f"{leak['label']} converts below the range vendors quote: {100 * leak['rate']:.0f}% "
+                             f"against {100 * leak['low']:.0f}-{100 * leak['high']:.0f}%, with its whole 95% "
+                             "interval under that range.",
+                     "value": leak["rate"], "source": "funnel", "signal": f"funnel.conversion.{leak['step']}"}))
+    return out
+
+
+def _discovery_findings(results: Analysed) -> list[tuple[float, Finding]]:
+    out: list[tuple[float, Finding]] = []
+    discovery = results["discovery"]
+    if discovery is None:
+        return out
+    # who has not been interviewed yet is the consultant's homework (``plan.housekeeping``), not a finding
+    pains = {d: float(v["interviews"]) for d, v in discovery["pain_dimensions"].items() if d != "other"}
+    total = float(discovery["interviews"])
+    if pains and total >= 2:
+        dim = max(pains, key=lambda d: (pains[d], str(d)))
+        count = pains[dim]
         if count >= 2:
             out.append((count / total * 1.5,
                         {"text": f"{count:g} of {total:g} people interviewed raised a pain about “{_dim_label(results, dim)}”.",
                          "value": count, "source": "discovery", "signal": f"discovery.pain.{dim}"}))
-    handoff_pains = sig.get("journey.handoff_pains")
-    if handoff_pains:
-        where = "1 pain point in the customer journey sits" if handoff_pains == 1 else \
-            f"{handoff_pains:g} pain points in the customer journey sit"
-        out.append((handoff_pains / 3, {"text": f"{where} where the customer changes hands.",
-                                        "value": handoff_pains, "source": "journey", "signal": "journey.handoff_pains"}))
-    assumed = sig.get("journey.assumed_share")
-    if assumed is not None and assumed > 0.5:
-        out.append((0.5, {"text": f"{100 * assumed:.0f}% of the journey map rests on assumption rather than evidence.",
-                          "value": assumed, "source": "journey", "signal": "journey.assumed_share"}))
     return out
 
 
-def key_findings(results: dict, n: int = 3) -> list[dict]:
+def _journey_findings(results: Analysed) -> list[tuple[float, Finding]]:
+    out: list[tuple[float, Finding]] = []
+    journey = results["journey"]
+    if journey is None:
+        return out
+    at_handoffs = float(handoff_pains(journey))
+    if at_handoffs:
+        where = "1 pain point in the customer journey sits" if at_handoffs == 1 else \
+            f"{at_handoffs:g} pain points in the customer journey sit"
+        out.append((at_handoffs / 3, {"text": f"{where} where the customer changes hands.",
+                                      "value": at_handoffs, "source": "journey", "signal": "journey.handoff_pains"}))
+    assumed = journey["evidence"]["share_assumed"]
+    if assumed is not None and assumed > 0.5:
+        out.append((0.5, {"text": f"{100 * assumed:.0f}% of the journey map rests on assumption rather than evidence.",
+                          "value": float(assumed), "source": "journey", "signal": "journey.assumed_share"}))
+    return out
+
+
+def key_findings(results: Analysed, n: int = 3) -> list[Finding]:
     """The findings that matter most, in plain words with their numbers.
 
-    Candidates (weakest dimension, widest perception gap, leaders against staff, speed to lead,
-    untouched leads, the biggest funnel leak, uncovered buying roles, the most raised pain,
-    pains at hand-offs) are weighed by how far they lie from a healthy value; at most two come
-    from the same source, so the summary is not all survey.
+    Candidates (weakest dimension, a perception gap larger than noise, leaders against staff,
+    speed to lead, untouched leads, the biggest funnel leak, the most raised pain, pains at
+    hand-offs) are ranked by strength of evidence first (:data:`STRENGTH`: a measured funnel fact
+    before a survey score, a survey score before interview counts and journey-map cards), then by
+    business impact (how far the number lies from a healthy value). So a survey-only flag never
+    outranks a measured funnel fact. At most two come from the same source. Gaps within survey
+    noise and the consultant's homework (who has not been interviewed) are never findings.
 
     Parameters
     ----------
-    results : dict
-        The results dict (sections optional).
+    results : Analysed
+        The results (a section whose data is absent is None).
     n : int
         How many findings to return.
 
     Returns
     -------
-    list of dict
-        ``[{"text", "value", "source", "signal"}]``, most important first; shorter (or empty)
-        when the data holds fewer findings.
+    list of Finding
+        Most important first; shorter (or empty) when the data holds fewer findings.
     """
-    sig = signals(results)
-    candidates = sorted(_survey_findings(results, sig) + _other_findings(results, sig),
-                        key=lambda item: -item[0])
-    chosen: list[dict] = []
+    candidates = sorted(_survey_findings(results) + _funnel_findings(results) + _discovery_findings(results)
+                        + _journey_findings(results),
+                        key=lambda item: (-STRENGTH[item[1]["source"]], -min(item[0], MAX_WEIGHT)))
+    chosen: list[Finding] = []
     for _, finding in candidates:
         if sum(f["source"] == finding["source"] for f in chosen) < 2:
             chosen.append(finding)
@@ -142,7 +197,7 @@ def key_findings(results: dict, n: int = 3) -> list[dict]:
 
 
 # --------------------------------------------------------------------------- a triggering number in words
-def _format_of(signal: str, labels: dict) -> str:
+def _format_of(signal: str, labels: dict[str, Any]) -> str:
     fmt = (labels.get(signal) or {}).get("format") if isinstance(labels.get(signal), dict) else None
     if fmt:
         return fmt
@@ -157,7 +212,7 @@ def _format_of(signal: str, labels: dict) -> str:
     return "count"
 
 
-def signal_format(signal: str, labels: dict | None = None) -> str:
+def signal_format(signal: str, labels: dict[str, Any] | None = None) -> str:
     """How a signal's value is written: score, gap, share, hours, count or text."""
     return _format_of(signal, labels or {})
 
@@ -180,14 +235,14 @@ def format_value(value: Any, fmt: str) -> str:
     return f"{num:g}"
 
 
-def signal_label(signal: str, labels: dict, results: dict) -> str:
+def signal_label(signal: str, labels: dict[str, Any], results: Analysed) -> str:
     """Plain-words name of a signal, from the playbook's ``signals:`` or the dimension labels."""
     entry = labels.get(signal)
     if isinstance(entry, dict) and entry.get("label"):
         return str(entry["label"])
     parts = signal.split(".")
-    dims = as_dict(results.get("dimensions"))
-    dim_label = (dims.get(parts[1]) or {}).get("label", parts[1]) if len(parts) > 1 else ""
+    dims = results["dimensions"]
+    dim_label = "" if len(parts) < 2 else dims[parts[1]]["label"] if parts[1] in dims else parts[1]
     if parts[0] == "dimension":
         side = f" as rated by {parts[2]}" if len(parts) > 2 else ""
         return f"“{dim_label}” score{side}"
@@ -200,9 +255,16 @@ def signal_label(signal: str, labels: dict, results: dict) -> str:
     return signal.replace("_", " ")
 
 
-def describe(ev: dict, labels: dict, results: dict) -> str:
-    """One evidence item of :func:`helpers.triggers.evaluate` in plain words with its source."""
+def describe(ev: Evidence, labels: dict[str, Any], results: Analysed) -> str:
+    """One evidence item of :func:`helpers.triggers.evaluate` in plain words with its source.
+
+    The value and its source only: the trigger's threshold is a tuning number of the playbook and
+    never reaches the client's handout (it stays in ``Evidence["threshold"]``).
+    """
     signal, op, value = ev["signal"], ev["op"], ev["value"]
+    if signal == "gap_significant" or signal.endswith(".significant"):
+        return "The difference between the teams is larger than survey noise (survey)" if value is True else \
+            "The difference between the teams is within survey noise (survey)"
     label = signal_label(signal, labels, results)
     if op == "absent":
         return f"No {label} yet ({ev['source']})"
@@ -211,10 +273,8 @@ def describe(ev: dict, labels: dict, results: dict) -> str:
     if isinstance(names, dict) and isinstance(value, (list, str)):
         value = [names.get(v, v) for v in value] if isinstance(value, list) else names.get(value, value)
     shown = format_value(value, fmt)
-    if signal == "stage" and number(results.get("index")) is not None:   # the number behind the stage
-        shown += f", index {number(results['index']):.1f}"
-    text = f"{label[0].upper()}{label[1:]}: {shown} ({ev['source']})"
-    if op in OPS_TEXT:
-        threshold = format_value(ev["threshold"], fmt).lstrip("+")
-        text += f", {OPS_TEXT[op]}{'' if op == 'abs_above' else ' '}{threshold}"
-    return text
+    if signal == "stage" and results["index"] is not None:   # the number behind the stage
+        shown += f", index {results['index']:.1f}"
+    # the trigger's threshold stays in the results (``Evidence``) for the consultant; the client
+    # reads the number and where it comes from, never the playbook's cut-off
+    return f"{label[0].upper()}{label[1:]}: {shown} ({ev['source']})"

@@ -1,307 +1,371 @@
-"""Funnel diagnostics from ``funnel.csv`` / ``funnel.xlsx`` or a HubSpot / Salesforce export.
+"""The ``"funnel"`` part of Results: issue 13's honest funnel and speed-to-lead measures.
 
-Reading (:func:`read_funnel`, in :mod:`helpers.funnel_import`, re-exported here) maps a CRM
-export onto our columns, parses the dates the way the CRM writes them and reports every problem
-at once; :func:`metrics` turns the normalised frame into the ``"funnel"`` part of Results. Everything is vectorised pandas (no loops over rows).
+Pure. :func:`metrics` runs :func:`~helpers.analysis.funnel_measures.measure_funnel` on the
+normalised export (:func:`helpers.engagement.funnel.read_funnel`) with the engagement's own rule
+(``engagement.yaml`` ``sla:``, on its own clock), then adds the flat views other parts read
+(``response``, ``handoff``, ``rates``, ``benchmarks``) with the same keys as before and honest
+meanings:
 
-Our columns (``funnel.csv``)
-----------------------------
-``lead_id, source, created_at, mql_at, sal_at, sql_at, opportunity_at, won_at, lost_at,
-first_response_at, amount``; optional ``attempts`` (contact attempts logged), ``rejected_at``
-(sales turned the MQL down), ``status`` (lead status text; the CRM mapping lists which values
-mean "rejected"), ``outcome`` (deal stage text, e.g. "Closed Won") and ``closed_at`` (close date;
-with ``outcome`` it fills ``won_at`` / ``lost_at``).
-Only ``lead_id`` and ``created_at`` are required; a stage column that is absent is "not tracked"
-and left out of the funnel. A lead *reached* a stage when that stage, or any later one, has a date.
+* ``response.share_within_sla``: judged leads answered within the rule *on the rule's clock*
+  (leads too recent to judge left out); ``share_within_hour`` one hour on that clock, None for
+  date-only response columns; ``median_hours`` the Kaplan-Meier median counting unanswered leads
+  as still waiting (censored), None when measured in days or not reached;
+  ``share_never_contacted`` judged leads *not contacted by the export date* (the data cannot say
+  "never").
+* ``rates``: each step's rate on the cohort old enough to have converted (also ``mql_won`` and
+  ``sql_won``); ``handoff.acceptance_rate`` is the step after MQL, named after the stage the
+  export has (``accepted_is_sal`` says whether that is a real SAL stage).
+* ``benchmarks``: only ranges a named source quotes; ``status`` ``"below"`` only when the
+  whole 95% interval lies below the range, ``"above"`` when wholly above, else ``"within"``
+  (not distinguishable). ``biggest_leak`` is the step lying *clearly* below its range, furthest
+  (None when none is); the step losing the most leads is ``most_leads_lost``.
+* ``at_stake``: ``uncontacted`` and ``goal_gap`` estimates (amount, currency, period, one-line
+  explanation) and, for the executive summary, ``text``/``amount``/``currency``/``period`` of the
+  first one the data can give.
 
-Schema of :func:`metrics` (rates are fractions 0..1 rounded to 4 decimals, ``None`` when the
-denominator is 0; hours rounded to 1 decimal, ``None`` when nothing to measure)::
-
-    {
-      "leads": int,                       # leads used (after excluded rows)
-      "excluded_rows": int,               # rows left out by read_funnel (impossible dates ...)
-      "period": {"start": "YYYY-MM-DD", "end": "YYYY-MM-DD"},   # first/last created_at
-      "stages": [{"id": "created"|"mql"|"sal"|"sql"|"opportunity"|"won",
-                  "label": "Inquiry"|"MQL"|"SAL"|"SQL"|"Opportunity"|"Won", "count": int}],  # tracked only
-      "conversions": [{"step": "created_mql", "from": "created", "to": "mql", "label": "Inquiry → MQL",
-                       "count_from": int, "count_to": int, "rate": float|None,
-                       "median_hours": float|None, "p90_hours": float|None, "n_timed": int}],
-                      # consecutive tracked stages; hours = time spent in "from" before "to"
-      "rates": {"created_mql": float|None, "mql_sal": ..., "sal_sql": ..., "sql_opportunity": ...,
-                "opportunity_won": ..., "sql_won": ...},   # flat view for playbook triggers
-      "time_in_stage": {stage: {"median_hours": float|None, "p90_hours": float|None, "n": int}},
-      "by_source": [{"source": str, "leads": int, "counts": {stage: int},
-                     "rates": {step: float|None}, "won": int}],   # most leads first
-      "response": None | {"population": "mql"|"all", "n": int, "contacted": int,
-                  "never_contacted": int, "share_never_contacted": float,
-                  "median_hours": float|None, "p90_hours": float|None, "mean_hours": float|None,
-                  "sla_hours": float, "within_sla": int, "share_within_sla": float,
-                  "within_hour": int, "share_within_hour": float},
-                  # clock starts at mql_at (else created_at); never contacted count as outside SLA
-      "handoff": None | {"mqls": int, "accepted": int, "rejected": int, "pending": int,
-                  "accepted_stage": "sal"|"sql"|..., "acceptance_rate": float|None,
-                  "rejection_rate": float|None, "median_hours_to_accept": float|None,
-                  "attempts": None | {"required": int, "leads": int, "met": int, "share_met": float|None,
-                               "median_attempts": float|None}},
-                  # attempts: MQLs not accepted (rejected or waiting) with >= sla.attempts logged
-                  # contact attempts (optional column ``attempts``)
-      "benchmarks": [{"step": "created_mql"|"mql_sal"|"sal_sql"|"sql_won"|"mql_sql", "label": str,
-                      "rate": float|None, "low": float, "high": float,
-                      "status": "below"|"within"|"above"|None}],   # vendor-quoted ranges; mql_sql
-                      # (0.20-0.42, derived from MQL->SAL x SAL->SQL) only when SAL is not tracked
-      "benchmark_source": str,
-      "biggest_leak": None | {"step", "label", "rate", "low", "high", "shortfall": float,
-                              "below_reference": bool},   # smallest rate - low
-      "won": {"count": int, "amount_total": float|None, "median_amount": float|None},
-      "calculator": None | <leads_needed(...) dict>,   # when sla has revenue_goal
-      "sla": {"response_hours": float, "attempts": int, "attempt_days": int},
-    }
-
-SLA keys read from ``engagement.yaml`` ``sla:``: ``response_hours`` (24), ``attempts`` (5),
-``attempt_days`` (14), and for the calculator ``revenue_goal`` (new-customer revenue per
-period), ``average_deal_size`` (default: median won amount) and ``period_months`` (12).
+Durations: hours for the response (or whole days for date-only columns, ``speed_to_lead.unit``),
+days for stages.
 """
 
 from __future__ import annotations
-from typing import Any, cast
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any, Literal, TypedDict
+
 import numpy as np
 import pandas as pd
-from helpers.vocabulary import SLA_DEFAULTS, FUNNEL_STAGES, FUNNEL_STAGE_LABELS
+
+from helpers.analysis.conversion import ConversionStep, Loss, ReferenceComparison
+from helpers.analysis.funnel_frame import NEVER_NS, closed, entry_ns, export_time_of, ns_of, reached, to_timestamp
+from helpers.analysis.funnel_measures import measure_funnel
+from helpers.analysis.lead_sources import SourceSplit
+from helpers.analysis.revenue import Deal, Estimate, RevenueCalculator
+from helpers.analysis.speed_to_lead import SpeedToLead
+from helpers.content.lead_sources import LeadSourceMap
+from helpers.engagement.sla import Sla, read_sla
+from helpers.vocabulary import FUNNEL_STAGE_LABELS
+
+__all__ = ["AtStakeSummary", "Benchmark", "ExportTime", "FunnelMetrics", "HandoffMetrics", "Leak", "Response",
+           "SlaTerms", "SourceRow", "metrics", "step_of"]
 
 
-#: Vendor-quoted conversion ranges (DOMAIN.md; secondary figures, shown labelled as such).
-REFERENCE: dict[str, tuple[str, str, float, float]] = {
-    "created_mql": ("created", "mql", 0.10, 0.25),
-    "mql_sal": ("mql", "sal", 0.40, 0.60),
-    "sal_sql": ("sal", "sql", 0.50, 0.70),
-    "sql_won": ("sql", "won", 0.20, 0.30),
-    "mql_sql": ("mql", "sql", 0.20, 0.42),  # derived (MQL->SAL x SAL->SQL), used when SAL is not tracked
-}
+class Period(TypedDict):
+    """First and last ``created_at`` (ISO dates)."""
+
+    start: str | None
+    end: str | None
 
 
-REFERENCE_SOURCE = "vendor-quoted ranges (SiriusDecisions-style demand waterfall), secondary figures"
+class ExportTime(TypedDict):
+    """When the export was taken, and how that was decided."""
+
+    at: str                         # ISO date-time
+    basis: Literal["engagement", "latest_date"]
+    text: str                       # "the latest date in the export (9 March 2026)"
+
+
+class StageCount(TypedDict):
+    """Leads that reached a tracked stage (or a later one)."""
+
+    id: str
+    label: str
+    count: int
+
+
+class SourceRow(TypedDict):
+    """One lead source value: leads, leads per stage, raw step shares (not cohort-adjusted) and deals won."""
+
+    source: str
+    leads: int
+    counts: dict[str, int]
+    rates: dict[str, float | None]
+    won: int
+
+
+class Response(TypedDict):
+    """Flat speed-to-lead view for the playbook triggers (see the module docstring for meanings)."""
+
+    population: str
+    n: int                          # judged leads
+    leads: int                      # all leads in the population
+    too_recent: int
+    contacted: int
+    never_contacted: int            # judged leads not contacted by the export date
+    share_never_contacted: float | None
+    median_hours: float | None      # censored (Kaplan-Meier) median on the rule's clock; None in days
+    sla_hours: float
+    within_sla: int
+    share_within_sla: float | None
+    within_hour: int | None
+    share_within_hour: float | None
+
+
+class HandoffMetrics(TypedDict):
+    """The step after MQL, on the cohort old enough to have made it."""
+
+    mqls: int                       # cohort
+    accepted: int                   # cohort leads that reached ``accepted_stage``
+    rejected: int                   # cohort leads closed (lost or turned down) without reaching it
+    pending: int                    # all MQLs neither converted nor closed
+    accepted_stage: str
+    accepted_is_sal: bool
+    label: str                      # "MQL → SQL"
+    acceptance_rate: float | None
+    rate_low: float | None          # 95% Wilson interval of acceptance_rate
+    rate_high: float | None
+    rejection_rate: float | None
+
+
+class Benchmark(TypedDict):
+    """A step's rate against a range a named source quotes (``status`` see the module docstring)."""
+
+    step: str
+    label: str
+    rate: float | None
+    rate_low: float | None
+    rate_high: float | None
+    low: float
+    high: float
+    status: str | None
+
+
+class Leak(TypedDict):
+    """The step whose 95% interval lies below its reference range by the most (``below_reference`` always True)."""
+
+    step: str
+    label: str
+    rate: float
+    low: float
+    high: float
+    shortfall: float                # range low - interval high
+    below_reference: bool
+
+
+class Won(TypedDict):
+    """Deals won, their total and mean amount (None without amounts)."""
+
+    count: int
+    amount_total: float | None
+    mean_amount: float | None
+
+
+class SlaTerms(TypedDict):
+    """The rule the funnel was measured against."""
+
+    status: str                     # agreed | proposed
+    response_hours: float
+    attempts: int
+    attempt_days: float
+    clock: str                      # calendar | business
+    clock_description: str
+    rule_words: str                 # "4 business hours", "one working day (10 business hours)", "24 hours"
+
+
+class AtStakeSummary(TypedDict):
+    """``funnel.at_stake``: both estimates, plus the headline the executive summary reads."""
+
+    uncontacted: Estimate
+    goal_gap: Estimate
+    text: str | None
+    amount: float | None
+    currency: str | None
+    period: str | None
+
+
+class FunnelMetrics(TypedDict):
+    """``results["funnel"]`` (see the module docstring)."""
+
+    leads: int
+    excluded_rows: int
+    period: Period
+    export_time: ExportTime
+    currency: str | None
+    stages: list[StageCount]
+    conversions: list[ConversionStep]
+    spans: list[ConversionStep]
+    rates: dict[str, float | None]
+    most_leads_lost: Loss | None
+    by_source: list[SourceRow]
+    sources: SourceSplit | None
+    speed_to_lead: SpeedToLead | None
+    response: Response | None
+    handoff: HandoffMetrics | None
+    reference: ReferenceComparison
+    benchmarks: list[Benchmark]
+    benchmark_source: str
+    biggest_leak: Leak | None
+    won: Won
+    deal: Deal
+    calculator: RevenueCalculator | None
+    at_stake: AtStakeSummary
+    sla: SlaTerms
 
 
 def _rate(num: float, den: float) -> float | None:
     return round(float(num) / float(den), 4) if den else None
 
 
-def _hours(td: pd.Series, q: float) -> float | None:
-    td = td.dropna()
-    if td.empty:
-        return None
-    middle = cast(pd.Timedelta, td.quantile(q))  # a timedelta Series' quantile; the stubs say float
-    return round(float(middle / pd.Timedelta(hours=1)), 1)
-
-
-def reached(funnel: pd.DataFrame) -> pd.DataFrame:
-    """Boolean frame: one column per tracked stage, True when the lead got at least that far."""
-    tracked = [s for s in FUNNEL_STAGES if s == "created" or f"{s}_at" in funnel.columns]
-    out = {}
-    later = pd.Series(False, index=funnel.index)
-    for stage in reversed(tracked):
-        here = pd.Series(True, index=funnel.index) if stage == "created" else funnel[f"{stage}_at"].notna()
-        later = later | here
-        out[stage] = later
-    return pd.DataFrame({s: out[s] for s in tracked})
-
-
-def _steps(tracked: list[str]) -> list[tuple[str, str]]:
-    return list(zip(tracked[:-1], tracked[1:]))
-
-
-def _step_rates(counts: pd.Series | dict, tracked: list[str]) -> dict[str, float | None]:
-    rates = {f"{a}_{b}": _rate(counts[b], counts[a]) for a, b in _steps(tracked)}
-    if "sql" in tracked and "won" in tracked:
-        rates["sql_won"] = _rate(counts["won"], counts["sql"])
-    return rates
-
-
-def _stage_time(funnel: pd.DataFrame, a: str, b: str) -> pd.Series:
-    """Hours from entering ``a`` to entering ``b``; same-day date-only stamps count as 0, earlier days as unknown."""
-    start = funnel["created_at"] if a == "created" else funnel[f"{a}_at"]
-    end = funnel[f"{b}_at"]
-    # pandas-stubs type clip's bounds as numbers only; a Timedelta bound is right for a timedelta Series
-    elapsed = (end - start).clip(lower=pd.Timedelta(0))  # type: ignore[call-overload]
-    return elapsed.where(end.dt.floor("D") >= start.dt.floor("D"))
-
-
-def _response(funnel: pd.DataFrame, reach: pd.DataFrame, hours: float) -> dict | None:
-    if "first_response_at" not in funnel.columns:
-        return None
-    pop = reach["mql"] if "mql" in reach else pd.Series(True, index=funnel.index)
-    start = funnel["created_at"]
-    if "mql_at" in funnel.columns:  # handed over at the MQL date, never before the lead existed
-        start = funnel["mql_at"].where(funnel["mql_at"] > start, start)
-    # clip with a Timedelta bound: see _stage_time
-    wait = (funnel["first_response_at"] - start).clip(lower=pd.Timedelta(0))[pop]  # type: ignore[call-overload]
-    # A lead handed over just before the export, and not answered yet, still has time: its SLA window
-    # is open on the export date (the latest date in the file), so it counts neither way.
-    dates = funnel.select_dtypes(include="datetime")
-    as_of = dates.max().max() if not dates.empty else pd.NaT
-    still_open = int((wait.isna() & (start[pop] + pd.Timedelta(hours=hours) > as_of)).sum()) \
-        if not pd.isna(as_of) else 0
-    n = int(pop.sum()) - still_open
-    contacted = int(wait.notna().sum())
-    within = int((wait <= pd.Timedelta(hours=hours)).sum())
-    hour = int((wait <= pd.Timedelta(hours=1)).sum())
-    mean = wait.dropna().mean()
-    return {"population": "mql" if "mql" in reach else "all", "n": n, "contacted": contacted,
-            "never_contacted": n - contacted, "share_never_contacted": _rate(n - contacted, n),
-            "still_open": still_open,
-            "median_hours": _hours(wait, 0.5), "p90_hours": _hours(wait, 0.9),
-            "mean_hours": None if pd.isna(mean) else round(mean / pd.Timedelta(hours=1), 1),
-            "sla_hours": float(hours), "within_sla": within, "share_within_sla": _rate(within, n),
-            "within_hour": hour, "share_within_hour": _rate(hour, n)}
-
-
-def _attempts(funnel: pd.DataFrame, open_mqls: pd.Series, required: int) -> dict | None:
-    """Follow-up effort on the MQLs sales has not accepted: how many got the agreed number of attempts."""
-    if "attempts" not in funnel.columns:
-        return None
-    tries = funnel["attempts"].fillna(0)[open_mqls]
-    met = int((tries >= required).sum())
-    return {"required": int(required), "leads": int(open_mqls.sum()), "met": met,
-            "share_met": _rate(met, int(open_mqls.sum())),
-            "median_attempts": None if tries.empty else round(float(tries.median()), 1)}
-
-
-def _handoff(funnel: pd.DataFrame, reach: pd.DataFrame, tracked: list[str], required: int = 5) -> dict | None:
-    if "mql" not in tracked or tracked[-1] == "mql":
-        return None
-    nxt = tracked[tracked.index("mql") + 1]
-    mql = reach["mql"]
-    accepted = mql & reach[nxt]
-    rejected = mql & ~reach[nxt] & (funnel["rejected"] | funnel["lost_at"].notna() if "lost_at" in funnel
-                                    else funnel["rejected"])
-    n = int(mql.sum())
-    wait = _stage_time(funnel, "mql", nxt)[accepted] if "mql_at" in funnel else pd.Series(dtype="timedelta64[ns]")
-    return {"mqls": n, "accepted": int(accepted.sum()), "rejected": int(rejected.sum()),
-            "pending": n - int(accepted.sum()) - int(rejected.sum()), "accepted_stage": nxt,
-            "acceptance_rate": _rate(accepted.sum(), n), "rejection_rate": _rate(rejected.sum(), n),
-            "median_hours_to_accept": _hours(wait, 0.5), "attempts": _attempts(funnel, mql & ~accepted, required)}
-
-
-def _benchmarks(rates: dict[str, float | None]) -> tuple[list[dict], dict | None]:
-    rows: list[dict[str, Any]] = []
-    for step, (a, b, lo, hi) in REFERENCE.items():
-        rate = rates.get(step)
-        if step not in rates:
-            continue
-        status = None if rate is None else "below" if rate < lo else "above" if rate > hi else "within"
-        rows.append({"step": step, "label": f"{FUNNEL_STAGE_LABELS[a]} \u2192 {FUNNEL_STAGE_LABELS[b]}",
-                     "rate": rate, "low": lo, "high": hi, "status": status})
-    scored = [r for r in rows if r["rate"] is not None]
-    if not scored:
-        return rows, None
-    worst = min(scored, key=lambda r: r["rate"] - r["low"])
-    leak = {k: worst[k] for k in ("step", "label", "rate", "low", "high")}
-    leak["shortfall"] = round(worst["low"] - worst["rate"], 4)
-    leak["below_reference"] = worst["rate"] < worst["low"]
-    return rows, leak
-
-
-def leads_needed(revenue_goal: float, average_deal_size: float, rates: dict[str, float | None] | None = None,
-                 months: int = 12) -> dict:
-    """The SLA calculator: how many leads marketing must deliver per month to reach a revenue goal.
-
-    Parameters
-    ----------
-    revenue_goal : float
-        New-customer revenue to win over ``months``.
-    average_deal_size : float
-        Average won deal.
-    rates : dict, optional
-        Conversion rates keyed ``created_mql``, ``mql_sal``, ``sal_sql``, ``sql_won``; a missing
-        or zero rate falls back to the middle of the vendor-quoted range.
-    months : int
-        Length of the period the goal covers.
-
-    Returns
-    -------
-    dict
-        ``{"customers", "sqls", "sals", "mqls", "leads"}`` for the period (whole numbers, rounded
-        up) plus ``"per_month": {same keys}``, ``"rates_used": {step: rate}``,
-        ``"assumed": [steps taken from the reference]``, ``"months"``.
-    """
-    rates = rates or {}
-    used, assumed = {}, []
-    if rates.get("mql_sql") and not rates.get("mql_sal"):  # no SAL stage: all of MQL->SQL counted once
-        rates = {**rates, "mql_sal": rates["mql_sql"], "sal_sql": 1.0}
-    for step in ("sql_won", "sal_sql", "mql_sal", "created_mql"):
-        r = rates.get(step)
-        if not r:
-            lo, hi = REFERENCE[step][2:]
-            r = round((lo + hi) / 2, 4)
-            assumed.append(step)
-        used[step] = r
-    customers = float(np.ceil(revenue_goal / average_deal_size)) if average_deal_size else 0.0
-    need = {"customers": customers}
-    need["sqls"] = customers / used["sql_won"]
-    need["sals"] = need["sqls"] / used["sal_sql"]
-    need["mqls"] = need["sals"] / used["mql_sal"]
-    need["leads"] = need["mqls"] / used["created_mql"]
-    months = max(int(months), 1)
-    return {**{k: int(np.ceil(v - 1e-9)) for k, v in need.items()},
-            "per_month": {k: int(np.ceil(v / months - 1e-9)) for k, v in need.items()},
-            "rates_used": used, "assumed": assumed, "months": months,
-            "revenue_goal": float(revenue_goal), "average_deal_size": float(average_deal_size)}
-
-
-def metrics(funnel: pd.DataFrame, sla: dict) -> dict:
-    """Funnel metrics for Results (schema in the module docstring).
-
-    Parameters
-    ----------
-    funnel : DataFrame
-        As returned by :func:`read_funnel`.
-    sla : dict
-        ``engagement.yaml`` ``sla:`` (missing keys take :data:`SLA_DEFAULTS`).
-    """
-    sla = {**SLA_DEFAULTS, **(sla or {})}
-    if "rejected" not in funnel.columns:
-        funnel = funnel.assign(rejected=False)
-    reach = reached(funnel)
+def _by_source(frame: pd.DataFrame) -> list[SourceRow]:
+    reach = reached(frame)
     tracked = list(reach.columns)
-    counts = reach.sum()
-    rates = _step_rates(counts, tracked)
-    conversions, time_in_stage = [], {}
-    for a, b in _steps(tracked):
-        ok = reach[a] & reach[b]
-        timed = _stage_time(funnel, a, b)[ok]
-        med, p90, n_timed = _hours(timed, 0.5), _hours(timed, 0.9), int(timed.notna().sum())
-        time_in_stage[a] = {"median_hours": med, "p90_hours": p90, "n": n_timed}
-        conversions.append({"step": f"{a}_{b}", "from": a, "to": b,
-                            "label": f"{FUNNEL_STAGE_LABELS[a]} \u2192 {FUNNEL_STAGE_LABELS[b]}",
-                            "count_from": int(counts[a]), "count_to": int(counts[b]), "rate": rates[f"{a}_{b}"],
-                            "median_hours": med, "p90_hours": p90, "n_timed": n_timed})
-    by = reach.groupby(funnel["source"], sort=False).sum()
+    by = reach.groupby(frame["source"], sort=False).sum()
     by = by.loc[by["created"].sort_values(ascending=False, kind="stable").index]
-    by_source = [{"source": str(src), "leads": int(row["created"]),
-                  "counts": {s: int(row[s]) for s in tracked}, "rates": _step_rates(row, tracked),
-                  "won": int(row["won"]) if "won" in tracked else 0} for src, row in by.iterrows()]
-    benchmarks, leak = _benchmarks(rates)
-    won_mask = reach["won"] if "won" in tracked else pd.Series(False, index=funnel.index)
-    amounts = funnel["amount"][won_mask].dropna() if "amount" in funnel else pd.Series(dtype=float)
-    won = {"count": int(won_mask.sum()),
-           "amount_total": round(float(amounts.sum()), 2) if len(amounts) else None,
-           "median_amount": round(float(amounts.median()), 2) if len(amounts) else None}
-    calculator = None
-    if sla.get("revenue_goal"):
-        deal = sla.get("average_deal_size") or won["median_amount"]
-        if deal:
-            calculator = leads_needed(float(sla["revenue_goal"]), float(deal), rates, int(sla.get("period_months", 12)))
-    created = funnel["created_at"]
+    rows: list[SourceRow] = []
+    for src, row in by.iterrows():
+        rates = {f"{a}_{b}": _rate(row[b], row[a]) for a, b in zip(tracked[:-1], tracked[1:])}
+        rows.append({"source": str(src), "leads": int(row["created"]), "counts": {s: int(row[s]) for s in tracked},
+                     "rates": rates, "won": int(row["won"]) if "won" in tracked else 0})
+    return rows
+
+
+def _response(speed: SpeedToLead | None) -> Response | None:
+    if speed is None:
+        return None
+    hour = speed["within_hour"]
+    return {"population": "mql" if speed["population"] == "handed_to_sales" else "all", "n": speed["judged"],
+            "leads": speed["leads"], "too_recent": speed["too_recent"], "contacted": speed["contacted"],
+            "never_contacted": speed["not_contacted"]["count"],
+            "share_never_contacted": speed["not_contacted"]["share"],
+            "median_hours": speed["wait"]["median"] if speed["unit"] == "hours" else None,
+            "sla_hours": speed["response_hours"], "within_sla": speed["within_rule"]["count"],
+            "share_within_sla": speed["within_rule"]["share"],
+            "within_hour": hour["count"] if hour is not None else None,
+            "share_within_hour": hour["share"] if hour is not None else None}
+
+
+def _handoff(frame: pd.DataFrame, steps: list[ConversionStep]) -> HandoffMetrics | None:
+    step = next((s for s in steps if s["from_stage"] == "mql"), None)
+    if step is None:
+        return None
+    rejected = step["count_from"] - step["count_to"]
+    if step["count_from"]:  # of the cohort's losses, those closed (lost or turned down) rather than still open
+        rejected = step["count_from"] - step["count_to"] - _open_in_cohort(frame, step)
+    return {"mqls": step["count_from"], "accepted": step["count_to"], "rejected": rejected,
+            "pending": step["still_open"], "accepted_stage": step["to_stage"],
+            "accepted_is_sal": step["to_stage"] == "sal", "label": step["label"],
+            "acceptance_rate": step["rate"]["share"], "rate_low": step["rate"]["low"], "rate_high": step["rate"]["high"],
+            "rejection_rate": _rate(rejected, step["count_from"])}
+
+
+def _open_in_cohort(frame: pd.DataFrame, step: ConversionStep) -> int:
+    """Cohort leads of ``step`` that neither converted nor closed (int64 nanoseconds, as the step was cut)."""
+    if not step["cohort_entered_by"]:
+        return 0
+    entry = entry_ns(frame)
+    cutoff = ns_of(pd.Timestamp(step["cohort_entered_by"]), frame["created_at"])
+    a, b = entry[step["from_stage"]], entry[step["to_stage"]]
+    cohort = (a != NEVER_NS) & (a <= cutoff)
+    return int(np.count_nonzero(cohort & (b == NEVER_NS) & ~closed(frame).to_numpy(dtype=bool)))
+
+
+def _benchmarks(reference: ReferenceComparison) -> tuple[list[Benchmark], Leak | None]:
+    words = {"below_range": "below", "above_range": "above", "not_distinguishable": "within"}
+    rows: list[Benchmark] = [{"step": r["step"], "label": r["label"], "rate": r["rate"]["share"],
+                              "rate_low": r["rate"]["low"], "rate_high": r["rate"]["high"], "low": r["low"],
+                              "high": r["high"], "status": words[r["status"]] if r["status"] else None}
+                             for r in reference["rows"]]
+    below = [r for r in rows if r["status"] == "below" and r["rate"] is not None and r["rate_high"] is not None]
+    if not below:
+        return rows, None
+    worst = max(below, key=lambda r: r["low"] - (r["rate_high"] or 0.0))
+    return rows, {"step": worst["step"], "label": worst["label"], "rate": float(worst["rate"] or 0.0),
+                  "low": worst["low"], "high": worst["high"],
+                  "shortfall": round(worst["low"] - (worst["rate_high"] or 0.0), 4), "below_reference": True}
+
+
+def _at_stake(uncontacted: Estimate, goal_gap: Estimate) -> AtStakeSummary:
+    head = uncontacted if uncontacted["amount"] is not None else goal_gap
+    return {"uncontacted": uncontacted, "goal_gap": goal_gap,
+            "text": head["explanation"] if head["amount"] is not None else None,
+            "amount": head["amount"], "currency": head["currency"], "period": head["period"]}
+
+
+def _rule_words(rule: Sla) -> str:
+    """The response rule in words, on its clock: ``"4 business hours"``, ``"one working day (10 business hours)"``."""
+    hours = float(rule.response_hours)
+    text = f"{hours:g} hour{'s' if hours != 1 else ''}"
+    if rule.clock.clock != "business":
+        return text
+    text = f"{hours:g} business hour{'s' if hours != 1 else ''}"
+    days = hours / rule.clock.hours_per_day
+    if abs(days - round(days)) < 1e-9 and round(days) >= 1:
+        n = round(days)
+        return f"{'one' if n == 1 else n} working day{'s' if n != 1 else ''} ({text})"
+    return text
+
+
+def _export_time(frame: pd.DataFrame, given: pd.Timestamp | dt.datetime | dt.date | str | None) -> ExportTime:
+    if given is not None:
+        stamp = to_timestamp(given)
+        return {"at": stamp.isoformat(), "basis": "engagement",
+                "text": f"the export date set in engagement.yaml ({stamp.strftime('%-d %B %Y')})"}
+    found = export_time_of(frame)
+    stamp = found if found is not None else pd.Timestamp("1970-01-01")
+    return {"at": stamp.isoformat(), "basis": "latest_date",
+            "text": f"the latest date in the export ({stamp.strftime('%-d %B %Y')})"}
+
+
+def metrics(frame: pd.DataFrame, sla: Sla | Mapping[str, Any] | None,
+            export_time: pd.Timestamp | dt.datetime | dt.date | str | None = None, *, currency: str | None = None,
+            source_mapping: LeadSourceMap | Mapping[str, str] | None = None,
+            activities: pd.DataFrame | None = None) -> FunnelMetrics:
+    """The ``"funnel"`` part of Results.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        As :func:`helpers.engagement.funnel.read_funnel` returns it.
+    sla : Sla or mapping or None
+        The engagement's rule (``EngagementMeta.sla_rule``); a plain ``sla:`` mapping is read
+        with :func:`helpers.engagement.sla.read_sla` (its problems are the reader's to report).
+    export_time : Timestamp, datetime, date or str, optional
+        When the export was taken; default the latest date in the export (stated in ``export_time``).
+    currency : str, optional
+        ``engagement.yaml`` ``currency:``.
+    source_mapping : LeadSourceMap or mapping, optional
+        Source value -> marketing | sales | partner | other.
+    activities : DataFrame, optional
+        One row per contact attempt (``lead_id``, ``activity_at``).
+    """
+    rule = sla if isinstance(sla, Sla) else read_sla(dict(sla) if sla else None)[0]
+    when = _export_time(frame, export_time)
+    measured = measure_funnel(frame, rule, when["at"], currency=currency, source_mapping=source_mapping,
+                              activities=activities)
+    conv = measured["conversion"]
+    rates: dict[str, float | None] = {s["step"]: s["rate"]["share"] for s in (*conv["steps"], *conv["spans"])}
+    benchmarks, leak = _benchmarks(measured["reference"])
+    reach = reached(frame)
+    won_mask = reach["won"] if "won" in reach.columns else pd.Series(False, index=frame.index)
+    amounts = pd.to_numeric(frame["amount"], errors="coerce")[won_mask].dropna() if "amount" in frame.columns \
+        else pd.Series(dtype=float)
+    created = frame["created_at"]
+    stake = measured["at_stake"]
     return {
-        "leads": int(len(funnel)), "excluded_rows": int(funnel.attrs.get("excluded_rows", 0)),
+        "leads": int(len(frame)), "excluded_rows": int(frame.attrs.get("excluded_rows", 0)),
         "period": {"start": None if created.empty else created.min().date().isoformat(),
                    "end": None if created.empty else created.max().date().isoformat()},
-        "stages": [{"id": s, "label": FUNNEL_STAGE_LABELS[s], "count": int(counts[s])} for s in tracked],
-        "conversions": conversions, "rates": rates, "time_in_stage": time_in_stage, "by_source": by_source,
-        "response": _response(funnel, reach, float(sla["response_hours"])),
-        "handoff": _handoff(funnel, reach, tracked, int(sla["attempts"])),
-        "benchmarks": benchmarks, "benchmark_source": REFERENCE_SOURCE, "biggest_leak": leak,
-        "won": won, "calculator": calculator,
-        "sla": {"response_hours": float(sla["response_hours"]), "attempts": int(sla["attempts"]),
-                "attempt_days": int(sla["attempt_days"])},
+        "export_time": when, "currency": currency,
+        "stages": [{"id": s["id"], "label": FUNNEL_STAGE_LABELS[s["id"]], "count": s["count"]}
+                   for s in conv["stages"]],
+        "conversions": conv["steps"], "spans": conv["spans"], "rates": rates,
+        "most_leads_lost": conv["most_leads_lost"], "by_source": _by_source(frame), "sources": measured["sources"],
+        "speed_to_lead": measured["speed_to_lead"], "response": _response(measured["speed_to_lead"]),
+        "handoff": _handoff(frame, conv["steps"]), "reference": measured["reference"],
+        "benchmarks": benchmarks, "benchmark_source": measured["reference"]["source"], "biggest_leak": leak,
+        "won": {"count": int(won_mask.sum()),
+                "amount_total": round(float(amounts.sum()), 2) if len(amounts) else None,
+                "mean_amount": round(float(amounts.mean()), 2) if len(amounts) else None},
+        "deal": measured["deal"], "calculator": measured["calculator"],
+        "at_stake": _at_stake(stake["uncontacted"], stake["goal_gap"]),
+        "sla": {"status": "agreed" if rule.agreed else "proposed", "response_hours": float(rule.response_hours),
+                "attempts": int(rule.attempts),
+                "attempt_days": int(rule.attempt_days) if float(rule.attempt_days).is_integer() else rule.attempt_days, "clock": rule.clock.clock,
+                "clock_description": rule.clock.describe(), "rule_words": _rule_words(rule)},
     }
+
+
+def step_of(f: FunnelMetrics, step: str) -> ConversionStep | None:
+    """The step or span called ``step`` in ``results["funnel"]`` (None when the export cannot give it)."""
+    return next((s for s in (*f["conversions"], *f["spans"]) if s["step"] == step), None)
+

@@ -36,6 +36,15 @@ the next wave reports whether the measure moved. Plays not listed keep the engin
 Accepted and done plays stay in the plan even when their trigger no longer fires or their
 horizon is full; the engine fills only the free slots (unless ``suggest: false``).
 
+Sound evidence
+--------------
+A play reaches the plan only when its trigger fires, it fits the client's stage or the next one
+(its ``stages`` range, :func:`stage_window`), its success target is not already met today
+(:func:`met_today`), and it was not rejected (in this plan.yaml, or at an earlier wave without a
+``status: reopened`` entry now). Housekeeping plays (collect data, interview someone) go to
+``housekeeping``, a consultant-only list. Playbook placeholders (``{sla_hours}`` ...) are filled
+from the client's SLA, and owners are named from ``engagement.yaml``'s stakeholders.
+
 Ranking
 -------
 Each fired play scores ``impact * (1 + 3 * size) / (effort + 1)`` (:func:`score`), where
@@ -46,48 +55,159 @@ next horizon with room (``moved_from`` records it); the rest are listed in ``not
 Result (``results["plan"]``)
 ----------------------------
 ``{"plays": [play...], "rejected": [{"id", "title"}], "not_shown": [{"id", "title", "horizon", "why"}],
-"max_per_horizon": int, "consultant": bool (a plan.yaml exists), "agreed": ISO date | None}`` where each play is
+"max_per_horizon": int, "consultant": bool (a plan.yaml exists), "agreed": ISO date | None,
+"housekeeping": [{"id", "title", "action", "why"}] (the consultant's homework: never client-facing),
+"stages": [stage, next stage] (the window the plan works in)}`` where each play is
 ``{"id", "title", "action", "owner", "horizon", "effort", "impact", "status", "origin",
 "evidence", "why", "triggers": [{"signal", "value", "source", "text"}], "success": {"text",
 "signal", "goal", "target", "baseline"}, "due", "score", "moved_from" (only when moved),
-"carried_over" (only when agreed at the previous wave and not done or on target yet)}``;
+"carried_over" (only when agreed at the previous wave and not done or on target yet),
+"owner_name" (the client's person or people, or the role in plain words), "owner_found" (False
+when nobody at the client fits the role: the plan form asks the consultant)}``;
 ``baseline`` is the success signal's value now, for the next wave. ``status`` is ``proposed`` (engine,
 not yet decided), ``accepted``, ``done`` or ``added``; ``origin`` is ``engine`` or ``consultant``.
 Plays are ordered by horizon, then rank.
 """
 
 from __future__ import annotations
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any, NotRequired, TypedDict
 from helpers.content.playbook import HORIZONS, Play, Playbook, load_playbook
 from helpers.engagement.plan import PlanEntry, PlanFile
+from helpers.engagement.sla import Sla
 from helpers.analysis.findings import describe
-from helpers.analysis.triggers import MAX_SIZE, evaluate, number, signals
+from helpers.analysis.owners import owner as owner_at
+from helpers.vocabulary import STAGES
+from helpers.analysis.triggers import MAX_SIZE, Analysed, Evidence, SignalValue, Signals, evaluate, number, signals
+
+
+class Trigger(TypedDict):
+    """A number that fired a play: the signal, its value, its source and the sentence saying so."""
+
+    signal: str
+    value: SignalValue | None
+    source: str
+    text: str
+
+
+class Success(TypedDict):
+    """A play's success measure: words, and optionally a signal with a goal, a target or a change ``by``.
+
+    ``baseline`` is the signal's value now (None without a signal or without the data), so the
+    next wave can tell whether the measure moved.
+    """
+
+    text: str
+    signal: str | None
+    goal: str | None
+    target: float | None
+    by: NotRequired[float]
+    baseline: float | None
+
+
+class PlanPlay(TypedDict):
+    """One play of the plan (see the module docstring).
+
+    ``effort`` and ``impact`` are None for the consultant's own plays; ``due`` is absent for a
+    consultant's own play without a due date; ``moved_from`` is set when the play moved to a
+    later horizon, ``carried_over`` when it was agreed at the previous wave and is still open.
+    """
+
+    id: str
+    title: str
+    action: str
+    owner: str
+    horizon: int
+    effort: int | None
+    impact: int | None
+    status: str
+    origin: str
+    evidence: str
+    why: str
+    triggers: list[Trigger]
+    success: Success
+    due: NotRequired[str | None]
+    score: float
+    moved_from: NotRequired[int]
+    carried_over: NotRequired[bool]
+    owner_name: NotRequired[str]
+    owner_found: NotRequired[bool]
+
+
+class Housekeeping(TypedDict):
+    """Consultant's homework a housekeeping play found (collect data, interview someone): never client-facing."""
+
+    id: str
+    title: str
+    action: str
+    why: str
+
+
+class RejectedPlay(TypedDict):
+    """A play the consultant rejected in ``plan.yaml``."""
+
+    id: str
+    title: str
+
+
+class HiddenPlay(TypedDict):
+    """A play that fired but is not in the plan (its group is taken, its horizons are full, or no suggestions)."""
+
+    id: str
+    title: str
+    horizon: int
+    why: str
+    signals: NotRequired[list[str]]
+
+
+class PlanResult(TypedDict):
+    """``results["plan"]``: the plays by horizon, and what the consultant rejected or the cap left out."""
+
+    plays: list[PlanPlay]
+    rejected: list[RejectedPlay]
+    not_shown: list[HiddenPlay]
+    max_per_horizon: int
+    consultant: bool
+    agreed: str | None
+    housekeeping: list[Housekeeping]
+    stages: list[str]
 
 
 # --------------------------------------------------------------------------- the plan
-def _engine_play(play: Play, evidence: list[dict], labels: dict, results: dict, sig: dict) -> dict:
+def _success(raw: dict[str, Any], sig: Signals) -> Success:
+    """A success measure (playbook or plan.yaml) with today's value of its signal as ``baseline``."""
+    signal = raw.get("signal")
+    now = baseline(sig, signal)
+    if "by" in raw:
+        return {"text": raw["text"], "signal": signal, "goal": raw.get("goal"), "target": raw.get("target"),
+                "by": raw["by"], "baseline": now}
+    return {"text": raw["text"], "signal": signal, "goal": raw.get("goal"), "target": raw.get("target"),
+            "baseline": now}
+
+
+def _engine_play(play: Play, evidence: list[Evidence], labels: dict[str, Any], results: Analysed,
+                 sig: Signals) -> PlanPlay:
     # the largest finding counts, and each further condition that fired adds a little
     size = min(MAX_SIZE, max((e["size"] for e in evidence), default=0.0) + 0.1 * max(0, len(evidence) - 1))
-    triggers = [{"signal": e["signal"], "value": e["value"], "source": e["source"],
-                 "text": describe(e, labels, results)} for e in evidence]
-    success = dict(play.success)
-    success["baseline"] = baseline(sig, success.get("signal"))
+    triggers: list[Trigger] = [{"signal": e["signal"], "value": e["value"], "source": e["source"],
+                                "text": describe(e, labels, results)} for e in evidence]
     return {"id": play.id, "title": play.title, "action": play.action, "owner": play.owner,
             "horizon": play.horizon, "effort": play.effort, "impact": play.impact, "status": "proposed",
             "origin": "engine", "evidence": play.evidence, "why": "; ".join(t["text"] for t in triggers),
-            "triggers": triggers, "success": success, "due": None, "group": play.group or play.id,
+            "triggers": triggers, "success": _success(play.success, sig), "due": None,
             "score": score(play.impact, play.effort, size)}
 
 
-def baseline(sig: dict, signal: str | None) -> float | None:
+def baseline(sig: Signals, signal: str | None) -> float | None:
     """Today's value of a success measure's signal: a number, a list by its length, else None.
 
     A list signal (e.g. ``discovery.uncovered_role``) is counted, the way
-    :func:`helpers.waves.compare` counts it at the next wave.
+    :func:`helpers.analysis.waves.compare` counts it at the next wave.
 
     Parameters
     ----------
     sig : dict
-        Signals from :func:`helpers.triggers.signals`.
+        Signals from :func:`helpers.analysis.triggers.signals`.
     signal : str or None
         The success measure's signal.
 
@@ -111,96 +231,231 @@ def score(impact: int, effort: int, size: float) -> float:
     return round(impact * (1 + 3 * size) / (effort + 1), 3)
 
 
-def _apply(entry: PlanEntry, base: dict | None, sig: dict) -> dict:
+def _apply(entry: PlanEntry, base: PlanPlay | None, sig: Signals) -> PlanPlay:
     """A consultant's plan.yaml entry over the engine's (or playbook's) play: their words win."""
-    play = dict(base) if base else {
-        "id": entry["id"], "title": entry.get("title") or entry["action"].split(".")[0][:80],
-        "effort": None, "impact": None, "evidence": "", "why": "", "triggers": [],
-        "success": {"text": "", "signal": None, "goal": None, "target": None, "baseline": None},
-        "group": entry["id"], "score": 0.0}
-    for key in ("title", "action", "owner", "horizon", "due"):
-        if key in entry:
-            play[key] = entry[key]
+    status = "added" if base is None and entry["status"] == "accepted" else entry["status"]
+    if base is None:   # the consultant's own play: plan.yaml gives action, owner and horizon
+        title = entry.get("title") or entry["action"].split(".")[0][:80]
+        success: Success = (_success(entry["success"], sig) if "success" in entry else
+                            {"text": "", "signal": None, "goal": None, "target": None, "baseline": None})
+        if "due" in entry:
+            return {"id": entry["id"], "title": title, "effort": None, "impact": None, "evidence": "",
+                    "why": "Chosen by the consultant", "triggers": [], "success": success, "score": 0.0,
+                    "action": entry["action"], "owner": entry["owner"], "horizon": entry["horizon"],
+                    "due": entry["due"], "status": status, "origin": "consultant"}
+        return {"id": entry["id"], "title": title, "effort": None, "impact": None, "evidence": "",
+                "why": "Chosen by the consultant", "triggers": [], "success": success, "score": 0.0,
+                "action": entry["action"], "owner": entry["owner"], "horizon": entry["horizon"],
+                "status": status, "origin": "consultant"}
+    play = base.copy()
+    if "title" in entry:
+        play["title"] = entry["title"]
+    if "action" in entry:
+        play["action"] = entry["action"]
+    if "owner" in entry:
+        play["owner"] = entry["owner"]
+    if "horizon" in entry:
+        play["horizon"] = entry["horizon"]
+    if "due" in entry:
+        play["due"] = entry["due"]
     if "success" in entry:
-        success = dict(entry["success"])
-        success["baseline"] = baseline(sig, success.get("signal"))
-        play["success"] = success
-    play["status"] = "added" if base is None and entry["status"] == "accepted" else entry["status"]
+        play["success"] = _success(entry["success"], sig)
+    play["status"] = status
     play["origin"] = "consultant"
-    if not play.get("why"):
+    if not play["why"]:
         play["why"] = "Chosen by the consultant"
     return play
 
 
-def build(results: dict, plan_file: PlanFile | None, playbook: Playbook | None = None) -> dict:
+def stage_window(stage: str | None) -> list[str]:
+    """The stages a plan may work on: the client's stage and the next one.
+
+    Without a survey there is no stage: only plays that fit the first two stages qualify, so an
+    Integrated-stage practice never reaches a client whose stage nobody has measured.
+    """
+    if stage not in STAGES:
+        return list(STAGES[:2])
+    at = STAGES.index(stage)
+    return list(STAGES[at:at + 2])
+
+
+def fits_stage(play: Play, window: Collection[str]) -> bool:
+    """Whether a play's stage range meets the client's stage or the next one."""
+    return any(s in window for s in play.stages)
+
+
+def met_today(success: Success) -> bool:
+    """Whether a success measure's target is already reached today (its baseline meets the target)."""
+    target, now = number(success["target"]), success["baseline"]
+    if target is None or now is None or success["goal"] not in ("up", "down"):
+        return False
+    return now >= target if success["goal"] == "up" else now <= target
+
+
+def _hours(value: float, business: bool) -> str:
+    unit = "working hours" if business else "hours"
+    return f"1 {unit[:-1]}" if value == 1 else f"{value:g} {unit}"
+
+
+def _days(value: float, business: bool) -> str:
+    unit = "working days" if business else "days"
+    return f"1 {unit[:-1]}" if value == 1 else f"{value:g} {unit}"
+
+
+def placeholders(sla: Sla | None) -> dict[str, str]:
+    """Values for the playbook's placeholders, from the client's SLA (its own numbers, on its own clock)."""
+    rule = sla if sla is not None else Sla()
+    business = rule.clock.clock == "business"
+    return {"sla_hours": _hours(float(rule.response_hours), business),
+            "sla_attempts": f"{int(rule.attempts)}",
+            "sla_days": _days(float(rule.attempt_days), business)}
+
+
+def fill(text: str, values: Mapping[str, str]) -> str:
+    """A playbook text with its ``{placeholders}`` replaced; unknown braces stay as written."""
+    for key, value in values.items():
+        text = text.replace("{" + key + "}", value)
+    return text
+
+
+def _owned(play: PlanPlay, people: Sequence[Mapping[str, Any]]) -> PlanPlay:
+    found = owner_at(play["owner"], people)
+    play["owner_name"] = found["name"]
+    play["owner_found"] = found["found"]
+    return play
+
+
+def build(results: Analysed, plan_file: PlanFile | None, playbook: Playbook | None = None, *,
+          carried_over: Collection[str] = (), rejected_before: Collection[str] = (),
+          people: Sequence[Mapping[str, Any]] = (), sla: Sla | None = None) -> PlanResult:
     """Turn the findings into a ranked, capped plan and apply the consultant's decisions.
 
     Parameters
     ----------
-    results : dict
-        The results dict (every section is optional).
+    results : Analysed
+        The results (a section whose data is absent is None).
     plan_file : dict or None
-        The consultant's plan from :func:`read_plan`; None when there is no ``plan.yaml``.
+        The consultant's plan from :func:`helpers.engagement.plan.read_plan`; None when there is no ``plan.yaml``.
     playbook : Playbook, optional
         Defaults to ``templates/playbook.yaml``.
+    carried_over : collection of str
+        Ids of plays agreed at the previous wave and still open
+        (:func:`helpers.analysis.waves.still_open`): they stay in the plan, marked ``carried_over``,
+        unless this wave's plan.yaml decides otherwise.
+    rejected_before : collection of str
+        Ids rejected at an earlier wave: never proposed again unless this wave's plan.yaml
+        re-opens them (``status: reopened``) or decides them anew.
+    people : sequence of mapping
+        The stakeholders of ``engagement.yaml``: each play's owner is named from them
+        (:mod:`helpers.analysis.owners`).
+    sla : Sla, optional
+        The client's SLA, whose numbers fill the playbook's placeholders (defaults when absent).
 
     Returns
     -------
-    dict
+    PlanResult
         ``results["plan"]`` as described in the module docstring.
     """
     book = playbook or load_playbook()
     labels = book.labels
     sig = signals(results)
-    fired = []
-    for order, candidate in enumerate(book.plays):
-        ok, evidence = evaluate(candidate.trigger, sig)
-        if ok:
-            fired.append((order, _engine_play(candidate, evidence, labels, results, sig)))
-    fired.sort(key=lambda item: (-item[1]["score"], -item[1]["impact"], item[1]["effort"], item[0]))
-    ranked = [p for _, p in fired]
-    decided = {e["id"]: e for e in plan_file.get("plays", [])} if plan_file else {}
+    values = placeholders(sla)
+    window = stage_window(results["stage"])
+    entries = plan_file.get("plays", []) if plan_file else []
+    reopened = {e["id"] for e in entries if e["status"] == "reopened"}
+    decided = {e["id"]: e for e in entries if e["status"] != "reopened"}
+    refused = (set(rejected_before) - reopened - set(decided)) | {i for i, e in decided.items() if e["status"] == "rejected"}
     cap = plan_file.get("max_per_horizon", 3) if plan_file else 3
     suggest = plan_file.get("suggest", True) if plan_file else True
 
-    plays: list[dict] = []
+    def engine(play: Play, evidence: list[Evidence]) -> PlanPlay:
+        made = _engine_play(play, evidence, labels, results, sig)
+        made["title"], made["action"] = fill(made["title"], values), fill(made["action"], values)
+        made["success"]["text"] = fill(made["success"]["text"], values)
+        return made
+
+    fired: list[tuple[int, PlanPlay]] = []
+    housekeeping: list[Housekeeping] = []
+    not_shown: list[HiddenPlay] = []
+    group: dict[str, str] = {}   # play id -> its group of near-duplicates
+    evaluated: dict[str, PlanPlay] = {}   # every play whose trigger fired, with its evidence
+    for order, candidate in enumerate(book.plays):
+        ok, evidence = evaluate(candidate.trigger, sig)
+        if not ok:
+            continue
+        made = evaluated[candidate.id] = engine(candidate, evidence)
+        if candidate.id in refused or candidate.id in decided:
+            continue
+        if candidate.housekeeping:
+            housekeeping.append({"id": made["id"], "title": made["title"], "action": made["action"],
+                                 "why": made["why"]})
+        elif not fits_stage(candidate, window):
+            not_shown.append({"id": made["id"], "title": made["title"], "horizon": made["horizon"],
+                              "why": "fits the " + "/".join(candidate.stages) + " stage, not this client's",
+                              "signals": []})
+        elif met_today(made["success"]) and candidate.id not in carried_over:
+            not_shown.append({"id": made["id"], "title": made["title"], "horizon": made["horizon"],
+                              "why": "its success target is already met today", "signals": []})
+        else:
+            fired.append((order, made))
+            group[candidate.id] = candidate.group or candidate.id
+    uncovered = sig.get("discovery.uncovered_role")
+    if isinstance(uncovered, list) and uncovered:   # the consultant's homework, never a client play
+        names = (labels.get("discovery.uncovered_role") or {}).get("values") or {}
+        roles = ", ".join(str(names.get(r, r)) for r in uncovered)
+        housekeeping.append({"id": "interview_uncovered_roles", "title": "Interview the buying roles nobody has spoken for",
+                             "action": f"Before the plan is final, interview someone in each of these roles: {roles}.",
+                             "why": f"Roles with nobody interviewed: {roles} (discovery)"})
+    fired.sort(key=lambda item: (-item[1]["score"], -(item[1]["impact"] or 0), item[1]["effort"] or 0, item[0]))
+    ranked = [p for _, p in fired]
+
+    plays: list[PlanPlay] = []
     for entry in decided.values():
         if entry["status"] == "rejected":
             continue
-        base = next((p for p in ranked if p["id"] == entry["id"]), None)
         known = book.get(entry["id"])
-        if base is None and known is not None:
-            base = _engine_play(known, [], labels, results, sig)
+        base = None
+        if known is not None:   # the engine's evidence (when it fired) stays under the consultant's words
+            group[known.id] = known.group or known.id
+            base = evaluated.get(known.id) or engine(known, [])
         plays.append(_apply(entry, base, sig))
-    groups = {p["group"] for p in plays}
+    # agreed at the previous wave and still open: they stay in the plan unless this wave decided them
+    for pid in carried_over:
+        known = book.get(pid)
+        if pid in decided or pid in refused or known is None or any(p["id"] == pid for p in plays):
+            continue
+        kept = evaluated.get(pid) or engine(known, [])
+        kept["status"] = "accepted"
+        plays.append(kept)
+        group[pid] = known.group or pid
+    taken = {p["id"] for p in plays}
+    groups = {group.get(p["id"], p["id"]) for p in plays}
     per_horizon = {h: sum(p["horizon"] == h for p in plays) for h in HORIZONS}
-    not_shown = []
     for play in ranked:
-        if play["id"] in decided:
+        if play["id"] in taken:
             continue
         free = [h for h in HORIZONS if h >= play["horizon"] and per_horizon[h] < cap]
-        if not suggest or play["group"] in groups or not free:
+        if not suggest or group[play["id"]] in groups or not free:
             not_shown.append({"id": play["id"], "title": play["title"], "horizon": play["horizon"],
-                              "why": play["why"]})
+                              "why": play["why"], "signals": [t["signal"] for t in play["triggers"]]})
             continue
         if free[0] != play["horizon"]:
             play["moved_from"] = play["horizon"]
             play["horizon"] = free[0]
-        groups.add(play["group"])
+        groups.add(group[play["id"]])
         per_horizon[play["horizon"]] += 1
         plays.append(play)
-    # plays agreed at the previous wave, not done and not yet on target: say so where they reappear
-    previous = (results.get("progress") or {}).get("plays") if isinstance(results.get("progress"), dict) else None
-    still_open = {p.get("id") for p in previous or [] if isinstance(p, dict)
-                  and p.get("status") in ("accepted", "added") and p.get("verdict") != "target met"}
-    for play in plays:
-        if play["id"] in still_open:
+    for play in plays:   # agreed at the previous wave, not done and not yet on target: marked here, once
+        if play["id"] in carried_over:
             play["carried_over"] = True
+        _owned(play, people)
     rank = {"done": 0, "accepted": 1, "added": 1, "proposed": 2}
     plays.sort(key=lambda p: (p["horizon"], rank.get(p["status"], 3), -(p["score"] or 0)))
-    for play in plays:
-        play.pop("group", None)
-    rejected = [{"id": e["id"], "title": getattr(book.get(e["id"]), "title", None) or e.get("title", e["id"])}
-                for e in decided.values() if e["status"] == "rejected"]
+    rejected: list[RejectedPlay] = []
+    for pid in sorted(refused, key=lambda i: (i not in decided, i)):
+        known, decision = book.get(pid), decided.get(pid)
+        title = known.title if known is not None else (decision.get("title", pid) if decision is not None else pid)
+        rejected.append({"id": pid, "title": fill(title, values)})
     return {"plays": plays, "rejected": rejected, "not_shown": not_shown, "max_per_horizon": cap,
-            "consultant": plan_file is not None, "agreed": plan_file.get("agreed") if plan_file else None}
+            "consultant": plan_file is not None, "agreed": plan_file.get("agreed") if plan_file else None,
+            "housekeeping": housekeeping, "stages": window}

@@ -4,22 +4,60 @@ Part of :mod:`helpers.discovery` (see its docstring for the output schema). Pure
 """
 
 from __future__ import annotations
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypedDict
 from helpers.vocabulary import INFLUENCE_ALIASES, INFLUENCE_LABELS, INFLUENCES, TEAM_ALIASES, TEAMS, choice_of, text_of
 if TYPE_CHECKING:
     from helpers.engagement.interviews import Interview
 
 
-def stakeholder_map(interviews: list[Interview], stakeholders: list[dict]
-                    ) -> tuple[list[dict], dict[str, dict], list[dict]]:
+class Stakeholder(TypedDict):
+    """A person at the client: from the stakeholder list (``listed``), an interview, or both.
+
+    ``team`` and ``influence`` are None when not recorded (or not one of the known values).
+    """
+
+    name: str
+    role: str
+    team: str | None
+    influence: str | None
+    interviewed: bool
+    listed: bool
+
+
+class RoleCoverage(TypedDict):
+    """Who holds one buying-influence role, and which of them were interviewed."""
+
+    people: list[str]
+    interviewed: list[str]
+
+
+class RedFlag(TypedDict):
+    """A gap in the stakeholder map (``code`` as listed in :mod:`helpers.analysis.discovery`)."""
+
+    code: str
+    message: str
+    role: str | None
+    person: str | None
+
+
+class StakeholderMap(TypedDict):
+    """The stakeholder map: people, who covers each influence role, and the red flags."""
+
+    people: list[Stakeholder]
+    roles: dict[str, RoleCoverage]
+    red_flags: list[RedFlag]
+
+
+def stakeholder_map(interviews: list[Interview], stakeholders: list[dict[str, Any]]) -> StakeholderMap:
     """People by buying-influence role, merged from the stakeholder list and the interviews.
 
     Returns
     -------
-    (people, roles, red_flags)
-        As ``stakeholders``, ``roles`` and ``red_flags`` in the :mod:`helpers.discovery` docstring.
+    StakeholderMap
+        ``people``, ``roles`` and ``red_flags``: the ``stakeholders``, ``roles`` and ``red_flags``
+        of the discovery synthesis (see the :mod:`helpers.analysis.discovery` docstring).
     """
-    people: dict[str, dict] = {}
+    people: dict[str, dict[str, Any]] = {}
     for s in stakeholders:
         influence = choice_of(s.get("influence"), INFLUENCES, INFLUENCE_ALIASES)
         team = choice_of(s.get("team"), TEAMS, TEAM_ALIASES)
@@ -34,10 +72,12 @@ def stakeholder_map(interviews: list[Interview], stakeholders: list[dict]
             "interviewed": True, "listed": False, "_file": True})
         p.update(interviewed=True, _file=True, influence=iv.influence or p["influence"],
                  role=p["role"] or iv.role, team=p["team"] or iv.team)
-    flags: list[dict] = []
-    flag = lambda code, msg, role=None, person=None: flags.append(
-        {"code": code, "message": msg, "role": role, "person": person})
-    roles = {r: {"people": [p["name"] for p in people.values() if p["influence"] == r],
+    flags: list[RedFlag] = []
+
+    def flag(code: str, msg: str, role: str | None = None, person: str | None = None) -> None:
+        flags.append({"code": code, "message": msg, "role": role, "person": person})
+
+    roles: dict[str, RoleCoverage] = {r: {"people": [p["name"] for p in people.values() if p["influence"] == r],
                  "interviewed": [p["name"] for p in people.values() if p["influence"] == r and p["interviewed"]]}
              for r in INFLUENCES}
     for r in INFLUENCES:
@@ -65,4 +105,6 @@ def stakeholder_map(interviews: list[Interview], stakeholders: list[dict]
     for team in ("sales", "marketing"):
         if not any(iv.team == team for iv in interviews):
             flag("team_not_interviewed", f"No one from {team} has been interviewed yet: the {team} view is missing.")
-    return [{k: v for k, v in p.items() if not k.startswith("_")} for p in people.values()], roles, flags
+    listed: list[Stakeholder] = [{"name": p["name"], "role": p["role"], "team": p["team"], "influence": p["influence"],
+                                  "interviewed": p["interviewed"], "listed": p["listed"]} for p in people.values()]
+    return {"people": listed, "roles": roles, "red_flags": flags}

@@ -1,4 +1,4 @@
-"""The alignment survey: instrument, loading, scoring, perception gaps and intervals.
+"""The alignment survey: scoring, perception gaps, their statistics, reliability and anonymity.
 
 Scoring (the HBR 2006 scale, 20-100):
 
@@ -10,35 +10,152 @@ Scoring (the HBR 2006 scale, 20-100):
   20 x the mean, over its respondents, of each one's mean on that dimension's answered statements;
 * the overall index is the mean of the sales and the marketing index (one team alone: its index,
   and no comparison); stage: below 40 Undefined, below 60 Defined, below 80 Aligned, else Integrated;
-* gap = sales - marketing (overall, per dimension, per statement) and leader - staff;
-* intervals: 95% percentile bootstrap, respondents resampled with replacement within each team
-  (2,000 seeded resamples, vectorised as a matrix of resampling counts); a gap is "larger than
-  noise" when its bootstrap interval excludes zero (needs three or more respondents per side).
+* gap = sales - marketing (overall, per dimension, per statement, always on the scored scale,
+  so a positive gap means sales sees it more favourably) and leader - staff.
 
-Everything here is pure: no plotting, no printing; only :func:`write_collection_kit` writes.
+Statistics (:mod:`helpers.analysis.stats`):
+
+* intervals: 95% Student t interval of each team's index and dimension scores; the overall
+  index (the mean of the two team means) gets a Welch-type t interval;
+* gaps: a permutation test per gap (respondents re-split between the teams, exact when there
+  are at most 20,000 splits); the index gap and the dimension gaps form one family, Holm-adjusted
+  so that the chance of one or more false "larger than noise" per client stays at 5%; below
+  :data:`~helpers.analysis.stats.MIN_PER_SIDE` (5) respondents on either side: "too few to tell";
+* leaders vs staff: compared within each team and averaged over the teams;
+* reliability: Cronbach's alpha and item-rest correlations per dimension; a dimension is
+  ``reliable`` when alpha is at least :data:`RELIABLE_ALPHA`.
+
+Anonymity: a team with fewer than ``min_group`` respondents (default 5, never below 3) is not
+scored on its own: its figures are null with ``suppressed: true`` (its ``n`` kept), and its
+answers enter no figure a client sees. The same holds for a statement whose answers in a team
+fall below the threshold, and for the leaders-vs-staff split when any team-level group does.
+
+Everything here is pure: no plotting, no printing, no files.
 """
 
 from __future__ import annotations
+
 import warnings
-from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, TypedDict
+
 import numpy as np
 import pandas as pd
-from helpers.problems import Problem, warning
+
+from helpers.analysis.stats import (
+    TOO_FEW,
+    column_intervals,
+    cronbach_alpha,
+    gap_verdicts,
+    item_rest_correlations,
+    permutation_gaps,
+)
+from helpers.analysis.survey_groups import (
+    LevelSplit,
+    StatementRow,
+    level_split,
+    statement_rows,
+)
+from helpers.analysis.survey_method import (
+    ALPHA,
+    CONFIDENCE,
+    RELIABLE_ALPHA,
+    SurveyMethod,
+    combined_interval,
+    effective_min_group,
+    method,
+    rnd,
+    round_pair,
+    significant_of,
+)
 from helpers.content.instrument import Instrument, Statement
-from helpers.vocabulary import LEVELS, STAGE_BANDS, SURVEY_TEAMS
+from helpers.problems import Problem, warning
+from helpers.vocabulary import MIN_GROUP_DEFAULT, STAGE_BANDS, SURVEY_TEAMS
+
+#: Below this response rate the handout states that the findings may not speak for everyone.
+LOW_RESPONSE_RATE = 0.5
 
 
+class Respondents(TypedDict):
+    """Who answered: rows in the file, respondents scored, and the ids left out (too few answers)."""
+
+    total: int
+    used: int
+    excluded: list[str]
 
 
-RESAMPLES = 2000
+class TeamScore(TypedDict):
+    """One team: its index with a 95% t interval ``[low, high]`` and its score per dimension.
+
+    ``suppressed`` is True when the team has fewer than ``min_group`` respondents: then every
+    score, interval and spread is None and only ``n`` (and the invitation figures) remain.
+    ``invited`` comes from ``engagement.yaml`` (None when not given); ``response_rate`` is
+    ``n / invited`` (None when unknown). ``sd``, ``dimension_sd`` and ``dimension_n`` are the
+    spreads behind the intervals (used to compare waves).
+    """
+
+    index: float | None
+    n: int
+    interval: list[float | None]
+    dimensions: dict[str, float | None]
+    suppressed: bool
+    invited: int | None
+    response_rate: float | None
+    sd: float | None
+    dimension_sd: dict[str, float | None]
+    dimension_n: dict[str, int]
 
 
-#: Fewer respondents than this on either side: no judgement whether a gap exceeds noise.
-MIN_FOR_NOISE = 3
+class DimensionScore(TypedDict):
+    """One dimension: scores, the sales-minus-marketing gap and its test, and its reliability.
+
+    ``verdict`` is "larger than noise", "within noise" or "too few to tell" (None without a gap);
+    ``significant`` says the same as True / False / None. ``p_adjusted`` is the permutation
+    p-value Holm-adjusted over the index gap and the dimension gaps; ``gap_interval`` the
+    unadjusted 95% Welch interval of the gap. ``alpha`` is Cronbach's alpha (None when it
+    cannot be computed), ``item_rest`` each statement's correlation with the rest of the
+    dimension; ``reliable`` is True only when alpha is at least :data:`RELIABLE_ALPHA`.
+    """
+
+    label: str
+    index: float | None
+    interval: list[float | None] | None
+    sales: float | None
+    marketing: float | None
+    gap: float | None
+    gap_interval: list[float | None] | None
+    p_adjusted: float | None
+    significant: bool | None
+    verdict: str | None
+    alpha: float | None
+    item_rest: dict[str, float | None]
+    reliable: bool
 
 
-CONFIDENCE = 0.95
+class SurveyResults(TypedDict):
+    """The survey part of the results (top-level keys of ``<slug>.json``).
+
+    Without a usable survey every value is empty: ``index``, ``interval``, ``stage``, ``gap``,
+    ``gap_significant`` and ``levels`` are None, ``teams`` and ``dimensions`` empty.
+    ``suppressed`` is True when respondents exist but no team reaches ``min_group``.
+    """
+
+    index: float | None
+    interval: list[float | None] | None
+    stage: str | None
+    gap: float | None
+    gap_interval: list[float | None] | None
+    gap_p_adjusted: float | None
+    gap_significant: bool | None
+    gap_verdict: str | None
+    comparison_possible: bool
+    suppressed: bool
+    respondents: Respondents
+    teams: dict[str, TeamScore]
+    dimensions: dict[str, DimensionScore]
+    levels: LevelSplit | None
+    statements: list[StatementRow]
+    method: SurveyMethod
 
 
 def filter_survey(survey: pd.DataFrame, team: str | None = None, level: str | None = None) -> pd.DataFrame:
@@ -55,14 +172,6 @@ def filter_survey(survey: pd.DataFrame, team: str | None = None, level: str | No
     return out
 
 
-def rnd(value: Any, digits: int = 1) -> float | None:
-    """Round half up (61.25 -> 61.3) after removing float noise; None/NaN -> None."""
-    if value is None or not np.isfinite(value):
-        return None
-    exact = Decimal(repr(round(float(value), 9)))
-    return float(exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
-
-
 def stage_of(index: float | None) -> str | None:
     """Relationship stage of an index: <40 Undefined, <60 Defined, <80 Aligned, else Integrated."""
     if index is None:
@@ -70,71 +179,58 @@ def stage_of(index: float | None) -> str | None:
     return next(name for bound, name in STAGE_BANDS if index < bound)
 
 
-def empty_scores() -> dict[str, Any]:
+def empty_scores(min_group: int = MIN_GROUP_DEFAULT) -> SurveyResults:
     """The survey part of the results when there is no survey (every key present)."""
-    return {"index": None, "interval": None, "stage": None, "gap": None, "gap_significant": None,
-            "comparison_possible": False, "respondents": {"total": 0, "used": 0, "excluded": []},
-            "teams": {}, "dimensions": {}, "levels": None, "statements": [],
-            "bootstrap": {"resamples": RESAMPLES, "confidence": CONFIDENCE}}
+    return {"index": None, "interval": None, "stage": None, "gap": None, "gap_interval": None,
+            "gap_p_adjusted": None, "gap_significant": None, "gap_verdict": None,
+            "comparison_possible": False, "suppressed": False,
+            "respondents": {"total": 0, "used": 0, "excluded": []},
+            "teams": {}, "dimensions": {}, "levels": None, "statements": [], "method": method(min_group)}
 
 
-def _interval(boot: np.ndarray) -> np.ndarray:
-    """Percentile interval over the first axis (NaN-aware): shape (2, ...)."""
-    tail = 100 * (1 - CONFIDENCE) / 2
-    with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # a column nobody answered stays NaN
-        return np.nanpercentile(boot, [tail, 100 - tail], axis=0)
-
-
-def _boot_means(values: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Bootstrap means of each column of ``values`` (n, m), NaN ignored: shape (RESAMPLES, m).
-
-    Each resample draws n respondents with replacement; it is kept as a row of counts (how often
-    each respondent was drawn), so the resampled means are two matrix products instead of a loop.
-    """
-    n = values.shape[0]
-    draws = rng.integers(0, n, size=(RESAMPLES, n)) + n * np.arange(RESAMPLES)[:, None]
-    counts = np.bincount(draws.ravel(), minlength=RESAMPLES * n).reshape(RESAMPLES, n).astype(float)
+def _moments(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per column, NaN ignored: count, mean, sample sd (NaN where undefined)."""
     valid = ~np.isnan(values)
-    with np.errstate(all="ignore"):
-        return (counts @ np.where(valid, values, 0.0)) / (counts @ valid)
+    n = valid.sum(axis=0)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        mean = np.nanmean(values, axis=0)
+        sd = np.nanstd(values, axis=0, ddof=1)
+    return n, np.where(n > 0, mean, np.nan), np.where(n > 1, sd, np.nan)
 
 
-def _group_stats(idx: np.ndarray, dims: np.ndarray, rng: np.random.Generator) -> dict[str, Any]:
-    values = np.column_stack([idx, dims])
-    with np.errstate(all="ignore"):
-        sums, cnt = np.nansum(values, axis=0), (~np.isnan(values)).sum(axis=0)
-        point = np.where(cnt > 0, sums / np.maximum(cnt, 1), np.nan)
-    return {"n": len(idx), "point": point, "boot": _boot_means(values, rng)}
+def _opt(x: Any) -> float | None:
+    return None if x is None or not np.isfinite(x) else float(x)
 
 
-def _significant(a: dict[str, Any] | None, b: dict[str, Any] | None) -> np.ndarray | None:
-    """Per column: does the bootstrap interval of a - b exclude zero? None if either side is tiny."""
-    if a is None or b is None or min(a["n"], b["n"]) < MIN_FOR_NOISE:
-        return None
-    lo, hi = _interval(a["boot"] - b["boot"])
-    return (lo > 0) | (hi < 0)
-
-
-def score(survey: pd.DataFrame, instrument: Instrument, *, seed: int = 0) -> tuple[dict, list[Problem]]:
-    """Score a survey: indexes, stage, gaps, intervals, levels and per-statement figures.
+def score(survey: pd.DataFrame, instrument: Instrument, *, seed: int = 0,
+          invited: Mapping[str, int] | None = None,
+          min_group: int | None = MIN_GROUP_DEFAULT) -> tuple[SurveyResults, list[Problem]]:
+    """Score a survey: indexes, stage, gaps and their tests, reliability, levels and statements.
 
     Parameters
     ----------
     survey : DataFrame
-        As returned by :func:`read_survey`.
+        As returned by :func:`helpers.engagement.survey.read_survey`.
     instrument : Instrument
         Gives the reverse keys and the dimensions.
     seed : int
-        Seed of the bootstrap (same seed, same intervals).
+        Seed of the permutation tests when there are too many splits to enumerate.
+    invited : mapping of str to int, optional
+        How many were invited per team (``engagement.yaml`` ``survey.invited``).
+    min_group : int, optional
+        Minimum reporting group (``confidentiality.min_group``; default 5, never below 3).
 
     Returns
     -------
     (part, problems)
-        ``part`` is the survey part of the results (see the README); ``problems`` are warnings
-        (excluded respondents, a missing team).
+        ``part`` is the survey part of the results (see the module docstring); ``problems``
+        are consultant warnings (excluded respondents, a missing or suppressed team, a
+        dimension that does not hang together, a statement that may be mis-keyed).
     """
     src = str(survey.attrs.get("source", "survey.csv"))
+    floor = effective_min_group(min_group)
+    invited = dict(invited or {})
     stmts = [s for s in instrument.statements if s.id in survey.columns]
     dims = list(instrument.dimensions)
     raw = survey[[s.id for s in stmts]].to_numpy(dtype=float)
@@ -152,8 +248,9 @@ def score(survey: pd.DataFrame, instrument: Instrument, *, seed: int = 0) -> tup
                         "ask them to complete the survey, or accept the smaller sample",
                         row=row, field="respondent")
                 for r, k, row in zip(respondents[~keep], n_ans[~keep], rows[~keep])]
-    part = empty_scores()
-    part["respondents"] = {"total": int(len(survey)), "used": int(keep.sum()),
+    part = empty_scores(floor)
+    part["method"]["seed"] = seed
+    part["respondents"] = {"total": len(survey), "used": int(keep.sum()),
                            "excluded": [str(r) for r in respondents[~keep]]}
     if not keep.any():
         problems.append(warning(src, "no respondent answered half of the statements; no score",
@@ -164,95 +261,150 @@ def score(survey: pd.DataFrame, instrument: Instrument, *, seed: int = 0) -> tup
     with np.errstate(all="ignore"):
         resp_index = 20.0 * np.nanmean(np.where(answered, scored, np.nan)[keep], axis=1)
         per_dim = (np.where(answered, scored, 0.0) @ member) / (answered.astype(float) @ member)
-    per_dim = 20.0 * per_dim[keep]
+    values = np.column_stack([resp_index, 20.0 * per_dim[keep]])  # (respondents, 1 + D)
     teams_col = survey["team"].astype(str).to_numpy()[keep]
     level = survey["level"] if "level" in survey.columns else pd.Series(np.nan, index=survey.index)
     levels_col = level.astype(object).where(level.notna(), "").to_numpy()[keep]
-    rng = np.random.default_rng(seed)
-    groups = {t: _group_stats(resp_index[teams_col == t], per_dim[teams_col == t], rng)
-              for t in SURVEY_TEAMS if (teams_col == t).any()}
-    for t, g in groups.items():
-        lo, hi = _interval(g["boot"][:, 0])
-        part["teams"][t] = {"index": rnd(g["point"][0]), "n": g["n"], "interval": [rnd(lo), rnd(hi)],
-                            "dimensions": {d: rnd(v) for d, v in zip(dims, g["point"][1:])}}
-    s_, m_ = groups.get("sales"), groups.get("marketing")
-    both = s_ is not None and m_ is not None
-    if s_ is not None and m_ is not None:  # both sides answered
-        # each side counts equally; a dimension one side left blank takes the other's score
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            point = np.nanmean([s_["point"], m_["point"]], axis=0)
-            boot = np.nanmean([s_["boot"], m_["boot"]], axis=0)
-        gaps = s_["point"] - m_["point"]
-    else:
-        only = next(iter(groups.values()))
-        point, boot, gaps = only["point"], only["boot"], np.full(len(dims) + 1, np.nan)
-        missing = "marketing" if s_ is not None else "sales"
-        problems.append(warning(src, f"no {missing} respondent: sales and marketing cannot be compared",
-                                f"survey the {missing} team too"))
-    sig = _significant(s_, m_)
-    lo, hi = _interval(boot[:, 0])
+
+    problems += _reliability(part, instrument, stmts, scored[keep], src)
+    present = [t for t in SURVEY_TEAMS if (teams_col == t).any()]
+    shown = [t for t in present if int((teams_col == t).sum()) >= floor]
+    moments = {t: _moments(values[teams_col == t]) for t in present}
+    for t in present:
+        part["teams"][t] = _team(values[teams_col == t], moments[t], dims, t in shown, invited.get(t))
+        rate = part["teams"][t]["response_rate"]
+        if invited.get(t) is not None and rate is None:
+            problems.append(warning("engagement.yaml", f"survey.invited.{t}: {invited[t]} invited but "
+                                    f"{part['teams'][t]['n']} {t} answers were scored",
+                                    "give the number of people who were asked to answer", field=f"survey.invited.{t}"))
+        if t not in shown:
+            problems.append(warning(src, f"{t}: {part['teams'][t]['n']} answers, fewer than the minimum reporting "
+                                    f"group of {floor}: the team is not scored on its own and no gap is computed "
+                                    "against it, to protect anonymity",
+                                    f"invite more of the {t} team, or accept that its view stays out of the handout"))
+    for t in SURVEY_TEAMS:
+        if t not in present:
+            problems.append(warning(src, f"no {t} respondent: sales and marketing cannot be compared",
+                                    f"survey the {t} team too"))
+    if not shown:
+        part["suppressed"] = True
+        for d in dims:
+            part["dimensions"][d] = _dimension(instrument.dimensions[d], None, None, None, None, None, None,
+                                               part["dimensions"].get(d))
+        return part, problems
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a dimension one side left blank takes the other's score
+        point = np.nanmean([moments[t][1] for t in shown], axis=0)
+    intervals = []
+    for j in range(values.shape[1]):
+        cols = [t for t in shown if moments[t][0][j] > 0]
+        terms = [(1.0 / len(cols), _opt(moments[t][2][j]), int(moments[t][0][j])) for t in cols]
+        intervals.append(combined_interval(_opt(point[j]), terms) if cols else None)
+    both = len(shown) == 2
+    tests: list[tuple[float | None, str]] = [(None, TOO_FEW)] * values.shape[1]
+    gaps: list[Any] = [None] * values.shape[1]
+    if both:
+        gaps = permutation_gaps(values[teams_col == "sales"], values[teams_col == "marketing"],
+                                rng=seed, confidence=CONFIDENCE)
+        tests = list(gap_verdicts(gaps, alpha=ALPHA))
     index = rnd(point[0])
-    part.update(index=index, interval=[rnd(lo), rnd(hi)], stage=stage_of(index),
-                gap=rnd(gaps[0]), comparison_possible=both,
-                gap_significant=None if sig is None else bool(sig[0]))
+    part.update({"index": index, "interval": round_pair(intervals[0]), "stage": stage_of(index),
+                 "comparison_possible": both})
+    if both:
+        part.update({"gap": rnd(gaps[0].diff), "gap_interval": round_pair((gaps[0].low, gaps[0].high)),
+                     "gap_p_adjusted": rnd(tests[0][0], 4), "gap_verdict": tests[0][1] if gaps[0].diff is not None else None,
+                     "gap_significant": significant_of(tests[0][1]) if gaps[0].diff is not None else None})
     for j, d in enumerate(dims, start=1):
-        part["dimensions"][d] = {
-            "label": instrument.dimensions[d], "index": rnd(point[j]),
-            "sales": rnd(s_["point"][j]) if s_ else None,
-            "marketing": rnd(m_["point"][j]) if m_ else None,
-            "gap": rnd(gaps[j]), "significant": None if sig is None or np.isnan(gaps[j]) else bool(sig[j])}
-    part["levels"] = _levels(resp_index, teams_col, levels_col, rng)
-    part["statements"] = _statements(stmts, raw[keep], teams_col)
-    part["bootstrap"] = {"resamples": RESAMPLES, "confidence": CONFIDENCE, "seed": seed}
+        gap = gaps[j] if both else None
+        part["dimensions"][d] = _dimension(
+            instrument.dimensions[d], rnd(point[j]), round_pair(intervals[j]),
+            part["teams"]["sales"]["dimensions"][d] if "sales" in shown else None,
+            part["teams"]["marketing"]["dimensions"][d] if "marketing" in shown else None,
+            gap, tests[j], part["dimensions"].get(d))
+    visible = np.isin(teams_col, shown)
+    part["levels"] = level_split(resp_index[visible], teams_col[visible], levels_col[visible], floor, seed)
+    keep_rows = np.flatnonzero(keep)[visible]
+    part["statements"] = statement_rows(stmts, raw[keep_rows], teams_col[visible], shown, floor)
     return part, problems
 
 
-def _levels(idx: np.ndarray, teams: np.ndarray, levels: np.ndarray,
-            rng: np.random.Generator) -> dict[str, Any] | None:
-    """Leaders vs staff (all respondents, and within each team); None without both levels."""
-    if not all((levels == lv).any() for lv in LEVELS):
-        return None
-    groups = {lv: _group_stats(idx[levels == lv], np.empty((int((levels == lv).sum()), 0)), rng)
-              for lv in LEVELS}
-    out: dict[str, Any] = {lv: {"index": rnd(g["point"][0]), "n": g["n"]} for lv, g in groups.items()}
-    out["gap"] = rnd(groups["leader"]["point"][0] - groups["staff"]["point"][0])
-    sig = _significant(groups["leader"], groups["staff"])
-    out["gap_significant"] = None if sig is None else bool(sig[0])
-    out["teams"] = {
-        t: {lv: {"index": rnd(idx[(teams == t) & (levels == lv)].mean())
-                 if ((teams == t) & (levels == lv)).any() else None,
-                 "n": int(((teams == t) & (levels == lv)).sum())} for lv in LEVELS}
-        for t in SURVEY_TEAMS if (teams == t).any()}
-    return out
+def _team(values: np.ndarray, moments: tuple[np.ndarray, np.ndarray, np.ndarray], dims: list[str],
+          shown: bool, invited: int | None) -> TeamScore:
+    """One team's entry; a suppressed team keeps only its size and invitation figures."""
+    n = int(values.shape[0])
+    rate = round(n / invited, 4) if invited and n <= invited else None
+    counts, mean, sd = moments
+    if not shown:
+        return {"index": None, "n": n, "interval": [None, None], "dimensions": dict.fromkeys(dims),
+                "suppressed": True, "invited": invited, "response_rate": rate, "sd": None,
+                "dimension_sd": dict.fromkeys(dims), "dimension_n": {d: int(k) for d, k in zip(dims, counts[1:])}}
+    ci = column_intervals(values[:, :1], CONFIDENCE)[0]
+    return {"index": rnd(mean[0]), "n": n, "interval": [rnd(ci.low), rnd(ci.high)],
+            "dimensions": {d: rnd(v) for d, v in zip(dims, mean[1:])}, "suppressed": False,
+            "invited": invited, "response_rate": rate, "sd": rnd(sd[0], 2),
+            "dimension_sd": {d: rnd(v, 2) for d, v in zip(dims, sd[1:])},
+            "dimension_n": {d: int(k) for d, k in zip(dims, counts[1:])}}
 
 
-def _statements(stmts: list[Statement], raw: np.ndarray, teams: np.ndarray) -> list[dict[str, Any]]:
-    """Per statement, on the answer scale (1-5 as answered, not reversed): n, means, gap, sd, counts."""
-    valid = ~np.isnan(raw)
-    n = valid.sum(axis=0)
-    counts = (raw[:, :, None] == np.arange(1, 6)).sum(axis=0)  # (k, 5)
-    with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        mean = np.nanmean(raw, axis=0)
-        sd = np.nanstd(raw, axis=0, ddof=1)
-        by = {t: np.nanmean(raw[teams == t], axis=0) if (teams == t).any()
-              else np.full(raw.shape[1], np.nan) for t in SURVEY_TEAMS}
-    gap = by["sales"] - by["marketing"]
-    return [{"id": s.id, "dimension": s.dimension, "text": s.text, "reverse": s.reverse,
-             "n": int(n[j]), "mean": rnd(mean[j], 2), "sales": rnd(by["sales"][j], 2),
-             "marketing": rnd(by["marketing"][j], 2), "gap": rnd(gap[j], 2),
-             "sd": rnd(sd[j], 2) if n[j] > 1 else None,
-             "counts": {str(v): int(counts[j, v - 1]) for v in range(1, 6)}}
-            for j, s in enumerate(stmts)]
+def _dimension(label: str, index: float | None, interval: list[float | None] | None, sales: float | None,
+               marketing: float | None, gap: Any, test: tuple[float | None, str] | None,
+               reliability: DimensionScore | None) -> DimensionScore:
+    """One dimension's entry; ``reliability`` is the entry :func:`_reliability` left (alpha, item_rest)."""
+    diff = None if gap is None or sales is None or marketing is None else gap.diff
+    verdict = test[1] if test is not None and diff is not None else None
+    alpha = reliability["alpha"] if reliability else None
+    return {"label": label, "index": index, "interval": interval, "sales": sales, "marketing": marketing,
+            "gap": rnd(diff), "gap_interval": round_pair((gap.low, gap.high)) if diff is not None else None,
+            "p_adjusted": rnd(test[0], 4) if verdict is not None and test is not None else None,
+            "significant": significant_of(verdict), "verdict": verdict,
+            "alpha": alpha, "item_rest": reliability["item_rest"] if reliability else {},
+            "reliable": alpha is not None and alpha >= RELIABLE_ALPHA}
 
 
-def most_disagreement(results: dict, n: int = 5) -> list[dict[str, Any]]:
+def _reliability(part: SurveyResults, instrument: Instrument, stmts: list[Statement], scored: np.ndarray,
+                 src: str) -> list[Problem]:
+    """Cronbach's alpha and item-rest correlations per dimension (all scored respondents), with warnings."""
+    problems: list[Problem] = []
+    for d, label in instrument.dimensions.items():
+        cols = [j for j, s in enumerate(stmts) if s.dimension == d]
+        items = scored[:, cols]
+        alpha = cronbach_alpha(items) if len(cols) >= 2 else None
+        rest = item_rest_correlations(items) if len(cols) >= 2 else [None] * len(cols)
+        entry = _dimension(label, None, None, None, None, None, None, None)
+        entry["alpha"] = rnd(alpha, 2)
+        entry["item_rest"] = {stmts[j].id: rnd(r, 2) for j, r in zip(cols, rest)}
+        part["dimensions"][d] = entry
+        if alpha is not None and alpha < RELIABLE_ALPHA:
+            problems.append(warning(src, f"dimension '{label}': Cronbach's alpha is {alpha:.2f} (below "
+                                    f"{RELIABLE_ALPHA}): its statements do not hang together, so its score averages "
+                                    "different opinions; the handout does not lead with its gap",
+                                    "read its statements one by one before drawing a conclusion",
+                                    field=f"dimensions.{d}"))
+        for j, r in zip(cols, rest):
+            if r is not None and r < 0:
+                problems.append(warning(src, f"statement {stmts[j].id} (\"{stmts[j].text}\") correlates negatively "
+                                        f"(r = {r:.2f}) with the rest of '{label}': it may be mis-keyed",
+                                        "check its reverse key in the instrument and how it was worded",
+                                        field=stmts[j].id))
+    return problems
+
+
+def most_disagreement(results: SurveyResults, n: int = 5) -> list[StatementRow]:
     """The statements the two teams rate most differently (largest |gap|; with one team, largest sd)."""
-    rows = [s for s in results.get("statements") or [] if s["n"] > 0]
-    if results.get("comparison_possible"):
+    rows = [s for s in results["statements"] if s["n"] > 0 and not s["suppressed"]]
+    if results["comparison_possible"]:
         rows = [s for s in rows if s["gap"] is not None]
-        key = lambda s: (abs(s["gap"]), s["sd"] or 0.0)  # noqa: E731
+
+        def key(s: StatementRow) -> tuple[float, float]:
+            return abs(s["gap"] or 0.0), s["sd"] or 0.0
     else:
-        key = lambda s: (s["sd"] or 0.0, 0.0)  # noqa: E731
+        def key(s: StatementRow) -> tuple[float, float]:
+            return s["sd"] or 0.0, 0.0
     return sorted(rows, key=key, reverse=True)[:n]
+
+
+def low_response(team: TeamScore) -> bool:
+    """True when the team's response rate is known and below :data:`LOW_RESPONSE_RATE`."""
+    rate = team["response_rate"]
+    return rate is not None and rate < LOW_RESPONSE_RATE

@@ -1,4 +1,4 @@
-"""Signals collected from the results dict, and the evaluation of playbook triggers over them.
+"""Signals built from the typed results, and the evaluation of playbook triggers over them.
 
 Trigger language (validated by :func:`helpers.playbook.check_trigger`)
 ----------------------------------------------------------------------
@@ -23,7 +23,10 @@ Signals
 Survey: ``index``, ``stage``, ``gap`` (sales minus marketing), ``gap_significant``, ``survey``
 (respondents used; present when scored), ``dimension.<dim>``, ``dimension.<dim>.sales`` /
 ``.marketing``, ``gap.<dim>``, ``gap.widest`` (largest absolute dimension gap), ``team.sales`` /
-``team.marketing``, ``levels.gap`` (leaders minus staff). Every scalar (or list of texts) inside
+``team.marketing``, ``levels.gap`` (leaders minus staff), ``gap.<dim>.significant`` (True when
+that gap is larger than noise, False within noise, absent when too few answered) and
+``gap.widest.significant`` (the same for the widest gap). A gap play tests both the size and
+``.significant``, so it never fires on noise. Every scalar (or list of texts) inside
 ``results["discovery"]``, ``["journey"]`` and ``["funnel"]`` is a signal named by its dotted path
 (e.g. ``discovery.interviews``), and ``discovery`` / ``journey`` / ``funnel`` are present when
 the section is. Derived signals are listed in :data:`DERIVED`.
@@ -31,7 +34,12 @@ the section is. Derived signals are listed in :data:`DERIVED`.
 
 from __future__ import annotations
 import math
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, TypedDict, Union
+from helpers.analysis.discovery import DiscoverySynthesis
+from helpers.analysis.funnel import FunnelMetrics
+from helpers.analysis.journey import JourneySummary
+from helpers.analysis.survey import SurveyResults
 
 
 SECTIONS = ("discovery", "journey", "funnel")
@@ -39,6 +47,41 @@ SECTIONS = ("discovery", "journey", "funnel")
 
 #: Largest "size of a finding": a value this far past its threshold counts as the most severe.
 MAX_SIZE = 1.5
+
+
+#: The value of a signal: a number, a text, a yes/no, or a list of texts.
+SignalValue = Union[float, str, bool, list[str]]
+
+
+#: Signal name -> value; absent data yields no key.
+Signals = dict[str, SignalValue]
+
+
+class Analysed(SurveyResults):
+    """What the signals are read from: the survey part and the discovery, journey and funnel sections.
+
+    :class:`helpers.results.Results` holds all of these, so a full results dict is one too.
+    """
+
+    discovery: DiscoverySynthesis | None
+    journey: JourneySummary | None
+    funnel: FunnelMetrics | None
+
+
+class Evidence(TypedDict):
+    """One condition that made a trigger fire: the signal, its value, and how far past the threshold.
+
+    ``value`` is None for an ``absent`` test; ``threshold`` is the trigger's own value (a number,
+    a text or a list; None for ``absent`` / ``present``); ``size`` (0.1..1.5) is how far the value
+    lies past it (0.5 for text tests).
+    """
+
+    signal: str
+    value: SignalValue | None
+    source: str
+    op: str
+    threshold: Any
+    size: float
 
 
 #: Signals computed from a section rather than read from one path.
@@ -64,170 +107,150 @@ DERIVED: dict[str, str] = {
 }
 
 
-def as_dict(value: Any) -> dict:
-    """``value`` when it is a dict, else an empty dict (for defensive reading of results)."""
-    return value if isinstance(value, dict) else {}
+def number(value: object) -> float | None:
+    """A signal value (or a playbook threshold or target) as a float; None for bools, text, lists and None.
 
-
-def _list(value: Any) -> list:
-    return value if isinstance(value, list) else []
-
-
-def dig(node: Any, *keys: str) -> Any:
-    """``node[k1][k2]...``, or None as soon as a level is not a dict or lacks the key."""
-    for key in keys:
-        node = node.get(key) if isinstance(node, dict) else None
-    return node
-
-
-def number(value: Any) -> float | None:
-    """``value`` as a float, or None for bools, text, None and NaN."""
+    Signal values are a union by design (:data:`SignalValue`): numeric tests need the number.
+    """
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     return None if math.isnan(value) else float(value)
 
 
-def _flatten(prefix: str, node: Any, out: dict[str, Any], depth: int = 0) -> None:
+def _flatten(prefix: str, node: object, out: Signals, depth: int = 0) -> None:
+    """Every scalar (or list of texts) under a section, named by its dotted path."""
     if depth > 5:
         return
-    if isinstance(node, dict):
+    if isinstance(node, Mapping):
         for key, value in node.items():
             _flatten(f"{prefix}.{key}", value, out, depth + 1)
     elif isinstance(node, (bool, str)):
         out[prefix] = node
-    elif number(node) is not None:
-        out[prefix] = number(node)
+    elif (num := number(node)) is not None:
+        out[prefix] = num
     elif isinstance(node, list) and all(isinstance(v, str) for v in node):
         out[prefix] = list(node)
 
 
-def _survey(results: dict, out: dict[str, Any]) -> None:
-    for key in ("index", "gap"):
-        if number(results.get(key)) is not None:
-            out[key] = number(results[key])
-    if isinstance(results.get("stage"), str):
+def _survey(results: SurveyResults, out: Signals) -> None:
+    if results["index"] is not None:
+        out["index"] = float(results["index"])
+    if results["gap"] is not None:
+        out["gap"] = float(results["gap"])
+    if results["stage"] is not None:
         out["stage"] = results["stage"]
-    if isinstance(results.get("gap_significant"), bool):
+    if results["gap_significant"] is not None:
         out["gap_significant"] = results["gap_significant"]
     if "index" in out:
-        out["survey"] = number(dig(results, "respondents", "used")) or 1.0
+        out["survey"] = float(results["respondents"]["used"]) or 1.0
     gaps = []
-    dims = as_dict(results.get("dimensions"))
-    for dim, info in dims.items():
-        if not isinstance(info, dict):
-            continue
-        for key, name in (("index", f"dimension.{dim}"), ("sales", f"dimension.{dim}.sales"),
-                          ("marketing", f"dimension.{dim}.marketing"), ("gap", f"gap.{dim}")):
-            if number(info.get(key)) is not None:
-                out[name] = number(info[key])
-        gap = number(info.get("gap"))
-        if gap is not None:
-            gaps.append(abs(gap))
+    for dim, info in results["dimensions"].items():
+        for value, name in ((info["index"], f"dimension.{dim}"), (info["sales"], f"dimension.{dim}.sales"),
+                            (info["marketing"], f"dimension.{dim}.marketing"), (info["gap"], f"gap.{dim}")):
+            if value is not None:
+                out[name] = float(value)
+        if info["gap"] is not None:
+            gaps.append((abs(float(info["gap"])), dim))
+        if info["significant"] is not None:
+            out[f"gap.{dim}.significant"] = bool(info["significant"])
     if gaps:
-        out["gap.widest"] = max(gaps)
-    teams = as_dict(results.get("teams"))
-    for team, info in teams.items():
-        if isinstance(info, dict) and number(info.get("index")) is not None:
-            out[f"team.{team}"] = number(info["index"])
-    levels = results.get("levels")
-    if isinstance(levels, dict) and number(levels.get("gap")) is not None:
-        out["levels.gap"] = number(levels["gap"])
+        widest, dim = max(gaps)
+        out["gap.widest"] = widest
+        if f"gap.{dim}.significant" in out:
+            out["gap.widest.significant"] = out[f"gap.{dim}.significant"]
+    for team, score in results["teams"].items():
+        if score["index"] is not None:
+            out[f"team.{team}"] = float(score["index"])
+    levels = results["levels"]
+    if levels is not None and levels["gap"] is not None:
+        out["levels.gap"] = float(levels["gap"])
 
 
-def _discovery(d: dict, out: dict[str, Any]) -> None:
-    raw = d.get("uncovered_roles")
-    uncovered = [r for r in raw if isinstance(r, str)] if isinstance(raw, list) else []
-    roles = as_dict(d.get("roles"))
-    for role, info in roles.items():
-        if isinstance(info, dict) and not info.get("interviewed") and role not in uncovered:
+def uncovered_roles(d: DiscoverySynthesis) -> list[str]:
+    """Influence roles nobody holds, then roles whose holders were not interviewed."""
+    uncovered = list(d["uncovered_roles"])
+    for role, cover in d["roles"].items():
+        if not cover["interviewed"] and role not in uncovered:
             uncovered.append(role)
-    if d.get("interviews") or roles:
-        out["discovery.uncovered_role"] = uncovered
-    tags = as_dict(d.get("tags"))
-    for tag, info in tags.items():
-        value = number(info.get("answers")) if isinstance(info, dict) else number(info)
+    return uncovered
+
+
+def _discovery(d: DiscoverySynthesis, out: Signals) -> None:
+    if d["interviews"] or d["roles"]:
+        out["discovery.uncovered_role"] = uncovered_roles(d)
+    for tag, count in d["tags"].items():
+        out[f"discovery.tag.{tag}"] = float(count["answers"])
+    for dim, pain in d["pain_dimensions"].items():
+        out[f"discovery.pain.{dim}"] = float(pain["interviews"])
+    out["discovery.red_flag"] = [f["code"] for f in d["red_flags"]]
+
+
+def _funnel(f: FunnelMetrics, out: Signals) -> None:
+    response, handoff = f["response"], f["handoff"]
+    found: list[tuple[str, float | None]] = []
+    if response is not None:
+        found += [("funnel.within_sla_share", response["share_within_sla"]),
+                  ("funnel.within_hour_share", response["share_within_hour"]),
+                  ("funnel.median_response_hours", response["median_hours"]),
+                  ("funnel.never_contacted_share", response["share_never_contacted"])]
+    if handoff is not None:
+        found += [("funnel.acceptance_rate", handoff["acceptance_rate"]),
+                  ("funnel.rejection_rate", handoff["rejection_rate"])]
+    for name, value in found:
         if value is not None:
-            out[f"discovery.tag.{tag}"] = value
-    pains = as_dict(d.get("pain_dimensions"))
-    for dim, info in pains.items():
-        if isinstance(info, dict) and number(info.get("interviews")) is not None:
-            out[f"discovery.pain.{dim}"] = number(info["interviews"])
-    flags = _list(d.get("red_flags"))
-    out["discovery.red_flag"] = [f.get("code") for f in flags if isinstance(f, dict) and isinstance(f.get("code"), str)]
+            out[name] = float(value)
+    for step, rate in f["rates"].items():
+        if rate is not None:
+            out[f"funnel.conversion.{step}"] = float(rate)
+    out["funnel.below_reference"] = [b["step"] for b in f["benchmarks"] if b["status"] == "below"]
 
 
-def _first(section: dict, *paths: str) -> float | None:
-    for path in paths:
-        node: Any = section
-        for key in path.split("."):
-            node = node.get(key) if isinstance(node, dict) else None
-        if number(node) is not None:
-            return number(node)
-    return None
+def handoff_pains(j: JourneySummary) -> int:
+    """Pain points recorded at the stages a hand-off leads into."""
+    targets = {(h["journey"], h["to_stage"]) for h in j["handoffs"]}
+    return sum((p["journey"], p["stage"]) in targets for p in j["pain_points"])
 
 
-def _funnel(f: dict, out: dict[str, Any]) -> None:
-    aliases = {
-        "funnel.within_sla_share": ("response.share_within_sla", "within_sla_share"),
-        "funnel.within_hour_share": ("response.share_within_hour",),
-        "funnel.median_response_hours": ("response.median_hours", "median_response_hours"),
-        "funnel.never_contacted_share": ("response.share_never_contacted", "never_contacted_share"),
-        "funnel.acceptance_rate": ("handoff.acceptance_rate",),
-        "funnel.rejection_rate": ("handoff.rejection_rate",),
-    }
-    for name, paths in aliases.items():
-        value = _first(f, *paths)
-        if value is not None:
-            out[name] = value
-    rates = as_dict(f.get("rates"))
-    for step, rate in rates.items():
-        if number(rate) is not None:
-            out[f"funnel.conversion.{step}"] = number(rate)
-    marks = _list(f.get("benchmarks"))
-    out["funnel.below_reference"] = [b["step"] for b in marks
-                                     if isinstance(b, dict) and b.get("status") == "below" and isinstance(b.get("step"), str)]
+def _journey(j: JourneySummary, out: Signals) -> None:
+    evidence = j["evidence"]
+    if evidence["share_assumed"] is not None:
+        out["journey.assumed_share"] = float(evidence["share_assumed"])
+    if evidence["share_measured"] is not None:
+        out["journey.measured_share"] = float(evidence["share_measured"])
+    out["journey.handoffs"] = float(len(j["handoffs"]))
+    out["journey.stages_without_kpi_count"] = float(len(j["stages_without_kpi"]))
+    out["journey.pain_points"] = float(len(j["pain_points"]))
+    out["journey.handoff_pains"] = float(handoff_pains(j))
 
 
-def _journey(j: dict, out: dict[str, Any]) -> None:
-    evidence = as_dict(j.get("evidence"))
-    for name, key in (("journey.assumed_share", "share_assumed"), ("journey.measured_share", "share_measured")):
-        if number(evidence.get(key)) is not None:
-            out[name] = number(evidence[key])
-    handoffs = [h for h in _list(j.get("handoffs")) if isinstance(h, dict)]
-    if isinstance(j.get("handoffs"), list):
-        out["journey.handoffs"] = float(len(handoffs))
-    for key in ("stages_without_kpi", "pain_points"):
-        if isinstance(j.get(key), list):
-            out[f"journey.{key}_count" if key != "pain_points" else "journey.pain_points"] = float(len(j[key]))
-    targets = {(str(h.get("journey")), str(h.get("to_stage"))) for h in handoffs}
-    pains = [p for p in _list(j.get("pain_points")) if isinstance(p, dict)]
-    if isinstance(j.get("pain_points"), list):
-        out["journey.handoff_pains"] = float(sum((str(p.get("journey")), str(p.get("stage"))) in targets for p in pains))
-
-
-def signals(results: dict) -> dict[str, Any]:
-    """Every named signal the triggers can read, collected defensively from a results dict.
+def signals(results: Analysed) -> Signals:
+    """Every named signal the triggers can read, built from the typed results.
 
     Parameters
     ----------
-    results : dict
-        The results dict (any subset of its keys; wrong types are ignored).
+    results : Analysed
+        The survey part and the discovery, journey and funnel sections (a full results dict).
 
     Returns
     -------
     dict
         Signal name -> number, text, bool or list of texts. Absent data yields no key.
     """
-    out: dict[str, Any] = {}
-    if not isinstance(results, dict):
-        return out
+    out: Signals = {}
     _survey(results, out)
-    for section, derive in (("discovery", _discovery), ("journey", _journey), ("funnel", _funnel)):
-        node = results.get(section)
-        if isinstance(node, dict) and node:
-            out[section] = 1.0
-            _flatten(section, node, out)
-            derive(node, out)
+    discovery, journey, funnel = results["discovery"], results["journey"], results["funnel"]
+    if discovery is not None:
+        out["discovery"] = 1.0
+        _flatten("discovery", discovery, out)
+        _discovery(discovery, out)
+    if journey is not None:
+        out["journey"] = 1.0
+        _flatten("journey", journey, out)
+        _journey(journey, out)
+    if funnel is not None:
+        out["funnel"] = 1.0
+        _flatten("funnel", funnel, out)
+        _funnel(funnel, out)
     return out
 
 
@@ -237,7 +260,7 @@ def source_of(signal: str) -> str:
     return head if head in SECTIONS else "survey"
 
 
-def _test(op: str, expected: Any, value: Any) -> bool:
+def _test(op: str, expected: Any, value: SignalValue | None) -> bool:
     if op == "absent":
         return value is None
     if value is None:
@@ -279,7 +302,7 @@ def _scale(signal: str, threshold: float) -> float:
     return max(abs(threshold), 1.0)
 
 
-def evaluate(trigger: dict, sig: dict[str, Any]) -> tuple[bool, list[dict]]:
+def evaluate(trigger: dict[str, Any], sig: Signals) -> tuple[bool, list[Evidence]]:
     """Evaluate a trigger against signals.
 
     Parameters
@@ -292,9 +315,9 @@ def evaluate(trigger: dict, sig: dict[str, Any]) -> tuple[bool, list[dict]]:
     Returns
     -------
     (fired, evidence)
-        ``evidence`` lists, for each condition that made the trigger fire, ``{"signal", "value",
-        "source", "op", "threshold", "size"}``; ``size`` (0.1..1.5) is how far the value lies
-        past the threshold, relative to the signal's typical scale (0.5 for text tests).
+        ``evidence`` lists, for each condition that made the trigger fire, an :class:`Evidence`;
+        ``size`` (0.1..1.5) is how far the value lies past the threshold, relative to the
+        signal's typical scale (0.5 for text tests).
     """
     if "all" in trigger:
         results = [evaluate(t, sig) for t in trigger["all"]]

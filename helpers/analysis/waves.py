@@ -10,51 +10,260 @@ Result (``results["progress"]``; JSON-serialisable)::
 
     {
       "previous": {"date", "index", "stage", "slug"}, "current": {"date", "index", "stage", "slug"},
-      "index": {"before", "after", "change"},           # None values when a wave had no survey
+      "index": {"before", "after", "change", "interval", "p_adjusted", "verdict"},
+                                                        # None values when a wave had no survey
       "gap": {"before", "after", "change"},             # sales minus marketing
       "stage": {"before", "after", "moved": "up"|"down"|"same"|None},
-      "dimensions": [{"id", "label", "before", "after", "change"}],      # instrument order
+      "dimensions": [{"id", "label", "before", "after", "change", "interval", "p_adjusted", "verdict"}],
+                                                        # instrument order
       "teams": {"sales": {"before", "after", "change"}, "marketing": {...}},
       "plays": [{"id", "title", "owner", "horizon", "status", "done": bool,
                  "measure": str, "signal": str|None, "goal": "up"|"down"|None, "target", "by",
                  "before", "after", "change",
                  "verdict": "improved"|"worsened"|"unchanged"|"target met"|"now measured"|
-                            "not measured"}],
+                            "not measured"|"measure moved, action not done"}],
+                 # "target met" and "improved" only for plays marked done: an agreed play not done
+                 # whose measure moved says so ("measure moved, action not done")
       "done": int, "planned": int, "improved": int,    # counts over plays
       "history": [{"date", "index", "stage", "sales", "marketing", "dimensions": {dim: score}}],
                  # oldest first, this wave last; two entries for a first follow-up
     }
 
+The change in the index and in each dimension carries a 95% Welch-type t interval built from
+each wave's team means, spreads and sizes (the index is the mean of the team means, so its
+variance is the sum of ``sd^2 / n`` over the teams, divided by the number of teams squared,
+for both waves), and a verdict: "larger than noise" only when the Holm-adjusted t-test p-value
+across the index and the dimensions is at most 5% (which implies the interval excludes zero),
+"within noise" otherwise, "too few to tell" when a team in either wave has fewer than 5
+respondents or no spread is known (e.g. a team below the minimum reporting group).
+
 Pure: no files, widgets or plots. Scores rounded to 1 decimal, shares to 4.
 """
 
 from __future__ import annotations
-from typing import Any
-from helpers.engagement.plan import PlanFile
-from helpers.analysis.triggers import as_dict, dig, number, signals
-from helpers.vocabulary import STAGES
+from typing import Any, NotRequired, TypedDict, Union
+from helpers.analysis.stats import LARGER, MIN_PER_SIDE, TOO_FEW, WITHIN, holm
+from helpers.analysis.survey_method import ALPHA, combined_interval, combined_p
+from helpers.engagement.plan import PlanEntry, PlanFile
+from helpers.analysis.plan import PlanResult, Success
+from helpers.analysis.triggers import Analysed, SignalValue, number, signals
+from helpers.vocabulary import STAGES, SURVEY_TEAMS
 
 
+#: A measured value: a signal's value now, or a baseline recorded at the previous wave.
+Measured = Union[SignalValue, float, None]
 
 
-def _change(before: Any, after: Any, digits: int = 1) -> dict[str, Any]:
+class Assessed(Analysed):
+    """One wave's results as compared: the analysed sections plus the wave's date and slug."""
+
+    date: str
+    slug: str
+
+
+class Change(TypedDict):
+    """A number at the previous wave and now, and the change (None when either is missing)."""
+
+    before: float | None
+    after: float | None
+    change: float | None
+
+
+class TestedChange(Change):
+    """A change with its 95% interval, Holm-adjusted p-value and verdict (see the module docstring)."""
+
+    interval: list[float | None] | None
+    p_adjusted: float | None
+    verdict: str | None
+
+
+class WavePoint(TypedDict):
+    """One wave in brief: its date, index, stage and slug."""
+
+    date: str
+    index: float | None
+    stage: str | None
+    slug: str
+
+
+class StageMove(TypedDict):
+    """The stage then and now, and which way it moved (None when a wave had no survey)."""
+
+    before: str | None
+    after: str | None
+    moved: str | None
+
+
+class DimensionChange(TypedDict):
+    """One dimension's score at the previous wave and now."""
+
+    id: str
+    label: str
+    before: float | None
+    after: float | None
+    change: float | None
+    interval: list[float | None] | None
+    p_adjusted: float | None
+    verdict: str | None
+
+
+class PlayFollowUp(TypedDict):
+    """A play of the previous plan: whether it was done, and whether its success measure moved."""
+
+    id: str
+    title: str
+    owner: str | None
+    horizon: int | None
+    status: str
+    done: bool
+    measure: str
+    signal: str | None
+    goal: str | None
+    target: float | None
+    by: float | None
+    before: float | None
+    after: float | None
+    change: float | None
+    verdict: str
+
+
+class HistoryPoint(TypedDict):
+    """One wave of the history: the index, stage, each team's index and each dimension's score."""
+
+    date: str
+    index: float | None
+    stage: str | None
+    sales: float | None
+    marketing: float | None
+    dimensions: dict[str, float | None]
+
+
+class Progress(TypedDict):
+    """``results["progress"]`` (schema in the module docstring)."""
+
+    previous: WavePoint
+    current: WavePoint
+    index: TestedChange
+    gap: Change
+    stage: StageMove
+    dimensions: list[DimensionChange]
+    teams: dict[str, Change]
+    plays: list[PlayFollowUp]
+    rejected: NotRequired[list[str]]
+    done: int
+    planned: int
+    improved: int
+    history: list[HistoryPoint]
+
+
+class EarlierWave(Assessed):
+    """The previous wave's results: what :class:`Assessed` holds plus its plan and its own progress."""
+
+    plan: PlanResult
+    progress: Progress | None
+
+
+class _Measure(TypedDict):
+    """A success measure as followed up (``baseline``: its value when the play was planned, if known)."""
+
+    text: str
+    signal: str | None
+    goal: str | None
+    target: float | None
+    by: float | None
+    baseline: float | None
+
+
+class _Agreed(TypedDict):
+    """A play of the previous plan as followed up: the consultant's decisions over the engine's play."""
+
+    id: str
+    title: str
+    owner: str | None
+    horizon: int | None
+    status: str
+    success: _Measure
+
+
+def _measure(success: Success | dict[str, Any]) -> _Measure:
+    """A success measure of the previous plan, or of its ``plan.yaml`` (checked by the plan reader, keys optional)."""
+    signal = success.get("signal")
+    return {"text": success.get("text") or "", "signal": signal if isinstance(signal, str) else None,
+            "goal": success.get("goal"), "target": success.get("target"), "by": success.get("by"),
+            "baseline": success.get("baseline")}
+
+
+def _change(before: Measured, after: Measured, digits: int = 1) -> Change:
     b, a = number(before), number(after)
     return {"before": b, "after": a, "change": round(a - b, digits) if a is not None and b is not None else None}
 
 
-def _point(results: dict) -> dict[str, Any]:
-    dims = as_dict(results.get("dimensions"))
-    return {"date": _text(results.get("date")), "index": number(results.get("index")), "stage": _text(results.get("stage")),
-            "sales": number(dig(results, "teams", "sales", "index")),
-            "marketing": number(dig(results, "teams", "marketing", "index")),
-            "dimensions": {d: number(v.get("index")) for d, v in dims.items() if isinstance(v, dict)}}
+Terms = list[tuple[float, float | None, int]]
 
 
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
+def _terms(results: Assessed, dim: str | None) -> Terms | None:
+    """(weight, sd, n) per scored team of one wave for the index (``dim`` None) or a dimension.
+
+    None when the wave has no such score; a team without a known spread gives an sd of None
+    (no interval then).
+    """
+    teams = [t for t in results["teams"].values() if not t.get("suppressed") and t["index"] is not None]
+    if dim is not None:
+        teams = [t for t in teams if t["dimensions"].get(dim) is not None]
+    if not teams:
+        return None
+    if dim is None:
+        return [(1.0 / len(teams), t.get("sd"), t["n"]) for t in teams]
+    return [(1.0 / len(teams), (t.get("dimension_sd") or {}).get(dim), (t.get("dimension_n") or {}).get(dim, 0))
+            for t in teams]
 
 
-def _stage_move(before: Any, after: Any) -> str | None:
+def _tested(changes: list[Change], terms: list[Terms | None]) -> list[TestedChange]:
+    """Intervals, Holm-adjusted p-values and verdicts for one family of changes between two waves."""
+    intervals, raw_p, eligible = [], [], []
+    for change, t in zip(changes, terms):
+        ci = combined_interval(change["change"], t) if t is not None else None
+        p = combined_p(change["change"], t) if t is not None else None
+        enough = ci is not None and t is not None and all(n >= MIN_PER_SIDE for _, _, n in t)
+        intervals.append(ci)
+        raw_p.append(p if enough else None)
+        eligible.append(enough)
+    adjusted = holm(raw_p)
+    out: list[TestedChange] = []
+    for change, ci, p, ok in zip(changes, intervals, adjusted, eligible):
+        verdict = None if change["change"] is None else (
+            TOO_FEW if not ok or p is None else LARGER if p <= ALPHA else WITHIN)
+        out.append({"before": change["before"], "after": change["after"], "change": change["change"],
+                    "interval": None if ci is None else [_round(ci[0]), _round(ci[1])],
+                    "p_adjusted": None if p is None else round(p, 4), "verdict": verdict})
+    return out
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def _pair(now: Terms | None, then: Terms | None) -> Terms | None:
+    """The terms of a change: both waves' groups (the weights' signs do not matter to the variance)."""
+    return None if now is None or then is None else now + then
+
+
+def _team_index(results: Assessed, team: str) -> float | None:
+    score = results["teams"].get(team)
+    return score["index"] if score is not None else None
+
+
+def _point(results: Assessed) -> HistoryPoint:
+    return {"date": results["date"], "index": results["index"], "stage": results["stage"],
+            "sales": _team_index(results, "sales"), "marketing": _team_index(results, "marketing"),
+            "dimensions": {d: v["index"] for d, v in results["dimensions"].items()}}
+
+
+def _wave(results: Assessed) -> WavePoint:
+    return {"date": results["date"], "index": results["index"], "stage": results["stage"], "slug": results["slug"]}
+
+
+def _stage_move(before: str | None, after: str | None) -> str | None:
     if before not in STAGES or after not in STAGES:
         return None
     diff = STAGES.index(after) - STAGES.index(before)
@@ -68,7 +277,8 @@ def _tolerance(signal: str) -> float:
     return 0.5
 
 
-def verdict(signal: str | None, goal: str | None, target: Any, before: Any, after: Any, by: Any = None) -> str:
+def verdict(signal: str | None, goal: str | None, target: float | None, before: Measured, after: Measured,
+            by: float | None = None) -> str:
     """Whether a success measure moved the way the play wanted.
 
     Parameters
@@ -79,8 +289,8 @@ def verdict(signal: str | None, goal: str | None, target: Any, before: Any, afte
         The direction that counts as progress.
     target : number, optional
         A value that, once reached, counts as met.
-    before, after : Any
-        The signal in the previous and in this wave (None when not measured).
+    before, after : number, text, bool, list of str or None
+        The signal in the previous and in this wave (None when not measured; a list counts its items).
     by : number, optional
         A change in the direction of ``goal`` that, once reached, counts as met.
 
@@ -112,95 +322,128 @@ def verdict(signal: str | None, goal: str | None, target: Any, before: Any, afte
     return "improved" if (delta > 0) == (goal == "up") else "worsened"
 
 
-def _previous_plays(previous: dict, previous_plan: PlanFile | None) -> list[dict]:
+def _previous_plays(previous: EarlierWave, previous_plan: PlanFile | None) -> list[_Agreed]:
     """The plays of the previous plan with the status the consultant recorded.
 
     With a previous ``plan.yaml`` only the agreed plays (accepted, added, done) are followed up;
     without one, every play the engine proposed is, with status ``proposed``.
     """
-    built = as_dict(previous.get("plan"))
-    raw_plays = built.get("plays")
-    raw_plays = raw_plays if isinstance(raw_plays, list) else []
-    plays = [dict(p) for p in raw_plays if isinstance(p, dict) and isinstance(p.get("id"), str)]
-    entries = as_dict(previous_plan).get("plays")
-    decisions = {e.get("id"): e for e in (entries if isinstance(entries, list) else []) if isinstance(e, dict)}
-    known = {p.get("id") for p in plays}
+    plays: list[_Agreed] = [{"id": p["id"], "title": p["title"], "owner": p["owner"], "horizon": p["horizon"],
+                             "status": p["status"], "success": _measure(p["success"])} for p in previous["plan"]["plays"]]
+    decisions: dict[str, PlanEntry] = {e["id"]: e for e in previous_plan["plays"]} if previous_plan is not None else {}
+    known = {p["id"] for p in plays}
     for pid, entry in decisions.items():
-        if pid not in known and entry.get("status") in ("accepted", "done"):
+        status = entry.get("status", "")
+        if pid not in known and status in ("accepted", "done"):
             plays.append({"id": pid, "title": entry.get("title") or pid, "owner": entry.get("owner"),
-                          "horizon": entry.get("horizon"), "success": entry.get("success") or {},
-                          "status": entry.get("status")})
+                          "horizon": entry.get("horizon"), "status": status,
+                          "success": _measure(entry.get("success") or {})})
     for play in plays:
-        decision = decisions.get(play.get("id"))
+        decision = decisions.get(play["id"])
         if decision is not None:
             play["status"] = decision.get("status", "accepted")
-            for key in ("title", "owner", "horizon"):
-                if decision.get(key):
-                    play[key] = decision[key]
-            if isinstance(decision.get("success"), dict):
-                play["success"] = decision["success"]
+            if decision.get("title"):
+                play["title"] = decision["title"]
+            if decision.get("owner"):
+                play["owner"] = decision["owner"]
+            if decision.get("horizon"):
+                play["horizon"] = decision["horizon"]
+            if "success" in decision:
+                play["success"] = _measure(decision["success"])
     if previous_plan is not None:   # the consultant decided: follow up what was agreed, not the engine's extras
-        return [p for p in plays if p.get("status") in ("accepted", "added", "done")]
-    return [p for p in plays if p.get("status") != "rejected"]
+        return [p for p in plays if p["status"] in ("accepted", "added", "done")]
+    return [p for p in plays if p["status"] != "rejected"]
 
 
-def compare(current: dict, previous: dict, previous_plan: PlanFile | None) -> dict:
+#: Verdict of an agreed play that was not done although its measure moved the right way.
+NOT_DONE = "measure moved, action not done"
+
+
+def rejected_before(progress: Progress | None) -> set[str]:
+    """Ids of the plays rejected at the previous wave (the plan keeps them out unless re-opened)."""
+    return set(progress.get("rejected", [])) if progress is not None else set()
+
+
+def still_open(progress: Progress | None) -> set[str]:
+    """Ids of the plays agreed at the previous wave that are neither done nor on target yet."""
+    if progress is None:
+        return set()
+    return {p["id"] for p in progress["plays"] if p["status"] in ("accepted", "added") and p["verdict"] != "target met"}
+
+
+def compare(current: Assessed, previous: EarlierWave, previous_plan: PlanFile | None) -> Progress:
     """Compare this wave's results with the previous wave's.
 
     Parameters
     ----------
-    current, previous : dict
-        Results dicts of this wave and the previous one (``previous`` may carry its own
-        ``progress`` with the earlier history).
+    current : Assessed
+        This wave's results (plan and progress are not needed).
+    previous : EarlierWave
+        The previous wave's results (its ``progress`` carries the earlier history).
     previous_plan : dict or None
-        The previous wave's ``plan.yaml`` as returned by :func:`helpers.plan.read_plan`.
+        The previous wave's ``plan.yaml`` as returned by :func:`helpers.engagement.plan.read_plan`.
 
     Returns
     -------
-    dict
+    Progress
         ``results["progress"]`` as described in the module docstring.
     """
     now, before = signals(current), signals(previous)
-    dims_now = {d: v for d, v in as_dict(current.get("dimensions")).items() if isinstance(v, dict)}
-    dims_before = {d: v for d, v in as_dict(previous.get("dimensions")).items() if isinstance(v, dict)}
-    dimensions = []
-    for dim in list(dims_now) + [d for d in dims_before if d not in dims_now]:
-        label = dims_now.get(dim, {}).get("label") or dims_before.get(dim, {}).get("label") or dim
-        dimensions.append({"id": dim, "label": str(label),
-                           **_change(dims_before.get(dim, {}).get("index"), dims_now.get(dim, {}).get("index"))})
-    plays = []
+    dims_now, dims_before = current["dimensions"], previous["dimensions"]
+    ids = list(dims_now) + [d for d in dims_before if d not in dims_now]
+    changes = [_change(previous["index"], current["index"])]
+    terms = [_pair(_terms(current, None), _terms(previous, None))]
+    for dim in ids:
+        was, is_now = dims_before.get(dim), dims_now.get(dim)
+        changes.append(_change(was["index"] if was else None, is_now["index"] if is_now else None))
+        terms.append(_pair(_terms(current, dim) if is_now else None, _terms(previous, dim) if was else None))
+    tested = _tested(changes, terms)
+    dimensions: list[DimensionChange] = []
+    for dim, moved_by in zip(ids, tested[1:]):
+        was, is_now = dims_before.get(dim), dims_now.get(dim)
+        label = (is_now["label"] if is_now else "") or (was["label"] if was else "") or dim
+        dimensions.append({"id": dim, "label": label, "before": moved_by["before"], "after": moved_by["after"],
+                           "change": moved_by["change"], "interval": moved_by["interval"],
+                           "p_adjusted": moved_by["p_adjusted"], "verdict": moved_by["verdict"]})
+    plays: list[PlayFollowUp] = []
     for play in _previous_plays(previous, previous_plan):
-        success = as_dict(play.get("success"))
-        signal = success.get("signal") if isinstance(success.get("signal"), str) else None
-        was = success.get("baseline") if success.get("baseline") is not None else before.get(signal) if signal else None
-        is_now = now.get(signal) if signal else None
-        change = _change(len(was) if isinstance(was, list) else was, len(is_now) if isinstance(is_now, list) else is_now,
+        success = play["success"]
+        signal = success["signal"]
+        then: Measured = success["baseline"]
+        if then is None and signal:
+            then = before.get(signal)
+        measured: Measured = now.get(signal) if signal else None
+        change = _change(len(then) if isinstance(then, list) else then,
+                         len(measured) if isinstance(measured, list) else measured,
                          4 if signal and _tolerance(signal) < 0.5 else 1)
-        plays.append({"id": play.get("id"), "title": play.get("title"), "owner": play.get("owner"),
-                      "horizon": play.get("horizon"), "status": play.get("status") or "proposed",
-                      "done": play.get("status") == "done", "measure": success.get("text") or "",
-                      "signal": signal, "goal": success.get("goal"), "target": success.get("target"),
-                      "by": success.get("by"), **change,
-                      "verdict": verdict(signal, success.get("goal"), success.get("target"), was, is_now,
-                                         success.get("by"))})
-    earlier = dig(previous, "progress", "history")
-    earlier = [dict(h) for h in earlier if isinstance(h, dict)] if isinstance(earlier, list) else []
+        moved = verdict(signal, success["goal"], success["target"], then, measured, success["by"])
+        done = play["status"] == "done"
+        if not done and moved in ("target met", "improved"):
+            moved = NOT_DONE   # the measure moved, but not because of this action: never credit it
+        plays.append({"id": play["id"], "title": play["title"], "owner": play["owner"],
+                      "horizon": play["horizon"], "status": play["status"] or "proposed",
+                      "done": done, "measure": success["text"],
+                      "signal": signal, "goal": success["goal"], "target": success["target"],
+                      "by": success["by"], "before": change["before"], "after": change["after"],
+                      "change": change["change"],
+                      "verdict": moved})
+    earlier = [h.copy() for h in previous["progress"]["history"]] if previous["progress"] is not None else []
     history = earlier or [_point(previous)]
     history.append(_point(current))
-    teams = {t: _change(before.get(f"team.{t}"), now.get(f"team.{t}")) for t in ("sales", "marketing")
+    teams = {t: _change(before.get(f"team.{t}"), now.get(f"team.{t}")) for t in SURVEY_TEAMS
              if f"team.{t}" in now or f"team.{t}" in before}
     return {
-        "previous": {"date": _text(previous.get("date")), "index": number(previous.get("index")),
-                     "stage": _text(previous.get("stage")), "slug": _text(previous.get("slug"))},
-        "current": {"date": _text(current.get("date")), "index": number(current.get("index")),
-                    "stage": _text(current.get("stage")), "slug": _text(current.get("slug"))},
-        "index": _change(previous.get("index"), current.get("index")),
-        "gap": _change(previous.get("gap"), current.get("gap")),
-        "stage": {"before": _text(previous.get("stage")), "after": _text(current.get("stage")),
-                  "moved": _stage_move(previous.get("stage"), current.get("stage"))},
+        "previous": _wave(previous),
+        "current": _wave(current),
+        "index": tested[0],
+        "gap": _change(previous["gap"], current["gap"]),
+        "stage": {"before": previous["stage"], "after": current["stage"],
+                  "moved": _stage_move(previous["stage"], current["stage"])},
         "dimensions": dimensions,
         "teams": teams,
         "plays": plays,
+        # rejected at the previous wave (or carried from earlier ones): the plan does not propose them again
+        "rejected": [r["id"] for r in previous["plan"]["rejected"]],
         "done": sum(p["done"] for p in plays),
         "planned": len(plays),
         "improved": sum(p["verdict"] in ("improved", "target met") for p in plays),

@@ -1,29 +1,23 @@
 """Funnel charts drawn from ``results["funnel"]`` only.
 
-* :func:`funnel_chart` – leads reaching each stage, the conversion of each step, and the
-  vendor-quoted reference range for the steps that have one (the biggest leak highlighted);
-* :func:`response_chart` – how fast MQLs get a first response: within an hour, within the SLA,
-  later, never;
+* :func:`funnel_chart` – leads reaching each stage, each step's cohort rate with its 95% interval
+  and leads lost, and the vendor-quoted range where a named source gives one (the step losing
+  the most leads highlighted);
+* :func:`response_chart` – judged leads answered within the client's rule (on its clock), later,
+  or not contacted by the export date;
 * :func:`source_chart` – leads and conversion to MQL and to won by lead source;
-* :func:`stage_time_chart` – median and 90th-percentile time spent in each stage.
+* :func:`stage_time_chart` – median and 80th-percentile days spent in each stage, with leads still open.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from matplotlib.figure import Figure
 
+from helpers.results import Results
 from helpers.charts.style import A4_TEXT_WIDTH, PALETTE, described, message_figure, new_figure, style_axes
 
 STAGE_COLOURS = {"created": PALETTE["marketing"], "mql": PALETTE["marketing"], "sal": PALETTE["sales"],
                  "sql": PALETTE["sales"], "opportunity": PALETTE["sales"], "won": PALETTE["good"]}
-
-
-def _section(results: dict[str, Any]) -> dict[str, Any] | None:
-    if "stages" in results and "rates" in results:
-        return results
-    return results.get("funnel")
 
 
 def _message(text: str) -> Figure:
@@ -35,20 +29,20 @@ def _pct(value: float | None) -> str:
 
 
 @described("Funnel: how many leads reached each stage, with the conversion between stages")
-def funnel_chart(results: dict[str, Any]) -> Figure:
+def funnel_chart(results: Results) -> Figure:
     """Horizontal bars of leads per stage, step conversion beside them, reference ranges labelled.
 
     Parameters
     ----------
-    results : dict
-        The results dict (or its ``"funnel"`` part).
+    results : Results
+        Uses ``results["funnel"]``.
     """
-    f = _section(results)
-    if not f or not f.get("stages"):
+    f = results["funnel"]
+    if f is None or not f["stages"]:
         return _message("No funnel data to chart.")
     stages = f["stages"]
-    refs = {(b["step"].split("_")[0], b["step"].split("_")[1]): b for b in f.get("benchmarks", [])}
-    leak = (f.get("biggest_leak") or {}).get("step")
+    refs = {b["step"]: b for b in f["benchmarks"]}
+    lost = f["most_leads_lost"]["step"] if f["most_leads_lost"] is not None else None
     fig = new_figure(A4_TEXT_WIDTH, 0.46 * len(stages) + 0.9)
     ax = fig.add_subplot()
     top = max(s["count"] for s in stages) or 1
@@ -56,46 +50,48 @@ def funnel_chart(results: dict[str, Any]) -> Figure:
         y = len(stages) - 1 - i
         ax.barh(y, s["count"], color=STAGE_COLOURS.get(s["id"], PALETTE["neutral"]), height=0.62)
         ax.text(s["count"] + top * 0.01, y, f"{s['count']:,}", va="center", fontsize=8.5, color=PALETTE["ink"])
-    for c in f.get("conversions", []):
-        i = [s["id"] for s in stages].index(c["to"])
+    ids = [s["id"] for s in stages]
+    for c in f["conversions"]:
+        i = ids.index(c["to_stage"])
         y_gap = len(stages) - 1 - i + 0.5  # between the two stages' bars
-        ref = refs.get((c["from"], c["to"]))
-        text = f"{_pct(c['rate'])} {c['label']}"
+        ref = refs.get(c["step"])
+        rate = c["rate"]
+        text = (f"{_pct(rate['share'])} ({_pct(rate['low'])}\u2013{_pct(rate['high'])}) {c['label']}, "
+                f"{c['lost']:,} lost")
         colour = PALETTE["ink"]
         if ref is not None:
-            text += f"  (reference {_pct(ref['low'])}\u2013{_pct(ref['high'])})"
-            colour = PALETTE["bad"] if ref.get("status") == "below" else PALETTE["ink"]
-        weight = "bold" if leak == c["step"] else "normal"
-        ax.text(top * 1.02, y_gap, ("\u25bc biggest leak: " if leak == c["step"] else "") + text, va="center",
-                fontsize=7.5, color=colour, fontweight=weight)
+            text += f"  (vendor-quoted {_pct(ref['low'])}\u2013{_pct(ref['high'])})"
+            colour = PALETTE["bad"] if ref["status"] == "below" else PALETTE["ink"]
+        weight = "bold" if lost == c["step"] else "normal"
+        ax.text(top * 1.02, y_gap, ("\u25bc most leads lost: " if lost == c["step"] else "") + text, va="center",
+                fontsize=7, color=colour, fontweight=weight)
     ax.set_yticks(range(len(stages)), [s["label"] for s in reversed(stages)])
-    ax.set_xlim(0, top * 2.0)
-    note = "\nreference ranges: vendor-quoted figures (secondary sources), for orientation only" if refs else ""
-    ax.set_xlabel("leads reaching the stage (or a later one)" + note, fontsize=7.5)
+    ax.set_xlim(0, top * 2.6)
+    note = ("\nrates on leads old enough to have converted, with 95% intervals; reference ranges: vendor-quoted "
+            "(SiriusDecisions-style demand waterfall, secondary)" if refs else
+            "\nrates on leads old enough to have converted, with 95% intervals")
+    ax.set_xlabel("leads reaching the stage (or a later one)" + note, fontsize=7)
     style_axes(ax)
     ax.grid(axis="y", visible=False)
     ax.set_title("Funnel: leads per stage and conversion of each step", fontsize=10, loc="left")
     return fig
 
 
-@described("Speed to first response: leads answered within the hour, within the SLA, later, or never")
-def response_chart(results: dict[str, Any]) -> Figure:
-    """One stacked bar: share of MQLs first answered within an hour, within the SLA, later, never."""
-    f = _section(results)
-    r = (f or {}).get("response")
-    if not r or not r.get("n"):
-        return _message("No first-response dates in the funnel data.")
-    n = r["n"]
-    hour = r["within_hour"] if "within_hour" in r else round((r.get("share_within_hour") or 0) * n)
-    sla_h = r["sla_hours"]
-    within = r["within_sla"]
-    later = (f"later than {sla_h:g} hours", r["contacted"] - within, PALETTE["warn"])
-    if sla_h > 1:  # each label names its own time band, so "within the SLA" is the first two together
-        parts = [("within 1 hour", hour, PALETTE["good"]), (f"1 to {sla_h:g} hours", within - hour, "#7FC7AF"),
-                 later, ("never contacted", r["never_contacted"], PALETTE["bad"])]
-    else:
-        parts = [(f"within {sla_h:g} hour{'s' if sla_h != 1 else ''}", within, PALETTE["good"]), later,
-                 ("never contacted", r["never_contacted"], PALETTE["bad"])]
+@described("Speed to first response: leads answered within the rule, later, or not contacted by the export date")
+def response_chart(results: Results) -> Figure:
+    """One stacked bar over the judged leads: within the rule, later, not contacted by the export date."""
+    f = results["funnel"]
+    r = f["speed_to_lead"] if f is not None else None
+    if r is None or not r["judged"]:
+        return _message("No first-response dates in the funnel data, or no lead old enough to judge.")
+    n = r["judged"]
+    unit = ("working " if r["clock"] == "business" else "") + r["unit"]
+    rule = (f"{r['rule_days']} {unit}" if r["unit"] == "days" and r["rule_days"] is not None
+            else f"{r['response_hours']:g} {unit}")
+    within = r["within_rule"]["count"]
+    parts = [(f"within {rule}", within, PALETTE["good"]),
+             (f"later than {rule}", r["contacted"] - within, PALETTE["warn"]),
+             ("not contacted by the export date", r["not_contacted"]["count"], PALETTE["bad"])]
     fig = new_figure(A4_TEXT_WIDTH, 1.9)
     ax = fig.add_subplot()
     left = 0.0
@@ -111,18 +107,22 @@ def response_chart(results: dict[str, Any]) -> Figure:
     ax.xaxis.set_major_formatter(lambda v, _: f"{100 * v:.0f}%")
     style_axes(ax)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.28), ncol=2, fontsize=7.5, frameon=False)
-    med = r.get("median_hours")
-    median = "\u2013" if med is None else f"{med:g} h"
-    ax.set_title(f"Speed to first response: {_pct(within / n)} within the {sla_h:g}-hour SLA "
-                 f"({n:,} leads handed to sales; median {median})", fontsize=10, loc="left")
+    wait = r["wait"]
+    median = (f"{wait['median']:g} {unit}" if wait["median"] is not None else
+              f"over {wait['more_than']:g} {unit}" if wait["more_than"] is not None else "\u2013")
+    status = "agreed" if r["rule_status"] == "agreed" else "proposed"
+    recent = f"; {r['too_recent']:,} too recent to judge" if r["too_recent"] else ""
+    ax.set_title(f"First response against the {status} rule: {_pct(r['within_rule']['share'])} within {rule}\n"
+                 f"({n:,} leads judged{recent}; median wait {median}, unanswered leads counted as waiting)",
+                 fontsize=9, loc="left")
     return fig
 
 
 @described("Conversion by lead source")
-def source_chart(results: dict[str, Any], top: int = 8) -> Figure:
+def source_chart(results: Results, top: int = 8) -> Figure:
     """Leads per source (bars) with conversion to MQL and to won (labels), biggest sources first."""
-    f = _section(results)
-    rows = [r for r in (f or {}).get("by_source", [])][:top]
+    f = results["funnel"]
+    rows = f["by_source"][:top] if f is not None else []
     if not rows:
         return _message("No lead sources in the funnel data.")
     fig = new_figure(A4_TEXT_WIDTH, 0.32 * len(rows) + 0.85)
@@ -131,7 +131,7 @@ def source_chart(results: dict[str, Any], top: int = 8) -> Figure:
     for i, r in enumerate(rows):
         y = len(rows) - 1 - i
         ax.barh(y, r["leads"], color=PALETTE["marketing"], height=0.6)
-        mql = r["rates"].get("created_mql")
+        mql = r["rates"].get("created_mql")  # None when the step is not tracked
         won = r["won"] / r["leads"] if r["leads"] else None
         text = f"{r['leads']:,} leads"
         if mql is not None:
@@ -146,24 +146,25 @@ def source_chart(results: dict[str, Any], top: int = 8) -> Figure:
     return fig
 
 
-@described("Time leads spend in each stage: median and 90th percentile")
-def stage_time_chart(results: dict[str, Any]) -> Figure:
-    """Median (bar) and 90th percentile (tick) of the days spent in each stage before the next."""
-    f = _section(results)
-    conv = [c for c in (f or {}).get("conversions", []) if c.get("median_hours") is not None]
+@described("Time leads spend in each stage: median and 80th percentile, in days, with leads still open")
+def stage_time_chart(results: Results) -> Figure:
+    """Median (bar) and 80th percentile (tick) of the calendar days converted leads spent in each stage."""
+    f = results["funnel"]
+    # (label, leads timed, median days, 80th-percentile days, still open); a step nobody was timed in is left out
+    conv = [(c["label"], c["time_in_stage"]["n_timed"], med, c["time_in_stage"]["p80_days"] or med, c["still_open"])
+            for c in (f["conversions"] if f is not None else []) if (med := c["time_in_stage"]["median_days"]) is not None]
     if not conv:
         return _message("No stage dates to measure time in stage.")
     fig = new_figure(A4_TEXT_WIDTH, 0.34 * len(conv) + 0.85)
     ax = fig.add_subplot()
-    for i, c in enumerate(conv):
+    for i, (_, timed, med_days, p90, still) in enumerate(conv):
         y = len(conv) - 1 - i
-        med, p90 = c["median_hours"] / 24, (c["p90_hours"] or c["median_hours"]) / 24
-        ax.barh(y, med, color=PALETTE["neutral"], height=0.55)
+        ax.barh(y, med_days, color=PALETTE["neutral"], height=0.55)
         ax.plot([p90, p90], [y - 0.3, y + 0.3], color=PALETTE["ink"], linewidth=2)
-        ax.text(max(med, p90) * 1.02 + 0.05, y, f"median {med:.1f} d \u00b7 90% within {p90:.1f} d (n={c['n_timed']:,})",
+        ax.text(max(med_days, p90) * 1.02 + 0.05, y, f"median {med_days:.1f} d \u00b7 80% within {p90:.1f} d (n={timed:,}; {still:,} still open)",
                 va="center", fontsize=7.5)
-    ax.set_yticks(range(len(conv)), [c["label"] for c in reversed(conv)], fontsize=8)
-    longest = max((c["p90_hours"] or c["median_hours"]) / 24 for c in conv) or 1
+    ax.set_yticks(range(len(conv)), [label for label, *_ in reversed(conv)], fontsize=8)
+    longest = max(c[3] for c in conv) or 1
     ax.set_xlim(0, longest * 1.9 + 0.5)
     ax.set_xlabel("days", fontsize=8)
     style_axes(ax)

@@ -9,11 +9,12 @@ hand-off into a stage is marked by a thick dashed line with an arrow at the stag
 from __future__ import annotations
 
 import textwrap
-from typing import Any
 
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch, Rectangle
 
+from helpers.analysis.journey import JourneySummary, StageRow
+from helpers.results import Results
 from helpers.charts.style import A4_LANDSCAPE_WIDTH, A4_TEXT_WIDTH, PALETTE, described, message_figure, new_figure
 from helpers.vocabulary import OWNER_LABELS
 
@@ -35,12 +36,6 @@ LABEL_WIDTH = 0.9   # in column units
 FONT = 7.5
 
 
-def _section(results: dict[str, Any]) -> dict[str, Any] | None:
-    if "journeys" in results and "handoffs" in results:
-        return results
-    return results.get("journey")
-
-
 def _wrap(items: list[str], chars: int, max_lines: int, bullet: bool = True) -> str:
     lines: list[str] = []
     for item in items:
@@ -56,30 +51,42 @@ def _message(text: str) -> Figure:
 
 
 @described("Customer journey map: stages, owners, hand-offs, emotion, pain points and KPIs")
-def journey_map(results: dict[str, Any], journey: str = "new", width: float = A4_LANDSCAPE_WIDTH) -> Figure:
+def journey_map(results: Results, journey: str = "new", width: float = A4_LANDSCAPE_WIDTH) -> Figure:
     """Swimlane map of one journey: columns per stage coloured by owner, hand-offs marked.
 
     Parameters
     ----------
-    results : dict
-        The results dict (or its ``"journey"`` part).
+    results : Results
+        Uses ``results["journey"]``.
     journey : str
         Id of the journey to draw (``"new"`` or ``"existing"``).
     width : float
         Figure width in inches (default fits A4 landscape).
     """
-    section = _section(results) or {}
-    found = [j for j in section.get("journeys", []) if j.get("id") == journey]
-    if not found or not found[0].get("stages"):
+    section = results["journey"]
+    if section is None:
+        return _message("No customer journey mapped yet.")
+    return _draw(section, journey, width)
+
+
+def _lane_items(stage: StageRow, key: str) -> list[str]:
+    """The texts of a stage in one of the list lanes (content, pain points, opportunities)."""
+    return {"content": stage["content"], "pain_points": stage["pain_points"],
+            "opportunities": stage["opportunities"]}[key]
+
+
+def _draw(section: JourneySummary, journey: str, width: float) -> Figure:
+    found = [j for j in section["journeys"] if j["id"] == journey]
+    if not found or not found[0]["stages"]:
         return _message("No customer journey mapped yet.")
     j = found[0]
     stages = j["stages"]
     n = len(stages)
-    handoffs = {h["to_stage"]: h for h in section.get("handoffs", []) if h.get("journey") == journey}
+    handoffs = {h["to_stage"]: h for h in section["handoffs"] if h["journey"] == journey}
     total_h = HEADER + sum(h for _, _, h in LANES)
     height = min(7.3, 1.0 + 0.62 * (total_h + TOP - 0.95))
     fig = new_figure(width, height)
-    fig.set_label(f"Customer journey map, {j.get('label') or journey}: stages, owners, hand-offs, emotion, "
+    fig.set_label(f"Customer journey map, {j['label'] or journey}: stages, owners, hand-offs, emotion, "
                   "pain points and KPIs")
     ax = fig.add_subplot()
     ax.set_xlim(-LABEL_WIDTH, n)
@@ -89,9 +96,9 @@ def journey_map(results: dict[str, Any], journey: str = "new", width: float = A4
     chars = max(int(col_inches * 72 / (FONT * 0.6)), 10)
     name_chars = max(int(col_inches * 0.9 * 72 / (9.5 * 0.62)), 6)
     line = int(width * 72 / (8 * 0.55))
-    ax.text(-LABEL_WIDTH, TOP - 0.22, _wrap([str(j.get("label") or journey)], line // 2, 1, bullet=False), fontsize=11,
+    ax.text(-LABEL_WIDTH, TOP - 0.22, _wrap([j["label"] or journey], line // 2, 1, bullet=False), fontsize=11,
             fontweight="bold", color=PALETTE["ink"], va="center")
-    if j.get("persona"):
+    if j["persona"]:
         ax.text(-LABEL_WIDTH, TOP - 0.52, _wrap([f"Persona: {j['persona']}"], line, 1, bullet=False), fontsize=8,
                 color=PALETTE["ink"], va="center")
     owners_seen = []
@@ -117,15 +124,16 @@ def journey_map(results: dict[str, Any], journey: str = "new", width: float = A4
         for i, s in enumerate(stages):
             x = i + 0.06
             if key == "touch":
-                text = _wrap(list(s.get("touchpoints") or []), chars, max_lines - 1)
-                if s.get("channels"):
+                text = _wrap(s["touchpoints"], chars, max_lines - 1)
+                if s["channels"]:
                     text += ("\n" if text else "") + _wrap([", ".join(s["channels"])], chars, 1, bullet=False)
             elif key in ("content", "pain_points", "opportunities"):
-                text = _wrap(list(s.get(key) or []), chars, max_lines)
+                text = _wrap(_lane_items(s, key), chars, max_lines)
             elif key == "kpi":
-                text = _wrap([s["kpi"]], chars, max_lines, bullet=False) if s.get("kpi") else "no KPI"
+                kpi = s["kpi"]
+                text = _wrap([kpi], chars, max_lines, bullet=False) if kpi else "no KPI"
             elif key == "evidence":
-                ev = s.get("evidence") or "assumed"
+                ev = s["evidence"]
                 ax.add_patch(Rectangle((i + 0.06, bottom + 0.1), 0.16, h - 0.2, facecolor=PALETTE["ink"],
                                        alpha=EVIDENCE_ALPHA.get(ev, 0.15), edgecolor=PALETTE["ink"], linewidth=0.6))
                 ax.text(i + 0.27, (top + bottom) / 2, EVIDENCE_LABELS.get(ev, ev), fontsize=FONT, va="center")
@@ -140,7 +148,8 @@ def journey_map(results: dict[str, Any], journey: str = "new", width: float = A4
     ax.plot([-0.02, n], [mid, mid], color=PALETTE["grid"], linewidth=0.8, linestyle=":")
     ax.text(-0.05, mid + span, "+2", ha="right", va="center", fontsize=6.5, color="#777777")
     ax.text(-0.05, mid - span, "\u22122", ha="right", va="center", fontsize=6.5, color="#777777")
-    pts = [(i + 0.5, mid + span * s["emotion"] / 2, s["emotion"]) for i, s in enumerate(stages) if s.get("emotion") is not None]
+    pts = [(i + 0.5, mid + span * s["emotion"] / 2, s["emotion"]) for i, s in enumerate(stages)
+           if s["emotion"] is not None]
     if pts:
         ax.plot([p[0] for p in pts], [p[1] for p in pts], color=PALETTE["ink"], linewidth=1.6, zorder=3)
         for xp, yp, e in pts:
@@ -148,17 +157,18 @@ def journey_map(results: dict[str, Any], journey: str = "new", width: float = A4
             ax.scatter([xp], [yp], s=46, color=c if e else "white", zorder=4, edgecolor=c, linewidth=1.2)
             ax.text(xp, yp + 0.16 if e <= 0 else yp - 0.16, f"{e:+d}" if e else "0", fontsize=7, ha="center",
                     va="bottom" if e <= 0 else "top", color=c, zorder=4, fontweight="bold")
-    marked = [i for i, s in enumerate(stages) if s["id"] in handoffs or (i == 0 and s.get("handoff"))]
+    marked = [i for i, s in enumerate(stages) if s["id"] in handoffs or (i == 0 and s["handoff"])]
     for i, s in enumerate(stages):
         if i in marked:
             x = i
             room = col_inches * (min([m for m in marked if m > i], default=n) - i)
             ax.plot([x, x], [0.05, -total_h], color=PALETTE["ink"], linewidth=2.0, linestyle=(0, (4, 2)), zorder=5)
-            handoff = handoffs.get(s["id"]) or {}
+            handoff = handoffs.get(s["id"])   # None: a declared hand-off into the first stage
             label = "hand-off"
-            if handoff.get("from_owner") and handoff["from_owner"] != s["owner"]:
-                label += f" from {OWNER_LABELS.get(handoff['from_owner'], handoff['from_owner'])}"
-            if handoff and not handoff.get("declared"):
+            came_from = handoff["from_owner"] if handoff is not None else None
+            if came_from and came_from != s["owner"]:
+                label += f" from {OWNER_LABELS.get(came_from, came_from)}"
+            if handoff is not None and not handoff["declared"]:
                 label += " (not marked)"
             fit = max(int((room - 0.08) * 72 / (7.5 * 0.62)), 8)  # characters of bold 7.5 pt in the room
             lines = textwrap.wrap("\u21e2 " + label, fit, break_long_words=False)[:3]
@@ -175,11 +185,13 @@ def journey_map(results: dict[str, Any], journey: str = "new", width: float = A4
     return fig
 
 
-def journey_maps(results: dict[str, Any]) -> list[Figure]:
+@described("Customer journey map: stages, owners, hand-offs, emotion, pain points and KPIs")
+def journey_maps(results: Results) -> list[Figure]:
     """One :func:`journey_map` per journey in the results, in file order."""
-    section = _section(results) or {}
-    return [journey_map(section, j["id"], width=fit_width(len(j["stages"])))
-            for j in section.get("journeys", []) if j.get("stages")]
+    section = results["journey"]
+    if section is None:
+        return []
+    return [_draw(section, j["id"], width=fit_width(len(j["stages"]))) for j in section["journeys"] if j["stages"]]
 
 
 def fit_width(stages: int) -> float:

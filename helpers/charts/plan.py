@@ -8,12 +8,12 @@
 from __future__ import annotations
 
 import textwrap
-from typing import Any
 
 import numpy as np
 from matplotlib.figure import Figure
 
 from helpers.formatting import long_date
+from helpers.results import Results
 from helpers.charts.style import A4_TEXT_WIDTH, PALETTE, described, message_figure, new_figure, style_axes
 
 #: HBR 2006 stage bands on the 20-100 index.
@@ -26,23 +26,24 @@ def _message(text: str) -> Figure:
 
 
 @described("Each dimension before and after, previous wave against this one")
-def before_after(results: dict[str, Any]) -> Figure:
+def before_after(results: Results) -> Figure:
     """Each dimension's score at the previous wave (hollow) and now (filled), joined by a line.
 
     Parameters
     ----------
-    results : dict
-        The results dict; uses ``results["progress"]["dimensions"]``.
+    results : Results
+        Uses ``results["progress"]["dimensions"]``.
     """
-    progress = results.get("progress") or {}
-    rows = [d for d in progress.get("dimensions") or [] if d.get("before") is not None or d.get("after") is not None]
-    if not rows:
+    progress = results["progress"]
+    rows = [d for d in (progress["dimensions"] if progress is not None else [])
+            if d["before"] is not None or d["after"] is not None]
+    if progress is None or not rows:
         return _message("No dimension scores to compare between the waves.")
     fig = new_figure(width=A4_TEXT_WIDTH, height=0.32 * len(rows) + 0.9)
     ax = fig.add_subplot()
     y = np.arange(len(rows))[::-1]
     for yi, row in zip(y, rows):
-        b, a = row.get("before"), row.get("after")
+        b, a = row["before"], row["after"]
         if b is not None and a is not None:
             colour = PALETTE["good"] if a > b else PALETTE["bad"] if a < b else PALETTE["neutral"]
             ax.annotate("", xy=(a, yi), xytext=(b, yi),
@@ -52,11 +53,11 @@ def before_after(results: dict[str, Any]) -> Figure:
             ax.plot([b], [yi], "o", mfc="white", mec=PALETTE["ink"], ms=7, zorder=3)
         if a is not None:
             ax.plot([a], [yi], "o", color=PALETTE["ink"], ms=7, zorder=3)
-    before = long_date(progress.get("previous", {}).get("date")) or "earlier"
-    after = long_date(progress.get("current", {}).get("date")) or "now"
+    before = long_date(progress["previous"]["date"]) or "earlier"
+    after = long_date(progress["current"]["date"]) or "now"
     ax.plot([], [], "o", mfc="white", mec=PALETTE["ink"], label=f"Previous wave ({before})")
     ax.plot([], [], "o", color=PALETTE["ink"], label=f"This wave ({after})")
-    ax.set_yticks(y, ["\n".join(textwrap.wrap(str(r.get("label") or r.get("id")), 34)) for r in rows], fontsize=8)
+    ax.set_yticks(y, ["\n".join(textwrap.wrap(r["label"] or r["id"], 34)) for r in rows], fontsize=8)
     ax.set_xlim(20, 100)
     ax.set_xlabel("Score (20-100)", fontsize=9)
     for (_, lo, hi), shade in zip(BANDS, BAND_SHADES):
@@ -68,29 +69,31 @@ def before_after(results: dict[str, Any]) -> Figure:
 
 
 @described("Alignment index across the assessment waves")
-def wave_history(results: dict[str, Any]) -> Figure:
+def wave_history(results: Results) -> Figure:
     """The alignment index at every wave (overall, sales and marketing) over the stage bands.
 
     Parameters
     ----------
-    results : dict
-        The results dict; uses ``results["progress"]["history"]`` (oldest first).
+    results : Results
+        Uses ``results["progress"]["history"]`` (oldest first).
     """
-    history = (results.get("progress") or {}).get("history") or []
-    points = [h for h in history if h.get("index") is not None]
+    progress = results["progress"]
+    history = progress["history"] if progress is not None else []
+    points = [h for h in history if h["index"] is not None]
     if len(points) < 2:
         return _message("The history needs at least two waves with survey results.")
     fig = new_figure(width=A4_TEXT_WIDTH, height=3.4)
     ax = fig.add_subplot()
     x = np.arange(len(history))
-    labels = [str(h.get("date") or f"Wave {i + 1}") for i, h in enumerate(history)]
+    labels = [h["date"] or f"Wave {i + 1}" for i, h in enumerate(history)]
     for (name, lo, hi), shade in zip(BANDS, BAND_SHADES):
         ax.axhspan(lo, hi, color=shade, zorder=0)
         ax.text(len(history) - 0.55, (lo + hi) / 2, name, fontsize=7, va="center", ha="right", color="#777777")
-    for key, colour, style, label in (("sales", PALETTE["sales"], "--", "Sales"),
-                                      ("marketing", PALETTE["marketing"], "--", "Marketing"),
-                                      ("index", PALETTE["ink"], "-", "Overall index")):
-        values = np.array([np.nan if h.get(key) is None else h[key] for h in history], float)
+    lines = (("sales", PALETTE["sales"], "--", "Sales", [h["sales"] for h in history]),
+             ("marketing", PALETTE["marketing"], "--", "Marketing", [h["marketing"] for h in history]),
+             ("index", PALETTE["ink"], "-", "Overall index", [h["index"] for h in history]))
+    for key, colour, style, label, scores in lines:
+        values = np.array([np.nan if v is None else v for v in scores], float)
         if np.isnan(values).all():
             continue
         ax.plot(x, values, style, color=colour, marker="o", lw=2 if key == "index" else 1.2, label=label)

@@ -1,7 +1,8 @@
 """Charts for the handout and the notebooks, drawn from the results dict only (never from files).
 
 Submodules hold one topic each (``survey``, ``journey``, ``funnel``, ``plan``). This module sets
-the shared look: the Agg backend, the sales and marketing colours and A4-friendly sizes.
+the shared look: the Agg backend, literal text (no mathtext), the sales and marketing colours
+and A4-friendly sizes.
 """
 
 from __future__ import annotations
@@ -13,6 +14,14 @@ from matplotlib.figure import Figure  # noqa: E402
 
 if matplotlib.get_backend().lower() not in {"agg", "module://matplotlib_inline.backend_inline"}:
     matplotlib.use("Agg")
+
+
+# Client text is literal in every chart: "Pay $5 or $10" keeps its dollars and "Promo $5% vs
+# $10%" cannot fail as broken mathtext. Set for the whole process, so it covers titles, labels,
+# tick labels, legends and annotations alike (each Text reads it when created); no chart here
+# uses mathtext, and text must therefore not be pre-escaped (a "\$" would be drawn as typed).
+matplotlib.rcParams["text.parse_math"] = False
+matplotlib.rcParams["text.usetex"] = False
 
 
 #: Team and owner colours used everywhere (colour-blind safe Okabe-Ito hues).

@@ -4,18 +4,29 @@
 * :func:`gap_chart` – sales minus marketing per dimension, solid when larger than noise;
 * :func:`distribution_chart` – how the answers to each statement are spread (1-5);
 * :func:`levels_chart` – leaders vs staff, overall and within each team.
+
+Groups the results mark ``suppressed`` (below the minimum reporting group) are never drawn.
 """
 
 from __future__ import annotations
 
 import textwrap
-from typing import Any, cast
+from typing import cast
 
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.projections.polar import PolarAxes
 
-from helpers.charts.style import A4_TEXT_WIDTH, PALETTE, described, message_figure, new_figure, style_axes
+from helpers.analysis.survey import SurveyResults
+from helpers.analysis.survey_groups import LevelScore
+from helpers.charts.style import (
+    A4_TEXT_WIDTH,
+    PALETTE,
+    described,
+    message_figure,
+    new_figure,
+    style_axes,
+)
 from helpers.vocabulary import TEAM_LABELS
 
 #: Colours of the answers 1..5, from strong disagreement to strong agreement.
@@ -31,18 +42,18 @@ def _short(label: str, width: int = 18) -> str:
 
 
 @described("Radar chart: sales and marketing score on each alignment dimension")
-def radar(results: dict[str, Any], title: str | None = None) -> Figure:
+def radar(results: SurveyResults, title: str | None = None) -> Figure:
     """Sales and marketing score on each dimension, on one polar chart (one line per team).
 
     Parameters
     ----------
-    results : dict
-        The results dict (or the survey part of it).
+    results : SurveyResults
+        The results (or the survey part of them).
     title : str, optional
         Shown above the chart.
     """
-    dims = results.get("dimensions") or {}
-    teams = [t for t in TEAM_LABELS if t in (results.get("teams") or {})]
+    dims = results["dimensions"]
+    teams = [t for t in ("sales", "marketing") if t in results["teams"] and not results["teams"][t]["suppressed"]]
     if not dims or not teams:
         return _message("No survey answers to chart.")
     ids = list(dims)
@@ -55,7 +66,8 @@ def radar(results: dict[str, Any], title: str | None = None) -> Figure:
     ax.set_theta_offset(np.pi / 2)
     ax.set_theta_direction(-1)
     for team in teams:
-        vals = np.array([np.nan if dims[d][team] is None else dims[d][team] for d in ids], float)
+        scores = [dims[d]["sales"] if team == "sales" else dims[d]["marketing"] for d in ids]
+        vals = np.array([np.nan if v is None else v for v in scores], float)
         vals = np.append(vals, vals[0])
         colour = PALETTE[team]
         n = results["teams"][team]["n"]
@@ -77,14 +89,14 @@ def radar(results: dict[str, Any], title: str | None = None) -> Figure:
 
 
 @described("Perception gap per dimension: sales score minus marketing score")
-def gap_chart(results: dict[str, Any]) -> Figure:
+def gap_chart(results: SurveyResults) -> Figure:
     """Sales minus marketing per dimension and overall; faded bars are within noise."""
-    dims = results.get("dimensions") or {}
-    if not results.get("comparison_possible") or not dims:
+    dims = results["dimensions"]
+    if not results["comparison_possible"] or not dims:
         return _message("Only one team answered: sales and marketing cannot be compared.")
-    rows = [("Overall index", results["gap"], results.get("gap_significant"))]
-    rows += [(d["label"], d["gap"], d["significant"]) for d in dims.values()]
-    rows = [r for r in rows if r[1] is not None][::-1]
+    candidates = [("Overall index", results["gap"], results["gap_significant"])]
+    candidates += [(d["label"], d["gap"], d["significant"]) for d in dims.values()]
+    rows = [(label, gap, significant) for label, gap, significant in candidates if gap is not None][::-1]
     fig = new_figure(height=0.26 * len(rows) + 0.85)
     ax = fig.add_subplot()
     style_axes(ax)
@@ -110,17 +122,17 @@ def gap_chart(results: dict[str, Any]) -> Figure:
 
 
 @described("How the answers to each statement are spread, from strongly disagree to strongly agree")
-def distribution_chart(results: dict[str, Any], ids: list[str] | None = None) -> Figure:
+def distribution_chart(results: SurveyResults, ids: list[str] | None = None) -> Figure:
     """Share of each answer (1-5) per statement, as stacked bars centred on the neutral answer.
 
     Parameters
     ----------
-    results : dict
-        The results dict.
+    results : SurveyResults
+        The results (or the survey part of them).
     ids : list of str, optional
         Statements to show, in this order (default: all answered statements).
     """
-    stmts = [s for s in results.get("statements") or [] if s["n"] > 0]
+    stmts = [s for s in results["statements"] if s["n"] > 0 and not s["suppressed"]]
     if ids is not None:
         pos = {sid: i for i, sid in enumerate(ids)}
         stmts = sorted((s for s in stmts if s["id"] in pos), key=lambda s: pos[s["id"]])
@@ -148,12 +160,15 @@ def distribution_chart(results: dict[str, Any], ids: list[str] | None = None) ->
 
 
 @described("Leaders against staff: alignment index overall and within each team")
-def levels_chart(results: dict[str, Any]) -> Figure:
+def levels_chart(results: SurveyResults) -> Figure:
     """Leaders' and staff's index, for all respondents and within each team."""
-    levels = results.get("levels")
-    if not levels:
+    levels = results["levels"]
+    if levels is None:
         return _message("No level given: leaders and staff cannot be compared.")
-    groups = [("All", levels)] + [(TEAM_LABELS[t], v) for t, v in (levels.get("teams") or {}).items()]
+    if levels["suppressed"]:
+        return _message("Leaders and staff: too few answers in a group to be shown, to protect anonymity.")
+    groups: list[tuple[str, dict[str, LevelScore]]] = [("All", {"leader": levels["leader"], "staff": levels["staff"]})]
+    groups += [(TEAM_LABELS[t], v) for t, v in levels["teams"].items()]
     fig = new_figure(height=2.3)
     ax = fig.add_subplot()
     style_axes(ax)

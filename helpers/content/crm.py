@@ -9,26 +9,33 @@ from helpers.problems import Problem
 CRM_DIR = TEMPLATES / "crm"
 
 
+def bundled_crms() -> list[str]:
+    """Names of the bundled mappings (``hubspot``, ``salesforce``, ...), sorted."""
+    return sorted(p.stem for p in CRM_DIR.glob("*.yaml"))
+
+
 def load_crm(name: str) -> tuple[dict | None, list[Problem]]:
     """Load the bundled mapping ``templates/crm/<name>.yaml``.
 
     Parameters
     ----------
     name : str
-        The ``crm:`` value of ``engagement.yaml`` (``hubspot``, ``salesforce``).
+        The ``crm:`` value of ``engagement.yaml`` (``hubspot``, ``salesforce``, ``pipedrive``,
+        ``zoho``, ``dynamics``), or a name from :func:`bundled_crms`.
 
     Returns
     -------
     (mapping, problems)
-        ``mapping`` has ``columns`` ({their column: our column}), ``date_formats`` (list of
-        strptime formats) and optional ``statuses`` ({won|lost|rejected: [status texts]}).
+        ``mapping`` has ``name`` (as shown to the consultant), ``columns`` ({their column: our
+        column}), ``date_formats`` (list of strptime formats) and optional ``statuses``
+        ({won|lost|rejected: [status texts]}).
     """
     path = CRM_DIR / f"{str(name).strip().lower()}.yaml"  # "HubSpot" as the consultant writes it
     if not path.exists():
-        known = ", ".join(sorted(p.stem for p in CRM_DIR.glob("*.yaml")))
+        known = ", ".join(bundled_crms())
         return None, [Problem("engagement.yaml", f"unknown CRM '{name}'",
                               f"use one of: {known}, or leave crm out and map columns yourself", field="crm")]
-    data, problems = read_yaml(path, f"templates/crm/{name}.yaml")
+    data, problems = read_yaml(path, f"templates/crm/{path.name}")
     if data is None:
         return None, problems
     return data, []

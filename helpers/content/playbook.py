@@ -6,13 +6,19 @@ A play (``templates/playbook.yaml``) is content, loaded and validated like clien
       title: Write the rules of engagement for the hand-off
       trigger: {signal: dimension.handoff, below: 50}
       action: Agree in writing what a marketing-qualified lead is, ...
-      owner: both            # CMO | CSO | both | CIO | RevOps
+      owner: both            # CMO | CSO | both | CIO | RevOps | CEO (a role: plan.py names the client's person)
       horizon: 30            # days: 30 | 60 | 90
+      stages: [Undefined, Defined]   # the HBR stages the play fits, lowest first (one or a range)
       effort: 2              # 1 (an afternoon) .. 3 (a project)
       impact: 3              # 1 .. 3
       evidence: Kotler, Rackham & Krishnaswamy (HBR 2006): moving from Undefined to Defined ...
       success: {text: Hand-off dimension up 10 points, signal: dimension.handoff, goal: up, by: 10}
       group: handoff_rules   # optional: at most one play per group reaches the plan
+      housekeeping: false    # optional: true for the consultant's own homework (collect data,
+                             # interview someone); it goes to the consultant's list, never the plan
+
+Actions may name the client's own numbers with placeholders filled from the engagement
+(:data:`PLACEHOLDERS`), e.g. ``{sla_hours}`` for the SLA's response time.
 
 Triggers are written in the small language of :mod:`helpers.triggers` over named signals
 collected from the results dict. An optional top-level ``signals:`` mapping gives each signal a
@@ -30,7 +36,7 @@ from helpers import TEMPLATES
 from helpers.fileio import read_yaml
 from helpers.content.errors import cached_loader
 from helpers.problems import Problem
-from helpers.vocabulary import DIMENSIONS, PLAY_OWNERS
+from helpers.vocabulary import DIMENSIONS, PLAY_OWNERS, STAGES
 
 
 DEFAULT_PLAYBOOK = TEMPLATES / "playbook.yaml"
@@ -39,6 +45,15 @@ DEFAULT_PLAYBOOK = TEMPLATES / "playbook.yaml"
 
 
 HORIZONS = (30, 60, 90)
+
+
+#: Who may own a play: the handout's roles plus the chief executive (for the leadership plays).
+OWNERS: tuple[str, ...] = PLAY_OWNERS + ("CEO",)
+
+
+#: Placeholders an action, title or success text may use; :mod:`helpers.analysis.plan` fills them
+#: from the engagement's SLA (the client's own rule, or the defaults when it states none).
+PLACEHOLDERS: tuple[str, ...] = ("sla_hours", "sla_attempts", "sla_days")
 
 
 NUMERIC_OPS = ("below", "above", "at_most", "at_least", "abs_above")
@@ -75,6 +90,8 @@ class Play:
     evidence: str
     success: dict
     group: str = ""
+    stages: tuple[str, ...] = STAGES
+    housekeeping: bool = False
 
 
 @dataclass(frozen=True)
@@ -157,8 +174,20 @@ def parse_play(raw: Any, rel: str, n: int) -> tuple[Play | None, list[Problem]]:
     for key in ("title", "action", "evidence"):
         if not isinstance(raw.get(key), str) or not raw[key].strip():
             problems.append(Problem(rel, f"{key} is missing", f"write the {key} as text", field=f"{where}.{key}"))
-    if raw.get("owner") not in PLAY_OWNERS:
-        problems.append(Problem(rel, f"owner {raw.get('owner')!r} is not known", "use " + " | ".join(PLAY_OWNERS), field=f"{where}.owner"))
+    if raw.get("owner") not in OWNERS:
+        problems.append(Problem(rel, f"owner {raw.get('owner')!r} is not known", "use " + " | ".join(OWNERS), field=f"{where}.owner"))
+    stages, stage_problem = parse_stages(raw.get("stages"), rel, f"{where}.stages")
+    if stage_problem is not None:
+        problems.append(stage_problem)
+    if not isinstance(raw.get("housekeeping", False), bool):
+        problems.append(Problem(rel, f"housekeeping {raw.get('housekeeping')!r} is not true or false",
+                                "write housekeeping: true for the consultant's homework, or leave it out",
+                                field=f"{where}.housekeeping"))
+    for key in ("title", "action"):
+        text = raw.get(key)
+        if isinstance(text, str) and (bad := unknown_placeholders(text)):
+            problems.append(Problem(rel, f"{key} uses unknown placeholder(s) {', '.join(bad)}",
+                                    "use " + ", ".join("{" + p + "}" for p in PLACEHOLDERS), field=f"{where}.{key}"))
     if not _int_in(raw.get("horizon"), HORIZONS):
         problems.append(Problem(rel, f"horizon {raw.get('horizon')!r} is not 30, 60 or 90", "use 30, 60 or 90 (days)", field=f"{where}.horizon"))
     for key in ("effort", "impact"):
@@ -170,7 +199,32 @@ def parse_play(raw: Any, rel: str, n: int) -> tuple[Play | None, list[Problem]]:
     if problems:
         return None, problems
     return Play(pid, raw["title"].strip(), raw["trigger"], raw["action"].strip(), raw["owner"], raw["horizon"],
-                raw["effort"], raw["impact"], raw["evidence"].strip(), success, str(raw.get("group") or "")), []
+                raw["effort"], raw["impact"], raw["evidence"].strip(), success, str(raw.get("group") or ""),
+                stages, bool(raw.get("housekeeping", False))), []
+
+
+_PLACEHOLDER_RE = re.compile(r"\{([A-Za-z_]+)\}")
+
+
+def unknown_placeholders(text: str) -> list[str]:
+    """Placeholders in ``text`` (``{name}``) that :data:`PLACEHOLDERS` does not know."""
+    return sorted({m for m in _PLACEHOLDER_RE.findall(text) if m not in PLACEHOLDERS})
+
+
+def parse_stages(raw: Any, rel: str, where: str) -> tuple[tuple[str, ...], Problem | None]:
+    """The stage range of a play: ``[Undefined, Defined]`` (lowest, highest) or one stage.
+
+    Returns every stage from the lowest to the highest, in order, so a range of two names
+    covers the stages between them.
+    """
+    hint = "write stages: [LOWEST, HIGHEST] with stage names " + ", ".join(STAGES) + " (one name for a single stage)"
+    names = [raw] if isinstance(raw, str) else raw
+    if not isinstance(names, list) or not 1 <= len(names) <= 2 or any(n not in STAGES for n in names):
+        return STAGES, Problem(rel, f"stages {raw!r} is not a stage range", hint, field=where)
+    low, high = STAGES.index(names[0]), STAGES.index(names[-1])
+    if low > high:
+        return STAGES, Problem(rel, f"stages {raw!r} runs backwards", "put the lower stage first: " + hint, field=where)
+    return STAGES[low:high + 1], None
 
 
 def parse_success(raw: Any, rel: str, where: str) -> tuple[dict, list[Problem]]:

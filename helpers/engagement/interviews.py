@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from helpers.fileio import read_yaml
+from helpers.fileio import load_yaml_text, read_yaml
 from helpers.problems import Problem
 from datetime import date, datetime
 import yaml
@@ -25,17 +25,26 @@ from helpers.formatting import slugify
 
 
 INTERVIEW_FIELDS = ("interviewee", "team", "role", "level", "influence", "date", "audience", "answers",
-                    "internal_notes")
+                    "internal_notes", "named_by_title")
 
 
-ANSWER_FIELDS = ("question", "text", "answer", "tags", "share", "skipped", "spin", "dimension")
+ANSWER_FIELDS = ("question", "text", "answer", "tags", "share", "skipped", "spin", "dimension", "emotion")
+
+
+#: The journey map's emotion scale: -2 (very unhappy) .. +2 (delighted).
+EMOTIONS: tuple[int, ...] = (-2, -1, 0, 1, 2)
 
 
 
 
 @dataclass(frozen=True)
 class Answer:
-    """One entry of an interview's ``answers`` list (``text`` is the question text for custom questions)."""
+    """One entry of an interview's ``answers`` list.
+
+    ``text`` is the question text for custom questions (and, with ``spin`` and ``dimension``, the
+    v1 question behind a retired id). ``emotion`` (-2..+2, customer interviews) is how the customer
+    said that part of the journey felt; None when not recorded.
+    """
 
     question: str
     answer: str = ""
@@ -45,6 +54,7 @@ class Answer:
     skipped: bool = False
     spin: str | None = None
     dimension: str | None = None
+    emotion: int | None = None
 
 
 @dataclass(frozen=True)
@@ -61,11 +71,13 @@ class Interview:
     audience: str = "executive"
     answers: tuple[Answer, ...] = ()
     internal_notes: str = ""
+    #: The person agreed to be quoted by job title; otherwise quotes name their function only.
+    named_by_title: bool = False
 
 
 def _stored_name(path: Path) -> str:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml_text(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return ""
     return str(data.get("interviewee") or "").strip() if isinstance(data, dict) else ""
@@ -150,7 +162,7 @@ def _answer(item: Any, i: int, rel: str, at: Any, bank: QuestionBank) -> tuple[A
             "write the bank id (e.g. sl_p_02) or custom_<n> for your own question")
     elif CUSTOM_ID.match(qid) and not qtext:
         err("text", f"{qid} is your own question but has no text", "write the question under `text:`")
-    elif not CUSTOM_ID.match(qid) and qid not in bank.questions:
+    elif not CUSTOM_ID.match(qid) and qid not in bank.questions and qid not in bank.retired:
         if qtext:
             problems.append(warning(rel, f"question {qid} is not in the question bank; kept as your own question",
                                     "rename it custom_<n> to silence this", row=at("answers", i, "question"),
@@ -180,6 +192,11 @@ def _answer(item: Any, i: int, rel: str, at: Any, bank: QuestionBank) -> tuple[A
         err("spin", f"unknown SPIN type {spin[1:]!r}", f"use one of: {', '.join(SPIN_TYPES)}")
     if dim and dim.startswith("?"):
         err("dimension", f"unknown dimension {dim[1:]!r}", f"use one of: {', '.join(DIMENSIONS)}")
+    emotion = item.get("emotion")
+    if emotion is not None and (isinstance(emotion, bool) or emotion not in EMOTIONS):
+        err("emotion", f"emotion must be a whole number from -2 (very unhappy) to +2 (delighted), not {emotion!r}",
+            "write e.g. `emotion: -1`, or leave it out")
+        emotion = None
     answer = item.get("answer")
     if isinstance(answer, bool):  # YAML reads a bare yes / no as a boolean
         answer = "Yes" if answer else "No"
@@ -194,8 +211,11 @@ def _answer(item: Any, i: int, rel: str, at: Any, bank: QuestionBank) -> tuple[A
                                     row=at("answers", i, key), field=f"{where}.{key}"))
     if any(p.is_error for p in problems):
         return None, problems
+    old = bank.retired.get(qid)
+    if old is not None:  # a v1 question whose id the bank retired: read as what was asked
+        qtext, spin, dim = qtext or old.question.text, spin or old.question.spin, dim or old.question.dimension
     return Answer(qid, text_of(answer), qtext, tuple(t for t in tags if t in TAGS), flags["share"], flags["skipped"],
-                  spin, dim), problems
+                  spin, dim, int(emotion) if emotion is not None else None), problems
 
 
 def read_interview(path: Path, rel: str, bank: QuestionBank | None = None) -> tuple[Interview | None, list[Problem]]:
@@ -273,6 +293,11 @@ def read_interview(path: Path, rel: str, bank: QuestionBank | None = None) -> tu
                                         field="answers"))
             seen.add(ans.question)
             answers.append(ans)
+    named = data.get("named_by_title", False)
+    if not isinstance(named, bool):
+        err("named_by_title", f"named_by_title must be true or false, not {named!r}",
+            "write `named_by_title: true` only when the person agreed to be quoted by job title")
+        named = False
     for key in data:
         if key not in INTERVIEW_FIELDS:
             problems.append(warning(rel, f"unknown field {key!r} is ignored",
@@ -282,7 +307,7 @@ def read_interview(path: Path, rel: str, bank: QuestionBank | None = None) -> tu
         return None, problems
     return Interview(rel, name, team or "other", text_of(data.get("role")), level, influence,
                      when.isoformat() if isinstance(when, date) else None,
-                     audience or default_audience(team, level), tuple(answers), text_of(notes)), problems
+                     audience or default_audience(team, level), tuple(answers), text_of(notes), named), problems
 
 
 def read_interviews(folder: Path, questions: QuestionBank | None = None) -> tuple[list[Interview], list[Problem]]:

@@ -52,10 +52,16 @@ EVIDENCE: tuple[str, ...] = ("assumed", "anecdotal", "measured")
 LIST_FIELDS: tuple[str, ...] = ("touchpoints", "channels", "content", "pain_points", "opportunities")
 
 
-STAGE_KEYS: frozenset[str] = frozenset({"id", "name", "owner", "handoff", "kpi", "emotion", "evidence", *LIST_FIELDS})
+STAGE_KEYS: frozenset[str] = frozenset({"id", "name", "owner", "handoff", "kpi", "emotion", "evidence", "template",
+                                        *LIST_FIELDS})
 
 
-JOURNEY_KEYS: frozenset[str] = frozenset({"id", "label", "persona", "stages"})
+JOURNEY_KEYS: frozenset[str] = frozenset({"id", "label", "persona", "stages", "template"})
+
+
+#: Marker of a journey or stage still as the bundled template has it (``template: true``): the
+#: consultant has not mapped it with the client, so it never reaches the handout.
+TEMPLATE = "template"
 
 
 #: Lists of sentences, where a comma inside ``[...]`` splitting one sentence in two is likely.
@@ -95,6 +101,7 @@ class Stage:
     pain_points: tuple[str, ...] = ()
     opportunities: tuple[str, ...] = ()
     evidence: str = "assumed"
+    template: bool = False
 
 
 @dataclass(frozen=True)
@@ -105,6 +112,7 @@ class CustomerJourney:
     label: str
     stages: tuple[Stage, ...]
     persona: str | None = None
+    template: bool = False
 
 
 @dataclass(frozen=True)
@@ -120,7 +128,10 @@ class Journey:
             d: dict[str, Any] = {"id": j.id, "label": j.label}
             if j.persona:
                 d["persona"] = j.persona
-            d["stages"] = [{k: list(v) if isinstance(v, tuple) else v for k, v in asdict(s).items()} for s in j.stages]
+            if j.template:
+                d[TEMPLATE] = True
+            d["stages"] = [{k: list(v) if isinstance(v, tuple) else v for k, v in asdict(s).items()
+                            if k != TEMPLATE or v} for s in j.stages]
             out.append(d)
         return {"journeys": out}
 
@@ -295,11 +306,13 @@ def parse_journey(data: Any, rel: str = FILE, lines: dict[tuple, int] | None = N
                 add(sp + (key,), str(key), f"{sw}: unknown key '{key}' is ignored",
                     f"known keys: {', '.join(sorted(STAGE_KEYS))}", "warning")
             stages.append(Stage(id=sid, name=name, owner=owner, handoff=bool(handoff) if isinstance(handoff, bool) else False,
-                                kpi=kpi, emotion=None if emotion is None else int(emotion), evidence=evidence, **lists))
+                                kpi=kpi, emotion=None if emotion is None else int(emotion), evidence=evidence,
+                                template=sd.get(TEMPLATE) is True, **lists))
         label = str(jd.get("label") or jid.replace("_", " ").capitalize()).strip()
         persona = jd.get("persona")
         journeys.append(CustomerJourney(id=jid, label=label, stages=tuple(stages),
-                                        persona=str(persona).strip() if persona else None))
+                                        persona=str(persona).strip() if persona else None,
+                                        template=jd.get(TEMPLATE) is True))
     if any(p.is_error for p in problems):
         return None, problems
     journey = Journey(tuple(journeys))
@@ -338,6 +351,43 @@ def load_template(path: Path | None = None) -> Journey:
     if journey is None:
         raise ValueError("the bundled journey template is invalid: " + "; ".join(map(str, problems + more)))
     return journey
+
+
+def mapped(journey: Journey) -> Journey:
+    """The journey map without what is still the template's (``template: true``): only client findings.
+
+    A journey marked as template is left out whole; in the others, template stages are left out;
+    a journey left without stages is left out too.
+    """
+    kept = []
+    for j in journey.journeys:
+        stages = tuple(s for s in j.stages if not s.template)
+        if not j.template and stages:
+            kept.append(CustomerJourney(id=j.id, label=j.label, stages=stages, persona=j.persona))
+    return Journey(tuple(kept))
+
+
+def not_mapped(journey: Journey) -> list[str]:
+    """Journeys and stages still as the template has them, in words (``New customers: Awareness``)."""
+    out = []
+    for j in journey.journeys:
+        left = [s.name for s in j.stages if s.template or j.template]
+        if left and len(left) == len(j.stages):
+            out.append(f"{j.label} (the whole journey)")
+        elif left:
+            out.append(f"{j.label}: {', '.join(left)}")
+    return out
+
+
+def mark_template(data: dict[str, Any]) -> dict[str, Any]:
+    """Mark every journey and stage of ``data`` (the bundled template's content) as ``template: true``."""
+    for j in data.get("journeys") or []:
+        if isinstance(j, dict):
+            j[TEMPLATE] = True
+            for s in j.get("stages") or []:
+                if isinstance(s, dict):
+                    s[TEMPLATE] = True
+    return data
 
 
 def journey_handoffs(journey: Journey) -> list[dict]:

@@ -1,14 +1,27 @@
-"""Reader of ``engagement.yaml``: who the client is, the wave's date, SLA, CRM mapping, people."""
+"""Reader of ``engagement.yaml``: who the client is, the wave's date, SLA, CRM mapping, people, settings.
+
+Besides the required ``client``, ``consultant``, ``date`` and ``industry``, the file may set:
+``previous`` (the earlier wave's folder), ``sla`` (see :mod:`helpers.engagement.sla`),
+``currency`` (ISO 4217), ``crm`` and ``columns`` (how to read the funnel export),
+``lead_sources`` (who sourced the leads of each source value), ``survey`` (``invited`` per team),
+``confidentiality`` (``min_group``), ``stakeholders``, ``logo`` and ``notes``.
+"""
 
 from __future__ import annotations
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from helpers import TEMPLATES
+from helpers.content.errors import ContentInvalid
+from helpers.content.lead_sources import LeadSourceMap, load_lead_sources, parse_lead_sources
+from helpers.engagement.sla import Sla, read_sla
 from helpers.fileio import read_yaml
 from helpers.problems import Problem, warning
-from helpers.vocabulary import INFLUENCES, SLA_DEFAULTS
+from helpers.textsafe import IMAGE_MAX_BYTES, safe_image
+from helpers.vocabulary import (CURRENCIES, CURRENCY_SYMBOLS, INFLUENCES, MIN_GROUP_DEFAULT, MIN_GROUP_FLOOR,
+                                SURVEY_TEAMS)
 
 
 ENGAGEMENT_FILE = "engagement.yaml"
@@ -22,10 +35,36 @@ def is_engagement(folder: Path) -> bool:
 REQUIRED_FIELDS = ("client", "consultant", "date", "industry")
 
 
-OPTIONAL_FIELDS = ("previous", "sla", "crm", "columns", "stakeholders", "logo", "notes")
+OPTIONAL_FIELDS = ("previous", "sla", "currency", "crm", "columns", "lead_sources", "survey", "confidentiality",
+                   "stakeholders", "logo", "notes")
 
 
-LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg", ".gif", ".webp")
+@dataclass(frozen=True)
+class SurveySettings:
+    """``survey:`` in ``engagement.yaml``.
+
+    Attributes
+    ----------
+    invited : dict of str to int
+        How many people were asked to answer, per survey team (``sales``, ``marketing``); a team
+        the file does not give is absent (its response rate is unknown).
+    """
+
+    invited: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Confidentiality:
+    """``confidentiality:`` in ``engagement.yaml``.
+
+    Attributes
+    ----------
+    min_group : int
+        The smallest group whose results a client may see (default 5, never below 3); smaller
+        groups are suppressed wherever a client can see them.
+    """
+
+    min_group: int = MIN_GROUP_DEFAULT
 
 
 @dataclass(frozen=True)
@@ -40,17 +79,27 @@ class EngagementMeta:
         Date of this assessment wave.
     previous : Path or None
         Absolute path of the earlier wave's folder, when this is a follow-up.
-    sla : dict
-        Service-level settings, defaults filled in (``response_hours`` 24, ``attempts`` 5,
-        ``attempt_days`` 14, plus any calculator inputs the consultant added).
+    sla_rule : Sla
+        The speed-to-lead rule, typed: status (``agreed`` | ``proposed``, default proposed), hours,
+        attempts, the clock it is measured on, and the calculator inputs.
+    currency : str or None
+        ISO 4217 code of every amount (``EUR``, ``GBP``, ``USD``); None: amounts carry no symbol.
     crm : str or None
         Name of a bundled CRM column mapping (``hubspot``, ``salesforce``).
     columns : dict
         The consultant's own mapping of a CRM export's column names onto ours.
+    lead_sources : LeadSourceMap
+        Who sourced the leads of each source value: ``templates/lead_sources.yaml`` with the
+        engagement's ``lead_sources:`` on top.
+    survey : SurveySettings
+        How many people were invited to the survey, per team.
+    confidentiality : Confidentiality
+        The minimum reporting group.
     stakeholders : list of dict
         People at the client (name, role, team, influence, interviewed).
     logo : Path or None
-        Logo image for the handout cover.
+        Logo image for the handout cover: a regular PNG, JPEG, GIF or WebP file (checked by its
+        content) of at most 2 MB inside the engagement folder, as its resolved path.
     """
 
     client: str
@@ -58,11 +107,21 @@ class EngagementMeta:
     date: dt.date
     industry: str
     previous: Path | None = None
-    sla: dict[str, Any] = field(default_factory=lambda: dict(SLA_DEFAULTS))
+    sla_rule: Sla = field(default_factory=Sla)
+    currency: str | None = None
     crm: str | None = None
     columns: dict[str, str] = field(default_factory=dict)
+    lead_sources: LeadSourceMap = field(default_factory=LeadSourceMap)
+    survey: SurveySettings = field(default_factory=SurveySettings)
+    confidentiality: Confidentiality = field(default_factory=Confidentiality)
     stakeholders: list[dict[str, Any]] = field(default_factory=list)
     logo: Path | None = None
+
+    @property
+    def sla(self) -> dict[str, Any]:
+        """The SLA numbers as a mapping (``response_hours``, ``attempts``, ``attempt_days`` and any
+        calculator inputs), as the funnel analysis reads them; see :meth:`Sla.as_mapping`."""
+        return self.sla_rule.as_mapping()
 
 
 def _text(data: dict[str, Any], key: str, problems: list[Problem], required: bool) -> str:
@@ -96,26 +155,140 @@ def _date(value: Any, problems: list[Problem]) -> dt.date:
         return dt.date(1970, 1, 1)
 
 
-def _sla(value: Any, problems: list[Problem]) -> dict[str, Any]:
-    sla: dict[str, Any] = dict(SLA_DEFAULTS)
+def _currency(value: Any, problems: list[Problem]) -> str | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    hint = "write the three-letter ISO 4217 code, e.g. currency: EUR (or GBP, USD)"
+    if not isinstance(value, str):
+        problems.append(Problem(ENGAGEMENT_FILE, f"{value!r} is not a currency code", hint, field="currency"))
+        return None
+    code = value.strip().upper()
+    if code in CURRENCIES:
+        return code
+    symbol = CURRENCY_SYMBOLS.get(value.strip())
+    if symbol:
+        hint = f"write the code rather than the symbol: currency: {symbol}"
+    problems.append(Problem(ENGAGEMENT_FILE, f"{value.strip()!r} is not an ISO 4217 currency code", hint,
+                            field="currency"))
+    return None
+
+
+def _mapping(value: Any, key: str, example: str, problems: list[Problem]) -> Mapping[Any, Any] | None:
+    """``value`` when it is a mapping (None when absent); otherwise None and an error naming ``key``."""
     if value is None:
-        return sla
-    if not isinstance(value, dict):
-        problems.append(Problem(ENGAGEMENT_FILE, "'sla' must be a mapping",
-                                "write e.g. `sla:` then an indented `response_hours: 24`", field="sla"))
-        return sla
-    for key, raw in value.items():
-        try:
-            number = float(raw)
-        except (TypeError, ValueError):
-            problems.append(Problem(ENGAGEMENT_FILE, f"sla.{key} = {raw!r} is not a number",
-                                    "write a plain number, e.g. `response_hours: 24`", field=f"sla.{key}"))
+        return None
+    if not isinstance(value, Mapping):
+        problems.append(Problem(ENGAGEMENT_FILE, f"'{key}' must be a mapping", f"write e.g. {example}", field=key))
+        return None
+    return value
+
+
+def _unknown_keys(value: Mapping[Any, Any], key: str, known: tuple[str, ...], problems: list[Problem]) -> None:
+    for name in value:
+        if str(name) not in known:
+            problems.append(warning(ENGAGEMENT_FILE, f"unknown key '{name}' is ignored",
+                                    f"known keys: {', '.join(known)}", field=f"{key}.{name}"))
+
+
+def _whole(value: Any) -> int | None:
+    """A whole number written as 20, 20.0 or "20"; None for anything else (booleans included)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def _survey(value: Any, problems: list[Problem]) -> SurveySettings:
+    example = "`survey:` then an indented `invited: {sales: 20, marketing: 12}`"
+    data = _mapping(value, "survey", example, problems)
+    if data is None:
+        return SurveySettings()
+    _unknown_keys(data, "survey", ("invited",), problems)
+    invited_raw = _mapping(data.get("invited"), "survey.invited", "`invited: {sales: 20, marketing: 12}`",
+                           problems)
+    invited: dict[str, int] = {}
+    for team_raw, count_raw in (invited_raw or {}).items():
+        team = str(team_raw).strip().lower()
+        where = f"survey.invited.{team_raw}"
+        if team not in SURVEY_TEAMS:
+            problems.append(Problem(ENGAGEMENT_FILE, f"'{team_raw}' is not a survey team",
+                                    f"give the number invited per team: {', '.join(SURVEY_TEAMS)}", field=where))
             continue
-        if number < 0:
-            problems.append(Problem(ENGAGEMENT_FILE, f"sla.{key} = {raw} is negative",
-                                    "use a positive number", field=f"sla.{key}"))
+        if team in invited:
+            problems.append(Problem(ENGAGEMENT_FILE, f"'{team_raw}' is given twice", "keep one line per team",
+                                    field=where))
             continue
-        sla[str(key)] = number
+        count = _whole(count_raw)
+        if count is None or count < 1:
+            problems.append(Problem(ENGAGEMENT_FILE, f"{count_raw!r} is not a positive whole number",
+                                    f"write how many people were asked to answer, e.g. {team}: 20", field=where))
+            continue
+        invited[team] = count
+    return SurveySettings(invited=invited)
+
+
+def _confidentiality(value: Any, problems: list[Problem]) -> Confidentiality:
+    data = _mapping(value, "confidentiality", f"`confidentiality:` then an indented `min_group: {MIN_GROUP_DEFAULT}`",
+                    problems)
+    if data is None or data.get("min_group") is None:
+        if data is not None:
+            _unknown_keys(data, "confidentiality", ("min_group",), problems)
+        return Confidentiality()
+    _unknown_keys(data, "confidentiality", ("min_group",), problems)
+    raw = data["min_group"]
+    number = _whole(raw)
+    if number is None:
+        problems.append(Problem(ENGAGEMENT_FILE, f"{raw!r} is not a whole number",
+                                f"write e.g. min_group: {MIN_GROUP_DEFAULT}", field="confidentiality.min_group"))
+        return Confidentiality()
+    if number < MIN_GROUP_FLOOR:
+        problems.append(Problem(ENGAGEMENT_FILE,
+                                f"{raw!r} is below {MIN_GROUP_FLOOR}: in a smaller group a person can work out "
+                                "a colleague's answers from the group's result",
+                                f"write min_group: {MIN_GROUP_FLOOR} or more "
+                                f"({MIN_GROUP_DEFAULT} is the usual setting)",
+                                field="confidentiality.min_group"))
+        return Confidentiality()
+    return Confidentiality(min_group=number)
+
+
+def _lead_sources(value: Any, problems: list[Problem]) -> LeadSourceMap:
+    try:
+        defaults = load_lead_sources()
+    except ContentInvalid as exc:
+        defaults = LeadSourceMap()
+        problems.extend(p.as_warning() for p in exc.problems)
+        problems.append(warning(ENGAGEMENT_FILE, "the default lead-source mapping cannot be used, so only "
+                                                 "this file's lead_sources are known",
+                                "fix templates/lead_sources.yaml (see the warnings above)", field="lead_sources"))
+    own, found = parse_lead_sources(value, ENGAGEMENT_FILE, "lead_sources")
+    problems.extend(found)
+    return defaults.overridden_by(own)
+
+
+def _logo(value: Any, folder: Path, problems: list[Problem]) -> Path | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if not isinstance(value, str):
+        problems.append(Problem(ENGAGEMENT_FILE, f"{value!r} is not a file name",
+                                "write the image's file name, e.g. logo: logo.png", field="logo"))
+        return None
+    name = value.strip()
+    found = safe_image(name, folder, IMAGE_MAX_BYTES, rel=ENGAGEMENT_FILE, field="logo")
+    if isinstance(found, Problem):
+        problems.append(found)
+        return None
+    return (Path(folder) / name).resolve()
+
+
+def _sla_rule(value: Any, problems: list[Problem]) -> Sla:
+    sla, found = read_sla(value, ENGAGEMENT_FILE)
+    problems.extend(found)
     return sla
 
 
@@ -193,11 +366,15 @@ def read_meta(folder: Path) -> tuple[EngagementMeta | None, list[Problem]]:
             previous = None
 
     columns = data.get("columns") or {}
+    crm_named = data.get("crm")
+    if isinstance(columns, str) and columns.strip() and not crm_named:
+        crm_named, columns = columns, {}  # `columns: hubspot` names a bundled mapping: read it as `crm:`
     if not isinstance(columns, dict):
         problems.append(Problem(ENGAGEMENT_FILE, "'columns' must map their column names onto ours",
-                                "write e.g. `columns:` then `  Create Date: created_at`", field="columns"))
+                                "write e.g. `columns:` then `  Create Date: created_at`, or `crm: hubspot`",
+                                field="columns"))
         columns = {}
-    crm = str(data["crm"]).strip().lower() if data.get("crm") else None
+    crm = str(crm_named).strip().lower() if crm_named else None
     if crm and not (TEMPLATES / "crm" / f"{crm}.yaml").is_file():
         known = sorted(p.stem for p in (TEMPLATES / "crm").glob("*.yaml"))
         problems.append(Problem(ENGAGEMENT_FILE, f"crm {crm!r} has no bundled mapping",
@@ -205,17 +382,13 @@ def read_meta(folder: Path) -> tuple[EngagementMeta | None, list[Problem]]:
                                 field="crm"))
         crm = None
 
-    logo = None
-    if data.get("logo"):
-        logo = folder / str(data["logo"])
-        if not logo.is_file() or logo.suffix.lower() not in LOGO_SUFFIXES:
-            problems.append(warning(ENGAGEMENT_FILE, f"logo '{data['logo']}' is not an image file in this folder",
-                                    "put a PNG, JPEG or SVG next to engagement.yaml; the cover shows no logo meanwhile",
-                                    field="logo"))
-            logo = None
-
     meta = EngagementMeta(client=client, consultant=consultant, date=date, industry=industry, previous=previous,
-                          sla=_sla(data.get("sla"), problems), crm=crm,
+                          sla_rule=_sla_rule(data.get("sla"), problems),
+                          currency=_currency(data.get("currency"), problems), crm=crm,
                           columns={str(k): str(v) for k, v in columns.items()},
-                          stakeholders=_stakeholders(data.get("stakeholders"), problems), logo=logo)
+                          lead_sources=_lead_sources(data.get("lead_sources"), problems),
+                          survey=_survey(data.get("survey"), problems),
+                          confidentiality=_confidentiality(data.get("confidentiality"), problems),
+                          stakeholders=_stakeholders(data.get("stakeholders"), problems),
+                          logo=_logo(data.get("logo"), folder, problems))
     return meta, problems

@@ -38,7 +38,7 @@ class PlanFile(TypedDict):
 
 
 #: Statuses a consultant writes in plan.yaml.
-STATUSES = ("accepted", "rejected", "done")
+STATUSES = ("accepted", "rejected", "done", "reopened")   # reopened: a play rejected at an earlier wave may be proposed again
 
 
 PLAY_KEYS = {"id", "status", "title", "action", "owner", "horizon", "due", "success", "notes"}
@@ -69,7 +69,7 @@ def _check_entry(raw: Any, n: int, known: set[str]) -> tuple[PlanEntry | None, l
     problems: list[Problem] = []
     entry: PlanEntry = {"id": pid, "status": raw.get("status") or "accepted"}
     if entry["status"] not in STATUSES:
-        problems.append(Problem(FILE, f"status {raw.get('status')!r} is not known", "use accepted, rejected or done",
+        problems.append(Problem(FILE, f"status {raw.get('status')!r} is not known", "use accepted, rejected, done or reopened",
                                 field=f"{where}.status"))
     for key in ("title", "action", "notes"):
         if raw.get(key) is not None:
@@ -78,10 +78,11 @@ def _check_entry(raw: Any, n: int, known: set[str]) -> tuple[PlanEntry | None, l
             elif raw[key].strip():
                 entry[key] = raw[key].strip()
     if raw.get("owner") is not None:
-        if raw["owner"] in PLAY_OWNERS:
-            entry["owner"] = raw["owner"]
+        if raw["owner"] in PLAY_OWNERS + ("CEO",) or (isinstance(raw["owner"], str) and " " in raw["owner"].strip()):
+            entry["owner"] = raw["owner"].strip()   # a role, or the client's person by name ("Dana Reyes")
         else:
-            problems.append(Problem(FILE, f"owner {raw['owner']!r} is not known", "use " + " | ".join(PLAY_OWNERS),
+            problems.append(Problem(FILE, f"owner {raw['owner']!r} is not known",
+                                    "use " + " | ".join(PLAY_OWNERS + ("CEO",)) + ", or the person's full name",
                                     field=f"{where}.owner"))
     if raw.get("horizon") is not None:
         if raw["horizon"] in HORIZONS and not isinstance(raw["horizon"], bool):

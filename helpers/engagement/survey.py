@@ -28,7 +28,8 @@ from helpers.problems import Problem, warning
 import difflib
 from typing import TYPE_CHECKING
 from helpers.fileio import read_table, read_text
-from helpers.engagement.survey_labels import LEVEL_WORDS, RATING_HINT, SEVEN_POINT, TEAM_WORDS, map_words, norm, norm_series, parse_ratings, seven_point_labels
+from helpers.engagement.survey_labels import KNOWN_LANGUAGES, LEVEL_WORDS, MANAGES_PEOPLE, RATING_HINT, SEVEN_POINT, TEAM_WORDS, YES_NO, dont_know, map_words, norm, norm_series, parse_ratings, seven_point_labels
+from helpers.engagement.survey_layouts import FORMAT_NAMES, LABEL_HINT, NO_STATEMENT_HINT, QUALTRICS_NOT_RESPONSES, detect, header_layout, is_metadata, numeric_codes
 if TYPE_CHECKING:  # pragma: no cover
     from helpers.content.instrument import Instrument
 from helpers.content.instrument import Instrument
@@ -48,50 +49,15 @@ def read_survey(folder: Path, instrument: Instrument) -> tuple[pd.DataFrame | No
     return read_folder(Path(folder), instrument)
 
 
-#: Headers written by the survey tools that carry no answers (normalised).
-METADATA = {
-    "timestamp", "email address", "email", "e mail", "name", "full name", "start time",
-    "completion time", "last modified time", "collector id", "start date", "end date",
-    "ip address", "first name", "last name", "response type", "start date utc", "stage date utc",
-    "submit date utc", "network id", "tags", "ending", "score", "total score", "language",
-    "duration", "respondent id", "response id", "id", "total points", "quiz feedback", "points",
-    "feedback", "hidden fields", "",
-}
-
-
-RESPONDENT_HEADERS = ("respondent", "respondent id", "response id", "id", "#",
-                      "email address", "email")
+RESPONDENT_HEADERS = ("respondent", "respondent id", "response id", "responseid", "id", "#",
+                      "submission id", "email address", "email")
 
 
 SURVEY_FILES = ("survey.csv", "survey.xlsx")
 
 
-_SM_SUBLABELS = {"response", "open ended response", "open-ended response"}
-
-
 def _id_key(text: str) -> str:
     return re.sub(r"[\s\-]+", "_", str(text).strip().lower())
-
-
-def detect(header: list[str], second: list[str] | None) -> str:
-    """Name the tool that wrote a table from its header row(s).
-
-    Returns one of ``"surveymonkey"``, ``"microsoft_forms"``, ``"typeform"``,
-    ``"google_forms"``, ``"canonical"`` or ``"generic"``.
-    """
-    h = {norm(c) for c in header}
-    if {"respondent id", "collector id"} <= h or (
-            second is not None and any(norm(c) in _SM_SUBLABELS for c in second)):
-        return "surveymonkey"
-    if {"id", "start time", "completion time"} <= h:
-        return "microsoft_forms"
-    if ("#" in h or "response id" in h) and h & {"submit date utc", "network id", "start date utc"}:
-        return "typeform"
-    if header and norm(header[0]) == "timestamp":
-        return "google_forms"
-    if {"respondent", "team"} <= h:
-        return "canonical"
-    return "generic"
 
 
 def _candidates(label: str) -> list[str]:
@@ -100,15 +66,18 @@ def _candidates(label: str) -> list[str]:
     m = re.search(r"\[([^\]]+)\]\s*$", label)
     if m:
         out.append(m.group(1))
-    for sep in (" - ", ":", ".", "|", "\n"):
-        if sep in label.strip().rstrip(".:"):
-            out.append(label.strip().rstrip(".:").split(sep)[-1])
+    bare = label.strip().rstrip(".:")
+    for sep in (" - ", ":", ".", "|", "\n", ">>", "-"):
+        if sep in bare:
+            parts = bare.split(sep)
+            out += [sep.join(parts[k:]) for k in range(1, len(parts))]  # "Question - Statement"
     out.append(re.sub(r"^\s*q?\d+[.):]\s*", "", label, flags=re.I))
     return out
 
 
 def _match_columns(labels: list[str], instrument: "Instrument") -> dict[int, str]:
     by_id = {s.id: s.id for s in instrument.statements}
+    by_id.update({s.id.replace("_", ""): s.id for s in instrument.statements})  # LimeSurvey codes: goals1
     by_text = {norm(s.text): s.id for s in instrument.statements}
     found: dict[int, str] = {}
     for i, label in enumerate(labels):
@@ -129,13 +98,22 @@ def _looks_like_ratings(cells: pd.Series) -> bool:
 
 
 def read_folder(folder: Path, instrument: "Instrument") -> tuple[pd.DataFrame | None, list[Problem]]:
-    """Find and read the survey file of an engagement folder (see :func:`helpers.survey.read_survey`)."""
+    """Find and read the survey file of an engagement folder (see :func:`read_survey`).
+
+    A ``survey.csv`` holding only the template header (as ``workbook new`` writes it) is ignored
+    when a ``survey.xlsx`` is present, with a note; two files with answers are an error.
+    """
     present = [name for name in SURVEY_FILES if (folder / name).is_file()]
     if not present:
         return None, []
+    notes: list[Problem] = []
     if len(present) > 1:
-        return None, [Problem(present[1], "there are both survey.csv and survey.xlsx",
-                              "keep only the one holding the answers")]
+        if not _is_blank_template(folder / "survey.csv", instrument):
+            return None, [Problem(present[1], "there are both survey.csv and survey.xlsx",
+                                  "keep only the one holding the answers")]
+        notes.append(warning("survey.csv", "holds only the empty template, so survey.xlsx is read instead",
+                             "delete survey.csv to silence this note"))
+        present = ["survey.xlsx"]
     rel = present[0]
     path = folder / rel
     if rel.endswith(".csv") and _is_blank_template(path, instrument):
@@ -143,13 +121,18 @@ def read_folder(folder: Path, instrument: "Instrument") -> tuple[pd.DataFrame | 
     frame, problems, fmt = read_export(path, rel, instrument)
     if frame is not None:
         frame.attrs.update(source=rel, format=fmt)
-    return frame, problems
+    return frame, notes + problems
 
 
 def _is_blank_template(path: Path, instrument: "Instrument") -> bool:
     """Whether the file is exactly the header `workbook survey` writes (nothing collected yet)."""
-    text = path.read_bytes().decode("utf-8-sig", errors="replace").strip()
-    return text == ",".join(["respondent", "team", "level", *instrument.ids])
+    try:
+        text = path.read_bytes()[:100_000].decode("utf-8-sig", errors="replace").strip()
+    except OSError:
+        return False
+    lines = [ln.strip().rstrip(",;") for ln in text.splitlines() if ln.strip().strip(",;")]
+    header = ["respondent", "team", "level", *instrument.ids]
+    return len(lines) == 1 and re.split(r"[,;\t]", lines[0]) == header
 
 
 def read_export(path: Path, rel: str, instrument: "Instrument") -> tuple[pd.DataFrame | None, list[Problem], str]:
@@ -169,6 +152,8 @@ def read_export(path: Path, rel: str, instrument: "Instrument") -> tuple[pd.Data
     (frame, problems, format)
         ``frame`` has ``respondent``, ``team``, ``level`` and one float column per statement id
         (NaN when unanswered); it is None when there is any error. ``format`` names the layout.
+        ``frame.attrs`` also holds ``columns`` ({"team"/"level": (header, why it was taken)})
+        and ``dont_know`` (per respondent, how many statements were answered "don't know").
     """
     grid, problems = _read_grid(path, rel, instrument)
     if grid is None:
@@ -177,49 +162,50 @@ def read_export(path: Path, rel: str, instrument: "Instrument") -> tuple[pd.Data
     grid = grid.iloc[skip:]
     header = grid.iloc[0].tolist()
     second = grid.iloc[1].tolist() if len(grid) > 1 else None
-    fmt = detect(header, second)
-    n_head = 2 if fmt == "surveymonkey" else 1
+    third = grid.iloc[2].tolist() if len(grid) > 2 else None
+    fmt = detect(header, second, third)
+    layout = header_layout(fmt, header, second, third)
+    n_head = layout.rows
     head_row = skip + 1  # the header as the spreadsheet numbers it
-    if fmt == "surveymonkey":
-        top = pd.Series(header).replace("", np.nan).ffill().fillna("").tolist()
-        subs = second or [""] * len(header)
-        real = [bool(s) and norm(s) not in _SM_SUBLABELS for s in subs]
-        # a matrix row: its question title with the row text in brackets
-        labels = [f"{t} [{s}]" if r else t for t, s, r in zip(top, subs, real)]
-        shown = [f"{t} / {s}" if r else t for t, s, r in zip(top, subs, real)]
-        primary = [s if r else t for t, s, r in zip(top, subs, real)]
-    else:
-        labels = shown = primary = header
+    labels, shown, primary = layout.labels, layout.shown, layout.primary
     data = grid.iloc[n_head:]
     data = data[(data != "").any(axis=1)]
-    rows = pd.Series(data.index + 1, index=data.index)  # spreadsheet row numbers
     if data.empty and [c for c in header if c] == ["respondent", "team", "level", *instrument.ids]:
         return None, problems, fmt  # the collection template, however Excel saved it: no survey yet
     if data.empty:
         return None, [Problem(rel, "has a header but no answers",
                               "add one row per respondent below the header")], fmt
-
-    stmt_cols = _match_columns(labels, instrument)
-    problems += _duplicate_matches(rel, stmt_cols, shown, skip + n_head)
     keys = [norm(lab) for lab in primary]
+    data, left_out = _drop_test_responses(rel, fmt, data, keys)
+    problems += left_out
+    rows = pd.Series(data.index + 1, index=data.index)  # spreadsheet row numbers
+
+    stmt_cols = {i: sid for i, sid in _match_columns(labels, instrument).items() if not layout.metadata[i]}
+    problems += _duplicate_matches(rel, stmt_cols, shown, skip + n_head)
     free = [i for i in range(len(labels)) if i not in stmt_cols]
     resp_col = next((i for h in RESPONDENT_HEADERS for i in free if keys[i] == h), None)
     free = [i for i in free if i != resp_col]
-    team_col = _role_column(keys, free, data, "team", ("team", "department", "function"), TEAM_WORDS)
-    free_l = [i for i in free if i != team_col]
-    level_col = _role_column(keys, free_l, data, "level", ("level", "seniority", "role", "position"),
-                             LEVEL_WORDS)
+    roles = [i for i in free if not layout.metadata[i] and not is_metadata(keys[i])]
+    team_col, team_why = _role_column(keys, roles, data, "team", ("team", "department", "function",
+                                                                  "abteilung", "bereich", "equipe", "equipo",
+                                                                  "afdeling"), TEAM_WORDS)
+    level_col, level_why = _level_column(keys, [i for i in roles if i != team_col], data)
     used = set(stmt_cols) | {c for c in (resp_col, team_col, level_col) if c is not None}
     ids = [s.id for s in instrument.statements]
     missing = [s for s in ids if s not in stmt_cols.values()]
-    for i in free:
-        if i in used or (fmt != "canonical" and _is_metadata(keys[i])):
-            continue
-        problems.append(_unmatched(rel, shown[i], data[i], skip + n_head, missing or ids, instrument))
+    tool = FORMAT_NAMES.get(fmt, fmt)
+    if not stmt_cols and fmt in NO_STATEMENT_HINT:  # headed by question codes: one message, not one per column
+        problems.append(Problem(rel, f"looks like a {tool} export, but no column is headed by a statement "
+                                "of the instrument", NO_STATEMENT_HINT[fmt], row=head_row))
+    else:
+        for i in free:
+            if i in used or layout.metadata[i]:
+                continue
+            problems.append(_unmatched(rel, shown[i], data[i], skip + n_head, missing or ids, instrument))
     if team_col is None:
         problems.append(Problem(rel, "has no team column", "add a column 'team' with sales or "
                                 "marketing for each respondent", row=head_row))
-    if not stmt_cols:
+    if not stmt_cols and fmt not in NO_STATEMENT_HINT:
         problems.append(Problem(rel, "no column matches a statement of the instrument",
                                 "name the columns by statement id (goals_1, ...) or by the exact "
                                 "statement text in templates/instrument.yaml", row=head_row))
@@ -230,61 +216,146 @@ def read_export(path: Path, rel: str, instrument: "Instrument") -> tuple[pd.Data
     if team_col is None or not stmt_cols:
         return None, problems, fmt
 
+    data = data.copy()
+    numeric = _numeric_export(rel, fmt, data, list(stmt_cols), head_row)
+    problems += numeric
     out = pd.DataFrame(index=data.index)
     resp = data[resp_col] if resp_col is not None else pd.Series("", index=data.index)
     out["respondent"] = resp.where(resp != "", "row " + rows.astype(str)).astype(str)
     team = map_words(data[team_col], TEAM_WORDS)
-    bad = team.isna()
-    problems += [Problem(rel, "team is blank" if not v else f"team '{v}' is not sales or marketing",
-                         "write sales or marketing (this survey compares the two teams)",
-                         row=int(r), field=shown[team_col])
-                 for r, v in zip(rows[bad], data.loc[bad, team_col])]
+    problems += _role_problems(rel, fmt, data[team_col], team, rows, shown[team_col], "team",
+                               "write sales or marketing (this survey compares the two teams)", blank_bad=True)
     out["team"] = team.astype("str")
     if level_col is not None:
         cells = data[level_col]
-        level = map_words(cells, LEVEL_WORDS)
-        bad = level.isna() & (cells != "")
-        problems += [Problem(rel, f"level '{v}' is not leader or staff",
-                             "write leader (manages people) or staff, or leave it blank",
-                             row=int(r), field=shown[level_col])
-                     for r, v in zip(rows[bad], cells[bad])]
-        out["level"] = level.astype("str")
+        level = _level_values(cells, level_why)
+        problems += _role_problems(rel, fmt, cells, level, rows, shown[level_col], "level",
+                                   "write leader (manages people) or staff, or leave it blank")
+        out["level"] = level.astype(object).where(level.notna(), np.nan)  # blank stays missing, not "nan"
     else:
         out["level"] = pd.Series(np.nan, index=data.index, dtype="str")
-    problems += _rating_problems(rel, data, stmt_cols, shown, rows, out)
+    if not any(p.is_error for p in numeric):  # codes of an unknown scale: one message, not one per cell
+        problems += _rating_problems(rel, data, stmt_cols, shown, rows, out, fmt)
     problems += _duplicate_respondents(rel, out["respondent"], rows)
     if any(p.is_error for p in problems):
         return None, problems, fmt
+    unsure = data[list(stmt_cols)].apply(dont_know).sum(axis=1)
     out = out.reindex(columns=["respondent", "team", "level", *ids])
     out[ids] = out[ids].astype(float)
     out = out.reset_index(drop=True)
     out.attrs["asked"] = [s for s in ids if s in stmt_cols.values()]
     out.attrs["rows"] = [int(r) for r in rows]  # spreadsheet row of each respondent
+    out.attrs["dont_know"] = [int(n) for n in unsure]
+    out.attrs["columns"] = {"team": (shown[team_col], team_why),
+                            **({"level": (shown[level_col], level_why)} if level_col is not None else {})}
     return out, problems, fmt
 
 
-def _is_metadata(key: str) -> bool:
-    return key in METADATA or re.fullmatch(r"custom (data|variable) ?\d*", key) is not None
+def _drop_test_responses(rel: str, fmt: str, data: pd.DataFrame, keys: list[str]) -> tuple[pd.DataFrame, list[Problem]]:
+    """Without Qualtrics survey previews, test and spam responses (its ``Status`` column)."""
+    if not fmt.startswith("qualtrics"):
+        return data, []
+    col = next((i for i, k in enumerate(keys) if k in ("response type", "status")), None)
+    if col is None:
+        return data, []
+    test = norm_series(data[col]).isin(QUALTRICS_NOT_RESPONSES)
+    if not test.any():
+        return data, []
+    kinds = ", ".join(sorted(set(data.loc[test, col])))
+    return data[~test], [warning(rel, f"{int(test.sum())} Qualtrics preview, test or spam response(s) "
+                                 f"(Status {kinds}) are left out", "nothing to do; they are not real answers")]
+
+
+def _numeric_export(rel: str, fmt: str, data: pd.DataFrame, cols: list[int], head_row: int) -> list[Problem]:
+    """Map a Qualtrics numeric export's answer codes onto 1-5 in ``data`` (in place), or say why not."""
+    if not fmt.startswith("qualtrics"):
+        return []
+    shift, codes = numeric_codes(data[cols])
+    if not codes:
+        return []  # choice text
+    shown = ", ".join(map(str, codes))
+    if shift is None:
+        return [Problem(rel, f"the answers are Qualtrics numeric values ({shown}) that fit no 5-point agreement "
+                        "scale, so which code is which answer cannot be told", LABEL_HINT[fmt], row=head_row)]
+    if shift:
+        block = data[cols]
+        shifted = block.apply(lambda c: pd.Series(pd.to_numeric(c, errors="coerce"), index=c.index)
+                              .add(shift).astype("Int64").astype(str))
+        data[cols] = block.where(block == "", shifted)
+    low = codes[0]
+    return [warning(rel, f"the answers are Qualtrics numeric values; code {low} is read as strongly disagree and "
+                    f"code {low + 4} as strongly agree (Qualtrics numbers the choices in the order they are listed)",
+                    "if the scale listed 'Strongly agree' first, " + LABEL_HINT[fmt], row=head_row)]
+
+
+def _role_problems(rel: str, fmt: str, cells: pd.Series, mapped: pd.Series, rows: pd.Series, field: str,
+                   role: str, hint: str, blank_bad: bool = False) -> list[Problem]:
+    """Team or level answers not recognised: one line per row, or one summary line for the column."""
+    bad = mapped.isna() & ((cells != "") | blank_bad)
+    if not bad.any():
+        return []
+    valid = "sales or marketing" if role == "team" else "leader or staff"
+    typed = cells[bad & (cells != "")]
+    if typed.str.fullmatch(r"\d+").all() and len(typed) and fmt in LABEL_HINT:
+        return [Problem(rel, f"the {role} answers are numeric codes ({', '.join(sorted(set(typed))[:5])}), "
+                        f"not {valid}", LABEL_HINT[fmt].split(", or recode")[0] + f"; or {hint}", field=field)]
+    if typed.nunique() > 2 and len(typed) > 3:
+        sample = ", ".join(f"'{v}'" for v in list(dict.fromkeys(typed))[:4])
+        return [Problem(rel, f"column {field}: {len(typed)} answers not recognised as {valid}: {sample}, ...",
+                        f"{hint}; answers in {KNOWN_LANGUAGES} are read", field=field)]
+    what = {"team": lambda v: "team is blank" if not v else f"team '{v}' is not sales or marketing",
+            "level": lambda v: f"level '{v}' is not leader or staff"}[role]
+    return [Problem(rel, what(v), hint, row=int(r), field=field)
+            for r, v in zip(rows[bad], cells[bad])]
 
 
 def _role_column(keys: list[str], free: list[int], data: pd.DataFrame, exact: str,
-                 words: tuple[str, ...], values: dict[str, str]) -> int | None:
-    """The column holding team (or level): named exactly so, else the best-filled candidate.
+                 words: tuple[str, ...], values: dict[str, str]) -> tuple[int | None, str]:
+    """The column holding team (or level), and why: named exactly so, else the best-filled candidate.
 
     Candidates are headers containing one of ``words``; failing that, any other column whose
     answers are mostly recognised values (e.g. "Are you a leader or staff?").
     """
     for i in free:
         if keys[i] == exact:
-            return i
-    others = [i for i in free if not _is_metadata(keys[i])]
-    named = [i for i in others if any(w in keys[i].split() for w in words)]
+            return i, f"its header is '{exact}'"
+    named = [i for i in free if any(w in keys[i].split() for w in words)]
     fill = {i: float(map_words(data[i], values, partial=bool(named)).notna().mean())  # unnamed: exact words
-            for i in named or others}
+            for i in named or free}
     best = max(fill, key=lambda i: fill[i], default=None)
     if best is None or (not named and fill[best] < 0.8):
-        return None
-    return best
+        return None, ""
+    if named:
+        return best, f"its header names the {exact}"
+    kinds = {"team": "sales or marketing", "level": "leader or staff"}.get(exact, exact)
+    return best, f"{fill[best]:.0%} of its answers are {kinds} words"
+
+
+def _level_column(keys: list[str], free: list[int], data: pd.DataFrame) -> tuple[int | None, str]:
+    """The level column: by header, else by content (leader/staff words, or yes/no to "Do you manage people?")."""
+    col, why = _role_column(keys, free, data, "level", ("level", "seniority", "role", "position"), LEVEL_WORDS)
+    if col is not None and (why.startswith("its header is") or map_words(data[col], LEVEL_WORDS).notna().mean() >= 0.5):
+        return col, why
+    asks = [i for i in free if any(q in keys[i] for q in MANAGES_PEOPLE)]
+    given = {i: data[i][data[i] != ""] for i in asks}
+    yes_no = {i: float(norm_series(v).isin(YES_NO).mean() or 0) for i, v in given.items()}
+    best = max(yes_no, key=lambda i: yes_no[i], default=None)
+    if best is not None and (yes_no[best] >= 0.8 or given[best].str.fullmatch(r"\d+").all()):
+        # numeric codes (a Qualtrics numeric export) are reported as such by the caller
+        return best, "its question asks whether the respondent manages people: yes = leader, no = staff"
+    by_words = {i: float(map_words(data[i], LEVEL_WORDS).notna().mean()) for i in free if i != col}
+    best = max(by_words, key=lambda i: by_words[i], default=None)
+    if best is not None and by_words[best] >= 0.8:
+        return best, f"{by_words[best]:.0%} of its answers are leader or staff words"
+    return col, why
+
+
+def _level_values(cells: pd.Series, why: str) -> pd.Series:
+    """Leader/staff for each answer: yes/no when the question asks about managing people."""
+    level = map_words(cells, LEVEL_WORDS)
+    if "manages people" in why:
+        level = level.where(level.notna(), norm_series(cells).map(YES_NO).astype(object))
+    return level
 
 
 def _duplicate_matches(rel: str, stmt_cols: dict[int, str], shown: list[str], n_head: int) -> list[Problem]:
@@ -377,8 +448,12 @@ def _read_grid(path: Path, rel: str, instrument: "Instrument") -> tuple[pd.DataF
     return first
 
 
+#: A column with more unrecognised answers than this gets one summary line instead of one per cell.
+SUMMARY_AFTER = 3
+
+
 def _rating_problems(rel: str, data: pd.DataFrame, stmt_cols: dict[int, str], shown: list[str],
-                     rows: pd.Series, out: pd.DataFrame) -> list[Problem]:
+                     rows: pd.Series, out: pd.DataFrame, fmt: str = "canonical") -> list[Problem]:
     cols = list(stmt_cols)
     long = data[cols].melt(ignore_index=False, var_name="col", value_name="raw")
     value, reason = parse_ratings(long["raw"])
@@ -387,10 +462,23 @@ def _rating_problems(rel: str, data: pd.DataFrame, stmt_cols: dict[int, str], sh
     for i, sid in stmt_cols.items():
         out[sid] = wide[i].reindex(out.index).astype(float)
     bad = long[long["reason"] != ""].sort_values(["row", "col"])
+    words = bad[bad["reason"] == "not_a_rating"]
+    per_col: dict[int, list[str]] = {}
+    for c, raw in zip(words["col"], words["raw"]):
+        per_col.setdefault(int(c), []).append(str(raw))
+    summarised = [c for c, cells in per_col.items() if len(cells) > SUMMARY_AFTER]
+    bad = bad[~bad["col"].isin(summarised)]
     what = {"range": "rating {v} is outside 1-5", "fraction": "rating {v} is not a whole number",
             "not_a_rating": "'{v}' is not a rating"}
     out_p = [Problem(rel, what[r].format(v=v), RATING_HINT, row=int(row), field=shown[c])
              for r, v, row, c in zip(bad["reason"], bad["raw"], bad["row"], bad["col"])]
+    hint = LABEL_HINT.get(fmt, "recode the answers to 1-5 (or to the English labels, e.g. 'Agree') in the file")
+    for c in sorted(summarised):
+        cells = per_col[c]
+        sample = ", ".join(f"'{v}'" for v in list(dict.fromkeys(cells))[:3])
+        out_p.append(Problem(rel, f"column {shown[c]}: {len(cells)} answers in a language or scale not "
+                             f"recognised: {sample}, ...", f"labels of the 5-point agreement scale in "
+                             f"{KNOWN_LANGUAGES} are read; {hint}", field=shown[c]))
     clash = seven_point_labels(long["raw"])
     if clash:
         hit = long[norm_series(long["raw"]).isin(SEVEN_POINT)].sort_values(["row", "col"]).iloc[0]

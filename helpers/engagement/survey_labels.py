@@ -1,8 +1,9 @@
 """Vocabulary of survey answers: Likert labels, "no answer" words, team and level spellings.
 
-Used by :mod:`helpers.survey_import` to turn what respondents typed or clicked into ratings
-(1-5), teams (``sales``/``marketing``) and levels (``leader``/``staff``). Pure functions on
-pandas Series; nothing here reads or writes files.
+Used by :mod:`helpers.engagement.survey` to turn what respondents typed or clicked into ratings
+(1-5), teams (``sales``/``marketing``) and levels (``leader``/``staff``), in English, German,
+French, Spanish and Dutch. "Don't know" answers are recognised and kept as missing (never
+scored). Pure functions on pandas Series; nothing here reads or writes files.
 """
 
 from __future__ import annotations
@@ -30,14 +31,66 @@ LABELS: dict[str, int] = {
 }
 
 
-#: Labels that sit between "agree"/"disagree" and the neutral point on a 7-point scale.
-SEVEN_POINT = {"somewhat disagree", "mostly disagree", "tend to disagree", "slightly disagree",
-               "somewhat agree", "mostly agree", "tend to agree", "slightly agree"}
+#: The 5-point agreement scale in German, French, Spanish and Dutch, as survey tools and
+#: translated questionnaires write it (accents and apostrophes are dropped by :func:`norm`).
+FOREIGN_LABELS: dict[str, int] = {
+    # German
+    "stimme überhaupt nicht zu": 1, "stimme gar nicht zu": 1, "trifft überhaupt nicht zu": 1,
+    "lehne voll und ganz ab": 1, "lehne völlig ab": 1, "stimme nicht zu": 2, "trifft nicht zu": 2,
+    "stimme eher nicht zu": 2, "trifft eher nicht zu": 2, "lehne eher ab": 2, "lehne ab": 2,
+    "weder noch": 3, "teils teils": 3, "teils/teils": 3, "unentschieden": 3,
+    "weder zustimmung noch ablehnung": 3, "stimme weder zu noch lehne ich ab": 3,
+    "trifft teilweise zu": 3, "stimme zu": 4, "trifft zu": 4, "stimme eher zu": 4,
+    "trifft eher zu": 4, "stimme voll zu": 5, "stimme voll und ganz zu": 5, "stimme völlig zu": 5,
+    "trifft voll zu": 5, "trifft voll und ganz zu": 5, "stimme vollkommen zu": 5,
+    # French
+    "pas du tout d'accord": 1, "tout à fait en désaccord": 1, "fortement en désaccord": 1,
+    "totalement en désaccord": 1, "pas d'accord": 2, "en désaccord": 2, "plutôt pas d'accord": 2,
+    "plutôt en désaccord": 2, "ni d'accord ni pas d'accord": 3, "ni d'accord ni en désaccord": 3,
+    "ni en accord ni en désaccord": 3, "neutre": 3, "d'accord": 4, "plutôt d'accord": 4,
+    "tout à fait d'accord": 5, "fortement d'accord": 5, "entièrement d'accord": 5,
+    "totalement d'accord": 5,
+    # Spanish
+    "totalmente en desacuerdo": 1, "muy en desacuerdo": 1, "completamente en desacuerdo": 1,
+    "en desacuerdo": 2, "algo en desacuerdo": 2, "ni de acuerdo ni en desacuerdo": 3,
+    "ni en acuerdo ni en desacuerdo": 3, "indiferente": 3, "de acuerdo": 4, "algo de acuerdo": 4,
+    "totalmente de acuerdo": 5, "muy de acuerdo": 5, "completamente de acuerdo": 5,
+    # Dutch
+    "helemaal oneens": 1, "zeer oneens": 1, "volledig oneens": 1, "oneens": 2, "enigszins oneens": 2,
+    "niet eens niet oneens": 3, "niet eens en niet oneens": 3, "noch eens noch oneens": 3,
+    "neutraal": 3, "eens": 4, "enigszins eens": 4, "helemaal eens": 5, "zeer eens": 5,
+    "volledig eens": 5,
+}
 
 
-#: Answers that mean "no answer" (left blank in the scores).
-NO_ANSWER = {"", "na", "n a", "not applicable", "dont know", "do not know", "prefer not to say",
-             "no answer", "skip", "skipped"}
+#: Labels that sit between "agree"/"disagree" and the neutral point on a 7-point scale, each
+#: with the plain label it clashes with when both occur in one file.
+SEVEN_POINT_PAIRS: dict[str, str] = {
+    **{f"{w} disagree": "disagree" for w in ("somewhat", "mostly", "tend to", "slightly")},
+    **{f"{w} agree": "agree" for w in ("somewhat", "mostly", "tend to", "slightly")},
+    "stimme eher nicht zu": "stimme nicht zu", "stimme eher zu": "stimme zu",
+    "trifft eher nicht zu": "trifft nicht zu", "trifft eher zu": "trifft zu",
+    "plutot pas daccord": "pas daccord", "plutot daccord": "daccord",
+    "algo en desacuerdo": "en desacuerdo", "algo de acuerdo": "de acuerdo",
+    "enigszins oneens": "oneens", "enigszins eens": "eens",
+}
+
+
+SEVEN_POINT = set(SEVEN_POINT_PAIRS)
+
+
+#: Answers that mean "I cannot judge this" (normalised), in English, German, French, Spanish and
+#: Dutch: kept as missing (not scored) and counted per respondent.
+DONT_KNOW = {"dont know", "do not know", "i dont know", "not sure", "cant say", "cannot say",
+             "cannot judge", "weiss nicht", "weiss ich nicht", "kann ich nicht beurteilen",
+             "kann ich nicht sagen", "je ne sais pas", "ne sais pas", "ne sait pas", "sans avis",
+             "no se", "no lo se", "ns nc", "no sabe", "weet ik niet", "weet niet", "geen idee"}
+
+
+#: Answers that mean "no answer" (left blank in the scores), "don't know" included.
+NO_ANSWER = {"", "na", "n a", "not applicable", "prefer not to say", "no answer", "skip", "skipped",
+             "keine angabe", "k a", "nicht zutreffend", "sans reponse", "non applicable",
+             "sin respuesta", "no aplica", "geen antwoord", "niet van toepassing", *DONT_KNOW}
 
 
 TEAM_WORDS: dict[str, str] = {
@@ -46,6 +99,12 @@ TEAM_WORDS: dict[str, str] = {
     "inside sales": "sales", "field sales": "sales", "account management": "sales",
     "marketing": "marketing", "mktg": "marketing", "mkt": "marketing", "marketer": "marketing",
     "demand generation": "marketing", "demand gen": "marketing", "product marketing": "marketing",
+    # German, French, Spanish, Dutch
+    "vertrieb": "sales", "verkauf": "sales", "vertriebsteam": "sales", "außendienst": "sales",
+    "innendienst": "sales", "ventes": "sales", "vente": "sales", "commercial": "sales",
+    "commerciale": "sales", "equipe commerciale": "sales", "ventas": "sales", "comercial": "sales",
+    "verkoop": "sales", "verkoopteam": "sales", "mercadeo": "marketing", "mercadotecnia": "marketing",
+    "marketingteam": "marketing", "marketingabteilung": "marketing",
 }
 
 
@@ -60,7 +119,35 @@ LEVEL_WORDS: dict[str, str] = {
     # job titles that contain a leader word but name individual contributors in sales
     "account executive": "staff", "sales executive": "staff", "account manager": "staff",
     "key account manager": "staff", "account lead": "staff",
+    # German, French, Spanish, Dutch
+    "führungskraft": "leader", "fuhrungskraft": "leader", "leitung": "leader", "teamleiter": "leader",
+    "teamleiterin": "leader", "abteilungsleiter": "leader", "abteilungsleiterin": "leader",
+    "geschäftsführung": "leader", "mitarbeiter": "staff", "mitarbeiterin": "staff",
+    "mitarbeitende": "staff", "angestellte": "staff", "angestellter": "staff",
+    "ohne führungsverantwortung": "staff", "mit führungsverantwortung": "leader",
+    "responsable": "leader", "directeur": "leader", "directrice": "leader", "cadre dirigeant": "leader",
+    "chef d equipe": "leader", "collaborateur": "staff", "collaboratrice": "staff", "employe": "staff",
+    "salarie": "staff", "directivo": "leader", "directiva": "leader",
+    "gerente": "leader", "jefe": "leader", "jefa": "leader", "jefe de equipo": "leader",
+    "empleado": "staff", "empleada": "staff", "colaborador": "staff", "colaboradora": "staff",
+    "leidinggevende": "leader", "teamleider": "leader", "medewerker": "staff",
+    "medewerkster": "staff",
 }
+
+
+#: Yes and no in the five languages: the answers to "Do you manage people?" and the like.
+YES_NO: dict[str, str] = {"yes": "leader", "y": "leader", "ja": "leader", "oui": "leader",
+                          "si": "leader", "sí": "leader", "no": "staff", "n": "staff",
+                          "nein": "staff", "non": "staff", "nee": "staff"}
+
+
+#: Header words of a question asking whether the respondent leads people (normalised, matched
+#: as a substring), e.g. "Do you manage people?", "Führungskraft?", "Avez-vous une équipe ?".
+MANAGES_PEOPLE = ("manage people", "manage a team", "manage others", "people manager",
+                  "line manager", "direct report", "lead a team", "leader", "fuhrungskraft",
+                  "fuhrungsverantwortung", "personalverantwortung", "encadr", "equipe a gerer",
+                  "gerez une equipe", "gestiona personas", "personas a cargo", "personal a cargo",
+                  "leidinggevende", "geeft u leiding", "geef je leiding", "leiding geven")
 
 
 _FILLER = r"\b(the|team|department|dept|function|org|division|unit|group)\b"
@@ -68,17 +155,30 @@ _FILLER = r"\b(the|team|department|dept|function|org|division|unit|group)\b"
 
 def norm(text: object) -> str:
     """Lower-case ``text`` without accents, punctuation or repeated whitespace."""
-    s = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii")
+    s = unicodedata.normalize("NFKD", str(text).replace("\u00df", "ss")).encode("ascii", "ignore").decode("ascii")
     s = re.sub(r"[\u2019']", "", s.lower())
     return " ".join(re.sub(r"[^a-z0-9#]+", " ", s).split())
 
 
 def norm_series(s: pd.Series) -> pd.Series:
-    """:func:`norm` applied to every cell of ``s`` (vectorised)."""
-    out = s.astype(str).str.normalize("NFKD").str.encode("ascii", "ignore").str.decode("ascii")
-    out = out.str.lower().str.replace(r"[\u2019']", "", regex=True)
-    out = out.str.replace(r"[^a-z0-9#]+", " ", regex=True).str.strip()
-    return out.str.replace(r"\s+", " ", regex=True)
+    """:func:`norm` applied to every cell of ``s`` (each distinct answer normalised once)."""
+    text = s.astype(str)
+    return text.map({u: norm(u) for u in text.unique()}).astype(object)
+
+
+LABELS.update({norm(k): v for k, v in FOREIGN_LABELS.items()})
+TEAM_WORDS = {norm(k): v for k, v in TEAM_WORDS.items()}
+LEVEL_WORDS = {norm(k): v for k, v in LEVEL_WORDS.items()}
+YES_NO = {norm(k): v for k, v in YES_NO.items()}
+
+
+#: The languages whose answer labels are read (named in messages about labels not recognised).
+KNOWN_LANGUAGES = "English, German, French, Spanish or Dutch"
+
+
+def dont_know(cells: pd.Series) -> pd.Series:
+    """True where an answer says "don't know" in one of the five languages (not a rating)."""
+    return norm_series(cells).isin(DONT_KNOW)
 
 
 def parse_ratings(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -96,6 +196,12 @@ def parse_ratings(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
         ``value`` is float (NaN for no answer or a bad cell); ``reason`` is ``""`` when fine,
         else ``"not_a_rating"``, ``"fraction"`` or ``"range"``.
     """
+    if len(cells) > 64 and cells.nunique() < len(cells) // 4:  # survey answers repeat: parse each once
+        text = cells.astype(str)
+        uniq = pd.Series(text.unique())
+        value_u, reason_u = parse_ratings(uniq)
+        return (text.map(dict(zip(uniq, value_u))).astype(float),
+                text.map(dict(zip(uniq, reason_u))).astype(object))
     raw = cells.astype(str).str.strip()
     key = norm_series(raw)
     number = pd.to_numeric(raw.str.replace(",", ".", regex=False), errors="coerce")
@@ -124,10 +230,10 @@ def seven_point_labels(cells: pd.Series) -> list[str]:
     cells = cells.reset_index(drop=True)
     key = norm_series(cells)
     seen = set(key)
-    clash = [k for k in seen & SEVEN_POINT if ("disagree" if "disagree" in k else "agree") in seen]
+    clash = [k for k in seen & SEVEN_POINT if SEVEN_POINT_PAIRS[k] in seen]
     if not clash:
         return []
-    plain = {"disagree" if "disagree" in k else "agree" for k in clash}
+    plain = {SEVEN_POINT_PAIRS[k] for k in clash}
     typed = cells.astype(str).str.strip()[key.isin(set(clash) | plain)]
     first = typed.groupby(key[typed.index]).first()  # one spelling per label, as typed
     return [first[k] for k in sorted(first.index, key=lambda k: (k.split()[-1], len(k)))]
@@ -144,7 +250,8 @@ def map_words(cells: pd.Series, words: dict[str, str], *, partial: bool = True) 
     """
     base = norm_series(cells.astype(str).str.replace(r"\([^)]*\)", " ", regex=True))
     key = base.str.replace(_FILLER, " ", regex=True).str.split().str.join(" ")
-    exact = key.map(words).fillna(base.map(words))
+    exact = key.map(words).astype(object)
+    exact = exact.where(exact.notna(), base.map(words).astype(object))
     todo = exact.isna() & (base != "")
     if not partial or not todo.any():
         return exact
@@ -156,6 +263,5 @@ def map_words(cells: pd.Series, words: dict[str, str], *, partial: bool = True) 
         hits[words[phrase]] |= hit
         work = work.str.replace(pat, " | ", regex=False)
     one = hits.sum(axis=1) == 1
-    # pandas-stubs type idxmax(axis=1) as Series[int]; it gives the column labels (str) here
-    exact.loc[one[one].index] = hits[one].idxmax(axis=1)  # type: ignore[assignment]
+    exact.loc[one[one].index] = hits[one].idxmax(axis=1)
     return exact

@@ -22,8 +22,9 @@ from helpers.engagement.interviews import CUSTOM_ID, find_interviews, interview_
 from helpers.vocabulary import INFLUENCE_LABELS, SPIN_TYPES, default_audience
 from helpers.vocabulary import LEVELS, TEAMS
 from helpers.content.question_bank import QuestionBank, load_questions
-from helpers.fileio import read_yaml
-from helpers.forms.common import AutosaveDocument
+from helpers.forms.common import AutosaveDocument, DocumentUnreadable, wrong_engagement
+from helpers.forms.interview_preview import preview
+from helpers.forms.save_status import SaveStatus
 from helpers.forms.interview_widgets import (TEXTAREA, InterviewDocument, QuestionRow, clock, entry_for, new_interview,
                                              person_of, said, transcript)
 
@@ -59,6 +60,9 @@ class InterviewForm:
         self.name = w.Text(description="Interviewee")
         self.team = w.Dropdown(options=list(TEAMS), description="Team")
         self.role = w.Text(description="Job title")
+        self.named = w.Checkbox(description="may be quoted by job title", indent=False, tooltip=(
+            "Tick only if the person agreed. Otherwise shared answers are quoted by function: "
+            "\"a seller\", \"a marketing leader\"; never by name."))
         self.level = w.Dropdown(options=pick([(x, x) for x in LEVELS]), description="Level")
         self.influence = w.Dropdown(options=pick([(v, k) for k, v in INFLUENCE_LABELS.items()]),
                                     description="Influence")
@@ -76,24 +80,28 @@ class InterviewForm:
         self.add_button = w.Button(description="Add question")
         self.bank_choice = w.Dropdown(description="From bank", layout=w.Layout(width="70%"))
         self.add_bank_button = w.Button(description="Add")
-        self.status = w.HTML()
+        self.status = SaveStatus(doc, f"interviews/{doc.path.name}")
+        self.status.on_sync = self.show_file
         self.separate_button = w.Button(description="Start a separate interview", tooltip=(
             "Someone else with the same name: keep this file and start a new one beside it"),
             layout=w.Layout(width="16em"))
         self.separate_button.on_click(lambda _: self.start_separate())
+        for key, text in (("interviewee", self.name), ("role", self.role), ("internal_notes", self.notes)):
+            self.status.bind(text, key)
         for key, widget in (("interviewee", self.name), ("role", self.role), ("influence", self.influence),
                             ("internal_notes", self.notes)):
             widget.observe(lambda ch, key=key: self._set_field(key, ch["new"]), "value")
         self.team.observe(lambda ch: self._set_field("team", ch["new"], agenda=True), "value")
         self.level.observe(lambda ch: self._set_field("level", ch["new"], agenda=True), "value")
         self.date.observe(lambda ch: self._set_field("date", ch["new"]), "value")
+        self.named.observe(lambda ch: self._set_field("named_by_title", bool(ch["new"])), "value")
         self.audience.observe(lambda ch: None if self._loading else self.set_audience(ch["new"]), "value")
         self.add_button.on_click(lambda _: self.add_own())
         self.tabs.observe(self._follow_tab, "selected_index")
         self.add_bank_button.on_click(lambda _: self.add_from_bank(self.bank_choice.value))
         self.widget = w.VBox([
             w.HBox([self.status, self.separate_button]),
-            w.HBox([w.VBox([self.name, self.team, self.role, self.level]),
+            w.HBox([w.VBox([self.name, self.team, self.role, self.named, self.level]),
                     w.VBox([self.influence, self.date, self.audience])]),
             self.tabs,
             w.HTML("<b>Add a question</b>"),
@@ -102,7 +110,7 @@ class InterviewForm:
             w.HBox([self.bank_choice, self.add_bank_button]),
             w.HTML("<b>Internal notes</b> (stay in the interview file; never shown to the client)"),
             self.notes])
-        for widget, css in ((self.widget, "cg-interview-form"), (self.status, "cg-status"),
+        for widget, css in ((self.widget, "cg-interview-form"), (self.widget, "cg-form"),
                             (self.notes, "cg-internal-notes"), (self.tabs, "cg-spin-tabs")):
             widget.add_class(css)
         self.load()
@@ -122,6 +130,7 @@ class InterviewForm:
         """Show the document's values in the widgets without writing anything."""
         if self._show_status not in self.doc.listeners:
             self.doc.listeners.append(self._show_status)
+        self.status.attach(self.doc, f"interviews/{self.path.name}")
         name = str(self.doc.data.get("interviewee") or "")
         self.others = [p.stem for p in find_interviews(self.path.parent.parent, name) if p != self.path] if name else []
         self._loading = True
@@ -130,6 +139,7 @@ class InterviewForm:
             self.name.value = str(d.get("interviewee") or "")
             self.team.value = d.get("team") if d.get("team") in TEAMS else "other"
             self.role.value = str(d.get("role") or "")
+            self.named.value = d.get("named_by_title") is True
             self.level.value = d.get("level") if d.get("level") in LEVELS else None
             self.influence.value = d.get("influence") if d.get("influence") in INFLUENCE_LABELS else None
             when = d.get("date")
@@ -142,6 +152,21 @@ class InterviewForm:
         finally:
             self._loading = False
         self._show_status()
+
+    def show_file(self) -> None:
+        """Show values another editor saved (merged into the document) without writing anything."""
+        self._loading = True
+        try:
+            d = self.doc.data
+            self.name.value = str(d.get("interviewee") or "")
+            self.role.value = str(d.get("role") or "")
+            self.notes.value = str(d.get("internal_notes") or "")
+            self.rebuild()
+            for row in self.rows:
+                row.show_entry()
+        finally:
+            self._loading = False
+        self.show_titles()
 
     def describe(self, entry: dict[str, Any]) -> tuple[str, str, str | None, bool]:
         """(question text, follow-up, SPIN type, listening) of an entry of ``answers``."""
@@ -162,6 +187,7 @@ class InterviewForm:
         for e in entries:
             row = old.pop(id(e), None)
             self._cache[id(e)] = row if row is not None and row.entry is e else QuestionRow(self, e)
+            self.status.bind(self._cache[id(e)].answer, "answer", e.get("question"))
         for row in old.values():
             row.close()
         self.rows = [self._cache[id(e)] for e in entries]
@@ -179,8 +205,8 @@ class InterviewForm:
             self.tabs.children = boxes[:len(groups)]
         self.show_titles()
         asked = {str(e.get("question")) for e in self.answers if isinstance(e, dict)}
-        self.bank_choice.options = [(f"{q.id}: {q.text[:80]}", q.id) for q in self.bank.questions.values()
-                                    if q.id not in asked]
+        self.bank_choice.options = [("\u2014 pick a question of the bank \u2014", None)] + [
+            (q.text[:90], q.id) for q in self.bank.questions.values() if q.id not in asked]
 
     def show_titles(self) -> None:
         """Tab titles in SPIN order with progress: ``1. Situation 2/4`` (answered of asked, skips left out)."""
@@ -213,7 +239,10 @@ class InterviewForm:
         if not self._loading and index is not None:
             before = said(row.entry)
             self.doc.set(["answers", index, key], value)
-            row.mark_saved()
+            if self.doc.state == "error":
+                row.mark_unsaved(self.doc.error)
+            else:
+                row.mark_saved()
             if said(row.entry) != before:
                 self.show_titles()
 
@@ -265,14 +294,14 @@ class InterviewForm:
             return
         self.doc.update(lambda data: entry.pop("skipped") if entry.get("skipped") else entry.update(skipped=True))
         row.show_state()
-        row.mark_saved()
+        row.mark_saved() if self.doc.state == "saved" else row.mark_unsaved(self.doc.error)
         self.show_titles()
 
     def add_own(self) -> QuestionRow | None:
         """Add the consultant's own question from ``new_question`` (with its SPIN type and dimension)."""
         text = self.new_question.value.strip()
         if not text:
-            self.status.value = "<b>Type your question first, then click Add question.</b>"
+            self.status.say("<b>Type your question first, then click Add question.</b>")
             return None
         taken = {str(e.get("question")) for e in self.answers if isinstance(e, dict)}
         n = 1
@@ -302,17 +331,16 @@ class InterviewForm:
         self.load()
 
     def _show_status(self, doc: AutosaveDocument | None = None) -> None:
-        where = f"interviews/{self.path.name}"
-        if self.doc.saves:
-            self.status.value = (f"<span style='color:#2e7d32'>\u2713 Saved {clock()}</span> to "
-                                 f"<code>{html.escape(where)}</code>; every change is saved at once.")
-        elif self.path.exists():
-            self.status.value = f"Resumed from <code>{html.escape(where)}</code>; every change is saved at once."
-        else:
-            self.status.value = (f"New interview: <code>{html.escape(where)}</code> is created at the first change.")
+        where = html.escape(f"interviews/{self.path.name}")
+        self.status.new = f"New interview: <code>{where}</code> is created at the first change."
+        self.status.resumed = f"Resumed from <code>{where}</code>; every change is saved as you type."
+        if doc is not None and doc.merged is not None and doc.merged.at and not self._loading:
+            self.show_file()  # another tab's changes came in with this save: show them
+        note = ""
         if self.others:
             names = ", ".join(f'"{html.escape(o)}"' for o in self.others)
-            self.status.value += f"<br>Also on file for this name: {names} (set <code>interviewee</code> to open one)."
+            note = f"Also on file for this name: {names} (set <code>interviewee</code> to open one)."
+        self.status.say(note)
 
     def transcript_html(self) -> str:
         """A read-only HTML view of the interview as it stands (what the notebook shows without a browser).
@@ -348,9 +376,9 @@ def open_form(engagement: str | os.PathLike[str], interviewee: str, *, new: bool
         The form; or, when the existing file has errors, a message listing them (nothing is written).
     """
     folder = Path(engagement)
-    if not folder.is_dir():
-        return w.HTML(f"<b>No engagement folder at <code>{html.escape(str(folder))}</code>.</b> "
-                      "Set <code>engagement</code> to the folder that holds engagement.yaml.")
+    wrong = wrong_engagement(folder)
+    if wrong is not None:
+        return wrong
     if not str(interviewee).strip():
         return w.HTML("<b>Set <code>interviewee</code> to the person's name</b> (or the file name of an interview).")
     bank = bank or load_questions()
@@ -361,7 +389,11 @@ def open_form(engagement: str | os.PathLike[str], interviewee: str, *, new: bool
         if errors:
             lines = "".join(f"<li>{html.escape(str(p))}</li>" for p in errors)
             return w.HTML(f"<b>Fix this interview file before continuing (nothing was changed):</b><ul>{lines}</ul>")
-        doc = InterviewDocument.open(path)
+        try:
+            doc = InterviewDocument.open(path)
+        except DocumentUnreadable as exc:
+            lines = "".join(f"<li>{html.escape(str(p))}</li>" for p in exc.problems)
+            return w.HTML(f"<b>Fix this interview file before continuing (nothing was changed):</b><ul>{lines}</ul>")
     else:
         doc = InterviewDocument(path, new_interview(interviewee.strip(), bank, person_of(folder, interviewee)))
     return InterviewForm(doc, bank)
@@ -370,24 +402,3 @@ def open_form(engagement: str | os.PathLike[str], interviewee: str, *, new: bool
 def other_interviews(engagement: str | os.PathLike[str], interviewee: str) -> list[str]:
     """File stems of every interview on file for ``interviewee`` (to open one: pass its stem)."""
     return [p.stem for p in find_interviews(Path(engagement), interviewee)]
-
-
-def preview(engagement: str | os.PathLike[str]) -> Any:
-    """The handout's "Voice of the teams" section from the interviews on file so far.
-
-    Returns the :class:`~helpers.report.Section` (shared answers only), or an HTML widget listing
-    the problems that stop the interviews from loading.
-    """
-    from helpers.engagement.interviews import read_interviews
-    from helpers.analysis.discovery import synthesize
-    from helpers.report.voice import voice
-
-    folder = Path(engagement)
-    interviews, problems = read_interviews(folder)
-    errors = [p for p in problems if p.is_error]
-    if errors:
-        lines = "".join(f"<li>{html.escape(str(p))}</li>" for p in errors)
-        return w.HTML(f"<b>Some interview files need fixing before the preview:</b><ul>{lines}</ul>")
-    data, _ = read_yaml(folder / "engagement.yaml", "engagement.yaml")
-    people = data.get("stakeholders") if isinstance(data, dict) else None
-    return voice({"discovery": synthesize(interviews, people if isinstance(people, list) else [])})

@@ -21,7 +21,7 @@ from helpers.vocabulary import LEVELS, TEAMS
 from helpers.content.question_bank import QuestionBank
 from helpers.formatting import slugify
 from helpers.fileio import read_yaml
-from helpers.forms.common import AutosaveDocument
+from helpers.forms.common import AutosaveDocument, Version, failure_reason
 
 
 
@@ -59,24 +59,30 @@ TAG_TIPS = {"pain": "A difficulty or irritation this person raised",
 class InterviewDocument(AutosaveDocument):
     """An :class:`AutosaveDocument` that claims a free file name before its first write."""
 
-    def __init__(self, path: str | os.PathLike[str], data: dict[str, Any] | None = None) -> None:
-        super().__init__(path, data)
+    def __init__(self, path: str | os.PathLike[str], data: dict[str, Any] | None = None,
+                 version: Version | None = None) -> None:
+        super().__init__(path, data, version)
         self.claimed = self.path.exists()
 
     def save(self) -> None:
         """Write atomically; a brand-new interview first reserves ``<slug>[-n].yaml`` exclusively."""
         if not self.claimed:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
             name = str(self.data.get("interviewee") or "").strip()
             base, n = (slugify(name, "interview") if name else self.path.stem), 1
             candidate = self.path
-            while True:
-                try:
-                    os.close(os.open(candidate, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
-                    break
-                except FileExistsError:
-                    n += 1
-                    candidate = self.path.with_name(f"{base}-{n}.yaml")
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                while True:
+                    try:
+                        os.close(os.open(candidate, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+                        break
+                    except FileExistsError:
+                        n += 1
+                        candidate = self.path.with_name(f"{base}-{n}.yaml")
+            except OSError as exc:  # read-only folder, full disk: say NOT SAVED, retry on the next change
+                self.state, self.error = "error", failure_reason(exc)
+                self._notify()
+                return
             self.path, self.claimed = candidate, True
         super().save()
 
@@ -155,6 +161,15 @@ class QuestionRow:
             b.add_class(css)
         self.show_state()
 
+    def show_entry(self) -> None:
+        """Show the entry's values again (after another editor's changes were merged in); writes nothing."""
+        answer = self.entry.get("answer")
+        self.answer.value = ("Yes" if answer else "No") if isinstance(answer, bool) else str(answer or "")
+        for tag, button in self.tags.items():
+            button.value = tag in (self.entry.get("tags") or [])
+        self.share.value = self.entry.get("share") is True
+        self.show_state()
+
     def _on_tag(self, change: dict[str, Any]) -> None:
         change["owner"].button_style = "info" if change["new"] else ""
         self.form.write(self, "tags", self.selected_tags())
@@ -180,6 +195,11 @@ class QuestionRow:
     def mark_saved(self) -> None:
         """Show, beside the controls, that this answer has just been written to the file."""
         self.saved.value = f"<small style='color:#2e7d32'>\u2713 saved {clock()}</small>"
+
+    def mark_unsaved(self, reason: str | None) -> None:
+        """Show, beside the controls, in red, that this answer did not reach the file."""
+        self.saved.value = (f"<small class='cg-not-saved' style='color:#c62828;font-weight:bold'>NOT SAVED \u2014 "
+                            f"{html.escape(reason or 'unknown error')}</small>")
 
     def selected_tags(self) -> list[str]:
         """Tags switched on, in the canonical order."""

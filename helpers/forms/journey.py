@@ -13,12 +13,15 @@ import copy
 import html
 import os
 from pathlib import Path
-from typing import Any
+from functools import partial
+from typing import Any, Callable
 
 import ipywidgets as w
 
-from helpers.forms.common import AutosaveDocument
-from helpers.engagement.journey import EVIDENCE, FILE, load_template, normalise_owner, parse_journey
+from helpers.forms.common import AutosaveDocument, Debouncer, DocumentUnreadable, wrong_engagement
+from helpers.forms.save_status import SaveStatus
+from helpers.engagement.journey import (EVIDENCE, FILE, TEMPLATE, load_template, mark_template, normalise_owner,
+                                        not_mapped, parse_journey)
 from helpers.vocabulary import OWNER_LABELS, OWNERS
 from helpers.analysis.journey import summarize
 
@@ -56,13 +59,14 @@ def _lane_widget(kind: str, value: Any) -> w.Widget:
         return w.Checkbox(value=bool(value), indent=False, description="hand-off", layout=CELL)
     if kind == "list":
         items = value if isinstance(value, list) else ([] if value in (None, "") else [str(value)])
-        return w.Textarea(value="\n".join(map(str, items)), continuous_update=False, layout=w.Layout(width="98%", height="5.5em"))
+        return w.Textarea(value="\n".join(map(str, items)), continuous_update=True,
+                          layout=w.Layout(width="98%", height="5.5em"))
     if kind == "emotion":
         return w.Dropdown(options=EMOTIONS, value=value if value in (-2, -1, 0, 1, 2) else None, layout=CELL)
     if kind == "evidence":
         return w.Dropdown(options=[(e.capitalize(), e) for e in EVIDENCE], value=value if value in EVIDENCE else "assumed",
                           layout=CELL)
-    return w.Text(value="" if value is None else str(value), continuous_update=False, layout=CELL)
+    return w.Text(value="" if value is None else str(value), continuous_update=True, layout=CELL)
 
 
 class JourneyForm:
@@ -94,7 +98,13 @@ class JourneyForm:
         self.live_preview = live_preview
         self.cells: dict[tuple[int, str], w.Widget] = {}
         self.stage_buttons: dict[tuple[int, str], w.Button] = {}
-        self.status = w.HTML()
+        self.typing = Debouncer(0.3)
+        self.status = SaveStatus(doc, FILE, new=(
+            "Showing the default journey template; it is saved to journey.yaml on your first change. Stages you "
+            "have not changed or confirmed stay marked as template and are left out of the handout."),
+            resumed="Editing journey.yaml; every change is saved as you type.")
+        self.status.watch(self.typing)
+        self.status.on_sync = self._after_sync
         self.preview = w.Output()
         self.problems_html = w.HTML()
         self.preview_figure: Any = None
@@ -102,19 +112,20 @@ class JourneyForm:
         options = [(str(j.get("label") or j.get("id") or f"Journey {i + 1}"), i) for i, j in enumerate(journeys)
                    if isinstance(j, dict)]
         self.journey_picker = w.ToggleButtons(options=options or [("New customers", 0)], value=0)
-        self.persona = w.Text(description="Persona", continuous_update=False, layout=w.Layout(width="60%"),
+        self.persona = w.Text(description="Persona", continuous_update=True, layout=w.Layout(width="60%"),
                               style={"description_width": "70px"})
         self.add_button = w.Button(description="Add a stage", icon="plus")
         self.grid = w.VBox()
-        self.journey_picker.observe(lambda _: self.rebuild(), names="value")
-        self.persona.observe(lambda ch: self._set_journey_key("persona", ch["new"].strip() or None), names="value")
+        self.journey_picker.observe(self._pick_journey, names="value")
         self.add_button.on_click(lambda _: self.add_stage())
         self.doc.listeners.append(lambda _doc: self._after_save())
         self.rebuild()
         self.refresh_preview()
         self._show_status()
-        self.widget = w.VBox([w.HTML("<h3>Customer journey map</h3>"), self.journey_picker, self.persona, self.grid,
-                              self.add_button, self.status, self.problems_html, self.preview])
+        self.widget = w.VBox([w.HTML("<h3>Customer journey map</h3>"), self.status, self.journey_picker, self.persona,
+                              self.grid, self.add_button, self.problems_html, self.preview])
+        self.widget.add_class("cg-form")
+        self.widget.add_class("cg-journey-form")
 
     @property
     def path(self) -> Path:
@@ -138,14 +149,19 @@ class JourneyForm:
         journey = self.doc.data.get("journeys", [{}])[self.index]
         self.persona.unobserve_all("value")
         self.persona.value = str(journey.get("persona") or "")
-        self.persona.observe(lambda ch: self._set_journey_key("persona", ch["new"].strip() or None), names="value")
+        ji = self.index
+        self.persona.observe(partial(self._typed, ("persona", ji), partial(self._typed_persona, ji)), names="value")
+        self.status.bind(self.persona, "persona", journey.get("id") or self.index)
         self.cells, self.stage_buttons = {}, {}
         stages = self.stages()
         children: list[w.Widget] = [w.HTML("")]
         for si in range(len(stages)):
             buttons = []
-            for action, icon, tip in (("left", "arrow-left", "Move left"), ("right", "arrow-right", "Move right"),
-                                      ("remove", "trash", "Remove this stage")):
+            actions = [("left", "arrow-left", "Move left"), ("right", "arrow-right", "Move right"),
+                       ("remove", "trash", "Remove this stage")]
+            if stages[si].get(TEMPLATE) is True or journey.get(TEMPLATE) is True:
+                actions.append(("confirm", "check", "Mapped with the client as it stands: show it in the handout"))
+            for action, icon, tip in actions:
                 b = w.Button(icon=icon, tooltip=tip, layout=w.Layout(width="34px"))
                 b.on_click(lambda _b, i=si, a=action: self.stage_action(i, a))
                 self.stage_buttons[(si, action)] = b
@@ -157,12 +173,35 @@ class JourneyForm:
                 widget = _lane_widget(kind, stage.get(key))
                 self.cells[(si, key)] = widget
                 children.append(widget)
+        kinds = {k: kd for k, _, kd in LANES}
         for (si, key), widget in self.cells.items():  # observers last: building the grid never writes
-            kind = dict((k, kd) for k, _, kd in LANES)[key]
-            widget.observe(lambda ch, i=si, k=key, kd=kind: self.write(i, k, self._value(kd, ch["new"])), names="value")
+            kind = kinds[key]
+            if kind in ("text", "list"):  # typed: saved once typing pauses (300 ms)
+                self.status.bind(widget, journey.get("id") or self.index, stages[si].get("id") or si, key)
+                widget.observe(partial(self._typed, (ji, si, key), partial(self._typed_cell, ji, si, key, kind)),
+                               names="value")
+            else:
+                widget.observe(lambda ch, i=si, k=key, kd=kind: self.write(i, k, self._value(kd, ch["new"])),
+                               names="value")
+            widget.add_class(f"cg-lane-{key}")
+            widget.add_class(f"cg-stage-{si}")
         columns = f"{LABEL_WIDTH} " + " ".join([COLUMN_WIDTH] * len(stages))
         self.grid.children = [w.GridBox(children, layout=w.Layout(grid_template_columns=columns, grid_gap="4px 6px",
                                                                   overflow="auto", align_items="center"))]
+
+    def _pick_journey(self, _change: dict[str, Any]) -> None:
+        self.typing.flush()  # what was typed lands in the journey it was typed in
+        self.rebuild()
+
+    def _typed(self, key: Any, write: Callable[[Any], None], change: dict[str, Any]) -> None:
+        """A keystroke in a text field: write once typing pauses."""
+        self.typing.call(key, partial(write, change["new"]))
+
+    def _typed_persona(self, journey_index: int, text: str) -> None:
+        self._set_journey_key("persona", str(text).strip() or None, journey_index)
+
+    def _typed_cell(self, journey_index: int, stage_index: int, key: str, kind: str, raw: Any) -> None:
+        self.write(stage_index, key, self._value(kind, raw), journey_index)
 
     @staticmethod
     def _value(kind: str, raw: Any) -> Any:
@@ -172,14 +211,38 @@ class JourneyForm:
             return str(raw).strip() or None
         return raw
 
-    def write(self, stage_index: int, key: str, value: Any) -> None:
-        """Set one lane of one stage and save at once (nothing is written when the value is unchanged)."""
-        if key == "name" and not value:
-            value = self.stages()[stage_index].get("id")
-        self.doc.set(["journeys", self.index, "stages", stage_index, key], value)
+    def write(self, stage_index: int, key: str, value: Any, journey_index: int | None = None) -> None:
+        """Set one lane of one stage and save at once (nothing is written when the value is unchanged).
 
-    def _set_journey_key(self, key: str, value: Any) -> None:
-        self.doc.set(["journeys", self.index, key], value)
+        An edited stage is the consultant's: its ``template: true`` mark (and its journey's) goes.
+        ``journey_index`` defaults to the journey shown.
+        """
+        index = self.index if journey_index is None else journey_index
+        stage = self.doc.data["journeys"][index]["stages"][stage_index]
+        if key == "name" and not value:
+            value = stage.get("id")
+        if stage.get(key) == value and TEMPLATE not in stage and self.doc.state != "error":
+            return
+
+        def mutate(data: dict[str, Any]) -> None:
+            data["journeys"][index].pop(TEMPLATE, None)
+            target = data["journeys"][index]["stages"][stage_index]
+            target.pop(TEMPLATE, None)
+            target[key] = value
+        self.doc.update(mutate)
+        if index == self.index and self.stage_buttons.get((stage_index, "confirm")) is not None:
+            self.stage_buttons[(stage_index, "confirm")].layout.display = "none"
+
+    def _set_journey_key(self, key: str, value: Any, journey_index: int | None = None) -> None:
+        index = self.index if journey_index is None else journey_index
+        journey = self.doc.data["journeys"][index]
+        if journey.get(key) == value and TEMPLATE not in journey and self.doc.state != "error":
+            return
+
+        def mutate(data: dict[str, Any]) -> None:
+            data["journeys"][index].pop(TEMPLATE, None)
+            data["journeys"][index][key] = value
+        self.doc.update(mutate)
 
     def add_stage(self, name: str = "New stage", owner: str = "shared") -> None:
         """Append a stage to the journey shown (with a unique id) and save."""
@@ -192,14 +255,24 @@ class JourneyForm:
                  "content": [], "kpi": None, "emotion": None, "pain_points": [], "opportunities": [],
                  "evidence": "assumed"}
         index = self.index
-        self.doc.update(lambda data: data["journeys"][index].setdefault("stages", []).append(stage))
+
+        def append(data: dict[str, Any]) -> None:
+            data["journeys"][index].pop(TEMPLATE, None)
+            data["journeys"][index].setdefault("stages", []).append(stage)
+        self.doc.update(append)
         self.rebuild()
 
     def stage_action(self, stage_index: int, action: str) -> None:
         """Move a stage left or right, or remove it; saves and rebuilds the grid."""
         index, n = self.index, len(self.stages())
+        self.typing.flush()  # a pending keystroke lands in the stage it was typed in
         if action == "remove":
             self.doc.update(lambda data: data["journeys"][index]["stages"].pop(stage_index))
+        elif action == "confirm":
+            def confirm(data: dict[str, Any]) -> None:
+                data["journeys"][index].pop(TEMPLATE, None)
+                data["journeys"][index]["stages"][stage_index].pop(TEMPLATE, None)
+            self.doc.update(confirm)
         elif action in ("left", "right"):
             other = stage_index + (-1 if action == "left" else 1)
             if not 0 <= other < n:
@@ -222,6 +295,7 @@ class JourneyForm:
 
         from helpers.charts.journey import journey_map
         from helpers.report.section import figure_png
+        from helpers.results import results_with
 
         journey, problems = parse_journey(copy.deepcopy(self.doc.data), FILE)
         self.problems_html.value = ("<ul class='problems'>" + "".join(f"<li>{html.escape(str(p))}</li>" for p in problems)
@@ -231,29 +305,33 @@ class JourneyForm:
             self.preview_figure = None
             return
         jid = (self.doc.data["journeys"][self.index] or {}).get("id", "new")
-        fig = journey_map({"journey": summarize(journey)}, jid)
+        fig = journey_map(results_with(journey=summarize(journey)), jid)
         self.preview_figure = fig
         with self.preview:
             display(Image(data=figure_png(fig, dpi=90), format="png"))
 
     def _after_save(self) -> None:
+        if self.doc.merged is not None:  # another editor's changes came in with this save: show them
+            self.rebuild()
+        self._show_status()
+        self.refresh_preview()
+
+    def _after_sync(self) -> None:
+        self.rebuild()
         self._show_status()
         self.refresh_preview()
 
     def _show_status(self) -> None:
-        if self.doc.saves:
-            self.status.value = f"<small>Saved to {html.escape(self.doc.path.name)} ({self.doc.saves} change{'s' if self.doc.saves != 1 else ''} this session).</small>"
-        elif self.doc.path.exists():
-            self.status.value = f"<small>Editing {html.escape(self.doc.path.name)}; every change is saved at once.</small>"
-        else:
-            self.status.value = ("<small>Showing the default journey template; it is saved to "
-                                 f"{html.escape(self.doc.path.name)} on your first change.</small>")
+        journey, _ = parse_journey(copy.deepcopy(self.doc.data), FILE)
+        left = not_mapped(journey) if journey is not None else []
+        self.status.say("<span class='cg-not-mapped'>Not mapped yet, left out of the handout until you change "
+                        "or confirm (\u2713) them: " + html.escape("; ".join(left)) + "</span>" if left else "")
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         return self.widget._repr_mimebundle_(include=include, exclude=exclude)
 
 
-def open_form(engagement: str | os.PathLike[str], live_preview: bool = True) -> JourneyForm:
+def open_form(engagement: str | os.PathLike[str], live_preview: bool = True) -> JourneyForm | w.Widget:
     """The journey editor for an engagement folder (resumes ``journey.yaml``, else starts from the template).
 
     Parameters
@@ -263,8 +341,16 @@ def open_form(engagement: str | os.PathLike[str], live_preview: bool = True) -> 
     live_preview : bool
         Redraw the map below the grid after every change.
     """
+    wrong = wrong_engagement(engagement)
+    if wrong is not None:
+        return wrong
     path = Path(engagement) / FILE
-    return JourneyForm(AutosaveDocument.open(path, load_template().to_dict()), live_preview=live_preview)
+    try:
+        doc = AutosaveDocument.open(path, mark_template(load_template().to_dict()))
+    except DocumentUnreadable as exc:
+        lines = "".join(f"<li>{html.escape(str(p))}</li>" for p in exc.problems)
+        return w.HTML(f"<b>Fix journey.yaml before continuing (nothing was changed):</b><ul>{lines}</ul>")
+    return JourneyForm(doc, live_preview=live_preview)
 
 
 def funnel_preview(engagement: str | os.PathLike[str]) -> Any:
@@ -278,12 +364,15 @@ def funnel_preview(engagement: str | os.PathLike[str]) -> Any:
     from helpers.engagement.funnel import read_funnel
     from helpers.report.section import render_template
     from helpers.report.funnel import funnel
+    from helpers.results import results_with
 
     folder = Path(engagement)
+    if not folder.is_dir():  # the form above already named the wrong path
+        return w.HTML("<i>No funnel preview: see the message about the engagement folder above.</i>")
     meta, problems = read_meta(folder)
     frame, found = read_funnel(folder, meta.crm if meta else None, meta.columns if meta else {})
     problems = list(problems) + list(found)
-    section = funnel({"funnel": metrics(frame, meta.sla if meta else {}) if frame is not None and len(frame) else None})
+    section = funnel(results_with(funnel=metrics(frame, meta.sla if meta else {}) if frame is not None and len(frame) else None))
     if problems:
         listing = "".join(f"<li>{html.escape(p.severity)}: {html.escape(str(p))}</li>" for p in problems)
         section.parts.insert(0, render_template("_missing.html.j2", message="Problems in the funnel data:")

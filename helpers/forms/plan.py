@@ -16,18 +16,25 @@ import datetime as dt
 import html
 import os
 import re
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
 
-from helpers.forms.common import AutosaveDocument
+from helpers.forms.common import AutosaveDocument, Debouncer, DocumentUnreadable
+from helpers.forms.save_status import SaveStatus
 from helpers.engagement.plan import FILE, read_plan
 from helpers.analysis.plan import build
+from helpers.analysis.waves import still_open
 from helpers.content.playbook import HORIZONS, Playbook, load_playbook
+from helpers.results import Results
 from helpers.vocabulary import PLAY_OWNERS
 
-STATUS_OPTIONS = (("Proposed", "proposed"), ("Accepted", "accepted"), ("Rejected", "rejected"), ("Done", "done"))
+STATUS_OPTIONS = (("Proposed", "proposed"), ("Accepted", "accepted"), ("Rejected", "rejected"), ("Done", "done"),
+                  ("Reopened (rejected before)", "reopened"))
+#: Roles a play's owner may be (the plan names the client's person holding it, see helpers.analysis.owners).
+OWNER_ROLES: tuple[str, ...] = PLAY_OWNERS + ("CEO",)
 OWN_STATUS_OPTIONS = STATUS_OPTIONS[1:]
 WIDE = w.Layout(width="98%")
 
@@ -44,7 +51,7 @@ class PlanForm:
     ----------
     doc : AutosaveDocument
         The plan document (``plan.yaml``; may not exist yet).
-    results : dict
+    results : Results
         The engagement's results (the engine's plan is read from ``results["plan"]``).
     playbook : Playbook, optional
         Defaults to the bundled playbook.
@@ -52,7 +59,7 @@ class PlanForm:
         Redraw the handout's plan section below the form after each change.
     """
 
-    def __init__(self, doc: AutosaveDocument, results: dict[str, Any], playbook: Playbook | None = None,
+    def __init__(self, doc: AutosaveDocument, results: Results, playbook: Playbook | None = None,
                  preview: bool = True) -> None:
         self.doc = doc
         self.results = results
@@ -60,7 +67,11 @@ class PlanForm:
         self.rows: dict[str, dict[str, w.Widget]] = {}
         self._syncing = False
         self._auto_accepted: set[str] = set()
-        self.status = w.HTML()
+        self.typing = Debouncer(0.3)
+        self.status = SaveStatus(doc, FILE, new="Showing the engine's proposal; your first change creates plan.yaml.",
+                                 resumed="Editing plan.yaml; every change is saved as you type.")
+        self.status.watch(self.typing)
+        self.status.on_sync = self._after_sync
         self.preview = w.HTML() if preview else None
         self.agreed = w.Text(value=str(doc.data.get("agreed") or ""), description="Agreed on", tooltip="date the client agreed the plan, YYYY-MM-DD")
         self.suggest = w.Checkbox(value=doc.data.get("suggest") is not False, description="Let the engine fill free slots")
@@ -81,11 +92,12 @@ class PlanForm:
         self.message = w.HTML()
         self.list_box = w.VBox()
         self.widget = w.VBox([
-            w.HTML("<h3>Decide the plan</h3>"), w.HBox([self.agreed, self.cap, self.suggest]), self.list_box,
+            w.HTML("<h3>Decide the plan</h3>"), self.status, w.HBox([self.agreed, self.cap, self.suggest]), self.list_box,
             w.HTML("<h3>Add a play of your own</h3>"), self.new_title, self.new_action,
             w.HBox([self.new_owner, self.new_horizon]), self.new_success, self.new_signal,
-            w.HBox([self.add_button, self.message]),
-            self.status] + ([self.preview] if self.preview is not None else []))
+            w.HBox([self.add_button, self.message])] + ([self.preview] if self.preview is not None else []))
+        self.widget.add_class("cg-form")
+        self.widget.add_class("cg-plan-form")
         self.rebuild()
         self._show_status()
         self.refresh_preview()
@@ -103,11 +115,10 @@ class PlanForm:
 
     def candidates(self) -> list[dict[str, Any]]:
         """Rows to show: the plan, then further triggered plays, rejected plays, and listed ones."""
-        built_raw = self.results.get("plan")
-        built = built_raw if isinstance(built_raw, dict) else {}
+        built = self.results["plan"]
         seen: dict[str, dict[str, Any]] = {}
-        for item in (built.get("plays") or []) + (built.get("not_shown") or []) + (built.get("rejected") or []):
-            seen.setdefault(item["id"], item)
+        for item in [*built["plays"], *built["not_shown"], *built["rejected"]]:
+            seen.setdefault(item["id"], dict(item))
         for e in self.entries():
             if isinstance(e, dict) and isinstance(e.get("id"), str):
                 seen.setdefault(e["id"], {"id": e["id"], "title": e.get("title") or e["id"]})
@@ -176,6 +187,11 @@ class PlanForm:
         elif pid in self._auto_accepted and set(entry) <= {"id", "status"}:
             self.set_status(pid, "proposed")      # every edit undone: back to the engine's proposal
 
+    def _typed_action(self, pid: str, change: dict[str, Any]) -> None:
+        """A keystroke in a play's action: written once typing pauses (never while the form resets a row)."""
+        if not self._syncing:
+            self.typing.call(("action", pid), partial(self.edit, pid, "action", str(change["new"]).strip()))
+
     def _choose_status(self, pid: str, status: str) -> None:
         if not self._syncing:
             self._auto_accepted.discard(pid)
@@ -197,8 +213,7 @@ class PlanForm:
 
     def measures(self) -> list[tuple[str, str | None]]:
         """Signals a consultant's own play can be measured by: (label, signal), 'words only' first."""
-        labels = {f"dimension.{d}": f"{info.get('label', d)} score"
-                  for d, info in (self.results.get("dimensions") or {}).items() if isinstance(info, dict)}
+        labels = {f"dimension.{d}": f"{info['label']} score" for d, info in self.results["dimensions"].items()}
         labels.setdefault("index", "Overall alignment index")
         for name, info in self.book.labels.items():
             if isinstance(info, dict) and info.get("format") in ("share", "hours", "score", "gap") and info.get("label"):
@@ -245,23 +260,48 @@ class PlanForm:
             options = OWN_STATUS_OPTIONS if own else STATUS_OPTIONS
             status = w.Dropdown(options=options, description="Status",
                                 value=_pick(entry.get("status"), [v for _, v in options], "accepted" if own else "proposed"))
-            owner = w.Dropdown(options=PLAY_OWNERS, description="Owner",
-                               value=_pick(entry.get("owner"), PLAY_OWNERS, self.default(pid, "owner") or "both"))
+            written = entry.get("owner")
+            named = isinstance(written, str) and " " in written.strip() and written not in OWNER_ROLES   # a person
+            roles = OWNER_ROLES + ((str(written),) if named else ())
+            owner = w.Dropdown(options=roles, description="Owner",
+                               value=_pick(written, roles, self.default(pid, "owner") or "both"))
             horizon = w.Dropdown(options=HORIZONS, description="Horizon",
                                  value=_pick(entry.get("horizon"), HORIZONS, self.default(pid, "horizon") or 90))
-            action = w.Textarea(value=entry.get("action") or self.default(pid, "action") or "", layout=WIDE)
+            # the engine's wording has the client's own numbers filled in (the playbook's has placeholders)
+            action = w.Textarea(value=entry.get("action") or item.get("action") or self.default(pid, "action") or "",
+                                layout=WIDE,
+                                continuous_update=True)
+            self.status.bind(action, "action", pid)
             due = w.Text(value=str(entry.get("due") or ""), description="Due", tooltip="due date, YYYY-MM-DD")
             status.observe(lambda ch, p=pid: self._choose_status(p, ch["new"]), names="value")
             owner.observe(lambda ch, p=pid: self.edit(p, "owner", ch["new"]), names="value")
             horizon.observe(lambda ch, p=pid: self.edit(p, "horizon", ch["new"]), names="value")
-            action.observe(lambda ch, p=pid: self.edit(p, "action", ch["new"].strip()), names="value")
+            action.observe(partial(self._typed_action, pid), names="value")
             due.observe(lambda ch, p=pid: self._set_date(ch["new"], lambda v, q=p: self.edit(q, "due", v)), names="value")
             why = html.escape(item.get("why") or ("your own play" if own else "not triggered by the findings"))
             title = html.escape(entry.get("title") or item.get("title") or pid)
             self.rows[pid] = {"status": status, "owner": owner, "horizon": horizon, "action": action, "due": due}
-            boxes.append(w.VBox([w.HTML(f"<b>{title}</b> <small>({html.escape(pid)}; {why})</small>"),
-                                 w.HBox([status, owner, horizon, due]), action]))
+            parts: list[w.Widget] = [w.HTML(f"<b>{title}</b> <small>({why})</small>"),
+                                     w.HBox([status, owner, horizon, due]), action]
+            if item.get("owner_found") is False:   # nobody at the client fits the role: ask, never invent one
+                person = w.Text(value="", placeholder="e.g. Dana Reyes", description="Who owns it?",
+                                continuous_update=False)
+                person.observe(lambda ch, p=pid: self._name_owner(p, ch["new"]), names="value")
+                self.rows[pid]["person"] = person
+                parts.insert(2, w.VBox([w.HTML("<small>Nobody in engagement.yaml's stakeholders holds this role; "
+                                                f"the handout says “{html.escape(str(item.get('owner_name')))}”. "
+                                                "Name the client's person who will own it.</small>"), person]))
+            boxes.append(w.VBox(parts))
         self.list_box.children = tuple(boxes)
+
+    def _name_owner(self, pid: str, name: str) -> None:
+        """Make a person (first and last name) the owner of a play, as the consultant typed it."""
+        name = name.strip()
+        if " " not in name:
+            self.message.value = "<small>Write the person's full name (first and last).</small>"
+            return
+        self.message.value = ""
+        self.edit(pid, "owner", name)
 
     def _set_top(self, key: str, value: Any) -> None:
         if self.doc.data.get(key) == value or (value is None and key not in self.doc.data):
@@ -291,7 +331,13 @@ class PlanForm:
             self.new_signal.value = None
 
     def _after_save(self) -> None:
+        if self.doc.merged is not None:  # another editor's changes came in with this save: show them
+            self.rebuild()
         self._show_status()
+        self.refresh_preview()
+
+    def _after_sync(self) -> None:
+        self.rebuild()
         self.refresh_preview()
 
     def refresh_preview(self) -> None:
@@ -305,35 +351,35 @@ class PlanForm:
         if errors:
             self.preview.value = "<ul>" + "".join(f"<li>{html.escape(str(p))}</li>" for p in errors) + "</ul>"
         else:
-            self.preview.value = plan_section({**self.results, "plan": build(self.results, decisions, self.book)}).html()
+            rebuilt = build(self.results, decisions, self.book, carried_over=still_open(self.results["progress"]))
+            self.preview.value = plan_section({**self.results, "plan": rebuilt}).html()
 
     def _show_status(self) -> None:
-        name = html.escape(self.doc.path.name)
-        if self.doc.saves:
-            self.status.value = f"<small>Saved to {name} ({self.doc.saves} change{'s' if self.doc.saves != 1 else ''} this session).</small>"
-        elif self.doc.path.exists():
-            self.status.value = f"<small>Editing {name}; every change is saved at once.</small>"
-        else:
-            self.status.value = f"<small>Showing the engine's proposal; your first change creates {name}.</small>"
+        self.status.refresh()
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         return self.widget._repr_mimebundle_(include=include, exclude=exclude)
 
 
-def open_form(engagement: str | os.PathLike[str], results: dict[str, Any] | None = None,
-              preview: bool = True) -> PlanForm:
+def open_form(engagement: str | os.PathLike[str], results: Results | None = None,
+              preview: bool = True) -> PlanForm | w.HTML:
     """The plan editor for an engagement folder.
 
     Parameters
     ----------
     engagement : path-like
         The engagement folder.
-    results : dict, optional
+    results : Results, optional
         Its results; computed here when not given (the folder must load without errors).
     preview : bool
         Redraw the handout's plan section after each change.
     """
     folder = Path(engagement)
+    try:
+        doc = AutosaveDocument.open(folder / FILE, {})
+    except DocumentUnreadable as exc:
+        lines = "".join(f"<li>{html.escape(str(p))}</li>" for p in exc.problems)
+        return w.HTML(f"<b>Fix plan.yaml before continuing (nothing was changed):</b><ul>{lines}</ul>")
     if results is None:
         from helpers.engagement.load import load
         from helpers.problems import EngagementInvalid
@@ -343,4 +389,4 @@ def open_form(engagement: str | os.PathLike[str], results: dict[str, Any] | None
         if eng is None:
             raise EngagementInvalid(str(folder), problems)
         results = compute(eng)
-    return PlanForm(AutosaveDocument.open(folder / FILE, {}), results, preview=preview)
+    return PlanForm(doc, results, preview=preview)

@@ -13,13 +13,19 @@ import ipywidgets as widgets
 import pandas as pd
 from IPython.display import Image, Markdown, display
 
-from helpers.analysis.survey import filter_survey, most_disagreement, score
+from helpers.analysis.survey import (
+    SurveyResults,
+    filter_survey,
+    most_disagreement,
+    score,
+)
+from helpers.charts import survey as survey_charts
 from helpers.content.instrument import load_instrument
 from helpers.engagement.survey import read_survey
-from helpers.charts import survey as survey_charts
+from helpers.forms.common import engagement_problem_text
 from helpers.problems import Problem
-from helpers.report.section import Section, figure_png
 from helpers.report.scorecard import scorecard
+from helpers.report.section import Section, figure_png
 
 TEAM_CHOICES = [("Both teams", ""), ("Sales", "sales"), ("Marketing", "marketing")]
 LEVEL_CHOICES = [("All levels", ""), ("Leaders", "leader"), ("Staff", "staff")]
@@ -37,7 +43,7 @@ class ScorecardExplorer:
     engagement : str or Path
         The engagement folder.
     seed : int
-        Seed of the bootstrap intervals (same seed, same numbers).
+        Seed of the permutation tests when they draw random splits (same seed, same numbers).
     """
 
     def __init__(self, engagement: str | Path, seed: int = 0) -> None:
@@ -45,13 +51,15 @@ class ScorecardExplorer:
         self.seed = seed
         self.instrument = load_instrument()
         self.answers, self.problems = read_survey(self.folder, self.instrument)
-        self.results: dict[str, Any] | None = None
+        self.results: SurveyResults | None = None
         self.warnings: list[Problem] = []
         if self.answers is not None:
             self.results, self.warnings = score(self.answers, self.instrument, seed=seed)
 
     def status(self) -> str:
         """What was read, and every problem or warning, one per line."""
+        if not self.folder.is_dir():
+            return engagement_problem_text(self.folder)
         lines = [("error: " if p.is_error else "warning: ") + str(p) for p in [*self.problems, *self.warnings]]
         if self.answers is None and not self.problems:
             lines.append(f"No survey in {self.folder.name} yet: run `workbook survey {self.folder}` "
@@ -73,6 +81,10 @@ class ScorecardExplorer:
             print("No respondent matches this filter.")
             return
         part, _ = score(subset, self.instrument, seed=self.seed)
+        if part["suppressed"]:
+            print(f"{part['respondents']['used']} respondents in this selection: fewer than "
+                  f"{part['method']['min_group']} in each team, not shown, to protect anonymity.")
+            return
         if part["index"] is None:
             print("No respondent in this selection answered half of the statements.")
             return

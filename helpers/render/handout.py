@@ -1,39 +1,41 @@
 """Render one engagement into a client handout: results, papermill, scrub, nbconvert, PDF.
 
-:func:`render_engagement` validates the folder, computes the results (written as
-``<slug>.json``), executes ``notebooks/05_client_report.ipynb`` in-process with papermill,
-removes everything a client must not see and exports ``<slug>.html`` with the ``handout``
-nbconvert template (``templates/handout``). Speed comes from paying costs once per process:
-the exporter and template are built once, and the kernel for the next report is started (and
-pre-imports pandas, matplotlib and the helpers) while this process does other work.
+:func:`render_engagement` validates the folder, computes the results (``<slug>.json``), executes
+``notebooks/05_client_report.ipynb`` in-process with papermill, removes everything a client
+must not see and exports ``<slug>.html`` with the ``handout`` nbconvert template
+(``templates/handout``). The files are staged under temporary names and committed together
+with a manifest (:mod:`helpers.render.outputs`): an interrupted or refused render leaves the
+previous complete set. Speed comes from paying costs once per process: the exporter and
+template are built once, and the kernel for the next report is started (and pre-imports
+pandas, matplotlib and the helpers) while this process does other work.
 """
 
 from __future__ import annotations
 import base64
 import copy
-import mimetypes
+import os
+import re
 import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from helpers import TEMPLATES  # noqa: E402
-from helpers.formatting import long_date
-from helpers.fileio import atomic_write_text  # noqa: E402
+from helpers.formatting import long_date, slugify
 from helpers.render.engine import execute_report, prestart_kernel
 from helpers.problems import Problem  # noqa: E402
 from helpers.render.notebook import path_patterns, scrub, table_of_contents
+from helpers.render.outputs import (OutputSet, OwnedByAnother, assign_slugs, describe_os_error, mark_stale,
+                                    write_file)
 from helpers.render.pdf import print_pdf
 from helpers.engagement.load import load
-from helpers.results import compute, to_json
+from helpers.results import client_view, compute, to_json
+from helpers.textsafe import safe_image
 
 
 # jsonschema (imported by nbformat) loads rfc3987_syntax, which compiles a grammar for about a
 # second at every start, only to check IRI formats nbformat never uses: skip it in this process.
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
-
-
-_LOGO_TYPES = {"image/png", "image/jpeg", "image/gif", "image/svg+xml", "image/webp"}
 
 
 _local = threading.local()  # per-thread exporter (templates are compiled once per thread)
@@ -60,6 +62,13 @@ class RenderResult:
         One-line reason when not ok.
     client : str
         The client's display name (the folder name until it is known).
+    stale : dict or None
+        When the render wrote nothing new but ``OUT`` still holds this folder's previous set:
+        that set's manifest (``written``, ``files``), kept unchanged and now out of date.
+    note : str or None
+        Why the slug carries a hash (another engagement has the same name), for the user.
+    output_error : bool
+        True when the output folder could not be written (full disk, read-only, not a folder).
     """
 
     slug: str
@@ -69,33 +78,47 @@ class RenderResult:
     outputs: dict[str, Path] = field(default_factory=dict)
     error: str | None = None
     client: str = ""
+    stale: dict[str, Any] | None = None
+    note: str | None = None
+    output_error: bool = False
 
 
 def slug_for(folder: Path) -> str:
-    """The folder's name made safe for a file name (``"Acme & Co" -> "acme-co"``)."""
-    from helpers.formatting import slugify
-
+    """The folder's name made safe for a file name (``"Acme & Co" -> "acme-co"``), before any
+    collision hash (see :func:`helpers.render.outputs.assign_slugs`)."""
     return slugify(Path(folder).expanduser().resolve().name, "engagement")
 
 
-def logo_data_uri(path: Path | None) -> str | None:
-    """The logo file as an embedded ``data:`` URI (None when absent or not an image)."""
-    if path is None or not Path(path).is_file():
+def logo_data_uri(path: Path | None, folder: Path | None = None) -> str | None:
+    """The logo as an embedded ``data:`` URI, or None when absent or refused.
+
+    Read with :func:`helpers.textsafe.safe_image`: only a real PNG, JPEG, GIF or WebP file
+    inside the engagement folder (``folder``, default the logo's own folder), no symlink out,
+    under the size limit.
+    """
+    if path is None:
         return None
-    kind = mimetypes.guess_type(str(path))[0]
-    if kind not in _LOGO_TYPES:
+    base = Path(folder) if folder is not None else Path(path).parent
+    image = safe_image(os.path.relpath(Path(path), base), base)
+    if isinstance(image, Problem):
         return None
-    return f"data:{kind};base64,{base64.b64encode(Path(path).read_bytes()).decode('ascii')}"
+    data, kind = image
+    return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
 
 
-def handout_notebook(nb: Any, meta: dict[str, Any]) -> Any:
-    """Only what the client sees: the section cells' outputs, no errors, stderr or markdown notes."""
+def handout_notebook(nb: Any, meta: dict[str, Any], *, consultant: bool = False) -> Any:
+    """Only what the reader sees: the section cells' outputs, no errors, stderr or markdown notes.
+
+    The client's handout keeps the cells tagged ``section``; the consultant's document also keeps
+    the cells tagged ``consultant`` (the stakeholder map, red flags, what to collect).
+    """
     nb = copy.deepcopy(nb)
     tagged = any("section" in c.metadata.get("tags", []) for c in nb.cells)
     keep = []
     for cell in nb.cells:
         tags = cell.metadata.get("tags", [])
-        if cell.cell_type == "code" and ("section" in tags or "handout" in tags or not tagged):
+        shown = "section" in tags or "handout" in tags or (consultant and "consultant" in tags)
+        if cell.cell_type == "code" and (shown or (not tagged and "consultant" not in tags)):
             if "parameters" in tags or "injected-parameters" in tags or "setup" in tags:
                 continue
             cell.outputs = [o for o in cell.outputs if o.output_type != "error"
@@ -127,8 +150,8 @@ def export_html(nb: Any) -> str:
     return html
 
 
-def render_engagement(folder: Path, out: Path, *, pdf: bool = False,
-                      kernel_name: str | None = None) -> RenderResult:
+def render_engagement(folder: Path, out: Path, *, pdf: bool = False, kernel_name: str | None = None,
+                      slug: str | None = None) -> RenderResult:
     """Render one engagement folder into ``OUT/<slug>.html``, ``.ipynb``, ``.json`` (and ``.pdf``).
 
     Parameters
@@ -141,63 +164,98 @@ def render_engagement(folder: Path, out: Path, *, pdf: bool = False,
         Also print ``<slug>.pdf`` (A4) with headless Chromium.
     kernel_name : str, optional
         Kernel for the report notebook; default the notebook's own.
+    slug : str, optional
+        The output name, as :func:`helpers.render.outputs.assign_slugs` gave it for a whole
+        run; default: assigned here for this folder alone.
 
     Returns
     -------
     RenderResult
-        ``ok=False`` with ``problems`` when the folder is invalid (nothing written), or with
-        ``error`` and ``outputs["failed"]`` (the executed notebook with the error) when the
-        report raised.
+        ``ok=False`` with ``problems`` when the folder is invalid, with ``error`` and
+        ``outputs["failed"]`` (the executed notebook with the error) when the report raised, or
+        with ``error`` and ``output_error`` when ``out`` cannot be written. In every such case
+        nothing of the previous set is changed, and ``stale`` describes it when there is one.
+        The new files appear together, with ``<slug>.manifest.json``, or not at all.
     """
     prestart_kernel(kernel_name)
     folder, out = Path(folder).expanduser().resolve(), Path(out).expanduser().resolve()
-    slug = slug_for(folder)
+    note = None
+    if slug is None:
+        try:
+            plan = assign_slugs([folder], out)
+        except OSError as exc:
+            return RenderResult(slug_for(folder), folder, False, client=folder.name, output_error=True,
+                                error=describe_os_error(exc, out))
+        if folder in plan.refused:
+            return RenderResult(slug_for(folder), folder, False, client=folder.name,
+                                error=f"not rendered: {plan.refused[folder]}")
+        slug, note = plan.slugs[folder], plan.notes.get(folder)
     eng, problems = load(folder)
-    result = RenderResult(slug, folder, False, list(problems), client=folder.name)
+    result = RenderResult(slug, folder, False, list(problems), client=folder.name, note=note)
     if eng is None:
         first = problems.errors[0] if problems.errors else None
         result.error = f"{len(problems.errors)} problem(s) in the engagement folder" + (f", first: {first}" if first else "")
+        result.stale = mark_stale(out, slug, folder, "the engagement folder has errors")
         return result
     result.client = eng.meta.client
     results = compute(eng)
-    out.mkdir(parents=True, exist_ok=True)
-    paths = {k: out / f"{slug}.{k}" for k in ("html", "ipynb", "json", "pdf")}
+    staged = OutputSet(out, slug, folder, eng.meta.client)
     failed_path = out / f"{slug}.failed.ipynb"
-    atomic_write_text(paths["json"], to_json(results))
-    result.outputs["json"] = paths["json"]
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        staged.write("json", to_json(client_view(results)))
+        json_tmp = staged.write("consultant.json", to_json(results))
+        # the notebook names the staged file; the saved notebook names the file it will be
+        patterns = [(re.compile(re.escape(str(json_tmp))), str(staged.final("consultant.json")))] + \
+            path_patterns([folder, out])
+        executed, error = execute_report(folder, json_tmp, kernel_name)
 
-    patterns = path_patterns([folder, out])
-    executed, error = execute_report(folder, paths["json"], kernel_name)
-    if error is not None:
         import nbformat
 
-        atomic_write_text(failed_path, nbformat.writes(scrub(executed, patterns)))
-        for stale in ("html", "ipynb", "pdf"):
-            paths[stale].unlink(missing_ok=True)
-        result.outputs["failed"] = failed_path
-        result.error = error
-        return result
-
-    import nbformat
-
-    clean = scrub(executed, patterns)
-    meta = {"client": results.get("client") or eng.meta.client, "consultant": results.get("consultant") or "",
-            "date": long_date(results.get("date")) or "", "logo": logo_data_uri(eng.meta.logo),
-            "toc": table_of_contents(clean)}
-    clean.metadata["handout"] = meta  # so the .ipynb re-exports with the same cover
-    html = export_html(handout_notebook(clean, meta))
-    for pattern, repl in patterns:  # the template itself adds no paths; belt and braces
-        html = pattern.sub(repl.replace("\\", "\\\\"), html)
-    atomic_write_text(paths["html"], html)
-    atomic_write_text(paths["ipynb"], nbformat.writes(clean))
-    failed_path.unlink(missing_ok=True)
-    result.outputs.update(html=paths["html"], ipynb=paths["ipynb"])
-    if pdf:
-        try:
-            print_pdf(paths["html"], paths["pdf"])
-            result.outputs["pdf"] = paths["pdf"]
-        except Exception as exc:  # a missing/broken browser must not lose the handout
-            result.error = f"PDF not written: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
+        if error is not None:
+            staged.discard()
+            write_file(failed_path, nbformat.writes(scrub(executed, patterns)).encode("utf-8"))
+            result.outputs["failed"] = failed_path
+            result.error = error
+            result.stale = mark_stale(out, slug, folder, f"the report failed: {error}")
             return result
-    result.ok = True
+        clean = scrub(executed, patterns)
+        meta = {"client": results.get("client") or eng.meta.client, "consultant": results.get("consultant") or "",
+                "date": long_date(results.get("date")) or "", "logo": logo_data_uri(eng.meta.logo, folder)}
+        documents = {}
+        for kind, for_consultant in (("html", False), ("consultant.html", True)):
+            doc_meta = {**meta, "audience": "consultant" if for_consultant else "client"}
+            doc = handout_notebook(clean, doc_meta, consultant=for_consultant)
+            doc.metadata["handout"]["toc"] = table_of_contents(doc)
+            html = export_html(doc)
+            for pattern, repl in patterns:  # the template itself adds no paths; belt and braces
+                html = pattern.sub(repl.replace("\\", "\\\\"), html)
+            documents[kind] = html
+            if not for_consultant:
+                clean.metadata["handout"] = doc.metadata["handout"]  # the .ipynb re-exports with the client cover
+        staged.write("html", documents["html"])
+        staged.write("consultant.html", documents["consultant.html"])
+        staged.write("ipynb", nbformat.writes(clean))
+        if pdf:
+            try:
+                print_pdf(staged.staged["html"], staged.temp("pdf"))
+            except Exception as exc:  # a missing/broken browser must not lose the handout
+                staged.staged.pop("pdf").unlink(missing_ok=True)
+                result.error = f"PDF not written: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
+        result.outputs.update(staged.commit())
+        failed_path.unlink(missing_ok=True)
+    except OwnedByAnother as exc:
+        staged.discard()
+        result.error = f"not rendered: {exc}; rename the folder or render into another --out folder"
+        return result
+    except OSError as exc:
+        staged.discard()
+        result.output_error = True
+        result.error = describe_os_error(exc, out)
+        result.stale = mark_stale(out, slug, folder, "the last render could not write its files")
+        return result
+    except BaseException:  # interrupted (Ctrl-C) or a bug: leave no staged file behind
+        staged.discard()
+        raise
+    result.ok = result.error is None
     return result

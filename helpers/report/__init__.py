@@ -10,6 +10,7 @@ from __future__ import annotations
 
 # The section functions are bound eagerly: a lazy look-up would be shadowed by the submodule of
 # the same name (``helpers.report.funnel``) as soon as anything imported it.
+from helpers.report.consultant import consultant
 from helpers.report.funnel import funnel
 from helpers.report.journey import journey
 from helpers.report.methodology import methodology
@@ -18,10 +19,10 @@ from helpers.report.progress import progress
 from helpers.report.scorecard import scorecard
 from helpers.report.summary import summary
 from helpers.report.voice import voice
-from helpers.results import load_results
+from helpers.results import client_view, load_results
 
 #: Handout sections in order; each is ``helpers.report.<name>(results) -> Section``.
 SECTIONS: tuple[str, ...] = ("summary", "scorecard", "voice", "journey", "funnel", "plan", "progress", "methodology")
 
-__all__ = ["SECTIONS", "funnel", "journey", "load_results", "methodology", "plan", "progress", "scorecard",
+__all__ = ["SECTIONS", "client_view", "consultant", "funnel", "journey", "load_results", "methodology", "plan", "progress", "scorecard",
            "summary", "voice"]

@@ -2,15 +2,15 @@
 
 The text lives in ``templates/report/methodology.html.j2``; this module only gathers the
 figures that make it specific to this engagement (number of statements and respondents, the
-bootstrap settings, the agreed follow-up SLA, the reference ranges the funnel was compared with).
+survey method's settings, the follow-up rule (agreed or only proposed), the reference ranges the funnel
+was compared with).
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from helpers.report.section import Section, render_template
-from helpers.analysis.survey import MIN_FOR_NOISE
+from helpers.results import Results
+from helpers.vocabulary import SLA_DEFAULTS
 
 TITLE = "Methodology and sources"
 ANCHOR = "methodology"
@@ -32,21 +32,21 @@ FUNNEL_DEFINITIONS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def _plain_source(source: Any) -> str:
+def _plain_source(source: str) -> str:
     """The reference ranges' source without the trailing "secondary figures" the paragraph already says."""
-    text = str(source or "vendor-quoted ranges").strip()
+    text = (source or "vendor-quoted ranges").strip()
     for tail in (", secondary figures", "; secondary figures", " secondary figures"):
         if text.endswith(tail):
             text = text[: -len(tail)]
     return text
 
 
-def methodology(results: dict[str, Any]) -> Section:
+def methodology(results: Results) -> Section:
     """The methodology and sources appendix.
 
     Parameters
     ----------
-    results : dict
+    results : Results
         The engagement's results (:func:`helpers.results.compute`).
 
     Returns
@@ -54,26 +54,30 @@ def methodology(results: dict[str, Any]) -> Section:
     Section
         Always present: it explains the method even when some data is still missing.
     """
-    boot = results.get("bootstrap") or {}
-    funnel = results.get("funnel") or {}
-    respondents = results.get("respondents") or {}
-    sla = funnel.get("sla") or {}
+    method, funnel, respondents = results["method"], results["funnel"], results["respondents"]
+    sla = funnel["sla"] if funnel is not None else None
     html = render_template(
         "methodology.html.j2",
-        statements=len(results.get("statements") or []),
-        dimensions=len(results.get("dimensions") or {}),
-        respondents_used=respondents.get("used"),
-        respondents_excluded=len(respondents.get("excluded") or []),
-        resamples=boot.get("resamples", 2000),
-        confidence=boot.get("confidence", 0.95),
+        statements=len(results["statements"]),
+        dimensions=len(results["dimensions"]),
+        respondents_used=respondents["used"],
+        respondents_excluded=len(respondents["excluded"]),
+        method=method,
+        confidence=method["confidence"],
         bands=STAGE_BANDS,
         funnel_stages=FUNNEL_DEFINITIONS,
-        has_funnel=bool(funnel),
-        sla_hours=sla.get("response_hours", 24),
-        sla_attempts=sla.get("attempts", 5),
-        sla_days=sla.get("attempt_days", 14),
-        benchmarks=funnel.get("benchmarks") or [],
-        benchmark_source=_plain_source(funnel.get("benchmark_source")),
-        min_n=MIN_FOR_NOISE,
+        has_funnel=funnel is not None,
+        # the rule's own status, words and clock; without funnel data the default terms, called a default
+        sla_status=sla["status"] if sla is not None else None,
+        sla_words=sla["rule_words"] if sla is not None else f"{SLA_DEFAULTS['response_hours']:g} hours",
+        sla_clock=sla["clock"] if sla is not None else "calendar",
+        sla_clock_description=sla["clock_description"] if sla is not None else "",
+        sla_attempts=sla["attempts"] if sla is not None else SLA_DEFAULTS["attempts"],
+        sla_days=sla["attempt_days"] if sla is not None else SLA_DEFAULTS["attempt_days"],
+        benchmarks=funnel["benchmarks"] if funnel is not None else [],
+        benchmark_source=_plain_source(funnel["benchmark_source"] if funnel is not None else ""),
+        min_n=method["min_per_side"],
+        min_group=method["min_group"],
+        invited_known=any(t["invited"] is not None for t in results["teams"].values()),
     )
     return Section(TITLE, ANCHOR, [html])

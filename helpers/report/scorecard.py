@@ -1,17 +1,28 @@
 """Handout section "Alignment scorecard": where the client stands and where the two teams differ.
 
-Built from the survey part of the results only: overall index and stage, a radar of sales vs
-marketing per dimension, the dimension table with gaps flagged as larger than noise or not,
-leaders vs staff when levels were given, and the statements with the most disagreement.
+Built from the survey part of the results only: overall index and stage, who answered (and of
+how many invited), a radar of sales vs marketing per dimension, the dimension table with each
+gap's verdict ("larger than noise", "within noise", "too few to tell"), leaders vs staff when
+levels were given, and the statements with the most disagreement (on the scored scale). Groups
+below the minimum reporting group are named with their size and not shown.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from helpers.analysis.stats import LARGER, TOO_FEW
+from helpers.analysis.survey import (
+    LOW_RESPONSE_RATE,
+    SurveyResults,
+    TeamScore,
+    low_response,
+    most_disagreement,
+)
+from helpers.analysis.survey_method import RELIABLE_ALPHA
 from helpers.charts.survey import gap_chart, levels_chart, radar
 from helpers.report.section import Section, render_template
-from helpers.analysis.survey import MIN_FOR_NOISE, most_disagreement
+from helpers.vocabulary import SURVEY_TEAMS
 
 TITLE = "Alignment scorecard"
 ANCHOR = "scorecard"
@@ -20,47 +31,76 @@ MISSING = ("No survey yet: ask both teams to rate the alignment statements (run 
            "for a questionnaire and a CSV template) and put the answers in survey.csv.")
 
 
-def noise_label(significant: bool | None) -> str:
-    """Plain words for a significance flag."""
-    if significant is None:
-        return "too few respondents to tell"
-    return "larger than noise" if significant else "within noise"
+def noise_label(verdict: str | None) -> str:
+    """Plain words for a gap's verdict (None: the gap could not be tested)."""
+    return verdict if verdict is not None else TOO_FEW
 
 
-def scorecard(results: dict[str, Any]) -> Section:
+def suppressed_note(min_group: int) -> str:
+    """The line shown instead of a group that is too small to be reported."""
+    return f"fewer than {min_group} answers: not shown, to protect anonymity"
+
+
+def response_line(team: TeamScore) -> str | None:
+    """"14 of 32 invited (44%)", or None when the number invited is unknown."""
+    if team["invited"] is None or team["response_rate"] is None:
+        return None
+    return f"{team['n']} of {team['invited']} invited ({100 * team['response_rate']:.0f}%)"
+
+
+def _invited_total(teams: dict[str, TeamScore]) -> str | None:
+    """The same line over every team that answered, when every one's invitation count is known."""
+    known = [t for t in teams.values() if t["invited"] is not None and t["response_rate"] is not None]
+    if len(known) < 2 or len(known) != len(teams):
+        return None
+    n, invited = sum(t["n"] for t in known), sum(int(t["invited"] or 0) for t in known)
+    return f"{n} of {invited} invited ({100 * n / invited:.0f}%)"
+
+
+def scorecard(results: SurveyResults) -> Section:
     """The scorecard section of the handout.
 
     Parameters
     ----------
-    results : dict
-        The results dict (``helpers.results.compute``).
+    results : SurveyResults
+        The results (:func:`helpers.results.compute`), or the survey part of them.
 
     Returns
     -------
     Section
-        Missing (one line) when there is no usable survey.
+        Missing (one line) when there is no usable survey; a short note when every team is
+        below the minimum reporting group.
     """
-    if results.get("index") is None:
+    teams, levels, method = results["teams"], results["levels"], results["method"]
+    min_group = method["min_group"]
+    hidden_note = suppressed_note(min_group)
+    if results["index"] is None and not results["suppressed"]:
         return Section.missing(TITLE, ANCHOR, MISSING)
-    teams = results.get("teams") or {}
-    both = bool(results.get("comparison_possible"))
-    present = [t for t in ("sales", "marketing") if t in teams]
-    dims = [dict(d, id=k, noise=noise_label(d.get("significant")))
-            for k, d in (results.get("dimensions") or {}).items()]
+    both = results["comparison_possible"]
+    present = [t for t in SURVEY_TEAMS if t in teams and not teams[t]["suppressed"]]
+    hidden = [t for t in SURVEY_TEAMS if t in teams and teams[t]["suppressed"]]
+    dims = [{**d, "id": k, "noise": noise_label(d["verdict"])} for k, d in results["dimensions"].items()]
     ctx: dict[str, Any] = dict(
-        r=results, teams=teams, present=present, both=both, dims=dims,
-        gap_noise=noise_label(results.get("gap_significant")), min_n=MIN_FOR_NOISE,
-        flagged=[d for d in dims if d.get("significant")],
-        levels=results.get("levels"), disagreement=most_disagreement(results, 5),
-        missing_team=next((t for t in ("sales", "marketing") if t not in teams), None),
-        level_noise=noise_label((results.get("levels") or {}).get("gap_significant")))
-    parts: list[Any] = [render_template(TEMPLATE, part="summary", **ctx),
-                        radar(results),
-                        render_template(TEMPLATE, part="dimensions", **ctx)]
+        r=results, teams=teams, present=present, hidden=hidden, both=both, dims=dims,
+        gap_noise=noise_label(results["gap_verdict"]), min_n=method["min_per_side"], min_group=min_group,
+        hidden_note=hidden_note, family=1 + len(dims), reliable_alpha=RELIABLE_ALPHA,
+        flagged=[d for d in dims if d["verdict"] == LARGER and d["reliable"]],
+        flagged_unreliable=[d for d in dims if d["verdict"] == LARGER and not d["reliable"]],
+        responses={t: response_line(teams[t]) for t in teams}, invited_total=_invited_total(teams),
+        low_rate=[t for t in teams if low_response(teams[t])], low_rate_limit=round(100 * LOW_RESPONSE_RATE),
+        levels=levels, disagreement=most_disagreement(results, 5),
+        missing_team=next((t for t in SURVEY_TEAMS if t not in teams), None),
+        level_noise=noise_label(levels["verdict"] if levels is not None else None))
+    parts: list[Any] = [render_template(TEMPLATE, part="summary", **ctx)]
+    if results["index"] is None:  # every team below the minimum reporting group
+        return Section(TITLE, ANCHOR, parts)
+    parts += [radar(results), render_template(TEMPLATE, part="dimensions", **ctx)]
     if both:
         parts.append(gap_chart(results))
-    if ctx["levels"]:
-        parts += [render_template(TEMPLATE, part="levels", **ctx), levels_chart(results)]
+    if levels is not None:
+        parts.append(render_template(TEMPLATE, part="levels", **ctx))
+        if not levels["suppressed"]:
+            parts.append(levels_chart(results))
     if ctx["disagreement"]:
         parts.append(render_template(TEMPLATE, part="statements", **ctx))
     return Section(TITLE, ANCHOR, parts)

@@ -18,6 +18,7 @@ import jinja2
 from helpers import TEMPLATES
 from helpers.formatting import long_date
 from helpers.formatting import format_number, format_percent, format_signed
+from helpers.results import Results
 
 
 REPORT_TEMPLATES = TEMPLATES / "report"
@@ -54,12 +55,10 @@ def figure_png(fig: Any, dpi: int = 130) -> bytes:
     return buf.getvalue()
 
 
-def missing_message(results: dict[str, Any], section: str, default: str) -> str:
+def missing_message(results: Results, section: str, default: str) -> str:
     """The one line saying what to collect for ``section`` (from ``results["missing"]``), else ``default``."""
-    for item in results.get("missing") or []:
-        if isinstance(item, dict) and item.get("section") == section and item.get("message"):
-            return str(item["message"])
-    return default
+    return next((item["message"] for item in results["missing"] if item["section"] == section and item["message"]),
+                default)
 
 
 def figure_alt(fig: Any, fallback: str) -> str:

@@ -1,17 +1,31 @@
-"""Handout section "Executive summary": the stage, the index with its interval, three findings.
+"""Handout section "Executive summary": a one-page brief for the client's chief executive.
 
-Built from the results dict only: the survey part (``index``, ``interval``, ``stage``,
-``respondents``) and ``results["findings"]`` (from :func:`helpers.plan.key_findings`; computed
-here when a results file predates it). Without survey answers and without findings the section
-is one line saying what to collect.
+In order: one sentence of diagnosis; the money at stake (``results["funnel"]["at_stake"]`` when
+the funnel analysis provides it, else "not measured yet" in plain words); the three decisions
+the leadership is asked for this month, each with an owner from the client's own people (the
+plan's first three actions); what "better" looks like at the re-measure in about 90 days; the
+findings that matter most (ranked by strength of evidence, then business impact, in
+:func:`helpers.analysis.findings.key_findings`), each with the action that answers it or a "not
+this quarter, because ..." line; the stage and index; and a glossary line for MQL, SAL and SQL
+when the brief uses them. Nothing the consultant still has to collect appears here
+(``plan.housekeeping`` is the consultant's), and no trigger threshold.
+
+Built from the results only. Without survey answers and without findings the section is one
+line saying what to collect.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, cast
 
+from helpers.analysis.findings import Finding
+from helpers.analysis.plan import PlanResult
+from helpers.content.playbook import load_playbook
 from helpers.report.section import Section, render_template
+from helpers.results import Results
+from helpers.vocabulary import PLAY_OWNER_LABELS
 
 TITLE = "Executive summary"
 ANCHOR = "summary"
@@ -41,51 +55,147 @@ def plain_words(text: str) -> str:
     return _PLURAL.sub(lambda m: m.group(1) + m.group(2) + ("" if float(m.group(1)) == 1 else "s"), text)
 
 
-def context(results: dict[str, Any]) -> dict[str, Any]:
-    """Template context: stage, index, interval, respondents, findings and plan counts."""
-    findings = results.get("findings")
-    if findings is None:
-        from helpers.analysis.findings import key_findings
+#: The stage in one clause, for the diagnosis sentence.
+STAGE_CLAUSE = {
+    "Undefined": "Sales and marketing still work to separate agendas and meet mostly to settle disputes",
+    "Defined": "Sales and marketing have some rules for working together, but do not yet plan or decide together",
+    "Aligned": "Sales and marketing already plan and train together",
+    "Integrated": "Sales and marketing already share systems, metrics and rewards",
+}
+#: When no survey gives a stage.
+NO_STAGE_CLAUSE = "How closely sales and marketing work together has not been surveyed yet"
+#: One line for the three hand-off terms, shown once, where the brief first uses them.
+GLOSSARY = ("MQL: a lead marketing judges ready for sales. SAL: a lead sales has accepted to work. "
+            "SQL: a lead sales has qualified as a real sales opportunity.")
+_TERMS = re.compile(r"\b(MQLs?|SALs?|SQLs?)\b")
 
-        findings = key_findings(results)
-    plays = ((results.get("plan") or {}).get("plays")) or []
-    interval = results.get("interval") if isinstance(results.get("interval"), (list, tuple)) else None
-    stage = results.get("stage")
-    stage_name = stage if isinstance(stage, str) else ""  # the key of the stage's texts
+
+def _clause(text: str) -> str:
+    """A finding as the second half of a sentence: first letter lower-case, no full stop."""
+    text = plain_words(text).rstrip(". ")
+    return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
+
+
+def diagnosis(results: Results, findings: list[dict[str, Any]]) -> str:
+    """One sentence: where the relationship stands, and what it costs most clearly."""
+    stage = results["stage"]
+    opening = STAGE_CLAUSE.get(stage or "", NO_STAGE_CLAUSE)
+    if not findings:
+        return opening + "."
+    return f"{opening}; the clearest sign: {_clause(findings[0]['text'])}."
+
+
+def money_at_stake(results: Results) -> str | None:
+    """The money at stake in words, from ``funnel.at_stake`` when the funnel analysis gives it.
+
+    Accepts ``{"text": ...}`` or ``{"amount", "currency", "period"}``; None when not measured.
+    """
+    funnel = results["funnel"]
+    stake = cast(Mapping[str, Any], funnel).get("at_stake") if funnel is not None else None
+    if not isinstance(stake, Mapping):
+        return None
+    if isinstance(stake.get("text"), str) and stake["text"].strip():
+        return str(stake["text"]).strip()
+    amount = stake.get("amount")
+    if isinstance(amount, (int, float)) and not isinstance(amount, bool):
+        currency = f"{stake['currency']} " if stake.get("currency") else ""
+        period = f" {stake['period']}" if stake.get("period") else ""
+        return f"{currency}{amount:,.0f}{period}"
+    return None
+
+
+#: Funnel signals about the same thing (how fast and whether leads are followed up).
+RESPONSE_SIGNALS = ("funnel.within_sla_share", "funnel.within_hour_share", "funnel.median_response_hours",
+                    "funnel.never_contacted_share")
+
+
+def _key(signal: str) -> str:
+    """What a signal is about (a dimension, or the funnel measure), to match findings with actions."""
+    if signal in RESPONSE_SIGNALS:
+        return "response"
+    parts = signal.split(".")
+    if parts[0] in ("dimension", "gap", "discovery") and len(parts) > 1:
+        return parts[-1] if parts[0] == "discovery" else parts[1]
+    return signal
+
+
+def answer(finding: Finding, plan: PlanResult) -> dict[str, str]:
+    """The action that answers a finding, or why none does this quarter."""
+    key = _key(finding["signal"])
+    for exact in (True, False):   # the play fired by this very number first, then one on the same subject
+        for play in plan["plays"]:
+            measured = [t["signal"] for t in play["triggers"]] + [play["success"]["signal"] or ""]
+            if any(sig == finding["signal"] if exact else _key(sig) == key for sig in measured):
+                return {"action": play["title"], "owner": play.get("owner_name") or play["owner"]}
+    book = load_playbook()
+    for refused in plan["rejected"]:
+        known = book.get(refused["id"])
+        if known is not None and (finding["signal"] in str(known.trigger) or f".{key}" in str(known.trigger)):
+            return {"later": f"Not this quarter, because “{refused['title']}” was set aside when the plan was agreed."}
+    later = next((h for h in plan["not_shown"]
+                  if any(sig == finding["signal"] or _key(sig) == key for sig in h.get("signals", []))), None)
+    if later is not None:
+        return {"later": f"Not this quarter, because the plan keeps to {plan['max_per_horizon']} actions a month "
+                         f"and “{later['title']}” waits for the next review."}
+    return {"later": "Not this quarter, because the actions above come first; "
+                     "it is measured again at the next review."}
+
+
+def context(results: Results) -> dict[str, Any]:
+    """Template context: the brief (diagnosis, money, decisions, 90-day picture) and the stage line."""
+    plan = results["plan"]
+    plays = plan["plays"]
+    interval = results["interval"]
+    stage = results["stage"]
+    stage_name = stage or ""  # the key of the stage's texts
     meaning = STAGE_MEANING.get(stage_name, "")
-    handoff = ((results.get("dimensions") or {}).get("handoff") or {}).get("index")
-    if stage in ("Defined", "Aligned", "Integrated") and isinstance(handoff, (int, float)) and handoff < 40:
+    handoff = results["dimensions"]["handoff"]["index"] if "handoff" in results["dimensions"] else None
+    if stage in ("Defined", "Aligned", "Integrated") and handoff is not None and handoff < 40:
         # the stage's generic description would contradict the data: say what the hand-off score shows
         meaning = (f"The overall score reaches {stage}, but the hand-off itself scores only {handoff:.1f}, "
                    "in the Undefined band: the rules and hand-off points of a Defined relationship are not in place yet.")
+    findings: list[dict[str, Any]] = [{**f, "text": plain_words(f["text"]), **answer(f, plan)}
+                                      for f in results["findings"] if f["text"]]
+    first = sorted(plays, key=lambda p: (p["status"] == "done", p["horizon"]))[:3]
+    # one line per measure, even when two actions share it
+    better = list(dict.fromkeys(p["success"]["text"] for p in first if p["status"] != "done"))
+    decisions: list[dict[str, Any]] = [{"title": p["title"], "owner": p.get("owner_name") or PLAY_OWNER_LABELS.get(p["owner"], p["owner"]),
+                  "success": p["success"]["text"], "carried": p.get("carried_over", False)}
+                 for p in first if p["status"] != "done"]
+    brief_text = " ".join([diagnosis(results, findings)] + [f["text"] for f in findings]
+                          + [d["title"] + " " + d["success"] for d in decisions])
     return {
-        "client": results.get("client") or "",
-        "index": results.get("index"),
-        "interval": interval if interval and len(interval) == 2 else None,
+        "client": results["client"],
+        "index": results["index"],
+        "interval": interval,
         "stage": stage,
         "stage_meaning": meaning,
         "next_step": NEXT_STEP.get(stage_name, ""),
-        "respondents": (results.get("respondents") or {}).get("used"),
-        "findings": [{**f, "text": plain_words(str(f["text"]))} for f in findings
-                     if isinstance(f, dict) and f.get("text")],
+        "respondents": results["respondents"]["used"],
+        "diagnosis": diagnosis(results, findings),
+        "money": money_at_stake(results),
+        "decisions": decisions,
+        "better": better,
+        "findings": findings,
         "plays": len(plays),
-        "first": next((p for p in plays if p.get("horizon") == 30), None),
+        "glossary": GLOSSARY if _TERMS.search(brief_text) else "",
     }
 
 
-def summary(results: dict[str, Any]) -> Section:
-    """The "Executive summary" handout section.
+def summary(results: Results) -> Section:
+    """The "Executive summary" handout section: the one-page brief.
 
     Parameters
     ----------
-    results : dict
-        The results dict.
+    results : Results
+        The engagement's results.
 
     Returns
     -------
     Section
-        Stage, index with interval and the three findings that matter most; one line saying
-        what to collect when there is neither a survey nor a finding.
+        Diagnosis, money at stake, three decisions with owners, the 90-day picture, the findings
+        with their actions, and the stage; one line saying what to collect when there is neither a
+        survey nor a finding.
     """
     ctx = context(results)
     if ctx["index"] is None and not ctx["findings"]:

@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from helpers.analysis.sla_clock import (SlaClock, add_days, add_hours, bench, censored_median, elapsed_days,
-                                        elapsed_hours)
+from helpers.analysis.sla_clock import add_days, add_hours, bench, censored_median, elapsed_days, elapsed_hours
+from helpers.engagement.sla import SlaClock
 
 BUSINESS = SlaClock(clock="business", working_hours="08:00-18:00")
 XMAS = SlaClock(clock="business", working_hours="08:00-18:00",

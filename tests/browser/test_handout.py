@@ -1,6 +1,6 @@
 """The client's handout in a real browser: offline, no code, working contents, clean A4 print.
 
-A demo engagement is rendered once per module with :func:`helpers.render.render_engagement`;
+A demo engagement is rendered once per module with :func:`helpers.render.handout.render_engagement`;
 every test opens the HTML file from disk in a fresh context where every request except the
 file itself is aborted, and every attempt is recorded (the page's Content-Security-Policy is
 bypassed so that a stray reference is attempted, and caught, instead of silently refused).
@@ -8,7 +8,7 @@ bypassed so that a stray reference is attempted, and caught, instead of silently
 
 from __future__ import annotations
 
-import importlib
+from helpers.render.handout import render_engagement
 import json
 import math
 import os
@@ -96,20 +96,13 @@ SIMULATE_PAGES = """(H) => {
 
 
 @pytest.fixture(scope="module")
-def handout(tmp_path_factory: pytest.TempPathFactory, browser: Any, missing: Any) -> dict[str, Path]:
+def handout(tmp_path_factory: pytest.TempPathFactory, browser: Any) -> dict[str, Path]:
     """The demo handout rendered once to a temporary folder: ``{"html": ..., "ipynb": ...}``.
 
     Depends on ``browser`` so that a machine without Chromium skips before rendering.
     """
-    try:
-        render = importlib.import_module("helpers.render")
-        render_engagement = render.render_engagement
-    except (ImportError, AttributeError) as exc:
-        missing(f"helpers.render.render_engagement is not available yet (handout, issue 6): {exc}")
     out = tmp_path_factory.mktemp("handout")
     result = render_engagement(DEMO, out)
-    if not result.ok and re.match(r"(ModuleNotFoundError|ImportError|AttributeError)\b", result.error or ""):
-        missing(f"the report notebook needs code not written yet: {result.error}")
     assert result.ok, f"rendering {DEMO.name} failed: {result.error}; {[str(p) for p in result.problems]}"
     return result.outputs
 
@@ -299,3 +292,52 @@ def test_handout_prints_at_full_size_nothing_wider_than_the_page(offline: Any) -
                   + `${Math.round(e.getBoundingClientRect().width)}px`)""")
     assert too_wide == [], (f"wider than the A4 printable width ({width:.0f}px), so the printed handout is "
                             f"shrunk: {too_wide[:5]}")
+
+
+def test_printed_handout_starts_a_new_page_only_for_the_appendix(offline: Any) -> None:
+    """Sections follow on (no half-empty pages); only the methodology appendix starts a new page."""
+    page, url, attempts = offline
+    page.emulate_media(media="print")
+    breaks = page.locator("main h2[id]").evaluate_all("""hs => hs.map(h => {
+        const cell = h.closest('.jp-Cell') || h;
+        return [h.id, getComputedStyle(cell).breakBefore];
+    })""")
+    assert len(breaks) >= 3, f"the demo report has too few sections: {breaks}"
+    forced = [section for section, value in breaks if value in ("page", "always", "left", "right")]
+    assert forced == ["methodology"], f"sections that start a new printed page: {forced}"
+    assert attempts == [url]
+
+
+def test_printed_pages_after_the_cover_are_numbered_page_x_of_y(offline: Any) -> None:
+    """The page footer as Chromium parsed it: a misspelt rule would be dropped here, not printed."""
+    page, url, attempts = offline
+    footers = page.evaluate("""() => {
+        const found = [];
+        for (const sheet of document.styleSheets)
+          for (const rule of sheet.cssRules)
+            if (rule instanceof CSSPageRule)
+              for (const inner of (rule.cssRules || []))
+                if (inner.name === 'bottom-right') found.push([rule.selectorText, inner.style.content]);
+        return found;
+    }""")
+    assert ["", '"Page " counter(page) " of " counter(pages)'] in footers, footers
+    assert [":first", "none"] in footers, f"the cover page must carry no number: {footers}"
+
+
+def test_wide_tables_become_labelled_cards_on_a_phone(offline: Any) -> None:
+    """At phone width the journey and progress tables drop their header row; each cell names its column."""
+    page, url, attempts = offline
+    page.set_viewport_size({"width": 375, "height": 800})
+    tables = page.locator("main table.stack").evaluate_all("""ts => ts.map(t => ({
+        header: t.tHead ? t.tHead.getClientRects().length > 0 : false,
+        labels: [...t.querySelectorAll('tbody td[data-label]:not(:first-child)')].map(td =>
+            [td.dataset.label, getComputedStyle(td, '::before').content]),
+        wider: t.getBoundingClientRect().right > window.innerWidth + 1,
+    }))""")
+    assert tables, "the demo handout has no wide (stacked) table"
+    for table in tables:
+        assert not table["header"], "the header row is still shown on a phone"
+        assert not table["wider"], "a stacked table is wider than the phone"
+        assert table["labels"] and all(content == f'"{label}"' for label, content in table["labels"]), \
+            table["labels"][:3]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 376, "the page scrolls sideways on a phone"

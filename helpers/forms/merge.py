@@ -1,0 +1,235 @@
+"""Three-way merge of two edits of one capture file (two tabs, two kernels, a form and a text editor).
+
+A form remembers the content it last read or wrote (the *base*). When it saves and finds the
+file changed by someone else (*theirs*), its own content (*mine*) is merged with theirs field by
+field: a field only one side changed takes that side's value; a field both sides changed to the
+same value is kept; a field both sides changed differently is a *conflict*. A conflicting text
+keeps both texts (``"<mine>\\n\\n[other editor, 14:02:31]: <theirs>"``) so no word is lost; any
+other conflicting value keeps this form's value, and every conflict is reported.
+
+Lists of mappings that carry an identity (``id`` or ``question``, unique in the list: journeys,
+stages, plays, interview answers) are merged entry by entry, so an entry added in one tab and an
+answer typed in another both survive. ``mine`` is updated in place wherever possible, so the
+widgets of a form keep pointing at the same entry objects after a merge.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+#: Keys that identify an entry of a list of mappings (first one present wins).
+IDENTITY_KEYS: tuple[str, ...] = ("id", "question")
+#: How a conflicting text shows the other editor's words.
+OTHER_EDITOR = "[other editor, {clock}]: "
+
+_MISSING = object()
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """One field both editors changed to different values.
+
+    Attributes
+    ----------
+    path : tuple
+        Key path of the field in the document (e.g. ``("answers", "pain_1", "answer")``; list
+        entries with an identity are named by it).
+    mine, theirs : Any
+        The two values.
+    kept : str
+        ``"both"`` when both texts were kept, ``"mine"`` when this form's value was kept,
+        ``"theirs"`` when the other editor's value was kept (this form had removed the field).
+    """
+
+    path: tuple[Any, ...]
+    mine: Any
+    theirs: Any
+    kept: str
+
+    def where(self) -> str:
+        """The field as a short readable path (``answers › pain_1 › answer``)."""
+        return " \u203a ".join(str(p) for p in self.path)
+
+
+def _identity(item: Any) -> Any:
+    if isinstance(item, dict):
+        for key in IDENTITY_KEYS:
+            value = item.get(key)
+            if isinstance(value, (str, int)) and not isinstance(value, bool):
+                return (key, value)
+    return None
+
+
+def _identities(items: list[Any]) -> list[Any] | None:
+    """The identity of each entry, or None when some entry has none or one is used twice."""
+    ids = [_identity(i) for i in items]
+    if any(i is None for i in ids) or len(set(ids)) != len(ids):
+        return None
+    return ids
+
+
+def both_texts(mine: str, theirs: str, clock: str) -> str:
+    """The text kept when both editors changed one text field differently."""
+    if not mine.strip():
+        return theirs
+    if not theirs.strip() or theirs in mine:
+        return mine
+    if mine in theirs:
+        return theirs
+    return f"{mine}\n\n{OTHER_EDITOR.format(clock=clock)}{theirs}"
+
+
+def adopt(mine: Any, theirs: Any) -> Any:
+    """``theirs``, reusing the dicts and lists of ``mine`` (updated in place) where the shapes match."""
+    if isinstance(mine, dict) and isinstance(theirs, dict):
+        for key in [k for k in mine if k not in theirs]:
+            del mine[key]
+        for key, value in theirs.items():
+            mine[key] = adopt(mine[key], value) if key in mine else value
+        return mine
+    if isinstance(mine, list) and isinstance(theirs, list):
+        ids_m, ids_t = _identities(mine), _identities(theirs)
+        if ids_m is not None and ids_t is not None:
+            by_m = dict(zip(ids_m, mine))
+            mine[:] = [adopt(by_m[i], t) if i in by_m else t for i, t in zip(ids_t, theirs)]
+        elif len(mine) == len(theirs):
+            mine[:] = [adopt(m, t) for m, t in zip(mine, theirs)]
+        else:
+            mine[:] = theirs
+        return mine
+    return theirs
+
+
+def merge(base: Any, mine: Any, theirs: Any, clock: str,
+          path: tuple[Any, ...] = ()) -> tuple[Any, list[Conflict]]:
+    """Merge ``theirs`` into ``mine`` given their common ancestor ``base``.
+
+    Parameters
+    ----------
+    base : Any
+        What this editor last read or wrote (``_MISSING``-free plain YAML data).
+    mine : Any
+        This editor's content now; dicts and lists in it are updated in place.
+    theirs : Any
+        The file's content now.
+    clock : str
+        Time shown in a kept conflicting text (``14:02:31``).
+    path : tuple
+        Where ``mine`` sits in the document (for conflict reports).
+
+    Returns
+    -------
+    (merged, conflicts)
+        The merged value (``mine`` itself when it is a dict or list) and every conflict.
+    """
+    if mine == theirs:
+        return mine, []
+    if mine == base:
+        return adopt(mine, theirs), []
+    if theirs == base:
+        return mine, []
+    if isinstance(mine, dict) and isinstance(theirs, dict):
+        return mine, _merge_dict(base if isinstance(base, dict) else {}, mine, theirs, clock, path)
+    if isinstance(mine, list) and isinstance(theirs, list):
+        return _merge_list(base if isinstance(base, list) else [], mine, theirs, clock, path)
+    if isinstance(mine, str) and isinstance(theirs, str):
+        return both_texts(mine, theirs, clock), [Conflict(path, mine, theirs, "both")]
+    if mine is _MISSING or mine is None:  # I cleared or removed it, they edited it: keep their words
+        return theirs, [Conflict(path, None, theirs, "theirs")]
+    return mine, [Conflict(path, mine, None if theirs is _MISSING else theirs, "mine")]
+
+
+def _merge_dict(base: dict[Any, Any], mine: dict[Any, Any], theirs: dict[Any, Any], clock: str,
+                path: tuple[Any, ...]) -> list[Conflict]:
+    conflicts: list[Conflict] = []
+    for key in [*mine.keys(), *(k for k in theirs if k not in mine)]:
+        b, m, t = base.get(key, _MISSING), mine.get(key, _MISSING), theirs.get(key, _MISSING)
+        if m == t:
+            continue
+        if m == b:
+            value = t if m is _MISSING else adopt(m, t)
+        elif t == b:
+            continue
+        else:
+            value, found = merge(b, m, t, clock, path + (key,))
+            conflicts.extend(found)
+        if value is _MISSING:
+            mine.pop(key, None)
+        else:
+            mine[key] = value
+    return conflicts
+
+
+def _merge_list(base: list[Any], mine: list[Any], theirs: list[Any], clock: str,
+                path: tuple[Any, ...]) -> tuple[Any, list[Conflict]]:
+    ids_m, ids_t, ids_b = _identities(mine), _identities(theirs), _identities(base)
+    if ids_m is None or ids_t is None or ids_b is None:
+        if len(mine) == len(theirs) == len(base):  # same shape: merge position by position
+            conflicts: list[Conflict] = []
+            for i in range(len(mine)):
+                mine[i], found = merge(base[i], mine[i], theirs[i], clock, path + (i,))
+                conflicts.extend(found)
+            return mine, conflicts
+        return mine, [Conflict(path, mine, theirs, "mine")]
+    by_b, by_m, by_t = dict(zip(ids_b, base)), dict(zip(ids_m, mine)), dict(zip(ids_t, theirs))
+    # Order: theirs' when only they reordered the entries both kept, else mine's; an entry only
+    # one side holds follows the entry it came after on that side.
+    kept_by_all = [i for i in ids_b if i in by_m and i in by_t]
+    mine_moved = [i for i in ids_m if i in by_b and i in by_t] != kept_by_all
+    theirs_moved = [i for i in ids_t if i in by_b and i in by_m] != kept_by_all
+    primary, other = (ids_t, ids_m) if theirs_moved and not mine_moved else (ids_m, ids_t)
+    order = list(primary)
+    for n, ident in enumerate(other):
+        if ident not in order:
+            before = next((other[k] for k in range(n - 1, -1, -1) if other[k] in order), None)
+            order.insert(order.index(before) + 1 if before is not None else 0, ident)
+    merged, conflicts = [], []
+    for ident in order:
+        b, m, t = by_b.get(ident, _MISSING), by_m.get(ident, _MISSING), by_t.get(ident, _MISSING)
+        label = path + (ident[1],)
+        if m is not _MISSING and t is not _MISSING:
+            value, found = merge(b if b is not _MISSING else {}, m, t, clock, label)
+            conflicts.extend(found)
+        elif m is not _MISSING:  # theirs removed it (or I added it)
+            if b is not _MISSING and m == b:
+                continue
+            value = m
+            if b is not _MISSING:
+                conflicts.append(Conflict(label, m, None, "mine"))
+        else:  # I removed it (or they added it)
+            if b is not _MISSING and t == b:
+                continue
+            value = t
+            if b is not _MISSING:
+                conflicts.append(Conflict(label, None, t, "theirs"))
+        merged.append(value)
+    mine[:] = merged
+    return mine, conflicts
+
+
+def new_marks(before: Any, after: Any, path: tuple[Any, ...] = ()) -> list[Conflict]:
+    """Texts that gained an ``[other editor, ...]`` mark between ``before`` and ``after``.
+
+    A form that takes in a file another editor merged learns of the conflict this way (the
+    other editor's merge reported it; this one only sees the text with both versions).
+    """
+    marker = OTHER_EDITOR.split("{", 1)[0]
+    if isinstance(after, str):
+        gained = marker in after and not (isinstance(before, str) and after.count(marker) <= before.count(marker))
+        return [Conflict(path, before, after, "both")] if gained else []
+    found: list[Conflict] = []
+    if isinstance(after, dict):
+        old = before if isinstance(before, dict) else {}
+        for key, value in after.items():
+            found.extend(new_marks(old.get(key), value, path + (key,)))
+    elif isinstance(after, list):
+        old_list = before if isinstance(before, list) else []
+        ids_a, ids_b = _identities(after), _identities(old_list)
+        olds = dict(zip(ids_b, old_list)) if ids_a is not None and ids_b is not None else {}
+        for i, value in enumerate(after):
+            if ids_a is not None and ids_b is not None:
+                found.extend(new_marks(olds.get(ids_a[i]), value, path + (ids_a[i][1],)))
+            else:
+                found.extend(new_marks(old_list[i] if i < len(old_list) else None, value, path + (i,)))
+    return found

@@ -1,0 +1,127 @@
+"""Synthesis of the interviews: counts, pains per team, shared words only, stakeholder map and red flags."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from helpers.analysis import discovery
+from helpers.analysis.discovery import synthesize
+from helpers.engagement.interviews import read_interviews
+from tests.conftest import FIXTURES
+
+GOOD = FIXTURES / "interviews/good"
+
+
+def stakeholders(folder: Path) -> list[dict]:
+    return yaml.safe_load((folder / "engagement.yaml").read_text(encoding="utf-8")).get("stakeholders") or []
+
+
+@pytest.fixture(scope="module")
+def synthesis() -> dict:
+    interviews, _ = read_interviews(GOOD)
+    result = synthesize(interviews, stakeholders(GOOD))
+    assert result is not None
+    return result
+
+
+def test_counts(synthesis: dict) -> None:
+    assert synthesis["interviews"] == 3
+    assert synthesis["teams"] == {"sales": 2, "marketing": 1, "executive": 0, "other": 0}
+    assert synthesis["answered"] == 11  # the skipped and the empty answers do not count
+    assert synthesis["shared"] == 6
+    assert synthesis["by_spin"] == {"situation": 1, "problem": 6, "implication": 2, "need_payoff": 2}
+    assert synthesis["by_dimension"]["handoff"] == {"situation": 0, "problem": 3, "implication": 2,
+                                                    "need_payoff": 1, "total": 6}
+    assert synthesis["by_dimension"]["culture"]["problem"] == 1  # the consultant's own question
+    assert sum(row["total"] for row in synthesis["by_dimension"].values()) == 11
+    assert synthesis["tags"]["pain"] == {"answers": 7, "interviews": 3, "share": 1.0}
+    assert synthesis["tags"]["need"] == {"answers": 2, "interviews": 2, "share": 0.6667}
+    assert synthesis["tags_by_team"]["sales"]["pain"] == 4
+
+
+def test_pains_per_team(synthesis: dict) -> None:
+    sales = synthesis["pains"]["sales"]
+    assert sales[0] == {"dimension": "handoff", "label": "Lead hand-off", "answers": 3, "interviews": 2, "share": 1.0}
+    assert [p["dimension"] for p in synthesis["pains"]["marketing"]] == ["handoff", "enablement"]
+    assert synthesis["pain_dimensions"]["handoff"] == {"answers": 5, "interviews": 3, "share": 1.0, "sales": 3,
+                                                       "marketing": 2, "executive": 0, "other": 0}
+
+
+def test_only_shared_words_reach_the_output(synthesis: dict) -> None:
+    dumped = json.dumps(synthesis)
+    assert "students downloading a white paper" in dumped
+    assert "UNSHARED-MARKER-7731" not in dumped  # unshared answer
+    assert "NOTE-MARKER-4412" not in dumped  # internal notes
+    assert "Seemed guarded" not in dumped and "new agency" not in dumped
+    assert "I doubt sales opens" not in dumped and "no phone number" not in dumped
+    assert "60 percent" not in dumped
+    quotes = synthesis["quotes"]
+    assert [q["question_id"] for q in quotes["sales"]] == ["sl_p_02", "custom_1", "sp_p_01"]
+    assert [q["question_id"] for q in quotes["marketing"]] == ["ml_p_02"]
+    assert quotes["sales"][0]["role"] == "VP Sales" and "Dana" not in json.dumps(quotes)
+    assert [q["question_id"] for q in synthesis["implications"]] == ["ml_i_02"]
+    assert [q["question_id"] for q in synthesis["needs"]] == ["sl_n_02"]
+
+
+def test_stakeholder_map_and_red_flags(synthesis: dict) -> None:
+    people = {p["name"]: p for p in synthesis["stakeholders"]}
+    assert people["Helen Brandt"] == {"name": "Helen Brandt", "role": "CEO", "team": "executive",
+                                      "influence": "economic", "interviewed": False, "listed": True}
+    assert synthesis["roles"]["economic"] == {"people": ["Dana Whitfield", "Helen Brandt"],
+                                              "interviewed": ["Dana Whitfield"]}
+    assert synthesis["uncovered_roles"] == ["technical", "coach"]
+    assert synthesis["economic_buyer_interviewed"] is True
+    codes = [(f["code"], f["role"], f["person"]) for f in synthesis["red_flags"]]
+    assert ("economic_not_interviewed", "economic", "Helen Brandt") in codes
+    assert ("several_economic", "economic", None) in codes
+    assert ("uncovered_role", "technical", None) in codes
+    assert ("uncovered_role", "coach", None) in codes
+    assert not any(c[0] == "team_not_interviewed" for c in codes)
+
+
+def test_red_flags_for_new_players_and_missing_notes(tmp_path: Path) -> None:
+    shutil.copytree(GOOD, tmp_path / "e")
+    (tmp_path / "e" / "interviews" / "tom-reyes.yaml").unlink()
+    interviews, _ = read_interviews(tmp_path / "e")
+    people = [{"name": "Tom Reyes", "role": "AE", "team": "sales", "influence": "user", "interviewed": True},
+              {"name": "Ivy Chen", "role": "CIO", "team": "executive", "influence": "technical", "interviewed": False}]
+    result = synthesize(interviews, people)
+    codes = {(f["code"], f["person"] or f["role"]) for f in result["red_flags"]}
+    assert ("interview_missing", "Tom Reyes") in codes
+    assert ("new_player", "Dana Whitfield") in codes and ("new_player", "Marcus Oyelaran") in codes
+    assert ("role_not_interviewed", "technical") in codes
+    assert result["economic_buyer_interviewed"] is True
+
+
+def test_economic_buyer_not_interviewed_and_missing_team() -> None:
+    people = [{"name": "Walter K", "role": "CEO", "team": "executive", "influence": "economic", "interviewed": False},
+              {"name": "Ann Lee", "role": "CMO", "team": "marketing", "interviewed": False}]
+    result = synthesize([], people)
+    assert result["interviews"] == 0 and result["quotes"]["sales"] == []
+    assert result["economic_buyer_interviewed"] is False
+    codes = [(f["code"], f["person"]) for f in result["red_flags"]]
+    assert ("economic_not_interviewed", "Walter K") in codes
+    assert ("influence_unknown", "Ann Lee") in codes
+    assert [f["message"] for f in result["red_flags"] if f["code"] == "team_not_interviewed"] == [
+        "No one from sales has been interviewed yet: the sales view is missing.",
+        "No one from marketing has been interviewed yet: the marketing view is missing."]
+
+
+def test_nothing_to_synthesize() -> None:
+    assert synthesize([], []) is None
+    assert synthesize([], None) is None
+
+
+def test_result_is_json_serialisable(synthesis: dict) -> None:
+    assert json.loads(json.dumps(synthesis)) == synthesis
+
+
+def test_analysis_is_pure() -> None:
+    source = Path(discovery.__file__).read_text(encoding="utf-8")
+    for forbidden in ("ipywidgets", "matplotlib", "print(", "helpers.report", "helpers.forms"):
+        assert forbidden not in source

@@ -1,0 +1,165 @@
+"""The plan engine: fitting plays with their numbers, ranking and capping, the consultant's decisions."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+from helpers.analysis.findings import key_findings
+from helpers.analysis.plan import build
+from helpers.analysis.triggers import signals
+from helpers.analysis.waves import compare, verdict
+from helpers.content.playbook import Play, Playbook, load_playbook
+from helpers.results import results_with
+from tests.conftest import FIXTURES
+
+
+@pytest.fixture
+def weak() -> dict:
+    """Synthetic results: weak hand-off, slow lead response, CIO (technical buyer) not interviewed."""
+    return json.loads((FIXTURES / "plan" / "results" / "weak_handoff.json").read_text(encoding="utf-8"))
+
+
+def test_issue_scenario_names_fitting_plays_with_numbers(weak):
+    out = build(weak, None)
+    ids = [p["id"] for p in out["plays"]]
+    assert {"sla_speed_to_lead", "lead_definition"} <= set(ids)
+    speed = next(p for p in out["plays"] if p["id"] == "sla_speed_to_lead")
+    assert "38% (funnel)" in speed["why"] and "below 70%" not in speed["why"], "no raw threshold for the client"
+    assert speed["triggers"][0] == {"signal": "funnel.within_sla_share", "value": 0.3796, "source": "funnel",
+                                    "text": speed["triggers"][0]["text"]}
+    assert speed["success"]["baseline"] == pytest.approx(0.3796)
+    assert "tech_enlist_cio" not in ids, "an interview nobody held is the consultant's homework, not a client play"
+    lead = next(p for p in out["plays"] if p["id"] == "lead_definition")
+    assert "38.5 (survey)" in lead["why"] and "55.0" not in lead["why"]
+
+
+def test_the_cio_play_fires_on_data_evidence_not_on_interview_coverage(weak):
+    results = weak
+    results["discovery"]["uncovered_roles"] = ["technical"]
+    assert "technical" in signals(results)["discovery.uncovered_role"]
+    out = build(results, None)
+    assert "tech_enlist_cio" not in {p["id"] for p in out["plays"] + out["not_shown"]}
+    results["dimensions"]["technology"]["index"] = 41.0      # weak data and systems, and 62% of the map assumed
+    out = build(results, None)
+    cio = next(p for p in out["plays"] + out["not_shown"] if p["id"] == "tech_enlist_cio")
+    assert "41.0 (survey)" in cio["why"] and "(journey)" in cio["why"]
+    assert verdict("discovery.uncovered_role", "down", 0, ["technical"], []) == "target met"
+
+
+def test_cap_three_per_horizon_and_no_duplicate_groups(weak):
+    out = build(weak, None)
+    for h in (30, 60, 90):
+        assert sum(p["horizon"] == h for p in out["plays"]) <= 3
+    book = load_playbook()
+    groups = [book.get(p["id"]).group for p in out["plays"] if book.get(p["id"]).group]
+    assert len(groups) == len(set(groups))
+    assert out["not_shown"], "more plays fired than fit: the rest are listed"
+    assert len({p["id"] for p in out["plays"]}) == len(out["plays"])
+
+
+def _play(pid: str, impact: int, effort: int, trigger: dict, horizon: int = 30, group: str = "") -> Play:
+    return Play(pid, pid.title(), trigger, f"Do {pid}.", "both", horizon, effort, impact, "ev",
+                {"text": "t", "signal": None, "goal": None, "target": None}, group)
+
+
+def test_ranking_by_impact_effort_and_size_of_finding():
+    def dim(label: str, index: float) -> dict:
+        return {"label": label, "index": index, "sales": None, "marketing": None, "gap": None, "significant": None}
+
+    results = {**results_with(), "index": 45.0, "stage": "Defined",
+               "dimensions": {"handoff": dim("Hand-off", 30.0), "goals": dim("Goals", 48.0)}}
+    book = Playbook((
+        _play("cheap_mild", 2, 1, {"signal": "dimension.goals", "below": 50}),
+        _play("big_severe", 3, 2, {"signal": "dimension.handoff", "below": 50}),
+        _play("weak_play", 1, 3, {"signal": "dimension.handoff", "below": 50}),
+        _play("dup_of_big", 3, 2, {"signal": "dimension.handoff", "below": 50}, group="g"),
+        _play("dup_of_big2", 3, 2, {"signal": "dimension.handoff", "below": 50}, group="g"),
+    ))
+    out = build(results, None, book)
+    ids = [p["id"] for p in out["plays"]]
+    assert ids[:3] == ["big_severe", "dup_of_big", "cheap_mild"]           # severe finding wins; group once
+    assert "dup_of_big2" not in ids
+    assert [p["id"] for p in out["plays"] if p["horizon"] == 60] == ["weak_play"]   # overflow moves later
+    assert out["plays"][-1]["moved_from"] == 30
+
+
+def test_no_data_gives_only_collection_plays():
+    out = build(results_with(), None)
+    ids = {p["id"] for p in out["plays"]}
+    assert ids <= {"survey_both_teams", "funnel_measure", "journey_map_together", "discovery_coffee_meetings"}
+    assert ids
+
+
+def test_consultant_edits_win(weak):
+    decisions = {"max_per_horizon": 3, "suggest": True, "agreed": "2026-10-01", "plays": [
+        {"id": "sla_speed_to_lead", "status": "accepted", "owner": "RevOps", "action": "Our own words.", "horizon": 60},
+        {"id": "tech_enlist_cio", "status": "rejected"},
+        {"id": "aligned_revenue_owner", "status": "accepted"},   # did not fire: kept anyway
+        {"id": "custom_price", "status": "accepted", "action": "Publish a price range.", "owner": "CMO",
+         "horizon": 90, "title": "Price range", "success": {"text": "Fewer lost first calls", "signal": None,
+                                                             "goal": None, "target": None},
+         "notes": "SECRET-NOTE"},
+    ]}
+    out = build(weak, decisions)
+    by_id = {p["id"]: p for p in out["plays"]}
+    speed = by_id["sla_speed_to_lead"]
+    assert (speed["owner"], speed["action"], speed["horizon"], speed["origin"]) == ("RevOps", "Our own words.", 60, "consultant")
+    assert "38%" in speed["why"], "the engine's evidence stays with the consultant's wording"
+    assert "tech_enlist_cio" not in by_id and out["rejected"][0]["id"] == "tech_enlist_cio"
+    assert by_id["aligned_revenue_owner"]["status"] == "accepted"
+    assert by_id["custom_price"]["status"] == "added" and by_id["custom_price"]["title"] == "Price range"
+    assert "SECRET-NOTE" not in json.dumps(out)
+    assert out["consultant"] is True and out["agreed"] == "2026-10-01"
+
+
+def test_suggest_false_keeps_only_the_consultants_plays(weak):
+    out = build(weak, {"suggest": False, "max_per_horizon": 3,
+                            "plays": [{"id": "lead_definition", "status": "done"}]})
+    assert [(p["id"], p["status"]) for p in out["plays"]] == [("lead_definition", "done")]
+
+
+def test_consultant_can_exceed_the_cap(weak):
+    ids = ["sla_speed_to_lead", "lead_definition", "tech_enlist_cio", "undefined_restart"]
+    out = build(weak, {"plays": [{"id": i, "status": "accepted", "horizon": 30} for i in ids]})
+    assert [p["id"] for p in out["plays"] if p["horizon"] == 30].__len__() == 4
+
+
+def test_build_does_not_change_its_inputs(weak):
+    before = copy.deepcopy(weak)
+    decisions = {"plays": [{"id": "lead_definition", "status": "accepted"}]}
+    frozen = copy.deepcopy(decisions)
+    build(weak, decisions)
+    assert weak == before and decisions == frozen
+
+
+def test_plan_is_json_serialisable(weak):
+    json.dumps(build(weak, None))
+
+
+def test_engine_handles_every_absent_part():
+    """The results are typed: data that is absent is None (or empty), and every combination of that works."""
+    import itertools
+
+    from helpers import TEMPLATES
+    from helpers.engagement.load import load
+    from helpers.results import compute
+
+    engagement, _ = load(TEMPLATES / "demo" / "kessler-fluid-systems")
+    assert engagement is not None
+    weak = compute(engagement)
+    empty_survey = {key: results_with()[key] for key in ("index", "interval", "stage", "gap", "gap_significant",
+                                                         "comparison_possible", "respondents", "teams",
+                                                         "dimensions", "levels", "statements")}
+    earlier = {**weak, "plan": build(weak, None)}
+    for absent in itertools.product((False, True), repeat=4):
+        results = {**weak, **(empty_survey if absent[0] else {})}
+        for gone, section in zip(absent[1:], ("discovery", "journey", "funnel")):
+            if gone:
+                results[section] = None
+        json.dumps(build(results, None))
+        key_findings(results)
+        compare(results, earlier, None)
+        compare(weak, {**results, "plan": build(results, None)}, None)

@@ -1,0 +1,88 @@
+"""Two documents per engagement: what may leave the consultant's hands, and what may not.
+
+Renders a copy of the Kessler demo (six stakeholders, a coach, red flags, excluded respondents)
+and reads the four files as the client and as the consultant would.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from helpers.demo.generator import DEMO_ROOT
+from helpers.render.handout import render_engagement
+
+pytestmark = pytest.mark.slow
+
+
+def _text(html: str) -> str:
+    """What a reader sees: tags, embedded images and extra spaces removed."""
+    html = re.sub(r"data:image/[^\"']+", "", html)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    root = tmp_path_factory.mktemp("two-docs")
+    folder = root / "kessler"
+    shutil.copytree(DEMO_ROOT / "kessler-fluid-systems", folder)
+    # one interviewee agreed to be quoted by job title; everyone else is quoted by function
+    consenting = sorted((folder / "interviews").glob("*.yaml"))[0]
+    data = yaml.safe_load(consenting.read_text(encoding="utf-8"))
+    data["named_by_title"] = True
+    consenting.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    result = render_engagement(folder, root / "out")
+    assert result.ok, result.error
+    meta = yaml.safe_load((folder / "engagement.yaml").read_text(encoding="utf-8"))
+    return {"out": root / "out", "slug": result.slug, "people": [p["name"] for p in meta["stakeholders"]],
+            "consenting": data}
+
+
+def _read(rendered: dict[str, object], kind: str) -> str:
+    return (Path(str(rendered["out"])) / f"{rendered['slug']}.{kind}").read_text(encoding="utf-8")
+
+
+def test_the_client_handout_names_nobody_and_holds_no_selling_strategy(rendered: dict[str, object]) -> None:
+    client = _text(_read(rendered, "html"))
+    for word in ("Stakeholder map", "Economic buyer", "Coach", "Red flags", "buying influence",
+                 "For the consultant only", "Still to collect", "Miller Heiman"):
+        assert word not in client, word
+    assert "Confidential: prepared for Kessler Fluid Systems only." in client
+
+
+def test_the_consultant_document_holds_the_map_and_says_it_is_not_for_the_client(rendered: dict[str, object]) -> None:
+    consultant = _text(_read(rendered, "consultant.html"))
+    for name in rendered["people"]:  # type: ignore[attr-defined]
+        assert name in consultant
+    for word in ("For the consultant only", "Stakeholder map", "Economic buyer", "Do not send to Kessler Fluid Systems"):
+        assert word in consultant, word
+
+
+def test_the_client_json_holds_no_names_ids_or_warnings(rendered: dict[str, object]) -> None:
+    data = json.loads(_read(rendered, "json"))
+    # people are named only as owners of the plan's actions (the client's own assignment of work)
+    outside_plan = json.dumps({k: v for k, v in data.items() if k not in ("plan", "findings", "brief")})
+    for name in rendered["people"]:  # type: ignore[attr-defined]
+        assert name not in outside_plan
+    assert data["discovery"]["stakeholders"] == [] and data["discovery"]["red_flags"] == []
+    assert data["respondents"]["excluded"] == [] and data["warnings"] == []
+    full = json.loads(_read(rendered, "consultant.json"))
+    assert len(full["discovery"]["stakeholders"]) == len(rendered["people"])  # type: ignore[arg-type]
+    assert full["warnings"] and full["discovery"]["red_flags"]
+
+
+def test_quotes_name_a_function_unless_the_person_agreed_to_their_title(rendered: dict[str, object]) -> None:
+    data = json.loads(_read(rendered, "json"))
+    quotes = [q for team in data["discovery"]["quotes"].values() for q in team]
+    consenting = rendered["consenting"]
+    titled = [q for q in quotes if q["role"]]
+    assert titled and all(q["speaker"] == consenting["role"] for q in titled)  # type: ignore[index]
+    others = [q for q in quotes if not q["role"]]
+    assert others and {q["speaker"] for q in others} <= {"A sales leader", "A seller", "A marketing leader",
+                                                          "A marketer", "A member of the leadership team",
+                                                          "A colleague"}

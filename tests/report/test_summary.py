@@ -1,0 +1,83 @@
+"""The executive summary section: stage, index with its interval, and the key findings in words."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from helpers.analysis.findings import key_findings
+from helpers.analysis.plan import build
+from helpers.report.plan import plan as plan_section
+from helpers.report.summary import summary as summary_section
+from helpers.results import results_with
+from tests.conftest import FIXTURES
+
+
+@pytest.fixture
+def results() -> dict:
+    r = json.loads((FIXTURES / "plan" / "results" / "weak_handoff.json").read_text(encoding="utf-8"))
+    r["plan"] = build(r, None)
+    r["findings"] = key_findings(r)
+    return r
+
+
+def test_summary_shows_stage_index_interval_and_findings(results):
+    html = summary_section(results).html()
+    assert '<h2 id="summary"' in html and "Executive summary" in html
+    assert "Defined" in html and "<strong>51.3</strong>" in html and "47.9&ndash;54.6" in html
+    assert "Only 38% of the " in html
+    assert "leads handed to sales that can be judged got a first response within the proposed 24-hour rule" in html
+    assert html.count('<li>') - html.count('<li><strong>') == 6   # three findings, three 90-day measures
+
+
+def test_the_brief_diagnoses_asks_three_decisions_with_owners_and_says_what_better_is(results):
+    html = summary_section(results).html()
+    first = html.index("brief-diagnosis")
+    assert first < html.index("The money at stake") < html.index("Decisions needed") < html.index("What matters most")
+    assert "the clearest sign: only 38% of the 216 leads handed to sales" in html
+    assert html.count('class="brief-owner"') == 3
+    assert "Owner: the head of sales" in html
+    assert "At least 80% of leads contacted within the SLA" in html
+    assert "Not measured yet" in html, "without funnel.at_stake the money is said plainly to be unmeasured"
+
+
+def test_the_brief_states_the_money_at_stake_when_the_funnel_gives_it(results):
+    results["funnel"]["at_stake"] = {"amount": 412000.0, "currency": "EUR", "period": "a year"}
+    html = summary_section(results).html()
+    assert "EUR 412,000 a year" in html and "Not measured yet" not in html
+
+
+def test_every_headline_finding_has_an_action_or_a_reason_for_waiting(results):
+    html = summary_section(results).html()
+    answers = html.count('class="finding-answer">Action: ') + html.count('class="finding-answer">Not this quarter, because')
+    assert answers == len(results["findings"]) == 3
+    assert 'class="finding-answer">Action: Commit to a response time for every lead.' in html
+
+
+def test_no_threshold_no_homework_and_a_glossary_for_the_funnel_terms(results):
+    results["discovery"]["uncovered_roles"] = ["technical"]
+    results["plan"] = build(results, None)
+    results["findings"] = key_findings(results)
+    html = summary_section(results).html() + plan_section(results).html()
+    assert results["plan"]["housekeeping"], "the engine found homework for the consultant"
+    for homework in results["plan"]["housekeeping"]:
+        assert homework["title"] not in html
+    assert "interviewed yet" not in html and "below 55" not in html and "below 70%" not in html
+    assert "SQL: a lead sales has qualified" in summary_section(results).html() or "SQL" not in summary_section(results).html()
+    results["findings"][0]["text"] = "Only 31% of MQLs become SALs."
+    assert "MQL: a lead marketing judges ready for sales" in summary_section(results).html()
+
+
+def test_summary_without_survey_uses_other_findings(results):
+    for key in ("index", "interval", "stage"):
+        results[key] = None
+    results["dimensions"], results["teams"], results["levels"], results["gap"] = {}, {}, None, None
+    results["findings"] = key_findings(results)
+    html = summary_section(results).html()
+    assert "No survey results yet" in html and "Only 38% of the 216 leads handed to sales" in html
+
+
+def test_summary_missing():
+    section = summary_section(results_with())
+    assert not section.present and "Survey both teams" in section.html()

@@ -1,0 +1,103 @@
+"""The survey charts show the numbers of the results: lines, bars, labels and legends.
+
+Fixture: tests/fixtures/survey/hand, every respondent three times (6 sales, 9 marketing; 6 leaders,
+9 staff), scored with min_group 3. The expected values are the ones tests/analysis/test_survey.py
+checks against a hand count.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+from helpers.analysis.survey import empty_scores, score
+from helpers.charts.survey import distribution_chart, gap_chart, levels_chart, radar
+from helpers.content.instrument import load_instrument
+from helpers.engagement.survey import read_survey
+from tests.analysis.test_survey import tripled
+from tests.conftest import FIXTURES
+
+DIMENSION_LABELS = ["Shared goals and revenue accountability", "Shared definitions and hand-off SLA",
+                    "Communication cadence", "Customer knowledge and feedback loop",
+                    "Joint planning and campaign execution", "Content and enablement", "Technology and data",
+                    "Leadership, culture and recognition"]
+
+
+@pytest.fixture(scope="module")
+def results() -> dict:
+    instrument = load_instrument()
+    frame, _ = read_survey(FIXTURES / "survey" / "hand", instrument)
+    part, _ = score(tripled(frame), instrument, min_group=3)
+    return dict(part)
+
+
+def _bars(fig: Figure) -> list[Rectangle]:
+    return [p for p in fig.axes[0].patches if isinstance(p, Rectangle)]
+
+
+def _texts(fig: Figure) -> list[str]:
+    return [t.get_text() for t in fig.axes[0].texts]
+
+
+def test_radar_draws_one_line_per_team_at_its_scores(results):
+    fig = radar(results)
+    ax = fig.axes[0]
+    assert [" ".join(t.get_text().split()) for t in ax.get_xticklabels()] == DIMENSION_LABELS
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Sales (n=6)", "Marketing (n=9)"]
+    sales, marketing = ax.lines
+    # the outline is closed: the first point is repeated at the end
+    assert list(np.round(sales.get_ydata()[:-1], 1)) == [80.0, 80.0, 83.3, 90.0, 83.3, 83.3, 90.0, 90.0]
+    assert list(np.round(marketing.get_ydata()[:-1], 1)) == [60.0] * 8
+    assert fig.get_label() == "Radar chart: sales and marketing score on each alignment dimension"
+
+
+def test_radar_title_is_shown_when_given(results):
+    assert radar(results, title="Brightwater").axes[0].get_title() == "Brightwater"
+
+
+def test_gap_chart_bars_and_labels_are_the_gaps(results):
+    fig = gap_chart(results)
+    ax = fig.axes[0]
+    rows = [t.get_text() for t in ax.get_yticklabels()]
+    assert rows == ["Overall index", *DIMENSION_LABELS][::-1]  # read top down: overall first
+    assert [round(float(b.get_width()), 1) for b in _bars(fig)] == [30.0, 30.0, 23.3, 23.3, 30.0, 23.3, 20.0, 20.0, 25.5]
+    assert _texts(fig) == ["+30.0", "+30.0", "+23.3", "+23.3", "+30.0", "+23.3", "+20.0", "+20.0", "+25.5",
+                           "sales sees it better \u2192", "\u2190 marketing sees it better"]
+    assert ax.get_xlabel().startswith("Gap in points, sales score minus marketing score")
+    # 6 v 9 answers (S1, S2, M1.. each three times): no gap passes the permutation test with Holm: all faded
+    assert {b.get_alpha() for b in _bars(fig)} == {0.35}
+
+
+def test_distribution_chart_stacks_the_share_of_each_answer(results):
+    fig = distribution_chart(results, ids=["goals_1", "goals_3"])
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["goals_1  n=12", "goals_3 (R)  n=15"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree"]
+    # goals_1 answers 0/3/3/3/3 of 12; goals_3 answers 6/0/3/3/3 of 15 (bars go answer by answer)
+    widths = [round(float(b.get_width()), 1) for b in _bars(fig)]
+    assert widths[0::2] == [0.0, 25.0, 25.0, 25.0, 25.0] and widths[1::2] == [40.0, 0.0, 20.0, 20.0, 20.0]
+    assert ax.get_xlabel() == "% of answers (left: disagree, right: agree; R = agreeing is bad)"
+
+
+def test_levels_chart_shows_leaders_and_staff_with_their_counts(results):
+    fig = levels_chart(results)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["All", "Sales", "Marketing"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Leaders", "Staff"]
+    assert [round(float(b.get_height()), 1) for b in _bars(fig)] == [80.0, 100.0, 60.0, 63.6, 70.9, 60.0]
+    assert _texts(fig) == ["80.0\nn=6", "100.0\nn=3", "60.0\nn=3", "63.6\nn=9", "70.9\nn=3", "60.0\nn=6"]
+    assert ax.get_ylabel() == "Alignment index (20-100)"
+
+
+@pytest.mark.parametrize("chart, message", [
+    (radar, "No survey answers to chart."),
+    (gap_chart, "Only one team answered: sales and marketing cannot be compared."),
+    (distribution_chart, "No answers to chart."),
+    (levels_chart, "No level given: leaders and staff cannot be compared."),
+])
+def test_charts_without_data_say_so(chart, message):
+    fig = chart(empty_scores())
+    assert _texts(fig) == [message] and not _bars(fig) and not fig.axes[0].lines
