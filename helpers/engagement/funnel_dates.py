@@ -171,8 +171,8 @@ def quoted_cells(cells: pd.Series, at: np.ndarray) -> list[str]:
 def date_problems(cells: pd.Series, bad: pd.Series, rel: str, col: str, crm: str | None,
                    example: str) -> list[Problem]:
     """Errors for unreadable date cells: days missing from the calendar apart from other text."""
-    impossible = pd.Series(False, index=cells.index)
-    impossible[bad] = _no_such_day(cells[bad])  # only the few unreadable cells are examined
+    # only the few unreadable cells are examined
+    impossible = _no_such_day(cells[bad]).reindex(cells.index, fill_value=False).astype(bool)
     other = bad & ~impossible
     fmt_hint = (f"correct the cell in {crm} or in the file; dates as the {crm} export writes them "
                 f"(e.g. {example}) or as YYYY-MM-DD HH:MM are read" if crm else

@@ -248,7 +248,7 @@ def read_export(path: Path, rel: str, instrument: "Instrument") -> tuple[pd.Data
                              "write leader (manages people) or staff, or leave it blank",
                              row=int(r), field=shown[level_col])
                      for r, v in zip(rows[bad], cells[bad])]
-        out["level"] = level.astype("str")
+        out["level"] = level.astype(object).where(level.notna(), np.nan)  # blank stays missing, not "nan"
     else:
         out["level"] = pd.Series(np.nan, index=data.index, dtype="str")
     problems += _rating_problems(rel, data, stmt_cols, shown, rows, out)

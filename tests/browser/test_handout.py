@@ -1,6 +1,6 @@
 """The client's handout in a real browser: offline, no code, working contents, clean A4 print.
 
-A demo engagement is rendered once per module with :func:`helpers.render.render_engagement`;
+A demo engagement is rendered once per module with :func:`helpers.render.handout.render_engagement`;
 every test opens the HTML file from disk in a fresh context where every request except the
 file itself is aborted, and every attempt is recorded (the page's Content-Security-Policy is
 bypassed so that a stray reference is attempted, and caught, instead of silently refused).
@@ -8,7 +8,7 @@ bypassed so that a stray reference is attempted, and caught, instead of silently
 
 from __future__ import annotations
 
-import importlib
+from helpers.render.handout import render_engagement
 import json
 import math
 import os
@@ -96,20 +96,13 @@ SIMULATE_PAGES = """(H) => {
 
 
 @pytest.fixture(scope="module")
-def handout(tmp_path_factory: pytest.TempPathFactory, browser: Any, missing: Any) -> dict[str, Path]:
+def handout(tmp_path_factory: pytest.TempPathFactory, browser: Any) -> dict[str, Path]:
     """The demo handout rendered once to a temporary folder: ``{"html": ..., "ipynb": ...}``.
 
     Depends on ``browser`` so that a machine without Chromium skips before rendering.
     """
-    try:
-        render = importlib.import_module("helpers.render")
-        render_engagement = render.render_engagement
-    except (ImportError, AttributeError) as exc:
-        missing(f"helpers.render.render_engagement is not available yet (handout, issue 6): {exc}")
     out = tmp_path_factory.mktemp("handout")
     result = render_engagement(DEMO, out)
-    if not result.ok and re.match(r"(ModuleNotFoundError|ImportError|AttributeError)\b", result.error or ""):
-        missing(f"the report notebook needs code not written yet: {result.error}")
     assert result.ok, f"rendering {DEMO.name} failed: {result.error}; {[str(p) for p in result.problems]}"
     return result.outputs
 
