@@ -367,8 +367,8 @@ class AutosaveDocument:
 class Debouncer:
     """Run a write once typing pauses (``delay`` seconds after the last keystroke of a field).
 
-    Inside a running kernel the call is scheduled on its event loop; without one (tests, scripts)
-    it runs at once. ``busy`` tells the save indicator that a change is not on disk yet.
+    Inside a running kernel (a task on its event loop) the call is scheduled on that loop; without
+    one (tests, scripts) it runs at once. ``busy`` tells the save indicator that a change is not on disk yet.
     """
 
     def __init__(self, delay: float = 0.3) -> None:
@@ -385,9 +385,12 @@ class Debouncer:
 
     def call(self, key: Any, write: Callable[[], None]) -> None:
         """Run ``write`` after the pause; a newer call with the same ``key`` replaces it."""
-        try:
+        try:  # a kernel handles widget messages inside a task; a loop merely set (Playwright's sync API) runs nothing
             loop = asyncio.get_running_loop()
+            waiting = asyncio.current_task(loop) is not None
         except RuntimeError:
+            waiting = False
+        if not waiting:
             write()
             return
         handle = self._handles.pop(key, None)

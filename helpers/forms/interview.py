@@ -343,10 +343,7 @@ class InterviewForm:
         self.status.say(note)
 
     def transcript_html(self) -> str:
-        """A read-only HTML view of the interview as it stands (what the notebook shows without a browser).
-
-        Internal notes are not repeated here: this view is stored in the notebook's outputs.
-        """
+        """A read-only HTML view of the interview (what a notebook shows without a browser); no internal notes."""
         return transcript(self)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
@@ -384,15 +381,13 @@ def open_form(engagement: str | os.PathLike[str], interviewee: str, *, new: bool
     bank = bank or load_questions()
     path = interview_path(folder, interviewee, new=new)
     if path.exists():
-        _, problems = read_interview(path, f"interviews/{path.name}", bank)
-        errors = [p for p in problems if p.is_error]
-        if errors:
-            lines = "".join(f"<li>{html.escape(str(p))}</li>" for p in errors)
-            return w.HTML(f"<b>Fix this interview file before continuing (nothing was changed):</b><ul>{lines}</ul>")
+        doc, errors = None, [p for p in read_interview(path, f"interviews/{path.name}", bank)[1] if p.is_error]
         try:
-            doc = InterviewDocument.open(path)
+            doc = InterviewDocument.open(path) if not errors else None
         except DocumentUnreadable as exc:
-            lines = "".join(f"<li>{html.escape(str(p))}</li>" for p in exc.problems)
+            errors = list(exc.problems)
+        if doc is None:
+            lines = "".join(f"<li>{html.escape(str(p))}</li>" for p in errors)
             return w.HTML(f"<b>Fix this interview file before continuing (nothing was changed):</b><ul>{lines}</ul>")
     else:
         doc = InterviewDocument(path, new_interview(interviewee.strip(), bank, person_of(folder, interviewee)))

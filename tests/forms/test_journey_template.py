@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import yaml
 
@@ -66,6 +67,7 @@ def test_typing_in_a_cell_is_saved_once_typing_pauses(tmp_path) -> None:
         await asyncio.sleep(0.6)
         return waiting, shown, saved(tmp_path)["journeys"][0]["stages"][1]["kpi"]
 
-    waiting, shown, kpi = asyncio.run(type_kpi())
+    with ThreadPoolExecutor(1) as pool:  # its own loop, as a kernel has (the browser tests hold this thread's)
+        waiting, shown, kpi = pool.submit(asyncio.run, type_kpi()).result()
     assert waiting and "saving\u2026" in shown
     assert kpi == "MQLs per week"

@@ -159,8 +159,11 @@ def test_cover_logo_toc_and_print_css(handouts: dict[str, object]) -> None:
     html = _html(handouts["xss"])
     assert re.search(r'<img[^>]+class="cover-logo"[^>]+src="data:image/png;base64,', html)
     nb = nbformat.read(str(handouts["demo"].outputs["ipynb"]), as_version=4)  # type: ignore[attr-defined]
-    toc = table_of_contents(nb)
+    toc = table_of_contents(nb)  # the executed notebook: the client's sections, then the consultant's
     demo_html = _html(handouts["demo"])
+    assert [a for a, _ in toc][-1] == "consultant"
+    assert 'id="consultant"' not in demo_html and 'href="#consultant"' not in demo_html  # not in the client's copy
+    toc = toc[:-1]
     assert [a for a, _ in toc][-1] == "methodology" and len(toc) >= 6
     for anchor, _title in toc:
         assert f'href="#{anchor}"' in demo_html and f'id="{anchor}"' in demo_html

@@ -67,7 +67,8 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 def test_a_render_writes_one_complete_set_with_its_manifest(rendered: dict[str, Any]) -> None:
     out, folder = rendered["out"], rendered["folder"]
-    assert sorted(rendered["before"]) == ["nordlicht.html", "nordlicht.ipynb", "nordlicht.json"]
+    assert sorted(rendered["before"]) == ["nordlicht.consultant.html", "nordlicht.consultant.json",
+                                          "nordlicht.html", "nordlicht.ipynb", "nordlicht.json"]
     manifest = read_manifest(out, "nordlicht")
     assert manifest and manifest["folder"] == "Nordlicht" and manifest["client"] == "Nordlicht Software GmbH"
     assert verify(out, "nordlicht", folder) is None

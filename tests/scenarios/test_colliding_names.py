@@ -63,7 +63,9 @@ def test_every_engagement_gets_its_own_files(batch) -> None:
     assert len(set(slugs)) == len(NAMES)
     assert all(re.fullmatch(r"(acme-gmbh-zurich|engagement)-[0-9a-f]{8}", s) for s in slugs), slugs
     assert len(summary.written) == len(NAMES)
-    assert len(list(out.glob("*.html"))) == len(NAMES) + 1  # and portfolio.html
+    client_pages = [p for p in out.glob("*.html") if not p.name.endswith(".consultant.html")]
+    assert len(client_pages) == len(NAMES) + 1  # and portfolio.html
+    assert len(list(out.glob("*.consultant.html"))) == len(NAMES)  # each consultant's copy beside its handout
     for result in summary.results:
         assert verify(out, result.slug, result.folder) is None
         assert read_manifest(out, result.slug)["folder"] == result.folder.name  # type: ignore[index]
