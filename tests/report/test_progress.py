@@ -62,11 +62,19 @@ def test_progress_section(results):
     html = section.html()
     # the fixture's results carry no spread per team: the change gets no verdict either way
     assert "from <strong>51.3</strong> to <strong>61.0</strong> (+9.7 points, too few to tell)" in html
-    assert "up from Defined to <strong>Aligned</strong>" in html
+    # a stage move the data cannot separate from noise is not claimed as a move
+    assert "up from Defined" not in html and "falls in the Aligned band rather than Defined" in html
     assert "Shared definitions and hand-off SLA</td><td class=\"num\">38.5</td><td class=\"num\">60.0</td><td class=\"num\">+21.5</td><td>too few to tell</td>" in html
     assert "Target met" in html and "38%" in html and "82%" in html
     assert [p.get_label() for p in section.parts if isinstance(p, Figure)] == [
         "Each dimension before and after, previous wave against this one"], "history chart only from three waves"
+
+
+def test_a_stage_move_larger_than_noise_is_named(results):
+    current = two_waves(results)
+    current["progress"]["index"].update(interval=[4.1, 15.3], p_adjusted=0.004, verdict="larger than noise")
+    html = progress_section(current).html()
+    assert "up from Defined to <strong>Aligned</strong>" in html and "band rather than" not in html
 
 
 def test_progress_history_from_three_waves(results):
