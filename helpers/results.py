@@ -139,6 +139,8 @@ def compute(engagement: Engagement, *, _seen: frozenset[Path] = frozenset()) -> 
 
     # With no interview but a stakeholder list, the synthesis still maps roles and red flags.
     discovery = synthesize(engagement.interviews, meta.stakeholders)
+    if discovery is not None:
+        warnings.extend(discovery["attribution_checks"])
     journey = summarize(engagement.journey) if engagement.journey is not None else None
     # measured on the engagement's own rule and clock; engagement.yaml has no export date, so the
     # export time is the latest date in the export (stated in funnel.export_time)
@@ -260,9 +262,15 @@ def client_view(results: Results) -> Results:
         discovery["uncovered_roles"] = []
         discovery["economic_buyer_interviewed"] = None
         discovery["red_flags"] = []
+        discovery["attribution_checks"] = []
+        for quote in [q for qs in discovery["quotes"].values() for q in qs] + \
+                discovery["implications"] + discovery["needs"]:
+            quote["level"] = None  # the function is in ``speaker`` only when enough people share it
     plan = cast(dict[str, Any], view["plan"])
     if "housekeeping" in plan:
         plan["housekeeping"] = []
+    # plays left out for another stage or a target already met are the consultant's reasoning
+    plan["not_shown"] = [h for h in plan["not_shown"] if h.get("held", "waiting") == "waiting"]
     return view
 
 

@@ -96,6 +96,22 @@ def speaker(team: str | None, level: str | None) -> str:
     return "A colleague"
 
 
+#: Interviewees of one function (team and level) needed before a quote names the function; with
+#: fewer, the quote names the team only ("Someone in sales"), as a reader who knows who was
+#: interviewed could otherwise tell whose words they are.
+QUOTE_GROUP = 3
+
+TEAM_SPEAKER = {"sales": "Someone in sales", "marketing": "Someone in marketing",
+                "executive": "A member of the leadership team"}
+
+
+def quote_speaker(team: str | None, level: str | None, at_level: int) -> str:
+    """A quote's attribution: the function when ``at_level`` people of it were interviewed, else the team."""
+    if at_level >= QUOTE_GROUP or team == "executive":
+        return speaker(team, level)
+    return TEAM_SPEAKER.get(team or "", "A colleague")
+
+
 def default_audience(team: str | None, level: str | None) -> str:
     """The question-bank audience that fits a team and level (``sales`` + ``leader`` -> ``sales_leader``)."""
     if team == "sales":

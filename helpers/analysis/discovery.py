@@ -67,9 +67,12 @@ A quote is a shared answer tagged ``quote``, or a shared answer tagged neither `
 """
 
 from __future__ import annotations
+
+import re
+from collections import Counter
 from typing import Any, TypedDict
 from helpers.content.question_bank import CUSTOM_ID
-from helpers.vocabulary import INFLUENCES, SPIN_TYPES, TAGS, TEAMS, speaker, text_of
+from helpers.vocabulary import INFLUENCES, QUOTE_GROUP, SPIN_TYPES, TAGS, TEAMS, quote_speaker, text_of
 from helpers.content.question_bank import QuestionBank, load_questions
 from helpers.engagement.interviews import Answer, Interview
 from helpers.analysis.stakeholders import RedFlag, RoleCoverage, Stakeholder, stakeholder_map
@@ -147,6 +150,7 @@ class DiscoverySynthesis(TypedDict):
     uncovered_roles: list[str]
     economic_buyer_interviewed: bool | None
     red_flags: list[RedFlag]
+    attribution_checks: list[str]
 
 
 # ------------------------------------------------------------------------------------- synthesis
@@ -188,6 +192,7 @@ def synthesize(interviews: list[Interview], stakeholders: list[dict[str, Any]] |
     labels = {**bank.dimensions, "other": "Other"}
     n = len(interviews)
     team_n = {t: sum(iv.team == t for iv in interviews) for t in TEAMS}
+    level_n = Counter((iv.team, iv.level) for iv in interviews)
     by_dim = {d: {**{s: 0 for s in SPIN_TYPES}, "total": 0} for d in labels}
     by_spin = {s: 0 for s in SPIN_TYPES}
     tag_answers = {t: 0 for t in TAGS}
@@ -221,7 +226,8 @@ def synthesize(interviews: list[Interview], stakeholders: list[dict[str, Any]] |
                 continue  # unshared: counted above, its words stay in the file
             shared += 1
             quote: Quote = {"text": ans.answer, "team": iv.team, "role": iv.role if iv.named_by_title else "",
-                            "speaker": iv.role if iv.named_by_title and iv.role else speaker(iv.team, iv.level),
+                            "speaker": iv.role if iv.named_by_title and iv.role else quote_speaker(
+                                iv.team, iv.level, level_n[(iv.team, iv.level)]),
                             "level": iv.level, "question": qtext,
                      "question_id": ans.question, "spin": spin, "dimension": dim, "label": labels[dim],
                      "tags": list(ans.tags)}
@@ -264,4 +270,32 @@ def synthesize(interviews: list[Interview], stakeholders: list[dict[str, Any]] |
         "uncovered_roles": [r for r in INFLUENCES if not roles[r]["people"]],
         "economic_buyer_interviewed": bool(economic["interviewed"]) if economic["people"] else None,
         "red_flags": people["red_flags"],
+        "attribution_checks": attribution_checks(quotes, team_n),
     }
+
+
+#: Words in a shared answer that can point to the person who said it (a title, "my team", the owner).
+POINTING = re.compile(r"\b(VP|vice[- ]president|CEO|CFO|CMO|CRO|CIO|COO|founder|owner|head of \w+|director|"
+                      r"manager|partner|my (?:team|boss|reps|sellers|marketers|BD \w+|managers?))\b", re.I)
+
+
+def attribution_checks(quotes: dict[str, list[Quote]], team_n: dict[str, int]) -> list[str]:
+    """What the consultant should check before shared quotes reach the client (consultant only).
+
+    A team with fewer than :data:`QUOTE_GROUP` interviewees narrows each of its quotes to a handful
+    of people; a quote naming a title or "my team" can point to its speaker whatever the label says.
+    """
+    out = []
+    for team, items in quotes.items():
+        if items and 0 < team_n.get(team, 0) < QUOTE_GROUP and team != "executive":
+            out.append(f"Quotes: {team_n[team]} {'person' if team_n[team] == 1 else 'people'} from {team} "
+                       f"interviewed and {len(items)} of their answers shared; anyone who knows who was "
+                       "interviewed can tell whose words they are. Check each with its speaker before the "
+                       "handout goes out, or un-share it.")
+        for q in items:
+            hit = POINTING.search(q["text"])
+            if hit:
+                short = q["text"] if len(q["text"]) <= 90 else q["text"][:87] + "..."
+                out.append(f"Quote ({team}) mentions \u201c{hit.group(0)}\u201d and may point to its speaker: "
+                           f"\u201c{short}\u201d. Check it with the speaker or un-share it.")
+    return out

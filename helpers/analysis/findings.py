@@ -7,6 +7,7 @@ same fields the playbook's signals are built from (:mod:`helpers.analysis.trigge
 
 from __future__ import annotations
 from typing import Any, TypedDict
+from helpers.analysis.survey_method import reads_as_one
 from helpers.analysis.triggers import Analysed, Evidence, handoff_pains, number
 
 
@@ -41,7 +42,9 @@ def _dim_label(results: Analysed, dim: str) -> str:
 def _survey_findings(results: Analysed) -> list[tuple[float, Finding]]:
     out: list[tuple[float, Finding]] = []
     dimensions = results["dimensions"]
-    dims = {d: float(info["index"]) for d, info in dimensions.items() if info["index"] is not None}
+    # a dimension whose statements do not hang together (alpha known and low) is no headline
+    dims = {d: float(info["index"]) for d, info in dimensions.items()
+            if info["index"] is not None and reads_as_one(d, info, results.get("statements") or [])}
     if dims:
         low = min(dims, key=lambda d: (dims[d], d))
         value = dims[low]
@@ -86,7 +89,7 @@ def _rule_phrase(sla: Any) -> str:
     status = "agreed" if sla.get("status") == "agreed" else "proposed"
     if sla.get("clock") == "business":
         return f"the {status} rule of {sla.get('rule_words') or f'{hours:g} business hours'}"
-    return f"the {status} {hours:g}-hour rule"
+    return f"the {status} {hours:g}-hour rule, counted in calendar hours"
 
 
 def _funnel_findings(results: Analysed) -> list[tuple[float, Finding]]:

@@ -158,6 +158,9 @@ class HiddenPlay(TypedDict):
     horizon: int
     why: str
     signals: NotRequired[list[str]]
+    #: "waiting" (fits, but the plan is full: the client may hear of it), or the consultant's
+    #: reasons for leaving it out: "stage" (fits another stage), "met" (target met today)
+    held: NotRequired[str]
 
 
 class PlanResult(TypedDict):
@@ -392,10 +395,10 @@ def build(results: Analysed, plan_file: PlanFile | None, playbook: Playbook | No
         elif not fits_stage(candidate, window):
             not_shown.append({"id": made["id"], "title": made["title"], "horizon": made["horizon"],
                               "why": "fits the " + "/".join(candidate.stages) + " stage, not this client's",
-                              "signals": []})
+                              "signals": [], "held": "stage"})
         elif met_today(made["success"]) and candidate.id not in carried_over:
             not_shown.append({"id": made["id"], "title": made["title"], "horizon": made["horizon"],
-                              "why": "its success target is already met today", "signals": []})
+                              "why": "its success target is already met today", "signals": [], "held": "met"})
         else:
             fired.append((order, made))
             group[candidate.id] = candidate.group or candidate.id
@@ -437,7 +440,8 @@ def build(results: Analysed, plan_file: PlanFile | None, playbook: Playbook | No
         free = [h for h in HORIZONS if h >= play["horizon"] and per_horizon[h] < cap]
         if not suggest or group[play["id"]] in groups or not free:
             not_shown.append({"id": play["id"], "title": play["title"], "horizon": play["horizon"],
-                              "why": play["why"], "signals": [t["signal"] for t in play["triggers"]]})
+                              "why": play["why"], "signals": [t["signal"] for t in play["triggers"]],
+                              "held": "waiting"})
             continue
         if free[0] != play["horizon"]:
             play["moved_from"] = play["horizon"]

@@ -99,6 +99,11 @@ def _r(value: float, digits: int = 2) -> float:
     return round(float(value), digits)
 
 
+def _round2(amount: float) -> float:
+    """Two significant figures: an estimate shown to the unit claims a precision it does not have."""
+    return float(f"{amount:.2g}") if amount else 0.0
+
+
 def _money(amount: float | None, currency: str | None) -> str:
     text = format_number(amount, 0)
     return f"{text} {currency}" if currency else text
@@ -235,20 +240,26 @@ def money_at_stake(speed: SpeedToLead | None, conversion: ConversionSummary, dea
         else:
             n = speed["not_contacted"]["count"]
             amount = _r(n * share * deal["amount"])
+            low, high = span["rate"]["low"], span["rate"]["high"]
+            low_amount = None if low is None else _r(n * low * deal["amount"])
+            high_amount = None if high is None else _r(n * high * deal["amount"])
             period = f"{speed['period']['start']} to {speed['period']['end']}"
+            spread = ("" if low_amount is None or high_amount is None else
+                      f" (between {_money(_round2(low_amount), currency)} and {_money(_round2(high_amount), currency)} "
+                      f"across the 95% range of that win rate; an estimate, not a forecast)")
             uncontacted = {
                 "amount": amount, "currency": currency, "period": period,
                 "explanation": (f"{n} MQLs handed over {period} were not contacted by the export date; if they had "
-                                f"been won like the other MQLs ({format_percent(share, 1)} of MQLs won, "
+                                f"been won at the rate MQLs in this export were won ({format_percent(share, 1)}, "
                                 f"{span['count_to']} of {span['count_from']}) at the {deal['label']} of "
                                 f"{_money(deal['amount'], currency)}, they would have brought about "
-                                f"{_money(amount, currency)} in bookings."),
+                                f"{_money(_round2(amount), currency)} in bookings{spread}."),
                 "inputs": {"mqls_not_contacted": n, "mql_won_rate": round(share, 4), "mql_won_count": span["count_to"],
                            "mql_cohort": span["count_from"], "deal_size": deal["amount"],
-                           "deal_basis": deal["basis"]},
+                           "deal_basis": deal["basis"], "amount_low": low_amount, "amount_high": high_amount},
                 "reason": None}
     if calculator is None:
-        gap = _missing("no revenue goal is set in engagement.yaml", currency)
+        gap = _missing("no revenue goal was set for this assessment", currency)
     elif not calculator["available"] or calculator["won_revenue_per_month_today"] is None:
         gap = _missing(calculator["reason"] or "the calculator could not run", currency)
     else:

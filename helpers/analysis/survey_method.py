@@ -114,3 +114,23 @@ def combined_p(estimate: float | None, terms: Sequence[tuple[float, float | None
 def round_pair(pair: Sequence[float | None] | None, digits: int = 1) -> list[float | None] | None:
     """An interval ``[low, high]`` rounded with :func:`rnd` (None stays None)."""
     return None if pair is None else [rnd(pair[0], digits), rnd(pair[1], digits)]
+
+
+#: Widest spread of a dimension's statement means (1-5 scale) that still reads as one level.
+SAME_LEVEL = 0.75
+
+
+def reads_as_one(dimension: str, info: Any, statements: Sequence[Any]) -> bool:
+    """Whether a dimension's score can be read as one number.
+
+    True when its statements hang together (alpha at least :data:`RELIABLE_ALPHA`, or alpha
+    unknown), or when, although alpha is low, every statement sits at about the same level (means
+    within :data:`SAME_LEVEL` of each other): everyone rating all three low gives a low alpha only
+    because people barely differ, and the low score is still real.
+    """
+    alpha = info.get("alpha")
+    if alpha is None or info.get("reliable"):
+        return True
+    means = [float(s["mean"]) for s in statements
+             if s.get("dimension") == dimension and s.get("mean") is not None and s.get("scale", "scored") == "scored"]
+    return len(means) >= 2 and max(means) - min(means) <= SAME_LEVEL

@@ -19,7 +19,7 @@ from helpers.analysis.survey import (
     low_response,
     most_disagreement,
 )
-from helpers.analysis.survey_method import RELIABLE_ALPHA
+from helpers.analysis.survey_method import RELIABLE_ALPHA, reads_as_one
 from helpers.charts.survey import gap_chart, levels_chart, radar
 from helpers.report.section import Section, render_template
 from helpers.vocabulary import SURVEY_TEAMS
@@ -86,6 +86,7 @@ def scorecard(results: SurveyResults) -> Section:
         hidden_note=hidden_note, family=1 + len(dims), reliable_alpha=RELIABLE_ALPHA,
         flagged=[d for d in dims if d["verdict"] == LARGER and d["reliable"]],
         flagged_unreliable=[d for d in dims if d["verdict"] == LARGER and not d["reliable"]],
+        unreliable=[d for d in dims if not reads_as_one(str(d["id"]), d, results.get("statements") or [])],
         responses={t: response_line(teams[t]) for t in teams}, invited_total=_invited_total(teams),
         low_rate=[t for t in teams if low_response(teams[t])], low_rate_limit=round(100 * LOW_RESPONSE_RATE),
         levels=levels, disagreement=most_disagreement(results, 5),

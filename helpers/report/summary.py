@@ -141,6 +141,26 @@ def answer(finding: Finding, plan: PlanResult) -> dict[str, str]:
                      "it is measured again at the next review."}
 
 
+def ninety_day_picture(plays: list[Any]) -> list[str]:
+    """The success measures worth promising: measurable today, not met yet, one line per measure.
+
+    A measure whose signal has no value today (not measured, or hidden under the minimum group)
+    cannot be re-measured either; one already met promises nothing; two actions sharing a measure
+    (or one signal) give one line.
+    """
+    out: dict[str, str] = {}
+    for play in plays:
+        success = play["success"]
+        signal, now, target = success["signal"], success["baseline"], success["target"]
+        if signal and now is None:
+            continue
+        if target is not None and now is not None and (
+                (success["goal"] == "up" and now >= target) or (success["goal"] == "down" and now <= target)):
+            continue
+        out.setdefault(signal or success["text"], success["text"])
+    return list(out.values())
+
+
 def context(results: Results) -> dict[str, Any]:
     """Template context: the brief (diagnosis, money, decisions, 90-day picture) and the stage line."""
     plan = results["plan"]
@@ -157,8 +177,7 @@ def context(results: Results) -> dict[str, Any]:
     findings: list[dict[str, Any]] = [{**f, "text": plain_words(f["text"]), **answer(f, plan)}
                                       for f in results["findings"] if f["text"]]
     first = sorted(plays, key=lambda p: (p["status"] == "done", p["horizon"]))[:3]
-    # one line per measure, even when two actions share it
-    better = list(dict.fromkeys(p["success"]["text"] for p in first if p["status"] != "done"))
+    better = ninety_day_picture([p for p in first if p["status"] != "done"])
     decisions: list[dict[str, Any]] = [{"title": p["title"], "owner": p.get("owner_name") or PLAY_OWNER_LABELS.get(p["owner"], p["owner"]),
                   "success": p["success"]["text"], "carried": p.get("carried_over", False)}
                  for p in first if p["status"] != "done"]

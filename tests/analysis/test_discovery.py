@@ -64,7 +64,8 @@ def test_only_shared_words_reach_the_output(synthesis: dict) -> None:
     assert [q["question_id"] for q in quotes["sales"]] == ["sl_p_02", "custom_1", "sp_p_01"]
     assert [q["question_id"] for q in quotes["marketing"]] == ["ml_p_02"]
     assert "Dana" not in json.dumps(quotes)
-    assert quotes["sales"][0]["speaker"] == "A sales leader"  # by function: the interview did not clear the title
+    # one sales leader interviewed: the quote names the team, not the function, and never the title
+    assert quotes["sales"][0]["speaker"] == "Someone in sales"
     assert quotes["sales"][0]["role"] == "" and "VP Sales" not in json.dumps(quotes)
     assert [q["question_id"] for q in synthesis["implications"]] == ["ml_i_02"]
     assert [q["question_id"] for q in synthesis["needs"]] == ["sl_n_02"]
@@ -127,3 +128,16 @@ def test_analysis_is_pure() -> None:
     source = Path(discovery.__file__).read_text(encoding="utf-8")
     for forbidden in ("ipywidgets", "matplotlib", "print(", "helpers.report", "helpers.forms"):
         assert forbidden not in source
+
+
+def test_the_consultant_is_told_which_quotes_can_point_to_their_speaker(synthesis: dict) -> None:
+    checks = synthesis["attribution_checks"]
+    assert any(c.startswith("Quotes: 2 people from sales interviewed") for c in checks), checks
+    assert all("un-share" in c for c in checks)
+
+
+def test_a_function_is_named_once_three_people_share_it() -> None:
+    from helpers.vocabulary import quote_speaker
+    assert quote_speaker("sales", "staff", 3) == "A seller"
+    assert quote_speaker("sales", "staff", 2) == "Someone in sales"
+    assert quote_speaker("marketing", "leader", 1) == "Someone in marketing"

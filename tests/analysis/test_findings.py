@@ -33,7 +33,7 @@ def test_handed_to_sales_wording_in_findings(weak):
     speed = next(f for f in found if f["signal"] == "funnel.within_sla_share")
     # the saved results carry no rule status: a rule is never called agreed unless it says so
     assert speed["text"] == ("Only 38% of the 216 leads handed to sales that can be judged got a first response within "
-                             "the proposed 24-hour rule (median wait, counting leads not yet answered: 31.5 hours).")
+                             "the proposed 24-hour rule, counted in calendar hours (median wait, counting leads not yet answered: 31.5 hours).")
     never = next(f for f in found if f["signal"] == "funnel.never_contacted_share")
     assert never["text"] == "12% of the leads handed to sales were not contacted by the export date."
 
@@ -81,3 +81,20 @@ def test_a_survey_flag_never_outranks_a_funnel_fact_and_noise_is_no_finding(weak
     sources = [f["source"] for f in found]
     assert sources.index("survey") > max(i for i, s in enumerate(sources) if s == "funnel")
     assert not any(f["signal"] == "gap.goals" for f in found)
+
+
+def test_a_dimension_whose_statements_do_not_hang_together_is_no_headline():
+    dims = {"handoff": {"label": "Hand-off", "index": 31.0, "gap": 0.0, "significant": None,
+                        "alpha": -0.4, "reliable": False},
+            "goals": {"label": "Goals", "index": 48.0, "gap": 0.0, "significant": None,
+                      "alpha": 0.74, "reliable": True}}
+    statements = [{"dimension": "handoff", "mean": m, "scale": "scored"} for m in (1.2, 2.9, 1.4)]
+    texts = [f["text"] for f in key_findings({**results_with(), "index": 50.0, "dimensions": dims,
+                                              "statements": statements})]
+    assert "The weakest area is “Goals”, scoring 48.0 out of 100." in texts
+    assert not any("Hand-off" in t for t in texts)
+    # everyone low on every hand-off statement: alpha is low only because people barely differ
+    statements = [{"dimension": "handoff", "mean": m, "scale": "scored"} for m in (1.6, 1.4, 1.6)]
+    texts = [f["text"] for f in key_findings({**results_with(), "index": 50.0, "dimensions": dims,
+                                              "statements": statements})]
+    assert "The weakest area is “Hand-off”, scoring 31.0 out of 100." in texts

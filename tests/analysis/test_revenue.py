@@ -102,6 +102,9 @@ def test_money_at_stake_business_hours(business: pd.DataFrame) -> None:
     assert (lost["inputs"]["mql_won_count"], lost["inputs"]["mql_cohort"]) == (3, 6)
     assert lost["explanation"] is not None and "20,000 EUR" in lost["explanation"]
     assert "not contacted by the export date" in lost["explanation"]
+    # 3 won of 6 MQLs: Wilson 95% 18.8%-81.2%, times 2 MQLs times the 20,000 EUR mean deal
+    assert (lost["inputs"]["amount_low"], lost["inputs"]["amount_high"]) == pytest.approx((7504.0, 32496.0), abs=30)
+    assert "(between 7,500 EUR and 32,000 EUR across the 95% range of that win rate" in lost["explanation"]
     gap = stake["goal_gap"]
     assert gap["amount"] == pytest.approx((100000 - 60000 / MONTHS) * 12, abs=0.1)
     assert gap["explanation"] is not None and "47,883 EUR a month short of the goal" in gap["explanation"]

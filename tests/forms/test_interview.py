@@ -212,7 +212,7 @@ def test_quotes_name_the_function_until_the_person_agrees_to_their_title(engagem
         assert problems == []
         return voice({"discovery": synthesize(interviews, [])}).html()  # type: ignore[typeddict-item]
 
-    assert "A sales leader" in footer() and "VP Sales" not in footer()
+    assert "Someone in sales" in footer() and "VP Sales" not in footer()  # one sales leader: the team only
     form.named.value = True
     assert on_disk(form)["named_by_title"] is True
     assert "VP Sales" in footer()
@@ -339,7 +339,7 @@ def test_own_question_goes_to_the_open_tab_without_a_forced_topic(engagement: Pa
     assert not [p for p in problems if p.is_error]
     html = voice({"discovery": synthesize(interviews, [])}).html()
     assert "Same numbers on the screen for both of us." in html
-    assert "A sales leader</footer>" in html  # by function: the title was not cleared for the handout
+    assert "Someone in sales</footer>" in html  # one interviewee: the team, never the title
     assert "VP Sales" not in html
     assert "&middot; Other</footer>" not in html  # an own question without a topic gets no made-up label
 

@@ -74,6 +74,13 @@ def test_the_client_json_holds_no_names_ids_or_warnings(rendered: dict[str, obje
     full = json.loads(_read(rendered, "consultant.json"))
     assert len(full["discovery"]["stakeholders"]) == len(rendered["people"])  # type: ignore[arg-type]
     assert full["warnings"] and full["discovery"]["red_flags"]
+    # plays the engine left out for another stage or a target met: the consultant's reasoning only
+    held = {h.get("held") for h in full["plan"]["not_shown"]}
+    assert held - {"waiting"}, held
+    assert all(h.get("held") == "waiting" for h in data["plan"]["not_shown"])
+    assert "stage, not this client" not in json.dumps(data) and "engagement.yaml" not in json.dumps(data)
+    # each shared quote from a team of two interviewees is flagged for the consultant to check
+    assert any(w.startswith("Quotes: ") and "whose words they are" in w for w in full["warnings"])
 
 
 def test_quotes_name_a_function_unless_the_person_agreed_to_their_title(rendered: dict[str, object]) -> None:
@@ -85,4 +92,6 @@ def test_quotes_name_a_function_unless_the_person_agreed_to_their_title(rendered
     others = [q for q in quotes if not q["role"]]
     assert others and {q["speaker"] for q in others} <= {"A sales leader", "A seller", "A marketing leader",
                                                           "A marketer", "A member of the leadership team",
-                                                          "A colleague"}
+                                                          "A colleague", "Someone in sales",
+                                                          "Someone in marketing"}
+    assert all(q["level"] is None for q in quotes)  # the client's copy does not say who was a leader

@@ -59,7 +59,7 @@ def test_conversion_rates_have_intervals_cohorts_losses_and_no_false_accepted(ag
     assert re.search(r"7 of 12 leads that entered MQL by \d+ \w+ 2026", html)
     assert "the export has no sales-accepted stage, so this is the step to SQL" in html
     assert "accepted by sales" not in html and "Sales accepted" not in html
-    assert "The step losing the most leads is <strong>Inquiry → MQL</strong>: 9 of 24 did not move on." in html
+    assert "The step where the most leads stop is <strong>Inquiry → MQL</strong>: 9 of the 24 old enough to judge had not moved on by the export date" in html
     assert "No step's 95% interval lies wholly below a vendor-quoted range" in html
     assert "vendor-quoted (SiriusDecisions-style demand waterfall, secondary)" in html
     assert "biggest leak" not in html.lower()

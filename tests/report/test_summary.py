@@ -81,3 +81,17 @@ def test_summary_without_survey_uses_other_findings(results):
 def test_summary_missing():
     section = summary_section(results_with())
     assert not section.present and "Survey both teams" in section.html()
+
+
+def test_the_ninety_day_picture_promises_only_what_can_be_measured_and_is_not_met():
+    from helpers.report.summary import ninety_day_picture
+
+    def play(text, signal, baseline, target, goal="up"):
+        return {"success": {"text": text, "signal": signal, "goal": goal, "target": target, "baseline": baseline}}
+
+    plays = [play("Leaders-staff gap under 5 points", "level_gap", None, 5.0, "down"),  # hidden: not measurable
+             play("At least 80% of leads contacted within the SLA", "funnel.within_sla_share", 0.81, 0.8),  # met
+             play("Communication dimension at least 65", "dimension.communication", 27.9, 65.0),
+             play("Communication dimension up at least 10 points", "dimension.communication", 27.9, None),
+             play("A weekly win note goes out", None, None, None)]
+    assert ninety_day_picture(plays) == ["Communication dimension at least 65", "A weekly win note goes out"]

@@ -143,7 +143,7 @@ def test_handout_shows_map_leaks_and_response_with_the_hand_counted_numbers(tmp_
             "within it; 29% (8) were not contacted by the export date.") in html
     assert "2 more were too recent to judge" in html
     assert "The median wait for a first response was 50.0 hours, counting leads not yet answered" in html
-    assert "The step losing the most leads is <strong>Inquiry → MQL</strong>: 30 of 60 did not move on." in html
+    assert "The step where the most leads stop is <strong>Inquiry → MQL</strong>: 30 of the 60 old enough to judge had not moved on by the export date" in html
     assert "agreed 24" not in html and "never contacted" not in html
     assert html.count('<img class="chart"') == 2 + 4  # two journey maps; funnel, response, stage time, sources
 

@@ -66,7 +66,7 @@ def test_engine_names_the_fitting_plays_with_their_numbers_and_sources(wave1):
     assert [p["id"] for p in first] == ["sla_speed_to_lead", "lead_definition", "defined_joint_cadence"]
     speed, lead, cadence = first
     # the client sees the measured values, not the playbook's raw thresholds
-    assert speed["why"] == ("Leads contacted within the response SLA: 19% (funnel); "
+    assert speed["why"] == ("Leads contacted within the response rule: 19% (funnel); "
                             "Median time to first response: 44.0 hours (funnel); Leads never contacted: 12% (funnel)")
     assert lead["why"] == "\u201cShared definitions and hand-off SLA\u201d score: 30.8 (survey)"
     assert [t["value"] for t in speed["triggers"]] == [0.1875, 44.0, 0.125]
@@ -91,7 +91,7 @@ def test_summary_names_the_slow_response_among_the_findings(wave1):
     # waits 2, 5, 20, 26, 30, 30, 36, 40 | 48, 50, 60, 72, 96, 120 h and 2 not answered by the export
     # (censored beyond 120 h): the censored median is (40 + 48) / 2; the rule has no status: proposed
     assert ("Only 19% of the 16 leads handed to sales that can be judged got a first response within the "
-            "proposed 24-hour rule (median wait, counting leads not yet answered: 44.0 hours).") in texts
+            "proposed 24-hour rule, counted in calendar hours (median wait, counting leads not yet answered: 44.0 hours).") in texts
     assert "The weakest area is \u201cShared definitions and hand-off SLA\u201d, scoring 30.8 out of 100." in texts
 
 
@@ -108,7 +108,7 @@ def test_consultant_decisions_win_in_wave1(wave1):
 def test_wave1_handout_shows_plan_with_todays_values_and_no_internal_note(wave1):
     html = plan_section(wave1).html() + summary_section(wave1).html()
     text = _text(html)
-    assert "Leads contacted within the response SLA: 19% (funnel)" in text and "below 70%" not in text
+    assert "Leads contacted within the response rule: 19% (funnel)" in text and "below 70%" not in text
     assert "At least 80% of leads contacted within the SLA Today: 19%" in text
     assert "Technology and data dimension up at least 5 points Today: 58.3" in text  # the CIO play, done
     assert "Hand-off dimension at least 60 Today: 30.8" in text
@@ -158,7 +158,7 @@ def test_wave2_handout_progress_section(wave2):
 def test_wave2_plan_moves_on_to_the_first_hour(wave2):
     plays = {p["id"]: p for p in wave2["plan"]["plays"]}
     assert "sla_speed_to_lead" not in plays and "tech_enlist_cio" not in plays
-    assert plays["sla_first_hour"]["why"] == ("Leads contacted within the response SLA: 88% (funnel); "
+    assert plays["sla_first_hour"]["why"] == ("Leads contacted within the response rule: 88% (funnel); "
                                               "Leads contacted within one hour: 19% (funnel)")
     assert {"aligned_shared_metrics", "aligned_shared_rewards"} <= set(plays)  # Aligned -> Integrated moves
 
