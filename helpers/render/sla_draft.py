@@ -53,7 +53,8 @@ def volume_chain(results: Results) -> dict[str, Any] | None:
         return None
     calc = funnel["calculator"]
     if calc is None or not calc["available"]:
-        return {"available": False, "reason": (calc or {}).get("reason") or "the revenue goal is not set"}
+        return {"available": False, "reason": (calc["reason"] if calc is not None else None)
+                or "the revenue goal is not set"}
     labels = {c["step"]: c["label"] for c in (*funnel["conversions"], *funnel["spans"])}
     currency = calc["currency"]
     rows = []
@@ -79,10 +80,11 @@ def volume_chain(results: Results) -> dict[str, Any] | None:
         rows.append(row)
         if stage["stage"] == "mql":
             won = calc["stages"][0]["needed_per_month"]
+            ranged = bounded and won is not None and low_product > 0 and high_product > 0
             mql = {"needed": stage["needed_per_month"], "today": stage["today_per_month"],
                    "gap": stage["gap_per_month"],
-                   "fewest": won / low_product if bounded and low_product else None,
-                   "most": won / high_product if bounded and high_product else None}
+                   "fewest": won / low_product if ranged and won is not None else None,
+                   "most": won / high_product if ranged and won is not None else None}
         previous = stage
     return {"available": True, "goal": money(calc["goal"], currency), "period_months": calc["period_months"],
             "goal_per_month": money(calc["goal_per_month"], currency),
