@@ -206,10 +206,10 @@ def _brief(deck: _Deck, results: Results) -> None:
     slide = deck.slide(words["slides"]["brief"])
     paragraphs: list[tuple[str, int, bool]] = [(ctx["diagnosis"], 16, False)]
     paragraphs.append((f"{words['labels']['money']}: "
-                       f"{shorten(ctx['money'], 260) if ctx['money'] else words['labels']['not_measured']}", 13, False))
+                       f"{shorten(ctx['money'], 420) if ctx['money'] else words['labels']['not_measured']}", 13, False))
     if ctx["decisions"]:
         paragraphs.append((words["labels"]["decisions"], 14, True))
-        paragraphs += [(shorten(f"{d['title']} ({d['owner']})", 150), 13, False) for d in ctx["decisions"][:3]]
+        paragraphs += [(shorten(f"{d['title']} \u2014 {d['owner']}", 150), 13, False) for d in ctx["decisions"][:3]]
     if ctx["better"]:
         paragraphs.append((words["labels"]["better"], 14, True))
         paragraphs += [(shorten(b, 150), 13, False) for b in ctx["better"][:3]]
