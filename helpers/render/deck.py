@@ -278,8 +278,7 @@ def _scorecard(deck: _Deck, results: Results) -> None:
                      f"({results['gap_verdict']})", 14, False))
     left = deck.margin + chart_width + int(0.2 * EMU_PER_INCH)
     deck.body(slide, side, width=deck.width - left - deck.margin, left=left)
-    deck.note(slide, "Index 20\u2013100 per dimension; under 40 Undefined, 40\u201359 Defined, "
-                     "60\u201379 Aligned, 80 and above Integrated (Kotler, Rackham and Krishnaswamy, HBR 2006).")
+    deck.note(slide, wording()["labels"]["stages"])
 
 
 def _survey(deck: _Deck, results: Results) -> None:
@@ -415,8 +414,7 @@ def _progress(deck: _Deck, results: Results) -> None:
     deck.table(slide, ["Measure", f"{ctx['previous_date']}", "Now", "Change (points)", "Verdict"], rows[:MAX_ROWS],
                [0.4, 0.14, 0.14, 0.14, 0.18], size=11)
     stage = ctx["stage"]
-    deck.note(slide, f"Stage: {stage['before']} then {stage['after']}. A change is called larger than noise only "
-                     "when a permutation test (Holm-corrected) says so.")
+    deck.note(slide, f"Stage: {stage['before']} then {stage['after']}. {wording()['labels']['change_test']}")
 
 
 def _method(deck: _Deck, results: Results) -> None:
