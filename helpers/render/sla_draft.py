@@ -108,7 +108,7 @@ def measured(results: Results, rule: Sla) -> dict[str, Any]:
     if handoff is not None and handoff["acceptance_rate"] is not None:
         out["handoff"] = {"rate": interval(handoff["acceptance_rate"], handoff["rate_low"], handoff["rate_high"]),
                           "mqls": handoff["mqls"], "accepted": handoff["accepted"], "rejected": handoff["rejected"],
-                          "pending": handoff["pending"], "label": handoff["label"]}
+                          "label": handoff["label"]}
     if speed is None:
         out["attempts_reason"] = "the export has no first-response date"
         return out

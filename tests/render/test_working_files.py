@@ -263,6 +263,8 @@ def test_the_sla_draft_works_the_mql_volume_back_from_the_revenue_goal(quill: di
         rate = stage["rate_to_next"]
         assert f"{rate['count']} of {rate['n']} leads" in text  # each division names its source numbers
     assert f"Today: {format_number(mql['today_per_month'])} MQLs a month" in text
+    handoff = funnel["handoff"]
+    assert f"were accepted by sales ({handoff['accepted']} of {handoff['mqls']}; {handoff['rejected']} returned)" in text
 
 
 def test_the_sla_draft_shows_todays_response_on_the_clients_clock_and_says_what_is_not_measured(
