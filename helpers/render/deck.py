@@ -21,7 +21,7 @@ from __future__ import annotations
 import io
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -34,6 +34,7 @@ from helpers.report.progress import context as progress_context
 from helpers.report.summary import context as brief_context
 from helpers.report.voice import context as voice_context
 from helpers.results import Results
+from helpers.textsafe import office_text
 from helpers.vocabulary import SURVEY_TEAMS
 
 WORDING = TEMPLATES / "report" / "deck.yaml"
@@ -455,6 +456,7 @@ def readout_deck(results: Results, template: Path | None = None) -> bytes:
     bytes
         The presentation: 9 slides, 10 with progress since an earlier wave.
     """
+    results = cast(Results, office_text(results))  # a control character typed by the client cannot break the file
     deck = _Deck(template)
     for build in (_title_slide, _brief, _scorecard, _survey, _voice, _crm, _journey, _plan, _progress, _method):
         build(deck, results)

@@ -11,10 +11,11 @@ says what each sheet shows and which part of ``<slug>.json`` each number comes f
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import Any, cast
 
 from helpers.formatting import long_date
 from helpers.results import Results
+from helpers.textsafe import office_text
 from helpers.vocabulary import SURVEY_TEAMS
 
 #: Sheet name -> (what it shows, where in ``<slug>.json`` the numbers come from).
@@ -259,6 +260,7 @@ def results_workbook(results: Results) -> bytes:
     """
     from openpyxl import Workbook
 
+    results = cast(Results, office_text(results))  # a control character typed by the client cannot break the file
     book = Workbook()
     readme = book.active
     readme.title = "Read me"

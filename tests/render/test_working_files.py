@@ -400,3 +400,14 @@ def test_an_unusable_deck_template_on_the_command_line_is_one_error_line(tmp_pat
     err = capsys.readouterr().err
     assert code == 1 and "error: --deck-template 'theme.pptx' is not a PowerPoint presentation" in err
     assert not list((tmp_path / "out").glob("quillstack.*"))
+
+
+def test_control_characters_typed_by_the_client_cannot_break_the_office_files(quill: dict[str, Any]) -> None:
+    view = json.loads(json.dumps(quill["view"]))
+    view["client"] = "Acme\x0b\x1b[2J Corp\u202e"
+    view["statements"][0]["text"] = "Shared\x01 target"
+    first = slides(readout_deck(view))[0]["text"]
+    assert "Acme[2J Corp" in first and "\x1b" not in first and "\u202e" not in first
+    book = sheets(results_workbook(view))
+    assert book["Read me"][0][0] == "Results workbook: Acme[2J Corp"
+    assert book["Statements"][1][2] == "Shared target"
