@@ -367,6 +367,40 @@ def test_the_deck_opens_and_converts_to_pdf_with_libreoffice(tmp_path: Path, qui
 # Written with the handout, through render and batch
 
 
+def extras_job(folder: Path, out: Path, extras: Any, slug: str | None = None) -> Any:
+    """A quick stand-in for a render: writes one file per working file the batch asked for."""
+    from helpers.render.handout import EXTRA_KINDS, RenderResult
+    from helpers.render.outputs import OutputSet
+
+    assert slug is not None
+    staged = OutputSet(Path(out), slug, Path(folder), slug)
+    staged.write("json", (Path(folder) / "results.json").read_bytes())
+    for flag, kind in EXTRA_KINDS.items():
+        if getattr(extras, flag):
+            staged.write(kind, b"stand-in")
+    return RenderResult(slug, Path(folder), True, outputs=staged.commit(), client=slug)
+
+
+def test_batch_passes_the_flags_to_every_render_and_the_progress_lists_each_file(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], quill: dict[str, Any]) -> None:
+    from helpers.batch import run_batch
+    from helpers.render.handout import Extras
+
+    folders = []
+    for name in ("alpha", "bravo"):
+        (tmp_path / "in" / name).mkdir(parents=True)
+        (tmp_path / "in" / name / "engagement.yaml").write_text(f"client: {name}\n", encoding="utf-8")
+        (tmp_path / "in" / name / "results.json").write_text(json.dumps(quill["view"]), encoding="utf-8")
+        folders.append(tmp_path / "in" / name)
+    summary = run_batch(folders, tmp_path / "out", jobs=1, progress=True, job=extras_job,
+                        extras=Extras(deck=True, xlsx=True))
+    assert all(r.ok for r in summary.results)
+    shown = capsys.readouterr()
+    for name in ("alpha", "bravo"):
+        assert f"{name}: wrote {name}.json, {name}.pptx, {name}.xlsx" in shown.err + shown.out
+        assert not (tmp_path / "out" / f"{name}.sla.html").exists()
+
+
 @pytest.mark.slow
 def test_batch_writes_the_working_files_into_the_set_and_its_manifest(tmp_path: Path,
                                                                      capsys: pytest.CaptureFixture[str]) -> None:
