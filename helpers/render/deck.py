@@ -33,16 +33,14 @@ from helpers.report.plan import HORIZON_LABELS, context as plan_context
 from helpers.report.progress import context as progress_context
 from helpers.report.summary import context as brief_context
 from helpers.report.voice import context as voice_context
+from helpers.render.slides import EMU_PER_INCH, SlideDeck, plural, shorten
 from helpers.results import Results
 from helpers.textsafe import office_text
 from helpers.vocabulary import SURVEY_TEAMS
 
 WORDING = TEMPLATES / "report" / "deck.yaml"
-#: Longest quote shown whole on a slide (characters); a longer one is cut at a word and marked "…".
-QUOTE_CHARS = 240
 #: Most rows in a slide table (more would not fit at a readable size).
 MAX_ROWS = 9
-EMU_PER_INCH = 914400
 
 
 @lru_cache(maxsize=1)
@@ -53,126 +51,7 @@ def wording() -> dict[str, Any]:
     return data
 
 
-def shorten(text: str, limit: int = QUOTE_CHARS) -> str:
-    """``text`` as is when short enough; otherwise cut at the last word before ``limit`` and marked "…"."""
-    text = " ".join(str(text).split())
-    if len(text) <= limit:
-        return text
-    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:.")
-    return cut + " \u2026"
-
-
-def plural(n: int, noun: str) -> str:
-    """``(1, "stage") -> "1 stage"``, ``(3, "stage") -> "3 stages"``."""
-    return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
-class _Deck:
-    """The presentation being built, with the geometry every slide shares."""
-
-    def __init__(self, template: Path | None) -> None:
-        from pptx import Presentation
-        from pptx.util import Emu
-
-        self.default = template is None
-        self.prs = Presentation(str(template)) if template is not None else Presentation()
-        if self.default:
-            self.prs.slide_width, self.prs.slide_height = Emu(12192000), Emu(6858000)  # 16:9
-        else:
-            slides = self.prs.slides._sldIdLst  # a template's own example slides are not part of the deck
-            for slide_id in list(slides):
-                self.prs.part.drop_rel(slide_id.rId)
-                slides.remove(slide_id)
-        self.width = int(self.prs.slide_width or 12192000)
-        self.height = int(self.prs.slide_height or 6858000)
-        self.margin = int(0.5 * EMU_PER_INCH)
-        self.body_top = int(1.35 * EMU_PER_INCH)
-
-    def layout(self, names: tuple[str, ...], index: int) -> Any:
-        """The first layout with one of ``names``, else the layout at ``index``, else the last."""
-        layouts = list(self.prs.slide_layouts)
-        for layout in layouts:
-            if layout.name in names:
-                return layout
-        return layouts[min(index, len(layouts) - 1)]
-
-    def slide(self, title: str) -> Any:
-        """A new "Title Only" slide with ``title``."""
-        from pptx.util import Pt
-
-        slide = self.prs.slides.add_slide(self.layout(("Title Only",), 5))
-        shape = slide.shapes.title
-        if shape is None:
-            self.text(slide, self.margin, int(0.3 * EMU_PER_INCH), self.width - 2 * self.margin,
-                      int(0.9 * EMU_PER_INCH), [(title, 28, True)])
-            return slide
-        shape.text = title
-        if self.default:
-            shape.left, shape.top = self.margin, int(0.3 * EMU_PER_INCH)
-            shape.width, shape.height = self.width - 2 * self.margin, int(0.9 * EMU_PER_INCH)
-            for paragraph in shape.text_frame.paragraphs:
-                paragraph.font.size = Pt(30)
-                paragraph.font.bold = True
-                from pptx.enum.text import PP_ALIGN
-
-                paragraph.alignment = PP_ALIGN.LEFT
-        return slide
-
-    def text(self, slide: Any, left: int, top: int, width: int, height: int,
-             paragraphs: list[tuple[str, int, bool]], bullets: bool = False) -> Any:
-        """A text box of paragraphs ``(text, points, bold)``, wrapped, that never grows past its box."""
-        from pptx.enum.text import MSO_AUTO_SIZE
-        from pptx.util import Pt
-
-        box = slide.shapes.add_textbox(left, top, width, height)
-        frame = box.text_frame
-        frame.word_wrap = True
-        frame.auto_size = MSO_AUTO_SIZE.NONE
-        for i, (content, size, bold) in enumerate(paragraphs):
-            paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
-            paragraph.text = ("\u2022 " if bullets and not bold else "") + content
-            paragraph.font.size = Pt(size)
-            paragraph.font.bold = bold
-            paragraph.space_after = Pt(6)
-        return box
-
-    def table(self, slide: Any, headers: list[str], rows: list[list[str]], widths: list[float],
-              top: int | None = None, size: int = 12) -> Any:
-        """A table under the title; ``widths`` are shares of the body width."""
-        from pptx.util import Pt
-
-        top = self.body_top if top is None else top
-        body = self.width - 2 * self.margin
-        row_height = int(0.42 * EMU_PER_INCH)
-        shape = slide.shapes.add_table(len(rows) + 1, len(headers), self.margin, top, body,
-                                       row_height * (len(rows) + 1))
-        table = shape.table
-        for col, share in enumerate(widths):
-            table.columns[col].width = int(body * share)
-        for r, row in enumerate([headers, *rows]):
-            table.rows[r].height = row_height
-            for c, value in enumerate(row):
-                cell = table.cell(r, c)
-                cell.text = value
-                for paragraph in cell.text_frame.paragraphs:
-                    paragraph.font.size = Pt(size)
-                    paragraph.font.bold = r == 0
-        return shape
-
-    def note(self, slide: Any, text: str) -> None:
-        """A small line at the foot of the slide (a source or a caveat)."""
-        self.text(slide, self.margin, self.height - int(0.75 * EMU_PER_INCH), self.width - 2 * self.margin,
-                  int(0.5 * EMU_PER_INCH), [(text, 11, False)])
-
-    def body(self, slide: Any, paragraphs: list[tuple[str, int, bool]], bullets: bool = False,
-             width: int | None = None, left: int | None = None) -> Any:
-        """A text box filling the slide below the title."""
-        return self.text(slide, self.margin if left is None else left, self.body_top,
-                         (self.width - 2 * self.margin) if width is None else width,
-                         self.height - self.body_top - int(0.8 * EMU_PER_INCH), paragraphs, bullets)
-
-
-def _title_slide(deck: _Deck, results: Results) -> None:
+def _title_slide(deck: SlideDeck, results: Results) -> None:
     from pptx.util import Pt
 
     words = wording()
@@ -201,7 +80,7 @@ def _title_slide(deck: _Deck, results: Results) -> None:
     deck.note(slide, words["confidential"].format(client=results["client"]))
 
 
-def _brief(deck: _Deck, results: Results) -> None:
+def _brief(deck: SlideDeck, results: Results) -> None:
     words = wording()
     ctx = brief_context(results)
     slide = deck.slide(words["slides"]["brief"])
@@ -219,7 +98,7 @@ def _brief(deck: _Deck, results: Results) -> None:
         deck.note(slide, ctx["glossary"])
 
 
-def _scorecard(deck: _Deck, results: Results) -> None:
+def _scorecard(deck: SlideDeck, results: Results) -> None:
     from pptx.chart.data import CategoryChartData
     from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
     from pptx.util import Pt
@@ -282,7 +161,7 @@ def _scorecard(deck: _Deck, results: Results) -> None:
     deck.note(slide, wording()["labels"]["stages"])
 
 
-def _survey(deck: _Deck, results: Results) -> None:
+def _survey(deck: SlideDeck, results: Results) -> None:
     slide = deck.slide(wording()["slides"]["survey"])
     if results["index"] is None:
         deck.body(slide, [("The alignment survey is not part of this report." if not results["suppressed"] else
@@ -307,7 +186,7 @@ def _survey(deck: _Deck, results: Results) -> None:
                   [(shorten(f["text"], 200), 14, False) for f in survey_findings[:3]], bullets=True)
 
 
-def _voice(deck: _Deck, results: Results) -> None:
+def _voice(deck: SlideDeck, results: Results) -> None:
     words = wording()
     slide = deck.slide(words["slides"]["voice"])
     discovery = results["discovery"]
@@ -333,7 +212,7 @@ def _voice(deck: _Deck, results: Results) -> None:
     deck.note(slide, words["labels"]["quotes_rule"])
 
 
-def _crm(deck: _Deck, results: Results) -> None:
+def _crm(deck: SlideDeck, results: Results) -> None:
     slide = deck.slide(wording()["slides"]["crm"])
     funnel = results["funnel"]
     if funnel is None:
@@ -366,7 +245,7 @@ def _crm(deck: _Deck, results: Results) -> None:
                      f"enough to have converted are judged. Time counted in {sla['clock_description']}.")
 
 
-def _journey(deck: _Deck, results: Results) -> None:
+def _journey(deck: SlideDeck, results: Results) -> None:
     slide = deck.slide(wording()["slides"]["journey"])
     journey = results["journey"]
     if journey is None:
@@ -385,7 +264,7 @@ def _journey(deck: _Deck, results: Results) -> None:
                      "nobody had agreed.")
 
 
-def _plan(deck: _Deck, results: Results) -> None:
+def _plan(deck: SlideDeck, results: Results) -> None:
     slide = deck.slide(wording()["slides"]["plan"])
     ctx = plan_context(results["plan"], results)
     rows = [[HORIZON_LABELS.get(group["horizon"], ""), shorten(row["title"], 70), shorten(row["owner"], 90),
@@ -401,7 +280,7 @@ def _plan(deck: _Deck, results: Results) -> None:
         deck.note(slide, "Every action is proposed: the teams agree them in the readout.")
 
 
-def _progress(deck: _Deck, results: Results) -> None:
+def _progress(deck: SlideDeck, results: Results) -> None:
     progress = results["progress"]
     if progress is None:
         return
@@ -418,7 +297,7 @@ def _progress(deck: _Deck, results: Results) -> None:
     deck.note(slide, f"Stage: {stage['before']} then {stage['after']}. {wording()['labels']['change_test']}")
 
 
-def _method(deck: _Deck, results: Results) -> None:
+def _method(deck: SlideDeck, results: Results) -> None:
     words = wording()
     slide = deck.slide(words["slides"]["method"])
     funnel, discovery = results["funnel"], results["discovery"]
@@ -457,7 +336,7 @@ def readout_deck(results: Results, template: Path | None = None) -> bytes:
         The presentation: 9 slides, 10 with progress since an earlier wave.
     """
     results = cast(Results, office_text(results))  # a control character typed by the client cannot break the file
-    deck = _Deck(template)
+    deck = SlideDeck(template)
     for build in (_title_slide, _brief, _scorecard, _survey, _voice, _crm, _journey, _plan, _progress, _method):
         build(deck, results)
     deck.prs.core_properties.title = f"{wording()['title']}: {results['client']}"
