@@ -20,7 +20,7 @@ import multiprocessing.connection
 import os
 import signal
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -31,10 +31,10 @@ from helpers import TEMPLATES
 from helpers.formatting import long_date
 from helpers.formatting import format_signed
 from helpers.render.engine import keep_kernels_ahead, prestart_kernel
-from helpers.render.handout import RenderResult, exporter, render_engagement, slug_for
+from helpers.render.handout import Extras, RenderResult, exporter, render_engagement, slug_for
 from helpers.render.outputs import (assign_slugs, describe_os_error, mark_stale, recover, remove_temps, verify,
                                     write_file)
-from helpers.textsafe import csv_cell
+from helpers.textsafe import csv_cell, terminal
 from helpers.vocabulary import STAGES
 
 if TYPE_CHECKING:  # read_json is imported where it is used, to keep `workbook`'s start-up fast
@@ -105,11 +105,15 @@ def _worker_init(started: Any = None, warm: bool = True) -> None:
         exporter()
 
 
-def render_job(folder: Path, out: Path, pdf: bool = False, slug: str | None = None) -> RenderResult:
-    """Render one engagement in a worker; a crash becomes a failed result, never an exception."""
+def render_job(folder: Path, out: Path, extras: Extras | bool = False, slug: str | None = None) -> RenderResult:
+    """Render one engagement in a worker; a crash becomes a failed result, never an exception.
+
+    ``extras`` names the files to write besides the handout (``True``: the PDF only).
+    """
     try:
         keep_kernels_ahead()
-        return render_engagement(folder, out, pdf=pdf, slug=slug)
+        chosen = extras if isinstance(extras, Extras) else Extras(pdf=bool(extras))
+        return render_engagement(folder, out, slug=slug, extras=chosen)
     except MemoryError:
         return RenderResult(slug or slug_for(folder), Path(folder), False, client=Path(folder).name,
                             error="ran out of memory while rendering (MemoryError)")
@@ -119,17 +123,17 @@ def render_job(folder: Path, out: Path, pdf: bool = False, slug: str | None = No
                             client=Path(folder).name)
 
 
-Job = Callable[[Path, Path, bool, "str | None"], RenderResult]
+Job = Callable[[Path, Path, Extras, "str | None"], RenderResult]
 
 
-def _announced(index: int, job: Job, folder: Path, out: Path, pdf: bool, slug: str | None) -> RenderResult:
+def _announced(index: int, job: Job, folder: Path, out: Path, pdf: Extras, slug: str | None) -> RenderResult:
     """Run ``job`` in a pool worker after telling the parent which job this process now runs."""
     if _started is not None:
         _started.put((index, os.getpid()))
     return job(folder, out, pdf, slug)
 
 
-def _alone(conn: Any, job: Job, folder: Path, out: Path, pdf: bool, slug: str | None) -> None:
+def _alone(conn: Any, job: Job, folder: Path, out: Path, pdf: Extras, slug: str | None) -> None:
     """Run ``job`` in a process of its own and send its result back."""
     try:
         result = job(folder, out, pdf, slug)
@@ -177,15 +181,18 @@ def _executor(jobs: int, scheduler: str | None, started: Any = None, warm: bool 
 class _Run:
     """The state of one batch: the jobs, their results and the progress bar."""
 
-    def __init__(self, folders: list[Path], slugs: dict[Path, str], out: Path, pdf: bool, job: Job, bar: Any) -> None:
+    def __init__(self, folders: list[Path], slugs: dict[Path, str], out: Path, pdf: Extras, job: Job, bar: Any) -> None:
         self.folders, self.slugs, self.out, self.pdf, self.job, self.bar = folders, slugs, out, pdf, job, bar
         self.results: dict[int, RenderResult] = {}
 
-    def args(self, i: int) -> tuple[Path, Path, bool, str | None]:
+    def args(self, i: int) -> tuple[Path, Path, Extras, str | None]:
         return self.folders[i], self.out, self.pdf, self.slugs[self.folders[i]]
 
     def done(self, i: int, result: RenderResult) -> None:
         self.results[i] = result
+        written = [Path(p).name for kind, p in result.outputs.items() if kind != "failed"]
+        if written and not self.bar.disable:  # each file written, above the bar
+            self.bar.write(terminal(f"{result.slug}: wrote {', '.join(written)}"))
         self.bar.update(1)
 
     def died(self, i: int, cause: str, pid: int | None) -> None:
@@ -287,7 +294,8 @@ def _isolated(run: _Run, todo: list[int], jobs: int) -> None:
 
 
 def run_batch(folders: list[Path], out: Path, *, jobs: int | None = None, scheduler: str | None = None,
-              pdf: bool = False, progress: bool = True, job: Job = render_job) -> BatchSummary:
+              pdf: bool = False, progress: bool = True, job: Job = render_job,
+              extras: Extras | None = None) -> BatchSummary:
     """Render every engagement folder, in parallel, then write the portfolio roll-up.
 
     Parameters
@@ -306,8 +314,11 @@ def run_batch(folders: list[Path], out: Path, *, jobs: int | None = None, schedu
     progress : bool
         Show a progress bar naming the engagements in flight.
     job : callable
-        ``job(folder, out, pdf, slug) -> RenderResult``, run in the workers (default
+        ``job(folder, out, extras, slug) -> RenderResult``, run in the workers (default
         :func:`render_job`; a module-level function, so it can be sent to another process).
+    extras : Extras, optional
+        The working files to write for every engagement as well (deck, SLA draft, results
+        workbook, a portfolio-wide deck template); ``pdf`` is added to it.
 
     Returns
     -------
@@ -326,7 +337,8 @@ def run_batch(folders: list[Path], out: Path, *, jobs: int | None = None, schedu
     recover(out)
     plan = assign_slugs(folders, out)
     bar = tqdm(total=len(folders), unit="engagement", desc="render", disable=not progress)
-    run = _Run(folders, plan.slugs, out, pdf, job, bar)
+    chosen = replace(extras or Extras(), pdf=pdf or (extras is not None and extras.pdf))
+    run = _Run(folders, plan.slugs, out, chosen, job, bar)
     for i, folder in enumerate(folders):
         if folder in plan.refused:
             run.done(i, RenderResult(slug_for(folder), folder, False, client=folder.name,

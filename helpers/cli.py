@@ -24,7 +24,7 @@ from helpers.textsafe import terminal
 
 if TYPE_CHECKING:
     from helpers.engagement.load import Engagement
-    from helpers.render.handout import RenderResult
+    from helpers.render.handout import Extras, RenderResult
 
 
 def _say(text: object, stream: TextIO | None = None) -> None:
@@ -222,7 +222,7 @@ def _report_render(result: RenderResult, out: Path) -> None:
         _say(f"{result.slug}: handout {result.outputs.get('html')}")
         for kind, path in sorted(result.outputs.items()):
             if kind != "html":
-                _say(f"  {kind:5} {path}")
+                _say(f"  {kind:8} {path}")
     elif result.problems and Problems(result.problems).errors:
         _say(f"{result.slug}: FAILED, the engagement folder has errors (nothing new was written):")
     else:
@@ -247,6 +247,24 @@ def _out_error(out: Path) -> bool:
     return message is not None
 
 
+def _extras(args: argparse.Namespace) -> Extras | None:
+    """The working files asked for on the command line; None (after one ``error:`` line) when the
+    ``--deck-template`` given cannot be used."""
+    from helpers.engagement.meta import deck_template_problem
+    from helpers.render.handout import Extras
+
+    every = getattr(args, "all_outputs", False)
+    template = Path(args.deck_template).expanduser().resolve() if getattr(args, "deck_template", None) else None
+    if template is not None:
+        reason = deck_template_problem(template)
+        if reason is not None:
+            _say(f"error: --deck-template {reason}; give a .pptx file, or leave the option out to use the "
+                 "default theme; nothing was written", sys.stderr)
+            return None
+    return Extras(pdf=args.pdf or every, deck=args.deck or every or template is not None, sla=args.sla or every,
+                  xlsx=args.xlsx or every, deck_template=template)
+
+
 def cmd_render(args: argparse.Namespace) -> int:
     """Render one engagement's handout."""
     from helpers.render.handout import render_engagement
@@ -257,7 +275,10 @@ def cmd_render(args: argparse.Namespace) -> int:
         return 1
     if _out_error(Path(args.out)):
         return 1
-    result = render_engagement(folder, Path(args.out), pdf=args.pdf)
+    extras = _extras(args)
+    if extras is None:
+        return 1
+    result = render_engagement(folder, Path(args.out), extras=extras)
     if result.output_error:
         _say(f"error: {result.error}; nothing was written", sys.stderr)
         stale = _stale_line(result, Path(args.out))
@@ -273,8 +294,11 @@ def _batch(folders: list[Path], args: argparse.Namespace) -> int:
 
     if _out_error(Path(args.out)):
         return 1
+    extras = _extras(args)
+    if extras is None:
+        return 1
     summary = run_batch(folders, Path(args.out), jobs=args.jobs, scheduler=getattr(args, "scheduler", None),
-                        pdf=args.pdf, progress=not args.quiet)
+                        progress=not args.quiet, extras=extras)
     for result in summary.results:
         _report_render(result, summary.out)
     written = summary.written  # counted on disk: a set whose files are not all there is not "written"
@@ -347,6 +371,14 @@ def build_parser() -> argparse.ArgumentParser:
     def outputs(p: argparse.ArgumentParser) -> None:
         p.add_argument("--out", default="reports", help="output folder (default: reports/)")
         p.add_argument("--pdf", action="store_true", help="also print each handout to PDF with headless Chromium")
+        p.add_argument("--deck", action="store_true", help="also write the readout deck, <slug>.pptx")
+        p.add_argument("--deck-template", metavar="PPTX",
+                       help="a .pptx whose theme every deck uses (engagement.yaml's deck: template: wins); "
+                            "implies --deck")
+        p.add_argument("--sla", action="store_true", help="also write the SLA draft, <slug>.sla.html")
+        p.add_argument("--xlsx", action="store_true", help="also write the results workbook, <slug>.xlsx")
+        p.add_argument("--all-outputs", action="store_true",
+                       help="write every file: handout, PDF, deck, SLA draft and results workbook")
 
     p = sub.add_parser("render", help="render one engagement's client handout")
     p.add_argument("dir", help="engagement folder")

@@ -4,6 +4,8 @@ Pure functions on the standard library (plus the :class:`~helpers.problems.Probl
 
 - :func:`csv_cell` neutralises spreadsheet formulas in a CSV cell (OWASP "CSV injection").
 - :func:`terminal` strips ANSI escape sequences and control characters before printing.
+- :func:`office_text` removes the characters an Office file (``.pptx``, ``.xlsx``: XML 1.0) cannot
+  hold, in a whole results structure.
 - :func:`chart_text` makes text literal for matplotlib (a ``$`` is a dollar sign, never mathtext),
   escaping it only where math parsing is on.
 - :func:`safe_image` reads a logo only if it is a real, small image file inside the engagement folder.
@@ -82,6 +84,32 @@ def terminal(text: Any) -> str:
     """
     s = str(text).replace("\r\n", "\n")
     return _CONTROL.sub("", _ANSI.sub("", s))
+
+
+# --------------------------------------------------------------------------------------------
+# Office files
+# --------------------------------------------------------------------------------------------
+
+#: Characters XML 1.0 forbids (C0 controls but tab, newline and carriage return; lone surrogates;
+#: U+FFFE and U+FFFF), plus the bidirectional overrides and isolates that hide or reorder text.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff"
+                      "\u202a-\u202e\u2066-\u2069]")
+
+
+def office_text(value: Any) -> Any:
+    """``value`` with every string made fit for an Office document; other values unchanged.
+
+    Walks dicts, lists and tuples (returning new ones) and removes from each string the
+    characters an ``.xlsx`` or ``.pptx`` cannot store (python-pptx and openpyxl refuse them) and
+    the bidirectional overrides that would let a client string display other text than it holds.
+    """
+    if isinstance(value, str):
+        return _NOT_XML.sub("", value)
+    if isinstance(value, dict):
+        return {k: office_text(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [office_text(v) for v in value]
+    return value
 
 
 # --------------------------------------------------------------------------------------------

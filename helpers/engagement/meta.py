@@ -4,11 +4,13 @@ Besides the required ``client``, ``consultant``, ``date`` and ``industry``, the 
 ``previous`` (the earlier wave's folder), ``sla`` (see :mod:`helpers.engagement.sla`),
 ``currency`` (ISO 4217), ``crm`` and ``columns`` (how to read the funnel export),
 ``lead_sources`` (who sourced the leads of each source value), ``survey`` (``invited`` per team),
-``confidentiality`` (``min_group``), ``stakeholders``, ``logo`` and ``notes``.
+``confidentiality`` (``min_group``), ``stakeholders``, ``logo``, ``deck`` (``template``: the
+consultant's own ``.pptx`` for the readout deck) and ``notes``.
 """
 
 from __future__ import annotations
 import datetime as dt
+import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,7 +38,9 @@ REQUIRED_FIELDS = ("client", "consultant", "date", "industry")
 
 
 OPTIONAL_FIELDS = ("previous", "sla", "currency", "crm", "columns", "lead_sources", "survey", "confidentiality",
-                   "stakeholders", "logo", "notes")
+                   "stakeholders", "logo", "deck", "notes")
+DECK_TEMPLATE_MAX_BYTES = 50 * 1024 * 1024
+"""The largest ``.pptx`` accepted as a deck template."""
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,9 @@ class EngagementMeta:
     logo : Path or None
         Logo image for the handout cover: a regular PNG, JPEG, GIF or WebP file (checked by its
         content) of at most 2 MB inside the engagement folder, as its resolved path.
+    deck_template : Path or None
+        The consultant's own PowerPoint file whose theme the readout deck uses (``deck:
+        {template: ours.pptx}``), inside the engagement folder, as its resolved path.
     """
 
     client: str
@@ -116,6 +123,7 @@ class EngagementMeta:
     confidentiality: Confidentiality = field(default_factory=Confidentiality)
     stakeholders: list[dict[str, Any]] = field(default_factory=list)
     logo: Path | None = None
+    deck_template: Path | None = None
 
     @property
     def sla(self) -> dict[str, Any]:
@@ -286,6 +294,59 @@ def _logo(value: Any, folder: Path, problems: list[Problem]) -> Path | None:
     return (Path(folder) / name).resolve()
 
 
+def deck_template_problem(path: Path) -> str | None:
+    """Why ``path`` cannot be a deck template, or None when it is a usable ``.pptx`` file.
+
+    Checks the name (``.pptx``), that it is a regular file of at most
+    :data:`DECK_TEMPLATE_MAX_BYTES`, and that it is a PowerPoint package (a zip holding
+    ``ppt/presentation.xml``); it does not open the slides.
+    """
+    path = Path(path)
+    if path.suffix.lower() != ".pptx":
+        return f"'{path.name}' is not a .pptx file (save the template as a PowerPoint presentation, .pptx)"
+    if not path.is_file():
+        return f"'{path.name}' does not exist"
+    if path.stat().st_size > DECK_TEMPLATE_MAX_BYTES:
+        return f"'{path.name}' is larger than {DECK_TEMPLATE_MAX_BYTES // (1024 * 1024)} MB"
+    try:
+        with zipfile.ZipFile(path) as package:
+            if "ppt/presentation.xml" not in package.namelist():
+                return f"'{path.name}' is not a PowerPoint presentation (no ppt/presentation.xml inside)"
+    except (zipfile.BadZipFile, OSError):
+        return f"'{path.name}' is not a PowerPoint presentation (not a .pptx package)"
+    return None
+
+
+def _deck(value: Any, folder: Path, problems: list[Problem]) -> Path | None:
+    example = "`deck:` then an indented `template: our-theme.pptx`"
+    data = _mapping(value, "deck", example, problems)
+    if data is None:
+        return None
+    _unknown_keys(data, "deck", ("template",), problems)
+    name = data.get("template")
+    if name is None or (isinstance(name, str) and not name.strip()):
+        return None
+    if not isinstance(name, str):
+        problems.append(Problem(ENGAGEMENT_FILE, f"{name!r} is not a file name",
+                                "write the template's file name, e.g. template: our-theme.pptx", field="deck.template"))
+        return None
+    path = (Path(folder) / name.strip()).resolve()
+    try:
+        path.relative_to(Path(folder).resolve())
+    except ValueError:
+        problems.append(Problem(ENGAGEMENT_FILE, f"'{name.strip()}' is outside the engagement folder",
+                                "copy the template into the engagement folder and give its name",
+                                field="deck.template"))
+        return None
+    reason = deck_template_problem(path)
+    if reason is not None:
+        problems.append(Problem(ENGAGEMENT_FILE, reason,
+                                "put a .pptx file in the engagement folder and give its name, "
+                                "or remove `deck:` to use the default theme", field="deck.template"))
+        return None
+    return path
+
+
 def _sla_rule(value: Any, problems: list[Problem]) -> Sla:
     sla, found = read_sla(value, ENGAGEMENT_FILE)
     problems.extend(found)
@@ -390,5 +451,6 @@ def read_meta(folder: Path) -> tuple[EngagementMeta | None, list[Problem]]:
                           survey=_survey(data.get("survey"), problems),
                           confidentiality=_confidentiality(data.get("confidentiality"), problems),
                           stakeholders=_stakeholders(data.get("stakeholders"), problems),
-                          logo=_logo(data.get("logo"), folder, problems))
+                          logo=_logo(data.get("logo"), folder, problems),
+                          deck_template=_deck(data.get("deck"), folder, problems))
     return meta, problems

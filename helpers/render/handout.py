@@ -1,5 +1,11 @@
 """Render one engagement into a client handout: results, papermill, scrub, nbconvert, PDF.
 
+On request the same render also writes the consultant's working files, all from the client's
+view of the results: the readout deck ``<slug>.pptx`` (:mod:`helpers.render.deck`), the SLA
+draft ``<slug>.sla.html`` (:mod:`helpers.render.sla_draft`) and the results workbook
+``<slug>.xlsx`` (:mod:`helpers.render.xlsx`). They belong to the same output set: staged with
+the handout and committed with it, listed in the manifest.
+
 :func:`render_engagement` validates the folder, computes the results (``<slug>.json``), executes
 ``notebooks/05_client_report.ipynb`` in-process with papermill, removes everything a client
 must not see and exports ``<slug>.html`` with the ``handout`` nbconvert template
@@ -17,6 +23,7 @@ import os
 import re
 import sys
 import threading
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,8 +35,8 @@ from helpers.render.notebook import path_patterns, scrub, table_of_contents
 from helpers.render.outputs import (OutputSet, OwnedByAnother, assign_slugs, describe_os_error, mark_stale,
                                     write_file)
 from helpers.render.pdf import print_pdf
-from helpers.engagement.load import load
-from helpers.results import client_view, compute, to_json
+from helpers.engagement.load import Engagement, load
+from helpers.results import Results, client_view, compute, to_json
 from helpers.textsafe import safe_image
 
 
@@ -39,6 +46,40 @@ sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 
 _local = threading.local()  # per-thread exporter (templates are compiled once per thread)
+
+
+@dataclass(frozen=True)
+class Extras:
+    """The files a render writes besides the handout, its notebook and results.
+
+    Parameters
+    ----------
+    pdf : bool
+        ``<slug>.pdf``: the handout printed with headless Chromium.
+    deck : bool
+        ``<slug>.pptx``: the readout deck.
+    sla : bool
+        ``<slug>.sla.html``: the written SLA draft.
+    xlsx : bool
+        ``<slug>.xlsx``: the results workbook.
+    deck_template : Path or None
+        A ``.pptx`` whose theme the deck uses when the engagement names none (a portfolio-wide
+        setting, ``--deck-template``); ``deck: {template: ...}`` in ``engagement.yaml`` wins.
+    """
+
+    pdf: bool = False
+    deck: bool = False
+    sla: bool = False
+    xlsx: bool = False
+    deck_template: Path | None = None
+
+
+class DeckTemplateUnusable(Exception):
+    """The deck template passed the checks on its name and package but python-pptx cannot use it."""
+
+
+#: The file kind (``OUT/<slug>.<kind>``) of each working file, in the order they are written.
+EXTRA_KINDS: dict[str, str] = {"deck": "pptx", "sla": "sla.html", "xlsx": "xlsx"}
 
 
 @dataclass
@@ -150,8 +191,40 @@ def export_html(nb: Any) -> str:
     return html
 
 
+def working_files(staged: OutputSet, results: Results, eng: Engagement, extras: Extras) -> None:
+    """Stage the deck, SLA draft and results workbook that ``extras`` asks for (client view only).
+
+    Raises
+    ------
+    DeckTemplateUnusable
+        The deck template could not be read as a presentation (the message says which file).
+    """
+    if extras.deck:
+        from pptx.exc import PythonPptxError
+
+        from helpers.render.deck import readout_deck
+
+        template = eng.meta.deck_template or extras.deck_template
+        try:
+            deck = readout_deck(results, template)
+        except (PythonPptxError, KeyError, ValueError, OSError, zipfile.BadZipFile) as exc:
+            if template is None:
+                raise
+            raise DeckTemplateUnusable(f"the deck template {template.name} cannot be used ({type(exc).__name__}); "
+                             "save it again from PowerPoint as a .pptx, or render without it") from exc
+        staged.write(EXTRA_KINDS["deck"], deck)
+    if extras.sla:
+        from helpers.render.sla_draft import sla_draft
+
+        staged.write(EXTRA_KINDS["sla"], sla_draft(results, eng.meta.sla_rule))
+    if extras.xlsx:
+        from helpers.render.xlsx import results_workbook
+
+        staged.write(EXTRA_KINDS["xlsx"], results_workbook(results))
+
+
 def render_engagement(folder: Path, out: Path, *, pdf: bool = False, kernel_name: str | None = None,
-                      slug: str | None = None) -> RenderResult:
+                      slug: str | None = None, extras: Extras | None = None) -> RenderResult:
     """Render one engagement folder into ``OUT/<slug>.html``, ``.ipynb``, ``.json`` (and ``.pdf``).
 
     Parameters
@@ -167,6 +240,10 @@ def render_engagement(folder: Path, out: Path, *, pdf: bool = False, kernel_name
     slug : str, optional
         The output name, as :func:`helpers.render.outputs.assign_slugs` gave it for a whole
         run; default: assigned here for this folder alone.
+    extras : Extras, optional
+        The working files to write as well (deck, SLA draft, results workbook; ``pdf`` here is
+        the same as the ``pdf`` argument). A deck template that cannot be read writes nothing
+        new and says why.
 
     Returns
     -------
@@ -177,6 +254,8 @@ def render_engagement(folder: Path, out: Path, *, pdf: bool = False, kernel_name
         nothing of the previous set is changed, and ``stale`` describes it when there is one.
         The new files appear together, with ``<slug>.manifest.json``, or not at all.
     """
+    extras = extras or Extras()
+    pdf = pdf or extras.pdf
     prestart_kernel(kernel_name)
     folder, out = Path(folder).expanduser().resolve(), Path(out).expanduser().resolve()
     note = None
@@ -203,7 +282,8 @@ def render_engagement(folder: Path, out: Path, *, pdf: bool = False, kernel_name
     failed_path = out / f"{slug}.failed.ipynb"
     try:
         out.mkdir(parents=True, exist_ok=True)
-        staged.write("json", to_json(client_view(results)))
+        view = client_view(results)
+        staged.write("json", to_json(view))
         json_tmp = staged.write("consultant.json", to_json(results))
         # the notebook names the staged file; the saved notebook names the file it will be
         patterns = [(re.compile(re.escape(str(json_tmp))), str(staged.final("consultant.json")))] + \
@@ -236,6 +316,13 @@ def render_engagement(folder: Path, out: Path, *, pdf: bool = False, kernel_name
         staged.write("html", documents["html"])
         staged.write("consultant.html", documents["consultant.html"])
         staged.write("ipynb", nbformat.writes(clean))
+        try:
+            working_files(staged, view, eng, extras)
+        except DeckTemplateUnusable as exc:
+            staged.discard()
+            result.error = f"not rendered: {exc}"
+            result.stale = mark_stale(out, slug, folder, str(exc))
+            return result
         if pdf:
             try:
                 print_pdf(staged.staged["html"], staged.temp("pdf"))

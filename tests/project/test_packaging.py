@@ -62,7 +62,7 @@ def test_a_version_drift_between_the_two_files_is_caught() -> None:
 def test_environment_yml_pins_python_and_installs_the_project() -> None:
     env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
     assert "conda-forge" in env["channels"]
-    python = [d for d in env["dependencies"] if isinstance(d, str) and d.startswith("python")]
+    python = [d for d in env["dependencies"] if isinstance(d, str) and _requirement(d)[0] == "python"]
     assert python == ["python=3.11"], "environment.yml pins Python"
     pip_block = [d for d in env["dependencies"] if isinstance(d, dict)]
     assert pip_block and pip_block[0]["pip"][-1] == "-e .", "environment.yml ends by installing the project (-e .)"
