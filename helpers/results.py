@@ -11,6 +11,7 @@ plots or prints.
 from __future__ import annotations
 
 import copy
+import re
 import json
 import math
 import os
@@ -146,6 +147,8 @@ def compute(engagement: Engagement, *, _seen: frozenset[Path] = frozenset()) -> 
     # export time is the latest date in the export (stated in funnel.export_time)
     funnel = (metrics(engagement.funnel, meta.sla_rule, currency=meta.currency, source_mapping=meta.lead_sources)
               if engagement.funnel is not None and len(engagement.funnel) else None)
+    if discovery is not None and funnel is not None:
+        warnings.extend(quoted_numbers(discovery, funnel))
     for name, section in (("discovery", discovery), ("journey", journey), ("funnel", funnel)):
         if section is None:
             missing.append({"section": name, "message": MISSING_MESSAGES[name]})
@@ -171,6 +174,33 @@ def compute(engagement: Engagement, *, _seen: frozenset[Path] = frozenset()) -> 
     }
     # every value is already a plain JSON type; this only guards against a stray numpy scalar or NaN
     return cast(Results, json_safe(results))
+
+
+#: A number next to a word the CRM export also counts: a claim to check against the export.
+COUNTED = re.compile(r"(\d[\d,.]*\s*(?:%|percent|per ?cent)|\d[\d,.]*\s+(?:\w+\s+){0,2}?"
+                     r"(?:leads?|MQLs?|SQLs?|SALs?|opportunit(?:y|ies)|deals?|customers?|scans?|enquiries|inquiries|"
+                     r"calls?|demos?|days?|hours?)\b)", re.I)
+
+
+def quoted_numbers(discovery: DiscoverySynthesis, funnel: FunnelMetrics) -> list[str]:
+    """Shared quotes that give a number the export can confirm or contradict (consultant only).
+
+    The handout prints the quote as said; the consultant checks it against the export's own counts
+    (shown beside it) so a client does not read "412 badge scans" next to a table of 193 leads.
+    """
+    period = funnel["period"]
+    counts = ", ".join(f"{s['count']:,} {s['label']}" for s in funnel["stages"])
+    seen: set[str] = set()
+    out = []
+    for quote in [q for qs in discovery["quotes"].values() for q in qs] + discovery["implications"] + discovery["needs"]:
+        hit = COUNTED.search(quote["text"])
+        if hit is None or quote["text"] in seen:
+            continue
+        seen.add(quote["text"])
+        out.append(f"A shared quote ({quote['team']}) gives a number to check against the data before the handout "
+                   f"goes out: \u201c{hit.group(0)}\u201d in \u201c{quote['text'][:120]}\u201d. The export "
+                   f"({period['start']} to {period['end']}) has {counts}.")
+    return out
 
 
 def results_with(*, discovery: DiscoverySynthesis | None = None, journey: JourneySummary | None = None,

@@ -141,6 +141,55 @@ def answer(finding: Finding, plan: PlanResult) -> dict[str, str]:
                      "it is measured again at the next review."}
 
 
+def topic_of(signal: str) -> str | None:
+    """The survey dimension a finding is about (funnel response facts are about the hand-off)."""
+    if signal in RESPONSE_SIGNALS or signal.startswith("funnel.") or signal.startswith("journey."):
+        return "handoff"
+    parts = signal.split(".")
+    if parts[0] in ("dimension", "gap") and len(parts) > 1:
+        return parts[1]
+    return None
+
+
+def lenses(results: Results, signal: str) -> dict[str, str] | None:
+    """The three lenses on one finding, side by side: survey, interviews, CRM (or "not measured").
+
+    None when the finding is about no survey dimension (nothing to line up).
+    """
+    topic = topic_of(signal)
+    if topic is None:
+        return None
+    dims = results["dimensions"]
+    dim = dims.get(topic)
+    if dim is None or dim["index"] is None:
+        survey = "not measured"
+    else:
+        survey = f"“{dim['label']}” scores {dim['index']:.1f}"
+        if dim.get("gap") is not None and dim.get("verdict"):
+            survey += f" (sales \u2212 marketing {dim['gap']:+.1f}, {dim['verdict']})".replace("-", "\u2212")
+    discovery = results["discovery"]
+    if discovery is None or not discovery["interviews"]:
+        heard = "not measured"
+    else:
+        pains = discovery["pain_dimensions"].get(topic)
+        n = discovery["interviews"]
+        if pains is None:
+            heard = f"not raised as a pain in the {n} interviews"
+        else:
+            teams = ", ".join(f"{t} {pains.get(t)}" for t in ("sales", "marketing", "executive") if pains.get(t))
+            heard = f"raised as a pain in {pains['interviews']} of {n} interviews (answers: {teams})"
+    funnel = results["funnel"]
+    response = cast(Mapping[str, Any], funnel).get("response") if funnel is not None else None
+    if topic != "handoff":
+        crm = "no CRM measure of this topic"
+    elif not response or response.get("share_within_sla") is None:
+        crm = "not measured"
+    else:
+        crm = (f"{100 * response['share_within_sla']:.0f}% of {response['n']} judged leads answered within the rule; "
+               f"{response['never_contacted']} not contacted by the export date")
+    return {"survey": survey, "interviews": heard, "crm": crm}
+
+
 def ninety_day_picture(plays: list[Any]) -> list[str]:
     """The success measures worth promising: measurable today, not met yet, one line per measure.
 
@@ -174,8 +223,15 @@ def context(results: Results) -> dict[str, Any]:
         # the stage's generic description would contradict the data: say what the hand-off score shows
         meaning = (f"The overall score reaches {stage}, but the hand-off itself scores only {handoff:.1f}, "
                    "in the Undefined band: the rules and hand-off points of a Defined relationship are not in place yet.")
-    findings: list[dict[str, Any]] = [{**f, "text": plain_words(f["text"]), **answer(f, plan)}
+    findings: list[dict[str, Any]] = [{**f, "text": plain_words(f["text"]), **answer(f, plan),
+                                       "lenses": lenses(results, f["signal"])}
                                       for f in results["findings"] if f["text"]]
+    seen: set[str | None] = set()
+    for f in findings:  # the lenses once per topic: two findings about the hand-off share them
+        topic = topic_of(f["signal"])
+        if topic in seen:
+            f["lenses"] = None
+        seen.add(topic)
     first = sorted(plays, key=lambda p: (p["status"] == "done", p["horizon"]))[:3]
     better = ninety_day_picture([p for p in first if p["status"] != "done"])
     decisions: list[dict[str, Any]] = [{"title": p["title"], "owner": p.get("owner_name") or PLAY_OWNER_LABELS.get(p["owner"], p["owner"]),

@@ -79,6 +79,8 @@ def test_the_client_json_holds_no_names_ids_or_warnings(rendered: dict[str, obje
     assert held - {"waiting"}, held
     assert all(h.get("held") == "waiting" for h in data["plan"]["not_shown"])
     assert "stage, not this client" not in json.dumps(data) and "engagement.yaml" not in json.dumps(data)
+    # a number in a shared quote is put beside the export's counts for the consultant to check
+    assert any("“412 badge scans”" in w and "The export (" in w for w in full["warnings"])
     # each shared quote from a team of two interviewees is flagged for the consultant to check
     assert any(w.startswith("Quotes: ") and "whose words they are" in w for w in full["warnings"])
 

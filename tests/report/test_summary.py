@@ -95,3 +95,31 @@ def test_the_ninety_day_picture_promises_only_what_can_be_measured_and_is_not_me
              play("Communication dimension up at least 10 points", "dimension.communication", 27.9, None),
              play("A weekly win note goes out", None, None, None)]
     assert ninety_day_picture(plays) == ["Communication dimension at least 65", "A weekly win note goes out"]
+
+
+def test_each_headline_claim_shows_the_three_lenses_once_per_topic():
+    from helpers.report.summary import context
+    from helpers.results import results_with
+
+    results = {**results_with(
+        discovery={"interviews": 4, "pain_dimensions": {"handoff": {"answers": 6, "interviews": 3, "share": 0.75,
+                                                                   "sales": 4, "marketing": 2, "executive": 0,
+                                                                   "other": 0}}},  # type: ignore[typeddict-item]
+        funnel={"response": {"n": 228, "share_within_sla": 0.11, "never_contacted": 56}}),  # type: ignore[typeddict-item]
+        "dimensions": {"handoff": {"label": "Hand-off", "index": 31.0, "sales": 28.0, "marketing": 34.0,
+                                "gap": -6.0, "verdict": "within noise", "significant": False},
+                    "technology": {"label": "Technology", "index": 25.0, "gap": None, "verdict": None}},
+        "findings": [{"text": "Only 11% answered in time.", "value": 0.11, "source": "funnel",
+                   "signal": "funnel.within_sla_share"},
+                  {"text": "25% not contacted.", "value": 0.25, "source": "funnel",
+                   "signal": "funnel.never_contacted_share"},
+                  {"text": "Technology is weakest.", "value": 25.0, "source": "survey",
+                   "signal": "dimension.technology"}]}
+    first, second, third = context(results)["findings"]
+    assert first["lenses"] == {
+        "survey": "“Hand-off” scores 31.0 (sales − marketing −6.0, within noise)",
+        "interviews": "raised as a pain in 3 of 4 interviews (answers: sales 4, marketing 2)",
+        "crm": "11% of 228 judged leads answered within the rule; 56 not contacted by the export date"}
+    assert second["lenses"] is None  # same topic: not repeated
+    assert third["lenses"] == {"survey": "“Technology” scores 25.0", "interviews": "not raised as a pain in the 4 interviews",
+                               "crm": "no CRM measure of this topic"}
