@@ -261,7 +261,8 @@ def client_view(results: Results) -> Results:
     """The results the client may see: the consultant's working data taken out.
 
     Left out: the stakeholder and buying-influence map (names, roles, red flags), the ids of
-    respondents left out of the scores, data-quality warnings, the consultant's housekeeping
+    respondents left out of the scores, data-quality warnings, the leadership-climate reading, the
+    consultant's housekeeping
     (what to collect next) and every "collect more data" message. Quotes already carry only
     what the interviewee agreed to (function, or job title with consent). The consultant's own
     document and ``<slug>.consultant.json`` keep everything.
@@ -288,6 +289,7 @@ def client_view(results: Results) -> Results:
         discovery["uncovered_roles"] = []
         discovery["economic_buyer_interviewed"] = None
         discovery["red_flags"] = []
+        discovery["climate"] = None  # the leadership climate is the consultant's reading, never the client's
     plan = cast(dict[str, Any], view["plan"])
     if "housekeeping" in plan:
         plan["housekeeping"] = []

@@ -48,6 +48,8 @@ dimension); shares are fractions 0..1 rounded to 4 decimals::
       "economic_buyer_interviewed": True | False | None,   # None: no economic buyer known
       "red_flags": [{"code": "...", "message": "plain words", "role": str | None,
                      "person": str | None}],
+      "climate": ClimateReading | None,                 # consultant only (helpers.analysis.climate);
+                                                        # None without climates in the bank
     }
 
     Quote = {"text": "the answer as said", "team": "sales", "role": "VP Sales" (job title),
@@ -73,6 +75,7 @@ from helpers.vocabulary import INFLUENCES, SPIN_TYPES, TAGS, TEAMS, speaker, tex
 from helpers.content.question_bank import QuestionBank, load_questions
 from helpers.engagement.interviews import Answer, Interview
 from helpers.analysis.stakeholders import RedFlag, RoleCoverage, Stakeholder, stakeholder_map
+from helpers.analysis.climate import ClimateReading, read_climate
 
 
 class Quote(TypedDict):
@@ -147,6 +150,7 @@ class DiscoverySynthesis(TypedDict):
     uncovered_roles: list[str]
     economic_buyer_interviewed: bool | None
     red_flags: list[RedFlag]
+    climate: ClimateReading | None
 
 
 # ------------------------------------------------------------------------------------- synthesis
@@ -264,4 +268,5 @@ def synthesize(interviews: list[Interview], stakeholders: list[dict[str, Any]] |
         "uncovered_roles": [r for r in INFLUENCES if not roles[r]["people"]],
         "economic_buyer_interviewed": bool(economic["interviewed"]) if economic["people"] else None,
         "red_flags": people["red_flags"],
+        "climate": read_climate(interviews, bank),
     }

@@ -2,7 +2,8 @@
 
 Only in ``<slug>.consultant.html``: the stakeholder and buying-influence map by name (Miller
 Heiman roles are the consultant's selling strategy, not the client's business), its red flags,
-the respondents left out of the scores, the "don't know" answers per statement, data-quality
+the leadership climate the interviews point to (with the answers that show it), the respondents
+left out of the scores, the "don't know" answers per statement, data-quality
 warnings, and what is still to collect.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from helpers.analysis.climate import MIXED, POINTS_TO
 from helpers.report.section import Section, render_template
 from helpers.results import MISSING_MESSAGES, Results
 from helpers.vocabulary import INFLUENCE_LABELS, INFLUENCES, TEAM_LABELS
@@ -42,6 +44,8 @@ def context(results: Results) -> dict[str, Any]:
         "collect": [MISSING_MESSAGES.get(m["section"], m["message"]) for m in results["missing"]],
         "housekeeping": housekeeping,
         "dont_know": dont_know_rows(results),
+        "climate": discovery.get("climate") if discovery else None,
+        "climate_points_to": POINTS_TO, "climate_mixed": MIXED,
     }
 
 
