@@ -27,7 +27,8 @@ from helpers.analysis.funnel import FunnelMetrics, metrics
 from helpers.analysis.journey import JourneySummary, summarize
 from helpers.analysis.plan import PlanResult, build
 from helpers.analysis.survey import SurveyResults, empty_scores, score
-from helpers.analysis.waves import Assessed, Progress, compare, rejected_before, still_open
+from helpers.analysis.waves import Assessed, EarlierWave, Progress, compare, rejected_before, still_open
+from helpers.content.instrument import StageAnchors, load_instrument, restricted, shared_statements
 from helpers.engagement.load import Engagement, load
 from helpers.fileio import atomic_write_json
 from helpers.problems import EngagementInvalid
@@ -133,7 +134,7 @@ def compute(engagement: Engagement, *, _seen: frozenset[Path] = frozenset()) -> 
     survey = empty_scores(min_group)
     if engagement.survey is not None and len(engagement.survey):
         survey, found = score(engagement.survey, engagement.instrument,
-                              invited=meta.survey.invited, min_group=min_group)
+                              invited=meta.survey.invited, min_group=min_group, anchors=_anchors(engagement))
         warnings.extend(str(p) for p in found)
     else:
         missing.append({"section": "survey", "message": MISSING_MESSAGES["survey"]})
@@ -232,7 +233,34 @@ def _progress(engagement: Engagement, current: Assessed,
         return None, [f"engagement.yaml: previous wave '{previous_folder.name}' cannot be used ({first}); "
                       "fix that folder with `workbook check` to see progress"]
     previous_results = compute(earlier, _seen=seen)
-    return compare(json_safe(current), previous_results, earlier.plan), []
+    now, before = engagement.instrument, earlier.instrument
+    if now.version == before.version or engagement.survey is None or earlier.survey is None:
+        return compare(json_safe(current), previous_results, earlier.plan), []
+    # surveyed on different instrument versions: both waves re-scored on the statements they share
+    pairs = shared_statements(now, before)
+    shared = restricted(now, [a for a, _ in pairs])
+    then_survey = earlier.survey.rename(columns={b: a for a, b in pairs if a != b})
+    then_survey.attrs = dict(earlier.survey.attrs)
+    now_part, _ = score(engagement.survey, shared, invited=engagement.meta.survey.invited,
+                        min_group=engagement.meta.confidentiality.min_group, anchors=_anchors(engagement))
+    then_part, _ = score(then_survey, shared, invited=earlier.meta.survey.invited,
+                         min_group=earlier.meta.confidentiality.min_group, anchors=_anchors(earlier))
+    progress = compare(json_safe({**current, **now_part}), cast(EarlierWave, {**previous_results, **then_part}),
+                       earlier.plan)
+    progress["basis"] = {"versions": [before.version, now.version], "statements": len(pairs),
+                         "dimensions_compared": False}
+    progress["dimensions"] = []  # one to three shared statements per dimension: no dimension is compared
+    return progress, [f"the previous wave was surveyed on instrument version {before.version}, this one on version "
+                      f"{now.version}: progress compares the {len(pairs)} statements both ask, not the full scores"]
+
+
+def _anchors(engagement: Engagement) -> dict[str, StageAnchors]:
+    """The stage descriptions for the handout: the survey's instrument's, else the current instrument's.
+
+    A wave surveyed on version 1 (no descriptions) borrows them: they describe the dimensions,
+    not the statements.
+    """
+    return dict(engagement.instrument.stages or load_instrument().stages)
 
 
 def to_json(results: Results) -> str:
@@ -265,7 +293,8 @@ def client_view(results: Results) -> Results:
     """The results the client may see: the consultant's working data taken out.
 
     Left out: the stakeholder and buying-influence map (names, roles, red flags), the ids of
-    respondents left out of the scores, data-quality warnings, the consultant's housekeeping
+    respondents left out of the scores, data-quality warnings, the leadership-climate reading, the
+    consultant's housekeeping
     (what to collect next) and every "collect more data" message. Quotes already carry only
     what the interviewee agreed to (function, or job title with consent). The consultant's own
     document and ``<slug>.consultant.json`` keep everything.
@@ -296,6 +325,7 @@ def client_view(results: Results) -> Results:
         for quote in [q for qs in discovery["quotes"].values() for q in qs] + \
                 discovery["implications"] + discovery["needs"]:
             quote["level"] = None  # the function is in ``speaker`` only when enough people share it
+        discovery["climate"] = None  # the leadership climate is the consultant's reading, never the client's
     plan = cast(dict[str, Any], view["plan"])
     if "housekeeping" in plan:
         plan["housekeeping"] = []

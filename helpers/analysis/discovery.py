@@ -48,6 +48,8 @@ dimension); shares are fractions 0..1 rounded to 4 decimals::
       "economic_buyer_interviewed": True | False | None,   # None: no economic buyer known
       "red_flags": [{"code": "...", "message": "plain words", "role": str | None,
                      "person": str | None}],
+      "climate": ClimateReading | None,                 # consultant only (helpers.analysis.climate);
+                                                        # None without climates in the bank
     }
 
     Quote = {"text": "the answer as said", "team": "sales", "role": "VP Sales" (job title),
@@ -76,6 +78,7 @@ from helpers.vocabulary import INFLUENCES, QUOTE_GROUP, SPIN_TYPES, TAGS, TEAMS,
 from helpers.content.question_bank import QuestionBank, load_questions
 from helpers.engagement.interviews import Answer, Interview
 from helpers.analysis.stakeholders import RedFlag, RoleCoverage, Stakeholder, stakeholder_map
+from helpers.analysis.climate import ClimateReading, read_climate
 
 
 class Quote(TypedDict):
@@ -151,6 +154,7 @@ class DiscoverySynthesis(TypedDict):
     economic_buyer_interviewed: bool | None
     red_flags: list[RedFlag]
     attribution_checks: list[str]
+    climate: ClimateReading | None
 
 
 # ------------------------------------------------------------------------------------- synthesis
@@ -271,6 +275,7 @@ def synthesize(interviews: list[Interview], stakeholders: list[dict[str, Any]] |
         "economic_buyer_interviewed": bool(economic["interviewed"]) if economic["people"] else None,
         "red_flags": people["red_flags"],
         "attribution_checks": attribution_checks(quotes, team_n),
+        "climate": read_climate(interviews, bank),
     }
 
 

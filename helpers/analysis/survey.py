@@ -68,7 +68,7 @@ from helpers.analysis.survey_method import (
     round_pair,
     significant_of,
 )
-from helpers.content.instrument import Instrument, Statement
+from helpers.content.instrument import Instrument, StageAnchors, Statement
 from helpers.problems import Problem, warning
 from helpers.vocabulary import MIN_GROUP_DEFAULT, STAGE_BANDS, SURVEY_TEAMS
 
@@ -107,7 +107,7 @@ class TeamScore(TypedDict):
 
 
 class DimensionScore(TypedDict):
-    """One dimension: scores, the sales-minus-marketing gap and its test, and its reliability.
+    """One dimension: scores, the sales-minus-marketing gap and its test, its reliability and its stage.
 
     ``verdict`` is "larger than noise", "within noise" or "too few to tell" (None without a gap);
     ``significant`` says the same as True / False / None. ``p_adjusted`` is the permutation
@@ -115,6 +115,9 @@ class DimensionScore(TypedDict):
     unadjusted 95% Welch interval of the gap. ``alpha`` is Cronbach's alpha (None when it
     cannot be computed), ``item_rest`` each statement's correlation with the rest of the
     dimension; ``reliable`` is True only when alpha is at least :data:`RELIABLE_ALPHA`.
+    ``stage`` is the HBR 2006 stage of the dimension's score, ``stage_text`` the instrument's
+    description of that dimension at that stage ("" without anchors) and ``next_stage`` the stage
+    above with its description (None at Integrated, without a score or without anchors).
     """
 
     label: str
@@ -130,6 +133,28 @@ class DimensionScore(TypedDict):
     alpha: float | None
     item_rest: dict[str, float | None]
     reliable: bool
+    stage: str | None
+    stage_text: str
+    next_stage: NextStage | None
+
+
+class NextStage(TypedDict):
+    """The stage above a dimension's own, and what that dimension looks like there."""
+
+    stage: str
+    text: str
+
+
+class InstrumentInfo(TypedDict):
+    """Which instrument the survey was answered on and how its stage is to be read.
+
+    ``version`` 1 or 2; ``scale_note`` the client-facing note on the HBR 2006 scale ("" when the
+    instrument has none); ``asked`` how many of its statements the survey file holds.
+    """
+
+    version: int
+    scale_note: str
+    asked: int
 
 
 class SurveyResults(TypedDict):
@@ -156,6 +181,7 @@ class SurveyResults(TypedDict):
     levels: LevelSplit | None
     statements: list[StatementRow]
     method: SurveyMethod
+    instrument: InstrumentInfo
 
 
 def filter_survey(survey: pd.DataFrame, team: str | None = None, level: str | None = None) -> pd.DataFrame:
@@ -185,7 +211,8 @@ def empty_scores(min_group: int = MIN_GROUP_DEFAULT) -> SurveyResults:
             "gap_p_adjusted": None, "gap_significant": None, "gap_verdict": None,
             "comparison_possible": False, "suppressed": False,
             "respondents": {"total": 0, "used": 0, "excluded": []},
-            "teams": {}, "dimensions": {}, "levels": None, "statements": [], "method": method(min_group)}
+            "teams": {}, "dimensions": {}, "levels": None, "statements": [], "method": method(min_group),
+            "instrument": {"version": 0, "scale_note": "", "asked": 0}}
 
 
 def _moments(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -205,7 +232,8 @@ def _opt(x: Any) -> float | None:
 
 def score(survey: pd.DataFrame, instrument: Instrument, *, seed: int = 0,
           invited: Mapping[str, int] | None = None,
-          min_group: int | None = MIN_GROUP_DEFAULT) -> tuple[SurveyResults, list[Problem]]:
+          min_group: int | None = MIN_GROUP_DEFAULT,
+          anchors: Mapping[str, StageAnchors] | None = None) -> tuple[SurveyResults, list[Problem]]:
     """Score a survey: indexes, stage, gaps and their tests, reliability, levels and statements.
 
     Parameters
@@ -220,6 +248,9 @@ def score(survey: pd.DataFrame, instrument: Instrument, *, seed: int = 0,
         How many were invited per team (``engagement.yaml`` ``survey.invited``).
     min_group : int, optional
         Minimum reporting group (``confidentiality.min_group``; default 5, never below 3).
+    anchors : mapping of str to StageAnchors, optional
+        What each dimension looks like at each stage; defaults to the instrument's own
+        (a version-1 instrument has none: the caller may lend the current instrument's).
 
     Returns
     -------
@@ -250,6 +281,9 @@ def score(survey: pd.DataFrame, instrument: Instrument, *, seed: int = 0,
                 for r, k, row in zip(respondents[~keep], n_ans[~keep], rows[~keep])]
     part = empty_scores(floor)
     part["method"]["seed"] = seed
+    anchors = dict(instrument.stages if anchors is None else anchors)
+    part["instrument"] = {"version": instrument.version, "scale_note": instrument.scale_note,
+                          "asked": len(set(survey.attrs.get("asked", survey.columns)) & {s.id for s in stmts})}
     part["respondents"] = {"total": len(survey), "used": int(keep.sum()),
                            "excluded": [str(r) for r in respondents[~keep]]}
     if not keep.any():
@@ -290,7 +324,7 @@ def score(survey: pd.DataFrame, instrument: Instrument, *, seed: int = 0,
         part["suppressed"] = True
         for d in dims:
             part["dimensions"][d] = _dimension(instrument.dimensions[d], None, None, None, None, None, None,
-                                               part["dimensions"].get(d))
+                                               part["dimensions"].get(d), anchors.get(d))
         return part, problems
 
     with warnings.catch_warnings():
@@ -321,11 +355,16 @@ def score(survey: pd.DataFrame, instrument: Instrument, *, seed: int = 0,
             instrument.dimensions[d], rnd(point[j]), round_pair(intervals[j]),
             part["teams"]["sales"]["dimensions"][d] if "sales" in shown else None,
             part["teams"]["marketing"]["dimensions"][d] if "marketing" in shown else None,
-            gap, tests[j], part["dimensions"].get(d))
+            gap, tests[j], part["dimensions"].get(d), anchors.get(d))
     visible = np.isin(teams_col, shown)
     part["levels"] = level_split(resp_index[visible], teams_col[visible], levels_col[visible], floor, seed)
     keep_rows = np.flatnonzero(keep)[visible]
-    part["statements"] = statement_rows(stmts, raw[keep_rows], teams_col[visible], shown, floor)
+    unsure = np.zeros(raw.shape, dtype=bool)
+    by_statement = survey.attrs.get("dont_know_by_statement") or {}
+    for j, s in enumerate(stmts):
+        unsure[[k for k in by_statement.get(s.id, ()) if 0 <= k < len(survey)], j] = True
+    part["statements"] = statement_rows(stmts, raw[keep_rows], teams_col[visible], shown, floor,
+                                        unsure[keep_rows])
     return part, problems
 
 
@@ -349,17 +388,31 @@ def _team(values: np.ndarray, moments: tuple[np.ndarray, np.ndarray, np.ndarray]
 
 def _dimension(label: str, index: float | None, interval: list[float | None] | None, sales: float | None,
                marketing: float | None, gap: Any, test: tuple[float | None, str] | None,
-               reliability: DimensionScore | None) -> DimensionScore:
-    """One dimension's entry; ``reliability`` is the entry :func:`_reliability` left (alpha, item_rest)."""
+               reliability: DimensionScore | None, anchors: StageAnchors | None = None) -> DimensionScore:
+    """One dimension's entry; ``reliability`` is the entry :func:`_reliability` left (alpha, item_rest).
+
+    ``anchors`` describe the dimension at each stage (None: no description).
+    """
     diff = None if gap is None or sales is None or marketing is None else gap.diff
     verdict = test[1] if test is not None and diff is not None else None
     alpha = reliability["alpha"] if reliability else None
+    stage, stage_text, next_stage = _stage_fields(index, anchors)
     return {"label": label, "index": index, "interval": interval, "sales": sales, "marketing": marketing,
             "gap": rnd(diff), "gap_interval": round_pair((gap.low, gap.high)) if diff is not None else None,
             "p_adjusted": rnd(test[0], 4) if verdict is not None and test is not None else None,
             "significant": significant_of(verdict), "verdict": verdict,
             "alpha": alpha, "item_rest": reliability["item_rest"] if reliability else {},
-            "reliable": alpha is not None and alpha >= RELIABLE_ALPHA}
+            "reliable": alpha is not None and alpha >= RELIABLE_ALPHA,
+            "stage": stage, "stage_text": stage_text, "next_stage": next_stage}
+
+
+def _stage_fields(index: float | None, anchors: StageAnchors | None) -> tuple[str | None, str, NextStage | None]:
+    """A dimension's stage, its description there and the next stage (see :class:`DimensionScore`)."""
+    stage = stage_of(index)
+    if stage is None or anchors is None:
+        return stage, "", None
+    above = anchors.next_after(stage)
+    return stage, anchors.at(stage), ({"stage": above[0], "text": above[1]} if above is not None else None)
 
 
 def _reliability(part: SurveyResults, instrument: Instrument, stmts: list[Statement], scored: np.ndarray,

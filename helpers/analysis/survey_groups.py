@@ -58,7 +58,10 @@ class StatementRow(TypedDict):
     better and a positive gap means sales sees it more favourably); ``raw_*`` are the means of
     the answers as given. ``counts`` maps each answer ``"1"`` .. ``"5"`` (as given) to how many
     gave it; ``sd`` is None with one answer. ``suppressed``: too few answers in a team, every
-    figure but ``n`` is None (counts zero).
+    figure but ``n`` is None (counts zero). ``dont_know`` counts the "don't know / can't judge"
+    answers (not scored, so not in ``n`` or any mean), overall and per shown team, and is kept
+    when the statement is suppressed (a count of people who could not judge reveals no rating);
+    ``dont_know_likely`` marks a statement many staff are expected not to be able to judge.
     """
 
     id: str
@@ -77,6 +80,9 @@ class StatementRow(TypedDict):
     sd: float | None
     counts: dict[str, int]
     suppressed: bool
+    dont_know: int
+    dont_know_by_team: dict[str, int]
+    dont_know_likely: bool
 
 
 def level_split(idx: np.ndarray, teams: np.ndarray, levels: np.ndarray, floor: int, seed: int) -> LevelSplit | None:
@@ -112,12 +118,16 @@ def level_split(idx: np.ndarray, teams: np.ndarray, levels: np.ndarray, floor: i
 
 
 def statement_rows(stmts: list[Statement], raw: np.ndarray, teams: np.ndarray, shown: list[str],
-                floor: int) -> list[StatementRow]:
+                floor: int, unsure: np.ndarray | None = None) -> list[StatementRow]:
     """Per statement: n, scored and raw means (overall, per team), scored gap, sd, answer counts.
 
     ``raw`` holds only the respondents of the shown teams. A statement is suppressed when a shown
     team has between 1 and ``floor - 1`` answers to it (its mean could be worked out).
+    ``unsure`` (same shape as ``raw``, True where the answer was "don't know") gives the
+    ``dont_know`` counts; without it they are zero.
     """
+    if unsure is None:
+        unsure = np.zeros(raw.shape, dtype=bool)
     rev = np.array([s.reverse for s in stmts], dtype=bool)
     scored = np.where(rev, 6.0 - raw, raw)
     valid = ~np.isnan(raw)
@@ -149,5 +159,7 @@ def statement_rows(stmts: list[Statement], raw: np.ndarray, teams: np.ndarray, s
                     "raw_marketing": v(by_raw["marketing"]),
                     "sd": v(sd) if n[j] > 1 else None,
                     "counts": {str(a): 0 if hide else int(counts[j, a - 1]) for a in range(1, 6)},
-                    "suppressed": hide})
+                    "suppressed": hide, "dont_know": int(unsure[:, j].sum()),
+                    "dont_know_by_team": {t: int(unsure[teams == t, j].sum()) for t in shown},
+                    "dont_know_likely": s.dont_know_likely})
     return out

@@ -138,8 +138,21 @@ class HistoryPoint(TypedDict):
     dimensions: dict[str, float | None]
 
 
+class WaveBasis(TypedDict):
+    """How two waves surveyed on different instrument versions were compared.
+
+    ``versions`` (previous, current); ``statements`` how many statements both ask (the survey
+    figures of the comparison rest on these alone); ``dimensions_compared`` False: with one to
+    three shared statements per dimension, dimensions are not compared across versions.
+    """
+
+    versions: list[int]
+    statements: int
+    dimensions_compared: bool
+
+
 class Progress(TypedDict):
-    """``results["progress"]`` (schema in the module docstring)."""
+    """``results["progress"]`` (schema in the module docstring; ``basis`` only across instrument versions)."""
 
     previous: WavePoint
     current: WavePoint
@@ -150,6 +163,7 @@ class Progress(TypedDict):
     teams: dict[str, Change]
     plays: list[PlayFollowUp]
     rejected: NotRequired[list[str]]
+    basis: NotRequired[WaveBasis]
     done: int
     planned: int
     improved: int

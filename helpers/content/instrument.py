@@ -19,7 +19,7 @@ only ones on which two survey waves on different versions may be compared.
 from __future__ import annotations
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from helpers import TEMPLATES
@@ -30,6 +30,8 @@ from helpers.vocabulary import DIMENSIONS, STAGE_BANDS, STAGES
 
 
 INSTRUMENT = TEMPLATES / "instrument.yaml"
+#: The version-1 instrument, kept so that surveys answered on it stay readable and scored as asked.
+INSTRUMENT_V1 = TEMPLATES / "instrument_v1.yaml"
 
 #: Instrument versions this loader reads (a file without ``version`` is version 1).
 VERSIONS: tuple[int, ...] = (1, 2)
@@ -535,6 +537,26 @@ def shared_statements(a: Instrument, b: Instrument) -> list[tuple[str, str]]:
     newer_by_link = {s.v1: s for s in b.statements if s.v1 is not None}
     return [(s.id, newer_by_link[s.id].id) for s in a.statements
             if s.id in newer_by_link and same(s, newer_by_link[s.id])]
+
+
+def restricted(instrument: Instrument, ids: list[str]) -> Instrument:
+    """``instrument`` asking only the statements ``ids`` (its order kept; dimensions unchanged).
+
+    Used to score two waves surveyed on different versions on the statements they share.
+    """
+    wanted = set(ids)
+    return replace(instrument, statements=tuple(s for s in instrument.statements if s.id in wanted))
+
+
+def earlier_instrument(current: Instrument) -> Instrument | None:
+    """The version-1 instrument when ``current`` is a later version, else None.
+
+    A survey whose columns fit version 1 better than ``current`` (an export of a wave surveyed
+    before the switch) is read and scored on version 1, every statement as it was asked.
+    """
+    if current.version <= 1 or not INSTRUMENT_V1.is_file():
+        return None
+    return load_instrument(INSTRUMENT_V1)
 
 
 #: The instrument (default ``templates/instrument.yaml``); raises

@@ -190,17 +190,19 @@ def read_statements(path: Path | None = None) -> list[dict]:
     Parameters
     ----------
     path : Path, optional
-        Instrument YAML; default ``templates/instrument.yaml`` (read by :mod:`helpers.survey`).
+        Instrument YAML; default ``templates/instrument_v1.yaml``: the demo engagements were
+        surveyed on version 1 of the instrument, which the workbook keeps reading and scoring as
+        asked (a new engagement uses ``templates/instrument.yaml``, version 2).
 
     Returns
     -------
     list of dict
         ``{"id", "dimension", "reverse"}`` per statement.
     """
-    from helpers.content.instrument import load_instrument  # noqa: PLC0415  (keeps `import helpers.demo` light)
+    from helpers.content.instrument import INSTRUMENT_V1, load_instrument  # noqa: PLC0415  (keeps `import helpers.demo` light)
 
     return [{"id": s.id, "dimension": s.dimension, "reverse": bool(s.reverse)}
-            for s in load_instrument(path).statements]
+            for s in load_instrument(path if path is not None else INSTRUMENT_V1).statements]
 
 
 def survey_frame(spec: SurveySpec, statements: list[dict], rng: np.random.Generator) -> pd.DataFrame:
@@ -368,7 +370,7 @@ def generate(spec: DemoSpec, root: Path | None = None, statements: list[dict] | 
     root : Path, optional
         Folder holding the demo folders; default ``templates/demo``.
     statements : list of dict, optional
-        Instrument statements; default read from ``templates/instrument.yaml``.
+        Instrument statements; default read from ``templates/instrument_v1.yaml`` (see :func:`read_statements`).
 
     Returns
     -------

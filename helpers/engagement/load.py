@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.content.instrument import Instrument, load_instrument
+from helpers.content.instrument import Instrument, earlier_instrument, load_instrument
 from helpers.engagement.funnel import read_funnel
 from helpers.engagement.interviews import Interview, read_interviews
 from helpers.engagement.journey import Journey, read_journey
@@ -73,6 +73,8 @@ def load(path: str | Path) -> tuple[Engagement | None, Problems]:
     instrument = load_instrument()
     survey_frame, found = read_survey(folder, instrument)
     problems.extend(found)
+    if survey_frame is not None and survey_frame.attrs.get("instrument_version", instrument.version) != instrument.version:
+        instrument = earlier_instrument(instrument) or instrument  # a wave surveyed on version 1: scored as asked
     interviews, found = read_interviews(folder)
     problems.extend(found)
     journey_model, found = read_journey(folder)

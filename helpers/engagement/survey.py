@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 from helpers.fileio import read_table, read_text
 from helpers.engagement.survey_labels import KNOWN_LANGUAGES, LEVEL_WORDS, MANAGES_PEOPLE, RATING_HINT, SEVEN_POINT, TEAM_WORDS, YES_NO, dont_know, map_words, norm, norm_series, parse_ratings, seven_point_labels
 from helpers.engagement.survey_layouts import FORMAT_NAMES, LABEL_HINT, NO_STATEMENT_HINT, QUALTRICS_NOT_RESPONSES, detect, header_layout, is_metadata, numeric_codes
+from helpers.content.instrument import earlier_instrument
 if TYPE_CHECKING:  # pragma: no cover
     from helpers.content.instrument import Instrument
 from helpers.content.instrument import Instrument
@@ -119,8 +120,23 @@ def read_folder(folder: Path, instrument: "Instrument") -> tuple[pd.DataFrame | 
     if rel.endswith(".csv") and _is_blank_template(path, instrument):
         return None, []
     frame, problems, fmt = read_export(path, rel, instrument)
+    used = instrument
+    older = earlier_instrument(instrument)
+    if older is not None and (frame is None or frame.attrs.get("asked") != instrument.ids):
+        # an export of a wave surveyed on version 1: read it as it was asked when that fits better
+        old_frame, old_problems, old_fmt = read_export(path, rel, older)
+        errors = lambda found: sum(p.is_error for p in found)  # noqa: E731
+        if errors(old_problems) < errors(problems) or (
+                frame is not None and old_frame is not None and errors(old_problems) == errors(problems)
+                and len(old_frame.attrs["asked"]) > len(frame.attrs["asked"])):
+            frame, problems, fmt, used = old_frame, old_problems, old_fmt, older
     if frame is not None:
-        frame.attrs.update(source=rel, format=fmt)
+        frame.attrs.update(source=rel, format=fmt, instrument_version=used.version)
+        if used is not instrument:
+            problems = [warning(rel, f"the columns are the statements of instrument version {used.version}, so the "
+                                f"survey is read and scored on version {used.version} (as it was asked)",
+                                f"nothing to do; new surveys use version {instrument.version} "
+                                "(`workbook survey` writes its template)"), *problems]
     return frame, notes + problems
 
 
@@ -153,7 +169,10 @@ def read_export(path: Path, rel: str, instrument: "Instrument") -> tuple[pd.Data
         ``frame`` has ``respondent``, ``team``, ``level`` and one float column per statement id
         (NaN when unanswered); it is None when there is any error. ``format`` names the layout.
         ``frame.attrs`` also holds ``columns`` ({"team"/"level": (header, why it was taken)})
-        and ``dont_know`` (per respondent, how many statements were answered "don't know").
+        ``dont_know`` (per respondent, how many statements were answered "don't know") and
+        ``dont_know_by_statement`` (statement id -> positions of the respondents who answered
+        "don't know" to it). A "don't know" is not a rating: it is NaN in the frame (never scored)
+        and counted here.
     """
     grid, problems = _read_grid(path, rel, instrument)
     if grid is None:
@@ -239,13 +258,17 @@ def read_export(path: Path, rel: str, instrument: "Instrument") -> tuple[pd.Data
     problems += _duplicate_respondents(rel, out["respondent"], rows)
     if any(p.is_error for p in problems):
         return None, problems, fmt
-    unsure = data[list(stmt_cols)].apply(dont_know).sum(axis=1)
+    unsure_cells = data[list(stmt_cols)].apply(dont_know)
+    unsure = unsure_cells.sum(axis=1)
     out = out.reindex(columns=["respondent", "team", "level", *ids])
     out[ids] = out[ids].astype(float)
     out = out.reset_index(drop=True)
     out.attrs["asked"] = [s for s in ids if s in stmt_cols.values()]
     out.attrs["rows"] = [int(r) for r in rows]  # spreadsheet row of each respondent
     out.attrs["dont_know"] = [int(n) for n in unsure]
+    # per statement, the positions (0-based, in this frame) of the respondents who answered "don't know"
+    out.attrs["dont_know_by_statement"] = {sid: [int(k) for k in np.flatnonzero(unsure_cells[i].to_numpy())]
+                                           for i, sid in stmt_cols.items()}
     out.attrs["columns"] = {"team": (shown[team_col], team_why),
                             **({"level": (shown[level_col], level_why)} if level_col is not None else {})}
     return out, problems, fmt

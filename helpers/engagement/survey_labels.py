@@ -84,7 +84,9 @@ SEVEN_POINT = set(SEVEN_POINT_PAIRS)
 DONT_KNOW = {"dont know", "do not know", "i dont know", "not sure", "cant say", "cannot say",
              "cannot judge", "weiss nicht", "weiss ich nicht", "kann ich nicht beurteilen",
              "kann ich nicht sagen", "je ne sais pas", "ne sais pas", "ne sait pas", "sans avis",
-             "no se", "no lo se", "ns nc", "no sabe", "weet ik niet", "weet niet", "geen idee"}
+             "no se", "no lo se", "ns nc", "no sabe", "weet ik niet", "weet niet", "geen idee",
+             # the instrument's own answer (version 2) and its short forms
+             "dont know cant judge", "dont know cannot judge", "do not know cannot judge", "cant judge", "dk"}
 
 
 #: Answers that mean "no answer" (left blank in the scores), "don't know" included.

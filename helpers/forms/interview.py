@@ -25,7 +25,7 @@ from helpers.content.question_bank import QuestionBank, load_questions
 from helpers.forms.common import AutosaveDocument, DocumentUnreadable, wrong_engagement
 from helpers.forms.interview_preview import preview
 from helpers.forms.save_status import SaveStatus
-from helpers.forms.interview_widgets import (TEXTAREA, InterviewDocument, QuestionRow, clock, entry_for, new_interview,
+from helpers.forms.interview_widgets import (show_followers, TEXTAREA, InterviewDocument, QuestionRow, clock, entry_for, new_interview,
                                              person_of, said, transcript)
 
 __all__ = ["InterviewDocument", "InterviewForm", "QuestionRow", "new_interview", "open_form", "other_interviews",
@@ -212,7 +212,7 @@ class InterviewForm:
         """Tab titles in SPIN order with progress: ``1. Situation 2/4`` (answered of asked, skips left out)."""
         titles = []
         for n, spin in enumerate(self.tab_spins, start=1):
-            rows = [r for r in self.rows if r.spin == spin and not r.skipped]
+            rows = [r for r in self.rows if r.spin == spin and not r.skipped and not r.waiting]
             label = f"{n}. {self.bank.spin_types.get(spin, spin)}" if spin else "Unsorted"
             titles.append(f"{label} {sum(said(r.entry) for r in rows)}/{len(rows)}")
         if tuple(titles) != tuple(self.tabs.titles):
@@ -243,8 +243,8 @@ class InterviewForm:
                 row.mark_unsaved(self.doc.error)
             else:
                 row.mark_saved()
-            if said(row.entry) != before:
-                self.show_titles()
+            if key in ("answer", "tags") or said(row.entry) != before:  # tab counts; follow-ups offered or not
+                show_followers(self, row.question_id)
 
     def _set_field(self, key: str, value: Any, agenda: bool = False) -> None:
         if self._loading:
@@ -295,7 +295,7 @@ class InterviewForm:
         self.doc.update(lambda data: entry.pop("skipped") if entry.get("skipped") else entry.update(skipped=True))
         row.show_state()
         row.mark_saved() if self.doc.state == "saved" else row.mark_unsaved(self.doc.error)
-        self.show_titles()
+        show_followers(self, row.question_id)  # also the tab counts
 
     def add_own(self) -> QuestionRow | None:
         """Add the consultant's own question from ``new_question`` (with its SPIN type and dimension)."""

@@ -39,6 +39,14 @@ class RowHost(Protocol):
 
     def describe(self, entry: dict[str, Any]) -> tuple[str, str, str | None, bool]: ...
 
+    @property
+    def bank(self) -> QuestionBank: ...
+
+    @property
+    def rows(self) -> list[QuestionRow]: ...
+
+    def show_titles(self) -> None: ...
+
     def write(self, row: QuestionRow, key: str, value: Any) -> None: ...
 
     def move(self, row: QuestionRow, step: int) -> None: ...
@@ -98,6 +106,31 @@ def new_interview(name: str, bank: QuestionBank, person: dict[str, Any] | None =
     return {"interviewee": name, "team": team, "role": role, "level": level,
             "influence": influence, "date": date.today(), "audience": audience,
             "answers": [entry_for(q.id) for q in bank.for_audience(audience)], "internal_notes": ""}
+
+
+def mentioned_in(bank: QuestionBank, answers: list[Any], entry: dict[str, Any]) -> list[str] | None:
+    """What the person said that the Implication question of ``entry`` builds on.
+
+    None for a question without ``builds_on`` (every question of a version-1 bank); else the
+    answers to its ``builds_on`` Problem questions that raised the problem: given, not skipped
+    and tagged ``pain`` ("no, that's fine" is an answer but raises nothing). An empty list means
+    the problem was not raised, so the question is not offered.
+    """
+    q = bank.questions.get(str(entry.get("question")))
+    if q is None or not q.builds_on:
+        return None
+    return [str(e.get("answer")) for e in answers
+            if isinstance(e, dict) and e.get("question") in q.builds_on and said(e)
+            and not e.get("skipped") and "pain" in (e.get("tags") or [])]
+
+
+def show_followers(form: RowHost, question_id: str) -> None:
+    """Show again the Implication questions building on ``question_id`` (offered or not now), and the tab counts."""
+    for row in form.rows:
+        q = form.bank.questions.get(row.question_id)
+        if q is not None and question_id in q.builds_on:
+            row.show_state()
+    form.show_titles()
 
 
 def said(entry: Any) -> bool:
@@ -179,9 +212,27 @@ class QuestionRow:
         """Whether the question is skipped (its entry says ``skipped: true``)."""
         return self.entry.get("skipped") is True
 
+    @property
+    def waiting(self) -> bool:
+        """An Implication question whose problem the person has not raised (and with no answer yet).
+
+        It is not shown and not counted: an Implication question builds on a problem the person
+        stated, and asking it otherwise presumes the problem. It stays in the file unanswered.
+        """
+        return mentioned_in(self.form.bank, self.form.answers, self.entry) == [] and not said(self.entry)
+
     def show_state(self) -> None:
-        """Show the question (struck through when skipped) and the tag colours."""
+        """Show the question (struck through when skipped) and the tag colours.
+
+        An Implication question that builds on a problem shows what the person said about it
+        ("You mentioned: ..."); while no problem it builds on was raised, the row is hidden.
+        """
         head = f"<b>{html.escape(self.text)}</b>" + (" <small>(listening question)</small>" if self.listening else "")
+        mentioned = mentioned_in(self.form.bank, self.form.answers, self.entry)
+        if mentioned:
+            head = ("<i>You mentioned: " + " / ".join(f"&ldquo;{html.escape(m)}&rdquo;" for m in mentioned)
+                    + "</i><br>" + head)
+        self.box.layout.display = "none" if self.waiting else None
         if self.follow_up:
             head += f"<br><i>Follow-up: {html.escape(self.follow_up)}</i>"
         self.label.value = f"<s>{head}</s> <small>(skipped)</small>" if self.skipped else head

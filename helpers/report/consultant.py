@@ -2,13 +2,16 @@
 
 Only in ``<slug>.consultant.html``: the stakeholder and buying-influence map by name (Miller
 Heiman roles are the consultant's selling strategy, not the client's business), its red flags,
-the respondents left out of the scores, data-quality warnings, and what is still to collect.
+the leadership climate the interviews point to (with the answers that show it), the respondents
+left out of the scores, the "don't know" answers per statement, data-quality
+warnings, and what is still to collect.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from helpers.analysis.climate import MIXED, POINTS_TO
 from helpers.report.section import Section, render_template
 from helpers.results import MISSING_MESSAGES, Results
 from helpers.vocabulary import INFLUENCE_LABELS, INFLUENCES, TEAM_LABELS
@@ -40,7 +43,29 @@ def context(results: Results) -> dict[str, Any]:
         "warnings": results["warnings"],
         "collect": [MISSING_MESSAGES.get(m["section"], m["message"]) for m in results["missing"]],
         "housekeeping": housekeeping,
+        "dont_know": dont_know_rows(results),
+        "climate": discovery.get("climate") if discovery else None,
+        "climate_points_to": POINTS_TO, "climate_mixed": MIXED,
     }
+
+
+def dont_know_rows(results: Results) -> list[dict[str, Any]]:
+    """Statements some respondents could not judge, most "don't know" answers first.
+
+    Each row: ``id``, ``text``, ``dont_know`` (count), ``by_team`` ("sales 3, marketing 1"),
+    ``share`` (percent of those who saw the statement: scored answers plus "don't know") and
+    ``expected`` (the instrument marks it as one many staff cannot judge).
+    """
+    rows = []
+    for s in results["statements"]:
+        if not s["dont_know"]:
+            continue
+        seen = s["n"] + s["dont_know"]
+        rows.append({"id": s["id"], "text": s["text"], "dont_know": s["dont_know"],
+                     "by_team": ", ".join(f"{t} {k}" for t, k in s["dont_know_by_team"].items()),
+                     "share": round(100 * s["dont_know"] / seen) if seen else None,
+                     "expected": s["dont_know_likely"]})
+    return sorted(rows, key=lambda r: (-r["dont_know"], r["id"]))
 
 
 def consultant(results: Results) -> Section:

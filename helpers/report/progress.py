@@ -55,7 +55,9 @@ def context(progress: Progress, owners: Mapping[str, str] | None = None) -> dict
             "plays": plays, "done": progress["done"], "planned": progress["planned"],
             # no plan.yaml in the previous wave: nobody recorded what was done, so don't say "0 were done"
             "unrecorded": bool(plays) and all(p["status"] == "proposed" for p in progress["plays"]),
-            "improved": progress["improved"], "waves": len(progress["history"])}
+            "improved": progress["improved"], "waves": len(progress["history"]),
+            # waves surveyed on different instrument versions: compared on the shared statements only
+            "basis": progress.get("basis")}
 
 
 def progress(results: Results) -> Section:

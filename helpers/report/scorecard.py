@@ -3,8 +3,11 @@
 Built from the survey part of the results only: overall index and stage, who answered (and of
 how many invited), a radar of sales vs marketing per dimension, the dimension table with each
 gap's verdict ("larger than noise", "within noise", "too few to tell"), leaders vs staff when
-levels were given, and the statements with the most disagreement (on the scored scale). Groups
-below the minimum reporting group are named with their size and not shown.
+levels were given, where the client stands in each dimension (the instrument's stage anchors:
+what this stage and the next look like), and the statements with the most disagreement (on the
+scored scale, with the "don't know" answers counted). The stage is said to be on the HBR 2006
+scale, with what that does and does not mean (the instrument's ``scale_note``). Groups below the
+minimum reporting group are named with their size and not shown.
 """
 
 from __future__ import annotations
@@ -29,6 +32,21 @@ ANCHOR = "scorecard"
 TEMPLATE = "scorecard.html.j2"
 MISSING = ("No survey yet: ask both teams to rate the alignment statements (run `workbook survey` "
            "for a questionnaire and a CSV template) and put the answers in survey.csv.")
+
+
+#: What the stage means when the survey was answered on version 1 of the instrument (it has no
+#: ``scale_note`` of its own; version 1 covers sixteen of HBR's twenty themes).
+SCALE_NOTE_V1 = ("The bands are those of the 2006 Harvard Business Review study by Kotler, Rackham and "
+                 "Krishnaswamy. This survey used the first version of our statements, which puts most of that "
+                 "study's themes in our own words but not all twenty of them, so the score is comparable in "
+                 "spirit, not point for point. The stage is how your two teams describe their own working "
+                 "relationship, not an audit; self-assessments tend to run high, so read it as the start of a "
+                 "conversation and check it against the funnel data and the interviews.")
+
+
+def scale_note(results: SurveyResults) -> str:
+    """What "the stage on the HBR 2006 scale" does and does not mean, for this survey's instrument."""
+    return results["instrument"]["scale_note"] or SCALE_NOTE_V1
 
 
 def noise_label(verdict: str | None) -> str:
@@ -91,11 +109,16 @@ def scorecard(results: SurveyResults) -> Section:
         low_rate=[t for t in teams if low_response(teams[t])], low_rate_limit=round(100 * LOW_RESPONSE_RATE),
         levels=levels, disagreement=most_disagreement(results, 5),
         missing_team=next((t for t in SURVEY_TEAMS if t not in teams), None),
-        level_noise=noise_label(levels["verdict"] if levels is not None else None))
+        level_noise=noise_label(levels["verdict"] if levels is not None else None),
+        scale_note=scale_note(results),
+        anchored=[d for d in dims if d["stage_text"]],
+        dont_know=any(s["dont_know"] for s in results["statements"]))
     parts: list[Any] = [render_template(TEMPLATE, part="summary", **ctx)]
     if results["index"] is None:  # every team below the minimum reporting group
         return Section(TITLE, ANCHOR, parts)
     parts += [radar(results), render_template(TEMPLATE, part="dimensions", **ctx)]
+    if ctx["anchored"]:
+        parts.append(render_template(TEMPLATE, part="stages", **ctx))
     if both:
         parts.append(gap_chart(results))
     if levels is not None:

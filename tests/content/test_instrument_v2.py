@@ -20,7 +20,7 @@ from helpers.content.errors import ContentInvalid
 from helpers.content.instrument import Instrument, load_instrument, read_instrument, shared_statements
 from helpers.vocabulary import DIMENSIONS, STAGES
 
-V1 = TEMPLATES / "instrument.yaml"
+V1 = TEMPLATES / "instrument_v1.yaml"  # the version-1 instrument kept to read v1 surveys
 V2 = Path(__file__).resolve().parent.parent / "fixtures" / "content" / "instrument_v2.yaml"
 
 #: The twenty themes of the HBR 2006 self-assessment as shared/DOMAIN.md lists them, with the
@@ -80,9 +80,12 @@ def test_both_versions_load_without_a_single_problem(v1: Instrument, v2: Instrum
     assert "HBR" in v2.scale_note or "Harvard Business Review" in v2.scale_note
 
 
-def test_the_bundled_instrument_is_still_version_1() -> None:
-    """Handouts are being checked byte for byte against v1; the switch to v2 is a separate step."""
-    assert load_instrument().version == 1
+def test_the_bundled_instrument_is_version_2_and_version_1_stays_readable(v1: Instrument, v2: Instrument) -> None:
+    """New surveys use v2 (the reviewed fixture); the v1 copy is kept so v1 surveys are scored as asked."""
+    bundled = load_instrument()
+    assert bundled.version == 2 and bundled.ids == v2.ids and bundled.stages == v2.stages
+    assert [s.text for s in bundled.statements] == [s.text for s in v2.statements]
+    assert v1.version == 1 and len(v1.statements) == 24
 
 
 def test_dont_know_is_recognised_only_where_the_instrument_offers_it(v1: Instrument, v2: Instrument) -> None:

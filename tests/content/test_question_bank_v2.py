@@ -19,7 +19,7 @@ from helpers import TEMPLATES
 from helpers.content.question_bank import QuestionBank, journey_stage_ids, load_questions, read_question_bank
 from helpers.vocabulary import AUDIENCES, LEVELS, SPIN_TYPES, TEAMS, default_audience
 
-V1 = TEMPLATES / "spin_questions.yaml"
+V1 = Path(__file__).resolve().parent.parent / "fixtures" / "content" / "spin_questions_v1.yaml"  # the bank before v2
 V2 = Path(__file__).resolve().parent.parent / "fixtures" / "content" / "spin_questions_v2.yaml"
 NEW_AUDIENCES = ("customer_success", "technical_buyer", "customer")
 
@@ -43,7 +43,8 @@ def v2() -> QuestionBank:
 def test_both_versions_load_without_a_single_problem(v1: QuestionBank, v2: QuestionBank) -> None:
     assert (v1.version, len(v1.questions), v1.retired, v1.climates) == (1, 72, {}, ())
     assert v2.version == 2 and len(v2.questions) > len(v1.questions)
-    assert load_questions().version == 1  # the bundled bank stays v1 until the switch
+    bundled = load_questions()  # the bundled bank is the reviewed v2 fixture
+    assert bundled.version == 2 and sorted(bundled.questions) == sorted(v2.questions)
 
 
 def test_the_v1_bank_reads_as_before(v1: QuestionBank) -> None:

@@ -19,6 +19,18 @@ from helpers.report.voice import voice
 from tests.conftest import FIXTURES
 
 
+@pytest.fixture(autouse=True)
+def v1_bank(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests pin the version-1 bank's question set (tab counts, ids); the form's code is the same
+    for both versions, and what version 2 adds (follow-ups, new audiences) is in test_interview_v2.py."""
+    from helpers.content.question_bank import read_question_bank
+    import helpers.forms.interview as form_module
+
+    bank, problems = read_question_bank(FIXTURES / "content" / "spin_questions_v1.yaml")
+    assert bank is not None and problems == []
+    monkeypatch.setattr(form_module, "load_questions", lambda *_: bank)
+
+
 @pytest.fixture
 def engagement(tmp_path: Path) -> Path:
     folder = tmp_path / "acme"
