@@ -29,6 +29,7 @@ from helpers.render.outputs import (OutputSet, OwnedByAnother, assign_slugs, des
                                     write_file)
 from helpers.render.pdf import print_pdf
 from helpers.engagement.load import load
+from helpers.report.section import svg_data_uri
 from helpers.results import client_view, compute, to_json
 from helpers.textsafe import safe_image
 
@@ -140,6 +141,7 @@ def exporter() -> Any:
         exp = HTMLExporter(template_name="handout", extra_template_basedirs=[str(TEMPLATES)])
         exp.exclude_input = exp.exclude_input_prompt = exp.exclude_output_prompt = True
         exp.embed_images = True
+        exp.register_filter("svg_data_uri", svg_data_uri)
         _local.exporter = exp
     return exp
 
@@ -151,7 +153,7 @@ def export_html(nb: Any) -> str:
 
 
 def render_engagement(folder: Path, out: Path, *, pdf: bool = False, kernel_name: str | None = None,
-                      slug: str | None = None) -> RenderResult:
+                      slug: str | None = None, engine: str | None = None) -> RenderResult:
     """Render one engagement folder into ``OUT/<slug>.html``, ``.ipynb``, ``.json`` (and ``.pdf``).
 
     Parameters
@@ -167,6 +169,9 @@ def render_engagement(folder: Path, out: Path, *, pdf: bool = False, kernel_name
     slug : str, optional
         The output name, as :func:`helpers.render.outputs.assign_slugs` gave it for a whole
         run; default: assigned here for this folder alone.
+    engine : str, optional
+        ``inprocess`` (the report runs in this process) or ``kernel`` (on an IPython kernel);
+        default :func:`helpers.render.engine.engine_choice`. Both give the same handout.
 
     Returns
     -------
@@ -177,7 +182,7 @@ def render_engagement(folder: Path, out: Path, *, pdf: bool = False, kernel_name
         nothing of the previous set is changed, and ``stale`` describes it when there is one.
         The new files appear together, with ``<slug>.manifest.json``, or not at all.
     """
-    prestart_kernel(kernel_name)
+    prestart_kernel(kernel_name, engine)
     folder, out = Path(folder).expanduser().resolve(), Path(out).expanduser().resolve()
     note = None
     if slug is None:
@@ -208,7 +213,7 @@ def render_engagement(folder: Path, out: Path, *, pdf: bool = False, kernel_name
         # the notebook names the staged file; the saved notebook names the file it will be
         patterns = [(re.compile(re.escape(str(json_tmp))), str(staged.final("consultant.json")))] + \
             path_patterns([folder, out])
-        executed, error = execute_report(folder, json_tmp, kernel_name)
+        executed, error = execute_report(folder, json_tmp, kernel_name, engine)
 
         import nbformat
 

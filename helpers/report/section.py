@@ -48,11 +48,37 @@ def render_template(name: str, **context: Any) -> str:
     return _environment().get_template(name).render(**context)
 
 
-def figure_png(fig: Any, dpi: int = 130) -> bytes:
-    """PNG bytes of a matplotlib figure (130 dpi: sharp on A4 paper, quick to draw)."""
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, facecolor="white")  # figures use constrained layout
+#: How charts are written as SVG: text stays text (small, sharp, selectable), drawn in DejaVu Sans
+#: (installed with fonts-dejavu-core, the font matplotlib measured the text with) or the reader's
+#: sans-serif; ids derived from a fixed salt, and no date, so the same chart gives the same bytes.
+SVG_SETTINGS = {"svg.fonttype": "none", "svg.hashsalt": "common-ground"}
+
+
+def figure_svg(fig: Any) -> str:
+    """The SVG text of a matplotlib figure, with its layout computed once.
+
+    A figure with a layout engine (the charts use constrained layout) would be laid out twice
+    by ``savefig`` (once in a draw without rendering, again in the real draw); here the layout
+    runs once at the SVG resolution and the positions it found are kept for the single draw.
+    Client text is XML-escaped by matplotlib and drawn literally (no mathtext, see
+    :mod:`helpers.charts.style`).
+    """
+    import matplotlib
+
+    buf = io.StringIO()
+    with matplotlib.rc_context(SVG_SETTINGS):
+        engine = fig.get_layout_engine()
+        if engine is not None:
+            fig.set_dpi(72)  # the SVG backend's resolution: text measured once, at the size drawn
+            engine.execute(fig)
+            fig.set_layout_engine(None)
+        fig.savefig(buf, format="svg", facecolor="white", metadata={"Date": None})
     return buf.getvalue()
+
+
+def svg_data_uri(svg: str) -> str:
+    """An SVG document as a ``data:`` URI for an ``<img>`` (scripts in an image never run)."""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
 def missing_message(results: Results, section: str, default: str) -> str:
@@ -104,28 +130,27 @@ class Section:
         return render_template("_heading.html.j2", title=self.title, anchor=self.anchor)
 
     def html(self) -> str:
-        """The whole section as one HTML string (figures inlined as PNG data URIs)."""
+        """The whole section as one HTML string (figures inlined as SVG images)."""
         out = [self.heading_html()]
         for part in self.parts:
             if isinstance(part, str):
                 out.append(part)
             else:
-                data = base64.b64encode(figure_png(part)).decode("ascii")
                 alt = html_escape(figure_alt(part, f"Chart: {self.title}"), quote=True)
-                out.append(f'<img class="chart" alt="{alt}" src="data:image/png;base64,{data}"/>')
+                out.append(f'<img class="chart" alt="{alt}" src="{svg_data_uri(figure_svg(part))}"/>')
         return "\n".join(out)
 
     def _ipython_display_(self) -> None:
-        from IPython.display import HTML, Image, display
-
-        import matplotlib.pyplot as plt
+        """Display the heading, HTML parts and charts (``image/svg+xml`` with its alt text)."""
+        from IPython.display import HTML, display
 
         display(HTML(self.heading_html()))
         for part in self.parts:
             if isinstance(part, str):
                 display(HTML(part))
             else:
-                display(Image(data=figure_png(part), format="png", alt=figure_alt(part, f"Chart: {self.title}")))
-                plt.close(part)
+                alt = figure_alt(part, f"Chart: {self.title}")
+                display({"image/svg+xml": figure_svg(part), "text/plain": alt}, raw=True,
+                        metadata={"image/svg+xml": {"alt": alt}})
 
 
