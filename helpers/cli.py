@@ -257,7 +257,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         return 1
     if _out_error(Path(args.out)):
         return 1
-    result = render_engagement(folder, Path(args.out), pdf=args.pdf)
+    result = render_engagement(folder, Path(args.out), pdf=args.pdf, engine=args.engine)
     if result.output_error:
         _say(f"error: {result.error}; nothing was written", sys.stderr)
         stale = _stale_line(result, Path(args.out))
@@ -270,9 +270,12 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 def _batch(folders: list[Path], args: argparse.Namespace) -> int:
     from helpers.batch import run_batch
+    from helpers.render.engine import ENGINE_ENV
 
     if _out_error(Path(args.out)):
         return 1
+    if args.engine:  # the worker processes read it (they inherit this environment)
+        os.environ[ENGINE_ENV] = args.engine
     summary = run_batch(folders, Path(args.out), jobs=args.jobs, scheduler=getattr(args, "scheduler", None),
                         pdf=args.pdf, progress=not args.quiet)
     for result in summary.results:
@@ -347,6 +350,9 @@ def build_parser() -> argparse.ArgumentParser:
     def outputs(p: argparse.ArgumentParser) -> None:
         p.add_argument("--out", default="reports", help="output folder (default: reports/)")
         p.add_argument("--pdf", action="store_true", help="also print each handout to PDF with headless Chromium")
+        p.add_argument("--engine", choices=["inprocess", "kernel"], default=None,
+                       help="run the report notebook in this process (inprocess, the default: no kernel to "
+                            "start) or on an IPython kernel (kernel); both give the same handout")
 
     p = sub.add_parser("render", help="render one engagement's client handout")
     p.add_argument("dir", help="engagement folder")

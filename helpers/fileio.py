@@ -31,7 +31,7 @@ import tempfile
 import zipfile
 import zlib
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Callable, NamedTuple
 from xml.etree import ElementTree
 
 import pandas as pd
@@ -756,8 +756,8 @@ def _read_head(p: Path, rel: str, max_bytes: int) -> tuple[bytes | None, list[Pr
 
 
 def read_table(path: str | os.PathLike[str], rel: str, header: int | list[int] | None = 0,
-               sheet: int | str = 0, *, max_rows: int | None = None,
-               max_bytes: int | None = None) -> tuple[pd.DataFrame | None, list[Problem]]:
+               sheet: int | str = 0, *, max_rows: int | None = None, max_bytes: int | None = None,
+               usecols: Callable[[str], bool] | None = None) -> tuple[pd.DataFrame | None, list[Problem]]:
     """Read a CSV or Excel file with every cell as text (blank cells as ``""``), within limits.
 
     Parameters
@@ -776,6 +776,9 @@ def read_table(path: str | os.PathLike[str], rel: str, header: int | list[int] |
         :data:`SURVEY_MAX_ROWS` rows and :data:`SURVEY_MAX_BYTES`, anything else (the funnel) at
         most :data:`FUNNEL_MAX_ROWS` and :data:`FUNNEL_MAX_BYTES`. Rows are data rows below the
         header; with ``header=None`` the first :data:`TITLE_ROWS` + 1 rows are not counted.
+    usecols : callable, optional
+        With ``header=0``: read only the columns whose header it accepts (the others are never
+        turned into text cells); a row blank in every column read counts as a blank line.
 
     Returns
     -------
@@ -794,6 +797,8 @@ def read_table(path: str | os.PathLike[str], rel: str, header: int | list[int] |
     max_bytes = default_bytes if max_bytes is None else max_bytes
     cap = max_rows + (_header_rows(header) if header is None else 0)  # data rows pandas may return
     kw: dict[str, Any] = dict(header=header, dtype=str, keep_default_na=False, na_filter=False)
+    if usecols is not None and header == 0:
+        kw["usecols"] = lambda name: usecols(str(name))
     lines = ""
     try:
         if p.suffix.lower() in {".xlsx", ".xlsm"}:

@@ -12,7 +12,9 @@ Isolation between reports, which a kernel per report gave for free, is kept expl
   for the duration of that report;
 * matplotlib's figures are closed and its ``rcParams`` restored to the state at start-up, before
   and after each report, and the working directory is restored;
-* module-level caches that could hold a client's data are cleared (:data:`CACHES`).
+* the project's own modules (``helpers.*``) get back the attributes they had: a name a report
+  added to a module is removed, one it replaced is put back. (Their ``lru_cache`` tables hold
+  templates, content files, holiday calendars and combinatorial tables, never client data.)
 
 Outputs are built the way a kernel would send them (``execute_result``, ``display_data`` with
 the same MIME bundles and metadata, ``stream`` and ``error`` with an IPython traceback), so the
@@ -22,11 +24,13 @@ executed notebook and the handout exported from it are the same as with the kern
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib
 import io
 import os
 import platform
 import signal
+import sys
 import threading
 from typing import Any, Callable, Iterator
 
@@ -34,10 +38,8 @@ from typing import Any, Callable, Iterator
 ENGINE_NAME = "commonground-inprocess"
 
 
-#: ``module:function`` of caches cleared between reports (``functools.lru_cache`` wrappers).
-#: None of them holds client data today (templates, CRM profiles, content files), but clearing
-#: them keeps that true when a cache of client-derived values is added later.
-CACHES: tuple[str, ...] = ()
+#: Modules whose attributes are restored between reports (this package's own).
+PROJECT_PACKAGE = "helpers"
 
 
 #: The ``language_info`` an IPython kernel reports (papermill copies it into the notebook).
@@ -90,7 +92,7 @@ def _shell_classes() -> tuple[type, type, type]:
     from IPython.core.displaypub import DisplayPublisher
     from IPython.core.interactiveshell import InteractiveShell
 
-    class CapturingDisplayHook(DisplayHook):  # type: ignore[misc]
+    class CapturingDisplayHook(DisplayHook):
         """A cell's last value becomes an ``execute_result`` output (as ipykernel sends it)."""
 
         outputs: _Outputs | None = None
@@ -112,7 +114,7 @@ def _shell_classes() -> tuple[type, type, type]:
         def finish_displayhook(self) -> None:
             pass
 
-    class CapturingDisplayPublisher(DisplayPublisher):  # type: ignore[misc]
+    class CapturingDisplayPublisher(DisplayPublisher):
         """``display(...)`` becomes a ``display_data`` output; ``clear_output`` clears the cell's."""
 
         outputs: _Outputs | None = None
@@ -128,7 +130,7 @@ def _shell_classes() -> tuple[type, type, type]:
             if self.outputs is not None:
                 self.outputs.items.clear()
 
-    class ReportShell(InteractiveShell):  # type: ignore[misc]
+    class ReportShell(InteractiveShell):
         """An IPython shell whose tracebacks become ``error`` outputs (as ipykernel sends them)."""
 
         outputs: _Outputs | None = None
@@ -173,10 +175,15 @@ def warm_up() -> None:
 
     _baseline["rc"] = dict(matplotlib.rcParams)
     _baseline["classes"] = _shell_classes()
+    _baseline["modules"] = {}
+    # What is loaded now lives as long as the process: keep it out of the garbage collector's
+    # scans, which otherwise walk every module object again and again while charts are drawn.
+    gc.collect()
+    gc.freeze()
 
 
 def reset_process_state() -> None:
-    """Close every figure, restore ``rcParams`` and clear :data:`CACHES` (between two reports)."""
+    """Close every figure, restore ``rcParams`` and the project's module attributes (between reports)."""
     import matplotlib
     import matplotlib.pyplot as plt
 
@@ -184,9 +191,22 @@ def reset_process_state() -> None:
     plt.close("all")
     with _quiet_rc():  # deprecated keys warn when set again
         matplotlib.rcParams.update(_baseline["rc"])
-    for ref in CACHES:
-        module, _, name = ref.partition(":")
-        getattr(importlib.import_module(module), name).cache_clear()
+    saved: dict[str, dict[str, Any]] = _baseline["modules"]
+    for name, module in list(sys.modules.items()):
+        if module is None or not (name == PROJECT_PACKAGE or name.startswith(PROJECT_PACKAGE + ".")):
+            continue
+        current = vars(module)
+        if name not in saved:  # first imported since the last reset: as it is now
+            saved[name] = dict(current)
+            continue
+        for key in [k for k in current if k not in saved[name]]:
+            del current[key]
+        for key, value in saved[name].items():
+            if current.get(key, _MISSING) is not value:
+                current[key] = value
+
+
+_MISSING = object()
 
 
 @contextlib.contextmanager
@@ -208,6 +228,7 @@ def report_shell() -> Iterator[Any]:
     shell_cls, hook_cls, pub_cls = _baseline["classes"]
     previous = InteractiveShell._instance if InteractiveShell.initialized() else None
     InteractiveShell.clear_instance()
+    shell_cls.clear_instance()  # the subclass keeps its own reference to the last report's shell
     config = Config()
     config.HistoryManager.enabled = False  # no history database, no saving thread
     shell = shell_cls.instance(config=config, displayhook_class=hook_cls, display_pub_class=pub_cls,
@@ -216,6 +237,7 @@ def report_shell() -> Iterator[Any]:
         yield shell
     finally:
         shell.user_ns.clear()  # drop the report's objects now, not when the shell is collected
+        shell_cls.clear_instance()
         InteractiveShell.clear_instance()
         if previous is not None:  # e.g. the tests' own shell: give it back
             for cls in type(previous).mro():
@@ -288,7 +310,7 @@ def run_cell(shell: Any, cell: Any, timeout: float | None) -> bool:
 def _engine_class() -> type:
     from papermill.engines import Engine
 
-    class InProcessEngine(Engine):  # type: ignore[misc]
+    class InProcessEngine(Engine):
         """papermill engine: each code cell runs in a fresh in-process IPython shell (see module)."""
 
         @classmethod

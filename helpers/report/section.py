@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Union
 import jinja2
+import matplotlib
+from matplotlib.backends.backend_mixed import MixedModeRenderer
+from matplotlib.backends.backend_svg import FigureCanvasSVG, RendererSVG
 from helpers import TEMPLATES
 from helpers.formatting import long_date
 from helpers.formatting import format_number, format_percent, format_signed
@@ -48,32 +51,45 @@ def render_template(name: str, **context: Any) -> str:
     return _environment().get_template(name).render(**context)
 
 
-#: How charts are written as SVG: text stays text (small, sharp, selectable), drawn in DejaVu Sans
-#: (installed with fonts-dejavu-core, the font matplotlib measured the text with) or the reader's
-#: sans-serif; ids derived from a fixed salt, and no date, so the same chart gives the same bytes.
-SVG_SETTINGS = {"svg.fonttype": "none", "svg.hashsalt": "common-ground"}
+def figure_png(fig: Any, dpi: int = 130) -> bytes:
+    """PNG bytes of a matplotlib figure (the notebooks' live previews; handouts use SVG)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
+    return buf.getvalue()
 
 
 def figure_svg(fig: Any) -> str:
-    """The SVG text of a matplotlib figure, with its layout computed once.
+    """The SVG text of a matplotlib figure, laid out and drawn in one pass.
 
-    A figure with a layout engine (the charts use constrained layout) would be laid out twice
-    by ``savefig`` (once in a draw without rendering, again in the real draw); here the layout
-    runs once at the SVG resolution and the positions it found are kept for the single draw.
-    Client text is XML-escaped by matplotlib and drawn literally (no mathtext, see
-    :mod:`helpers.charts.style`).
+    ``savefig`` would measure every text item up to four times (a layout pass and a draw
+    without rendering, then the layout again and the real draw, each with a renderer of its
+    own). Here the figure's layout engine (the charts use constrained layout) measures text with
+    the very renderer that writes the SVG, so each text is measured once and the positions it
+    finds are the ones drawn. Client text is XML-escaped by matplotlib and drawn literally (no
+    mathtext, see :mod:`helpers.charts.style`).
     """
-    import matplotlib
-
     buf = io.StringIO()
-    with matplotlib.rc_context(SVG_SETTINGS):
-        engine = fig.get_layout_engine()
-        if engine is not None:
-            fig.set_dpi(72)  # the SVG backend's resolution: text measured once, at the size drawn
-            engine.execute(fig)
-            fig.set_layout_engine(None)
-        fig.savefig(buf, format="svg", facecolor="white", metadata={"Date": None})
+    # Text stays text (small, sharp, selectable): drawn in DejaVu Sans (fonts-dejavu-core, the font
+    # matplotlib measured it with) or the reader's sans-serif; ids come from a fixed salt and no
+    # date is written, so the same chart always gives the same bytes.
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "common-ground"}):
+        canvas = _OnePassCanvas(fig)
+        fig.set_dpi(72)  # the SVG backend's unit: 1 px = 1 pt
+        width, height = fig.get_size_inches()
+        canvas.renderer = MixedModeRenderer(fig, width, height, 72, RendererSVG(
+            width * 72, height * 72, buf, image_dpi=72, metadata={"Date": None}))
+        fig.draw(canvas.renderer)
+        canvas.renderer.finalize()
     return buf.getvalue()
+
+
+class _OnePassCanvas(FigureCanvasSVG):
+    """An SVG canvas whose layout engine measures text with the renderer that draws it."""
+
+    renderer: Any = None
+
+    def get_renderer(self) -> Any:
+        return self.renderer
 
 
 def svg_data_uri(svg: str) -> str:

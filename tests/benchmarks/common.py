@@ -69,3 +69,39 @@ def naive_one(folder: Path, out: Path) -> None:
     run([tool("papermill"), str(REPORT), str(executed), "-p", "engagement", str(folder), "--no-progress-bar"],
         cwd=NOTEBOOKS)
     run([tool("jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed), "--output-dir", str(out)])
+
+
+def peak_run(cmd: list[str], cwd: Path | None = None, ok_codes: tuple[int, ...] = (0,)) -> tuple[float, float, float]:
+    """Run a command; its wall time (s), the peak memory of its process tree (MB) and its CPU time (s).
+
+    The tree's resident memory (the command and every process it started, summed) is sampled
+    every 20 ms; the command's own peak as the kernel recorded it is taken when that is higher.
+    CPU time is user + system of the command and its children, from the operating system.
+    """
+    import resource
+
+    import psutil
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    peak = 0
+    try:
+        root = psutil.Process(proc.pid)
+        while proc.poll() is None:
+            try:
+                tree = [root] + root.children(recursive=True)
+                peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+            except psutil.Error:  # a process ended while being read
+                pass
+            time.sleep(0.02)
+    except psutil.NoSuchProcess:
+        pass
+    out, err = proc.communicate()
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode not in ok_codes:
+        raise RuntimeError(f"{' '.join(cmd[:3])} ... failed ({proc.returncode}):\n{err.decode()[-2000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, max(peak, after.ru_maxrss * 1024) / 1e6, cpu
