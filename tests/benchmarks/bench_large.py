@@ -46,8 +46,11 @@ def hubspot_export(n: int, seed: int = 0) -> pd.DataFrame:
     mql = stages["Became a Marketing Qualified Lead Date"]
     first = (mql + pd.to_timedelta(rng.exponential(30, n), unit="h")).where(mql.notna() & (rng.random(n) < 0.8))
 
-    def text(dates: pd.Series) -> pd.Series:
-        return dates.dt.strftime("%Y-%m-%d %H:%M").fillna("")
+    def text(dates: pd.Series) -> np.ndarray:
+        values = dates.to_numpy(dtype="datetime64[m]")
+        out = np.char.replace(np.datetime_as_string(values, unit="m"), "T", " ").astype(object)
+        out[np.isnat(values)] = ""
+        return out
 
     won = stages["Became a Customer Date"].notna()
     frame = pd.DataFrame({

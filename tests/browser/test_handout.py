@@ -144,7 +144,8 @@ def offline(browser: Any, handout: dict[str, Path]) -> Iterator[tuple[Any, str, 
 def png_outputs(ipynb: Path) -> int:
     """How many images the executed report notebook displayed (each must be a chart in the handout)."""
     nb = json.loads(ipynb.read_text(encoding="utf-8"))
-    return sum(1 for cell in nb["cells"] for out in cell.get("outputs", []) if "image/png" in out.get("data", {}))
+    return sum(1 for cell in nb["cells"] for out in cell.get("outputs", [])
+               if {"image/png", "image/svg+xml"} & set(out.get("data", {})))
 
 
 def test_handout_opens_offline_with_visible_charts_and_no_code(offline: Any, handout: dict[str, Path]) -> None:
