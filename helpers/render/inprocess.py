@@ -23,6 +23,7 @@ executed notebook and the handout exported from it are the same as with the kern
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import gc
 import importlib
@@ -227,6 +228,7 @@ def report_shell() -> Iterator[Any]:
     warm_up()
     shell_cls, hook_cls, pub_cls = _baseline["classes"]
     previous = InteractiveShell._instance if InteractiveShell.initialized() else None
+    main_module = sys.modules.get("__main__")  # IPython makes the shell's user module __main__
     InteractiveShell.clear_instance()
     shell_cls.clear_instance()  # the subclass keeps its own reference to the last report's shell
     config = Config()
@@ -237,6 +239,9 @@ def report_shell() -> Iterator[Any]:
         yield shell
     finally:
         shell.user_ns.clear()  # drop the report's objects now, not when the shell is collected
+        atexit.unregister(shell.atexit_operations)  # each shell registers one; keep none alive
+        if main_module is not None:  # multiprocessing's spawn, for one, reads __main__.__spec__
+            sys.modules["__main__"] = main_module
         shell_cls.clear_instance()
         InteractiveShell.clear_instance()
         if previous is not None:  # e.g. the tests' own shell: give it back

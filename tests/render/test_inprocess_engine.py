@@ -10,6 +10,7 @@ with either engine.
 from __future__ import annotations
 
 import json
+import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,7 @@ def test_the_next_report_finds_nothing_of_the_previous_one(tmp_path: Path, monke
 
     monkeypatch.setenv(NOTEBOOK_ENV, str(notebook(tmp_path / "probe.ipynb", PROBE)))
     before = matplotlib.rcParams["lines.linewidth"]
+    main_before = sys.modules["__main__"]
     first, error = execute_report(Path("/clients/acme"), tmp_path / "a.json", engine="inprocess")
     assert error is None
     second, error = execute_report(Path("/clients/globex"), tmp_path / "b.json", engine="inprocess")
@@ -79,6 +81,7 @@ def test_the_next_report_finds_nothing_of_the_previous_one(tmp_path: Path, monke
     import matplotlib.pyplot as plt
 
     assert plt.get_fignums() == []
+    assert sys.modules["__main__"] is main_before  # IPython's user module must not stay __main__
     monkeypatch.delattr(style, "client_note", raising=False)
 
 
