@@ -278,7 +278,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     extras = _extras(args)
     if extras is None:
         return 1
-    result = render_engagement(folder, Path(args.out), extras=extras)
+    result = render_engagement(folder, Path(args.out), extras=extras, engine=args.engine)
     if result.output_error:
         _say(f"error: {result.error}; nothing was written", sys.stderr)
         stale = _stale_line(result, Path(args.out))
@@ -291,12 +291,15 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 def _batch(folders: list[Path], args: argparse.Namespace) -> int:
     from helpers.batch import run_batch
+    from helpers.render.engine import ENGINE_ENV
 
     if _out_error(Path(args.out)):
         return 1
     extras = _extras(args)
     if extras is None:
         return 1
+    if args.engine:  # the worker processes read it (they inherit this environment)
+        os.environ[ENGINE_ENV] = args.engine
     summary = run_batch(folders, Path(args.out), jobs=args.jobs, scheduler=getattr(args, "scheduler", None),
                         progress=not args.quiet, extras=extras)
     for result in summary.results:
@@ -379,6 +382,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--xlsx", action="store_true", help="also write the results workbook, <slug>.xlsx")
         p.add_argument("--all-outputs", action="store_true",
                        help="write every file: handout, PDF, deck, SLA draft and results workbook")
+        p.add_argument("--engine", choices=["inprocess", "kernel"], default=None,
+                       help="run the report notebook in this process (inprocess, the default: no kernel to "
+                            "start) or on an IPython kernel (kernel); both give the same handout")
 
     p = sub.add_parser("render", help="render one engagement's client handout")
     p.add_argument("dir", help="engagement folder")

@@ -31,7 +31,7 @@ import tempfile
 import zipfile
 import zlib
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Callable, NamedTuple
 from xml.etree import ElementTree
 
 import pandas as pd
@@ -756,8 +756,8 @@ def _read_head(p: Path, rel: str, max_bytes: int) -> tuple[bytes | None, list[Pr
 
 
 def read_table(path: str | os.PathLike[str], rel: str, header: int | list[int] | None = 0,
-               sheet: int | str = 0, *, max_rows: int | None = None,
-               max_bytes: int | None = None) -> tuple[pd.DataFrame | None, list[Problem]]:
+               sheet: int | str = 0, *, max_rows: int | None = None, max_bytes: int | None = None,
+               usecols: Callable[[str], bool] | None = None) -> tuple[pd.DataFrame | None, list[Problem]]:
     """Read a CSV or Excel file with every cell as text (blank cells as ``""``), within limits.
 
     Parameters
@@ -776,6 +776,9 @@ def read_table(path: str | os.PathLike[str], rel: str, header: int | list[int] |
         :data:`SURVEY_MAX_ROWS` rows and :data:`SURVEY_MAX_BYTES`, anything else (the funnel) at
         most :data:`FUNNEL_MAX_ROWS` and :data:`FUNNEL_MAX_BYTES`. Rows are data rows below the
         header; with ``header=None`` the first :data:`TITLE_ROWS` + 1 rows are not counted.
+    usecols : callable, optional
+        With ``header=0``: read only the columns whose header it accepts (the others are never
+        turned into text cells); a row blank in every column read counts as a blank line.
 
     Returns
     -------
@@ -794,6 +797,8 @@ def read_table(path: str | os.PathLike[str], rel: str, header: int | list[int] |
     max_bytes = default_bytes if max_bytes is None else max_bytes
     cap = max_rows + (_header_rows(header) if header is None else 0)  # data rows pandas may return
     kw: dict[str, Any] = dict(header=header, dtype=str, keep_default_na=False, na_filter=False)
+    if usecols is not None and header == 0:
+        kw["usecols"] = lambda name: usecols(str(name))
     lines = ""
     try:
         if p.suffix.lower() in {".xlsx", ".xlsm"}:
@@ -870,11 +875,12 @@ def read_table(path: str | os.PathLike[str], rel: str, header: int | list[int] |
         raise
     if frame.empty and len(frame.columns) == 0:
         return None, [Problem(rel, "the file is empty", "fill it in or delete it")]
-    frame = frame.fillna("").astype(str)
-    filled = (frame != "").any(axis=1)
+    frame = _as_text(frame)
+    filled = _filled_rows(frame)
     if int(filled.sum()) > cap:
         return None, [_too_many_rows(rel, f"{int(filled.sum()):,} rows", max_rows, kind)]
-    frame = frame[filled]  # blank lines; the index keeps each row's place in the file
+    if not filled.all():
+        frame = frame[filled]  # blank lines; the index keeps each row's place in the file
     if header is not None and all(_blank_header(c) for c in frame.columns):
         return None, [Problem(rel, "the header row has no column names", "put the column names in the first row "
                               "(one per column, e.g. lead_id, source, created_at)", row=1)]
@@ -882,6 +888,35 @@ def read_table(path: str | os.PathLike[str], rel: str, header: int | list[int] |
         return frame, []
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame, []
+
+
+def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every cell as text, blank as ``""``; columns that already hold only text are left as they are.
+
+    A CSV read with ``dtype=str`` and no NA detection holds only ``str`` cells: converting them
+    again would copy every cell of a large export for nothing.
+    """
+    done = [c for c, dtype in enumerate(frame.dtypes)
+            if dtype == object and pd.api.types.infer_dtype(frame.iloc[:, c], skipna=False) in ("string", "empty")]
+    if len(done) == frame.shape[1]:
+        return frame
+    return frame.fillna("").astype(str)
+
+
+def _filled_rows(frame: pd.DataFrame) -> pd.Series:
+    """True for each row with at least one non-blank cell (text cells).
+
+    Only rows whose first cell is blank can be blank lines, so the other columns are compared
+    for those rows alone (an export of a million leads has few or none).
+    """
+    if frame.shape[1] == 0:
+        return pd.Series(False, index=frame.index)
+    filled = pd.Series(frame.iloc[:, 0].to_numpy(dtype=object) != "", index=frame.index)
+    maybe = ~filled.to_numpy()
+    if maybe.any() and frame.shape[1] > 1:
+        rest = frame.iloc[maybe, 1:]
+        filled.iloc[maybe] = (rest != "").any(axis=1).to_numpy()
+    return filled
 
 
 def _blank_header(name: Any) -> bool:

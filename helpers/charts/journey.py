@@ -40,7 +40,8 @@ def _wrap(items: list[str], chars: int, max_lines: int, bullet: bool = True) -> 
     lines: list[str] = []
     for item in items:
         wrapped = textwrap.wrap(item, max(chars - 2, 8)) or [""]
-        lines += [("\u2022 " if bullet else "") + wrapped[0]] + [("  " if bullet else "") + w for w in wrapped[1:]]
+        # continuation lines are indented with no-break spaces: SVG text collapses plain ones
+        lines += [("\u2022 " if bullet else "") + wrapped[0]] + [("\u00a0\u00a0" if bullet else "") + w for w in wrapped[1:]]
     if len(lines) > max_lines:
         lines = lines[: max_lines - 1] + [lines[max_lines - 1].rstrip()[: chars - 1] + "\u2026"]
     return "\n".join(lines)

@@ -25,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Callable
 import numpy as np
 import pandas as pd
 import re
@@ -72,6 +73,23 @@ def _drop_report_footer(raw: pd.DataFrame) -> pd.DataFrame:
     return raw
 
 
+def by_value(cells: pd.Series, clean: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """``clean(cells)``, computed once per distinct value (stage, status and source columns repeat a few values).
+
+    Parameters
+    ----------
+    cells : Series of str
+        Text cells.
+    clean : callable
+        A vectorised text function (``lambda s: s.str.strip().str.lower()``).
+    """
+    codes, distinct = pd.factorize(cells.to_numpy(dtype=object), use_na_sentinel=False)
+    if len(distinct) * 4 > len(cells):  # mostly distinct values: no gain
+        return clean(cells)
+    done = clean(pd.Series(distinct, dtype=object)).to_numpy(dtype=object)
+    return pd.Series(done[codes], index=cells.index, dtype=object)
+
+
 def to_number(cells: pd.Series) -> pd.Series:
     """Numbers as CRMs write amounts: ``12000``, ``$12,000.00``, ``EUR 18,000.00``, ``30.000,00 €``, ``12 500``.
 
@@ -83,8 +101,11 @@ def to_number(cells: pd.Series) -> pd.Series:
     Series of float
         NaN for blank cells and text that holds no number.
     """
-    num = pd.to_numeric(cells, errors="coerce").astype(float)
-    fix = num.isna() & cells.ne("")  # clean only the cells that are not plain numbers
+    blank = cells.to_numpy(dtype=object) == ""
+    num = pd.Series(np.nan, index=cells.index, dtype=float)
+    if not blank.all():  # blank cells (most of an amount column) are not parsed at all
+        num.loc[~blank] = pd.to_numeric(cells[~blank], errors="coerce").astype(float)
+    fix = num.isna() & ~blank  # clean only the cells that are not plain numbers
     if fix.any():
         digits = cells[fix].str.replace(r"[^\d.,\-]", "", regex=True)
         continental = digits.str.fullmatch(r"-?\d{1,3}(?:\.\d{3})+(?:,\d+)?|-?\d+,\d{1,2}")
@@ -275,7 +296,8 @@ def read_funnel(folder: Path, crm: str | None, columns: dict[str, str] | str | N
                                 "CRM keeps (e.g. a custom MQL or qualified date) with columns: in engagement.yaml",
                                 severity="warning"))
     out = pd.DataFrame({"lead_id": frame["lead_id"].str.strip()})
-    out["source"] = frame["source"].str.strip().replace("", "unknown") if "source" in frame else "unknown"
+    out["source"] = (by_value(frame["source"], lambda s: s.str.strip().replace("", "unknown")) if "source" in frame
+                     else "unknown")
     dates = [c for c in DATE_COLUMNS if c in frame.columns]
     iso = [f for f in spec.formats if f.startswith("%Y")]  # ISO first: fast, and never ambiguous
     parsed = {c: parse_dates(frame[c], iso) for c in dates}
@@ -329,7 +351,7 @@ def read_funnel(folder: Path, crm: str | None, columns: dict[str, str] | str | N
 
 def _stage_key(values: pd.Series) -> pd.Series:
     """Stage texts compared without case, spaces or punctuation ("Closed Won" -> "closedwon")."""
-    return values.str.lower().str.replace(r"[^a-z0-9]+", "", regex=True)
+    return by_value(values, lambda s: s.str.lower().str.replace(r"[^a-z0-9]+", "", regex=True))
 
 
 def _outcomes(frame: pd.DataFrame, out: pd.DataFrame, statuses: dict[str, list[str]]) -> tuple[pd.Series, dict[str, dict[str, int]]]:
@@ -341,7 +363,7 @@ def _outcomes(frame: pd.DataFrame, out: pd.DataFrame, statuses: dict[str, list[s
         ``outcomes`` maps ``won`` and ``lost`` to {stage value as written: number of rows}.
     """
     def texts(col: str) -> pd.Series | None:
-        return frame[col].str.strip().str.lower() if col in frame.columns else None
+        return by_value(frame[col], lambda s: s.str.strip().str.lower()) if col in frame.columns else None
 
     status, outcome = texts("status"), texts("outcome")
     rejected = pd.Series(False, index=out.index)
@@ -353,7 +375,7 @@ def _outcomes(frame: pd.DataFrame, out: pd.DataFrame, statuses: dict[str, list[s
     if outcome is not None or status is not None:
         deal = outcome if outcome is not None else status
         assert deal is not None  # one of the two is set (checked just above)
-        written = frame["outcome" if outcome is not None else "status"].str.strip()
+        written = by_value(frame["outcome" if outcome is not None else "status"], lambda s: s.str.strip())
         key = _stage_key(deal)
         closed = out["closed_at"] if "closed_at" in out else pd.Series(pd.NaT, index=out.index, dtype="datetime64[ns]")
         for result in ("won", "lost"):

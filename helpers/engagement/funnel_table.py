@@ -139,7 +139,8 @@ def read_export_table(path: Path, rel: str, names: set[str]) -> tuple[pd.DataFra
     rel : str
         The name shown in messages.
     names : set of str
-        Column names (lower case) that any mapping in play can use.
+        Column names (lower case) that any mapping in play can use. When the header is the first
+        row of a CSV file, only these columns are read.
 
     Returns
     -------
@@ -151,9 +152,10 @@ def read_export_table(path: Path, rel: str, names: set[str]) -> tuple[pd.DataFra
     """
     info = TableInfo()
     if path.suffix.lower() not in {".xlsx", ".xlsm"}:
-        frame, problems = read_table(path, rel)
+        frame, problems = read_table(path, rel, usecols=lambda name: name.strip().lower() in names)
         if frame is not None and any(c.strip().lower() in names for c in frame.columns):
             return frame, problems, info
+        frame, problems = read_table(path, rel)  # no known header on row 1: look at the whole file
         grid, grid_problems = read_table(path, rel, header=None)
         if grid is None and grid_problems and "cannot be read as a table" in grid_problems[0].message:
             grid = _ragged_csv(path, rel)

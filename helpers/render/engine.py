@@ -1,4 +1,10 @@
-"""Report kernels and notebook execution: started ahead, warmed up, reused, run by papermill.
+"""Notebook execution by papermill: in this process (default) or on report kernels.
+
+Two papermill engines run the report notebook. ``inprocess`` (the default,
+:mod:`helpers.render.inprocess`) executes each report in a fresh IPython shell inside this
+process: no kernel to boot, no messaging, figures and settings reset between reports.
+``kernel`` runs it on an IPython kernel as ``papermill`` itself does; choose it with
+``--engine kernel`` or :data:`ENGINE_ENV`. Both give the same executed notebook and handout.
 
 A report kernel boots with pandas, matplotlib and the report helpers already imported (IPython
 ``exec_lines``), so the notebook's own imports cost nothing. :class:`KernelPool` keeps the next
@@ -39,6 +45,28 @@ KERNEL_WARMUP = ("import importlib as _i\n"
 
 
 EXECUTION_TIMEOUT = 600  # seconds per cell
+
+
+#: The execution engines: ``inprocess`` (default) and ``kernel``.
+ENGINES = ("inprocess", "kernel")
+
+
+#: Set to ``kernel`` to run reports on IPython kernels (``--engine`` sets it for batch workers too).
+ENGINE_ENV = "COMMON_GROUND_ENGINE"
+
+
+def engine_choice(engine: str | None = None) -> str:
+    """The engine to use: ``engine`` if given, else :data:`ENGINE_ENV`, else ``inprocess``.
+
+    Raises
+    ------
+    ValueError
+        For a name not in :data:`ENGINES`.
+    """
+    chosen = engine or os.environ.get(ENGINE_ENV) or "inprocess"
+    if chosen not in ENGINES:
+        raise ValueError(f"unknown engine {chosen!r}; choose one of {', '.join(ENGINES)}")
+    return chosen
 
 
 class KernelPool:
@@ -204,9 +232,9 @@ def _report_notebook() -> Any:
     return copy.deepcopy(cache[key])
 
 
-def execute_report(engagement: Path, results_json: Path,
-                   kernel_name: str | None = None) -> tuple[Any, str | None]:
-    """Execute the report notebook with papermill, in this process, on a pooled kernel.
+def execute_report(engagement: Path, results_json: Path, kernel_name: str | None = None,
+                   engine: str | None = None) -> tuple[Any, str | None]:
+    """Execute the report notebook with papermill: in this process, or on a pooled kernel.
 
     Parameters
     ----------
@@ -214,6 +242,8 @@ def execute_report(engagement: Path, results_json: Path,
         Values of the notebook's parameters.
     kernel_name : str, optional
         Kernel spec; default the notebook's own.
+    engine : str, optional
+        ``inprocess`` or ``kernel``; default :func:`engine_choice`.
 
     Returns
     -------
@@ -226,6 +256,8 @@ def execute_report(engagement: Path, results_json: Path,
 
     nb = _report_notebook()
     name = kernel_name or _kernel_name(nb)
+    if engine_choice(engine) == "inprocess":
+        return _execute_inprocess(nb, engagement, results_json, name)
     pool = kernel_pool(name)
     km, ok = pool.take(), False
     holder: list[Any] = []  # papermill puts the executed notebook (an nbformat NotebookNode) here
@@ -246,10 +278,41 @@ def execute_report(engagement: Path, results_json: Path,
         pool.release(km, ok)
 
 
+def _execute_inprocess(nb: Any, engagement: Path, results_json: Path, kernel_name: str) -> tuple[Any, str | None]:
+    """:func:`execute_report` with the in-process engine (same results and error handling)."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    from helpers.render.inprocess import register
+
+    holder: list[Any] = []
+    try:
+        done = papermill.execute_notebook(
+            nb, None, parameters={"engagement": str(engagement), "results_json": str(results_json)},
+            engine_name=register(), kernel_name=kernel_name, holder=holder, progress_bar=False, log_output=False,
+            request_save_on_cell_execute=False, execution_timeout=EXECUTION_TIMEOUT, cwd=str(NOTEBOOKS))
+        return done, None
+    except PapermillExecutionError as exc:
+        first = str(exc.evalue).splitlines()[0] if exc.evalue else ""
+        return (holder[0] if holder else nb), f"{exc.ename}: {first}".strip()
+    except Exception as exc:  # papermill itself failed (bad notebook): no error cell to keep
+        return (holder[0] if holder else nb), (
+            f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else 'the report stopped'}")
+
+
 def _kernel_name(nb: Any) -> str:
     return nb.metadata.get("kernelspec", {}).get("name") or "python3"
 
 
-def prestart_kernel(kernel_name: str | None = None) -> None:
-    """Start the next report's kernel now, so it boots while this process loads and computes."""
+def prestart_kernel(kernel_name: str | None = None, engine: str | None = None) -> None:
+    """Get the next report's execution ready while this process loads and computes.
+
+    With the kernel engine a kernel starts booting now; in-process, the report's imports are
+    paid now (once per process).
+    """
+    if engine_choice(engine) == "inprocess":
+        from helpers.render.inprocess import warm_up
+
+        warm_up()
+        return
     kernel_pool(kernel_name or _kernel_name(_report_notebook())).prefetch()

@@ -36,6 +36,7 @@ from helpers.render.outputs import (OutputSet, OwnedByAnother, assign_slugs, des
                                     write_file)
 from helpers.render.pdf import print_pdf
 from helpers.engagement.load import Engagement, load
+from helpers.report.section import svg_data_uri
 from helpers.results import Results, client_view, compute, to_json
 from helpers.textsafe import safe_image
 
@@ -181,6 +182,7 @@ def exporter() -> Any:
         exp = HTMLExporter(template_name="handout", extra_template_basedirs=[str(TEMPLATES)])
         exp.exclude_input = exp.exclude_input_prompt = exp.exclude_output_prompt = True
         exp.embed_images = True
+        exp.register_filter("svg_data_uri", svg_data_uri)
         _local.exporter = exp
     return exp
 
@@ -224,7 +226,8 @@ def working_files(staged: OutputSet, results: Results, eng: Engagement, extras: 
 
 
 def render_engagement(folder: Path, out: Path, *, pdf: bool = False, kernel_name: str | None = None,
-                      slug: str | None = None, extras: Extras | None = None) -> RenderResult:
+                      slug: str | None = None, extras: Extras | None = None,
+                      engine: str | None = None) -> RenderResult:
     """Render one engagement folder into ``OUT/<slug>.html``, ``.ipynb``, ``.json`` (and ``.pdf``).
 
     Parameters
@@ -244,6 +247,9 @@ def render_engagement(folder: Path, out: Path, *, pdf: bool = False, kernel_name
         The working files to write as well (deck, SLA draft, results workbook; ``pdf`` here is
         the same as the ``pdf`` argument). A deck template that cannot be read writes nothing
         new and says why.
+    engine : str, optional
+        ``inprocess`` (the report runs in this process) or ``kernel`` (on an IPython kernel);
+        default :func:`helpers.render.engine.engine_choice`. Both give the same handout.
 
     Returns
     -------
@@ -256,7 +262,7 @@ def render_engagement(folder: Path, out: Path, *, pdf: bool = False, kernel_name
     """
     extras = extras or Extras()
     pdf = pdf or extras.pdf
-    prestart_kernel(kernel_name)
+    prestart_kernel(kernel_name, engine)
     folder, out = Path(folder).expanduser().resolve(), Path(out).expanduser().resolve()
     note = None
     if slug is None:
@@ -288,7 +294,7 @@ def render_engagement(folder: Path, out: Path, *, pdf: bool = False, kernel_name
         # the notebook names the staged file; the saved notebook names the file it will be
         patterns = [(re.compile(re.escape(str(json_tmp))), str(staged.final("consultant.json")))] + \
             path_patterns([folder, out])
-        executed, error = execute_report(folder, json_tmp, kernel_name)
+        executed, error = execute_report(folder, json_tmp, kernel_name, engine)
 
         import nbformat
 

@@ -19,6 +19,13 @@ def _pdf_bytes(html: Path) -> bytes:
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory(prefix="cg-chromium-") as profile, sync_playwright() as pw:
+        if html.suffix.lower() not in (".html", ".htm"):
+            # a staged file (".<slug>.html.<id>.tmp") would be shown as plain text: Chromium goes by
+            # the extension of a file: URL. The handout is self-contained, so a copy prints the same.
+            copy = Path(profile) / "print" / "handout.html"
+            copy.parent.mkdir()
+            copy.write_bytes(html.read_bytes())
+            html = copy
         context = pw.chromium.launch_persistent_context(
             profile, executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS, offline=True)
         try:

@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Union
 import jinja2
+import matplotlib
+from matplotlib.backends.backend_mixed import MixedModeRenderer
+from matplotlib.backends.backend_svg import FigureCanvasSVG, RendererSVG
 from helpers import TEMPLATES
 from helpers.formatting import long_date
 from helpers.formatting import format_number, format_percent, format_signed
@@ -49,10 +52,49 @@ def render_template(name: str, **context: Any) -> str:
 
 
 def figure_png(fig: Any, dpi: int = 130) -> bytes:
-    """PNG bytes of a matplotlib figure (130 dpi: sharp on A4 paper, quick to draw)."""
+    """PNG bytes of a matplotlib figure (the notebooks' live previews; handouts use SVG)."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, facecolor="white")  # figures use constrained layout
+    fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
     return buf.getvalue()
+
+
+def figure_svg(fig: Any) -> str:
+    """The SVG text of a matplotlib figure, laid out and drawn in one pass.
+
+    ``savefig`` would measure every text item up to four times (a layout pass and a draw
+    without rendering, then the layout again and the real draw, each with a renderer of its
+    own). Here the figure's layout engine (the charts use constrained layout) measures text with
+    the very renderer that writes the SVG, so each text is measured once and the positions it
+    finds are the ones drawn. Client text is XML-escaped by matplotlib and drawn literally (no
+    mathtext, see :mod:`helpers.charts.style`).
+    """
+    buf = io.StringIO()
+    # Text stays text (small, sharp, selectable): drawn in DejaVu Sans (fonts-dejavu-core, the font
+    # matplotlib measured it with) or the reader's sans-serif; ids come from a fixed salt and no
+    # date is written, so the same chart always gives the same bytes.
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "common-ground"}):
+        canvas = _OnePassCanvas(fig)
+        fig.set_dpi(72)  # the SVG backend's unit: 1 px = 1 pt
+        width, height = fig.get_size_inches()
+        canvas.renderer = MixedModeRenderer(fig, width, height, 72, RendererSVG(
+            width * 72, height * 72, buf, image_dpi=72, metadata={"Date": None}))
+        fig.draw(canvas.renderer)
+        canvas.renderer.finalize()
+    return buf.getvalue()
+
+
+class _OnePassCanvas(FigureCanvasSVG):
+    """An SVG canvas whose layout engine measures text with the renderer that draws it."""
+
+    renderer: Any = None
+
+    def get_renderer(self) -> Any:
+        return self.renderer
+
+
+def svg_data_uri(svg: str) -> str:
+    """An SVG document as a ``data:`` URI for an ``<img>`` (scripts in an image never run)."""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
 def missing_message(results: Results, section: str, default: str) -> str:
@@ -104,28 +146,27 @@ class Section:
         return render_template("_heading.html.j2", title=self.title, anchor=self.anchor)
 
     def html(self) -> str:
-        """The whole section as one HTML string (figures inlined as PNG data URIs)."""
+        """The whole section as one HTML string (figures inlined as SVG images)."""
         out = [self.heading_html()]
         for part in self.parts:
             if isinstance(part, str):
                 out.append(part)
             else:
-                data = base64.b64encode(figure_png(part)).decode("ascii")
                 alt = html_escape(figure_alt(part, f"Chart: {self.title}"), quote=True)
-                out.append(f'<img class="chart" alt="{alt}" src="data:image/png;base64,{data}"/>')
+                out.append(f'<img class="chart" alt="{alt}" src="{svg_data_uri(figure_svg(part))}"/>')
         return "\n".join(out)
 
     def _ipython_display_(self) -> None:
-        from IPython.display import HTML, Image, display
-
-        import matplotlib.pyplot as plt
+        """Display the heading, HTML parts and charts (``image/svg+xml`` with its alt text)."""
+        from IPython.display import HTML, display
 
         display(HTML(self.heading_html()))
         for part in self.parts:
             if isinstance(part, str):
                 display(HTML(part))
             else:
-                display(Image(data=figure_png(part), format="png", alt=figure_alt(part, f"Chart: {self.title}")))
-                plt.close(part)
+                alt = figure_alt(part, f"Chart: {self.title}")
+                display({"image/svg+xml": figure_svg(part), "text/plain": alt}, raw=True,
+                        metadata={"image/svg+xml": {"alt": alt}})
 
 

@@ -1,44 +1,59 @@
 """Run every benchmark and print its result: ``python -m tests.benchmarks [--quick]``.
 
-``make bench`` calls this. Nothing is asserted: the numbers are printed for a person to read.
-``--quick`` renders 6 engagements instead of 20 and times each command once.
+``make bench`` calls this. Nothing is asserted: the numbers are printed for a person to read,
+with the machine's load before and after (other work on the machine slows every number).
+``--quick`` renders 6 engagements instead of 20, uses 200,000 leads and times each command once.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import time
 
 
+def _load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f} on {os.cpu_count()} cores"
+
+
 def main() -> int:
-    """Run the funnel, render and batch benchmarks in one process, one after the other."""
+    """Run the funnel, large-engagement, render and batch benchmarks in one process, one after the other."""
     parser = argparse.ArgumentParser(prog="python -m tests.benchmarks")
-    parser.add_argument("--quick", action="store_true", help="smaller batch, single runs")
-    parser.add_argument("--only", choices=["funnel", "render", "batch"], action="append",
+    parser.add_argument("--quick", action="store_true", help="smaller inputs, single runs")
+    parser.add_argument("--only", choices=["funnel", "large", "render", "batch"], action="append",
                         help="run only this benchmark (repeatable)")
+    parser.add_argument("--engagements", type=int, default=None, help="engagements in the batch (default 20)")
+    parser.add_argument("--repeat", type=int, default=None, help="runs of each command, median kept (default 3)")
     args = parser.parse_args()
-    chosen = args.only or ["funnel", "render", "batch"]
+    chosen = args.only or ["funnel", "large", "render", "batch"]
+    repeat = args.repeat or (1 if args.quick else 3)
+    leads = 200_000 if args.quick else 1_000_000
+    engagements = args.engagements or (6 if args.quick else 20)
+    print(f"machine: {_load()}")
     t0 = time.perf_counter()
-    results = {}
+    parts = []
     if "funnel" in chosen:
         from tests.benchmarks import bench_funnel
 
-        results["funnel"] = bench_funnel.main(200_000 if args.quick else 1_000_000)
+        parts.append(f"funnel metrics {bench_funnel.main(leads):.2f} s")
+    if "large" in chosen:
+        from tests.benchmarks import bench_large
+
+        large = bench_large.main(leads, repeat)
+        parts.append(f"check {large['check_s']:.1f} s / {large['check_mb']:.0f} MB, "
+                     f"render {large['render_s']:.1f} s / {large['render_mb']:.0f} MB on {leads:,} leads")
     if "render" in chosen:
         from tests.benchmarks import bench_render
 
-        results["render"] = bench_render.main(1 if args.quick else 2)
+        render = bench_render.main(repeat)
+        parts.append(f"render/papermill {render['ratio']:.2f}x, handout {render['handout_kb']:.0f} KB")
     if "batch" in chosen:
         from tests.benchmarks import bench_batch
 
-        results["batch"] = bench_batch.main(6 if args.quick else 20)
-    parts = []
-    for name, value in results.items():
-        if not isinstance(value, (int, float)):
-            parts.append(f"{name} {value}")
-        else:
-            parts.append(f"{name} {value:.2f} s" if name == "funnel" else f"{name} ratio {value:.2f}x")
-    print(f"summary: {'; '.join(parts)} (all benchmarks took {time.perf_counter() - t0:.0f} s)")
+        batch = bench_batch.main(engagements, repeat)
+        parts.append(f"batch {batch['ratio']:.1f}x naive, {batch['cpu_per_report']:.2f} CPU-s per report")
+    print(f"summary: {'; '.join(parts)} (took {time.perf_counter() - t0:.0f} s; {_load()} at the end)")
     return 0
 
 

@@ -49,10 +49,18 @@ def tool(name: str) -> str:
     return str(path) if path.exists() else name
 
 
-def run(cmd: list[str], cwd: Path | None = None) -> None:
-    """Run a command quietly; raise with its output when it fails."""
+def run(cmd: list[str], cwd: Path | None = None, retries: int = 1) -> None:
+    """Run a command quietly; run it again (up to ``retries`` times) when it fails, then raise with its output.
+
+    On a loaded machine a kernel can miss its start-up deadline ("Kernel died before replying to
+    kernel_info"); the failed attempt is said on stderr and its time stays in the measurement.
+    """
     done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env={**os.environ, "PYTHONWARNINGS": "ignore"})
     if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or [""])[-1]
+        if retries > 0:
+            print(f"note: {Path(cmd[0]).name} failed ({last[:120]}); running it again", file=sys.stderr)
+            return run(cmd, cwd, retries - 1)
         raise RuntimeError(f"{' '.join(cmd[:3])} ... failed ({done.returncode}):\n{done.stderr[-2000:]}")
 
 
@@ -69,3 +77,38 @@ def naive_one(folder: Path, out: Path) -> None:
     run([tool("papermill"), str(REPORT), str(executed), "-p", "engagement", str(folder), "--no-progress-bar"],
         cwd=NOTEBOOKS)
     run([tool("jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed), "--output-dir", str(out)])
+
+
+def peak_run(cmd: list[str], cwd: Path | None = None, ok_codes: tuple[int, ...] = (0,)) -> tuple[float, float, float]:
+    """Run a command; its wall time (s), the peak memory of its process tree (MB) and its CPU time (s).
+
+    The tree's resident memory (the command and every process it started, summed) is sampled
+    every 20 ms; the command's own peak as the kernel recorded it (``wait4``, like
+    ``/usr/bin/time``) is taken when that is higher. CPU time is user + system of the command and
+    the children it waited for.
+    """
+    import tempfile
+
+    import psutil
+
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err,
+                                env={**os.environ, "PYTHONWARNINGS": "ignore"})
+        peak, root = 0, psutil.Process(proc.pid)
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            try:
+                tree = [root] + root.children(recursive=True)
+                peak = max(peak, sum(p.memory_info().rss for p in tree))
+            except psutil.Error:  # a process ended while being read
+                pass
+            time.sleep(0.02)
+        wall = time.perf_counter() - t0
+        proc.returncode = code = os.waitstatus_to_exitcode(status)
+        if code not in ok_codes:
+            err.seek(0)
+            raise RuntimeError(f"{' '.join(cmd[:3])} ... failed ({code}):\n{err.read().decode()[-2000:]}")
+    return wall, max(peak, usage.ru_maxrss * 1024) / 1e6, usage.ru_utime + usage.ru_stime

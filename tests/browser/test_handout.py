@@ -144,7 +144,8 @@ def offline(browser: Any, handout: dict[str, Path]) -> Iterator[tuple[Any, str, 
 def png_outputs(ipynb: Path) -> int:
     """How many images the executed report notebook displayed (each must be a chart in the handout)."""
     nb = json.loads(ipynb.read_text(encoding="utf-8"))
-    return sum(1 for cell in nb["cells"] for out in cell.get("outputs", []) if "image/png" in out.get("data", {}))
+    return sum(1 for cell in nb["cells"] for out in cell.get("outputs", [])
+               if {"image/png", "image/svg+xml"} & set(out.get("data", {})))
 
 
 def test_handout_opens_offline_with_visible_charts_and_no_code(offline: Any, handout: dict[str, Path]) -> None:
@@ -240,7 +241,10 @@ def pdf_objects(data: bytes) -> dict[int, bytes]:
 
 def test_handout_prints_to_a4_pages_without_splitting_a_chart(offline: Any) -> None:
     page, url, attempts = offline
-    sizes = page.locator("main img").evaluate_all("imgs => imgs.map(i => [i.naturalWidth, i.naturalHeight])")
+    charts = page.locator("main img").evaluate_all(
+        "imgs => imgs.map(i => [i.naturalWidth, i.naturalHeight, i.src.startsWith('data:image/svg+xml')])")
+    sizes = [[w, h] for w, h, vector in charts if not vector]  # raster charts: PDF image objects
+    vectors = sum(1 for *_, vector in charts if vector)  # SVG charts: PDF form objects (vector drawings)
     pdf = page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "handout.pdf").write_bytes(pdf)
@@ -260,6 +264,16 @@ def test_handout_prints_to_a4_pages_without_splitting_a_chart(offline: Any) -> N
         assert count <= max(same, 1), f"a {images[num][0]}x{images[num][1]} chart is split across {count} pages"
     printed = {images[n] for n in on_pages}
     assert all(tuple(s) in printed for s in sizes), f"charts missing from the PDF: {sizes} vs {printed}"
+    forms = {num for num, body in objects.items() if re.search(rb"/Subtype\s*/Form\b", body)}
+    form_pages: dict[int, int] = {}
+    for body in pages:
+        xobjects = re.search(rb"/XObject\s*<<(.*?)>>", body, re.S)
+        for num in {int(n) for n in re.findall(rb"/\w+\s+(\d+)\s+0\s+R", xobjects.group(1) if xobjects else b"")}:
+            if num in forms:
+                form_pages[num] = form_pages.get(num, 0) + 1
+    split = [num for num, count in form_pages.items() if count > 1]
+    assert not split, f"{len(split)} vector chart(s) drawn on more than one page (split across pages)"
+    assert len(form_pages) >= vectors, f"{vectors} SVG charts in the page, {len(form_pages)} drawn in the PDF"
 
     # Expected pages, from the print layout: print media, laid out as wide as an A4 page's printable
     # area. Content wider than that makes Chromium lay out wider (up to 2x) and shrink it onto the page.

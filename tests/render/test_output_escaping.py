@@ -126,6 +126,30 @@ def test_a_journey_label_in_chart_alt_text_stays_text_in_the_handout() -> None:
     assert not [a for tag, a in tags(fragment) if tag == "a"]
 
 
+def test_client_text_in_an_svg_chart_is_escaped_text_and_never_markup() -> None:
+    """Charts are SVG with text kept as text: a client string is XML-escaped, literal, and in an image."""
+    import base64
+    import xml.etree.ElementTree as ET
+
+    from helpers.report.section import Section, figure_svg
+
+    hostile = "<script>alert(1)</script> Smith & Jones $5 or $10 \\alpha"
+    fig = new_figure(4, 2)
+    ax = fig.add_subplot()
+    ax.set_title(hostile)
+    ax.bar([hostile], [1])
+    svg = figure_svg(fig)
+    assert "<script" not in svg and "&lt;script&gt;alert(1)&lt;/script&gt;" in svg and "Smith &amp; Jones" in svg
+    texts = ["".join(t.itertext()) for t in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")]
+    assert hostile in texts  # the title, as typed: no mathtext, no glyph paths, nothing dropped
+    fragment = Section("Scorecard", "scorecard", [fig]).html()
+    images = [attrs for tag, attrs in tags(fragment) if tag == "img"]
+    assert len(images) == 1 and images[0]["src"].startswith("data:image/svg+xml;base64,")
+    assert "<script" not in fragment.replace(hostile, "")  # only the escaped alt text could hold it
+    embedded = base64.b64decode(images[0]["src"].split(",", 1)[1]).decode("utf-8")
+    assert embedded.startswith("<?xml") and "&lt;script&gt;" in embedded and "<script" not in embedded
+
+
 # --------------------------------------------------------------------------------------------
 # Portfolio roll-up
 # --------------------------------------------------------------------------------------------

@@ -204,7 +204,7 @@ def test_pdf_is_a4_with_page_numbers(handouts: dict[str, object], tmp_path: Path
 
 
 def test_reused_kernel_forgets_the_previous_client(tmp_path: Path) -> None:
-    """Batch workers reuse a kernel; the second client's handout knows nothing of the first."""
+    """With the kernel engine, batch workers reuse a kernel; the second client's handout knows nothing of the first."""
     import threading
 
 
@@ -214,9 +214,9 @@ def test_reused_kernel_forgets_the_previous_client(tmp_path: Path) -> None:
         keep_kernels_ahead(reuse=5)
         pool = kernel_pool("python3")
         try:
-            seen["first"] = render_engagement(FIXTURES / "engagements/small", tmp_path)
+            seen["first"] = render_engagement(FIXTURES / "engagements/small", tmp_path, engine="kernel")
             seen["kernel"] = pool._spare
-            seen["second"] = render_engagement(XSS, tmp_path)
+            seen["second"] = render_engagement(XSS, tmp_path, engine="kernel")
             seen["same"] = pool._spare is seen["kernel"] and seen["kernel"] is not None
         finally:
             pool.close()

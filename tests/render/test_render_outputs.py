@@ -25,7 +25,8 @@ from helpers.render.outputs import read_manifest, verify
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "engagements"
 
 
-def stand_in_report(engagement: Path, results_json: Path, kernel_name: str | None = None) -> tuple[Any, str | None]:
+def stand_in_report(engagement: Path, results_json: Path, kernel_name: str | None = None,
+                    engine: str | None = None) -> tuple[Any, str | None]:
     """The executed report notebook, reduced to one section that quotes the results it was given."""
     data = json.loads(Path(results_json).read_text(encoding="utf-8"))
     nb = nbformat.v4.new_notebook()
@@ -41,7 +42,7 @@ def stand_in_report(engagement: Path, results_json: Path, kernel_name: str | Non
 @pytest.fixture(autouse=True)
 def fast_report(monkeypatch) -> None:
     monkeypatch.setattr(handout, "execute_report", stand_in_report)
-    monkeypatch.setattr(handout, "prestart_kernel", lambda kernel_name=None: None)
+    monkeypatch.setattr(handout, "prestart_kernel", lambda kernel_name=None, engine=None: None)
 
 
 @pytest.fixture
