@@ -169,7 +169,7 @@ def revenue_calculator(frame: pd.DataFrame, goal: float, period_months: float, c
         out["reason"] = "the export has no won date, so the deals it takes to reach the goal cannot be counted"
         return out
     if not deal["amount"]:
-        out["reason"] = "no won lead has an amount, and no average_deal_size is set in engagement.yaml"
+        out["reason"] = "no won lead has an amount, and no average deal size was given"
         return out
     if run_months <= 0:
         out["reason"] = "the export covers no time (one creation date only), so there is no monthly run-rate"
@@ -275,7 +275,10 @@ def money_at_stake(speed: SpeedToLead | None, conversion: ConversionSummary, dea
             "explanation": (f"The goal of {_money(calculator['goal'], currency)} over {months:g} months needs "
                             f"{_money(per_month, currency)} a month; the export shows {_money(today, currency)} a "
                             f"month won ({run['start']} to {run['end']}), {_money(abs(monthly_gap), currency)} a "
-                            f"month {verb} the goal, {_money(abs(amount), currency)} over {months:g} months."),
+                            f"month {verb} the goal, {_money(abs(amount), currency)} over {months:g} months. "
+                            "That run-rate counts only deals that began as leads in this export, and leads "
+                            f"created lately have not had time to close, so it is a floor: "
+                            f"{'the true shortfall is likely smaller' if monthly_gap > 0 else 'the true lead is likely larger'}."),
             "inputs": {"goal": calculator["goal"], "period_months": months, "goal_per_month": per_month,
                        "won_per_month_today": today, "run_rate_start": run["start"], "run_rate_end": run["end"],
                        "run_rate_months": run["months"]},

@@ -134,3 +134,13 @@ def test_a_goal_without_months_is_not_computed(business: pd.DataFrame) -> None:
     calc = revenue_calculator(business, 1_200_000, 0, "EUR", export_time=EXPORT_A)
     assert not calc["available"] and calc["customers_needed"] is None
     assert "above zero" in (calc["reason"] or "")
+
+
+def test_the_run_rate_is_called_a_floor(business: pd.DataFrame) -> None:
+    conversion = conversion_steps(business, EXPORT_A)
+    calc = revenue_calculator(business, 1_200_000, 12, "EUR", conversion=conversion, export_time=EXPORT_A)
+    clock = SlaClock(clock="business", working_hours="08:00-18:00")
+    speed = speed_to_lead(business, clock, {"response_hours": 4, "status": "agreed"}, EXPORT_A)
+    gap = money_at_stake(speed, conversion, deal_size(business, None, "EUR"), calc)["goal_gap"]
+    assert "counts only deals that began as leads in this export" in (gap["explanation"] or "")
+    assert "so it is a floor: the true shortfall is likely smaller." in (gap["explanation"] or "")
