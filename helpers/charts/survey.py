@@ -1,6 +1,7 @@
 """Charts of the alignment survey, drawn from the survey part of the results dict only.
 
-* :func:`radar` – sales vs marketing score per dimension (20-100) with the stage bands;
+* :func:`dot_plot` – sales vs marketing score per dimension (20-100) against the stage bands;
+* :func:`radar` – the same on a polar chart (the scorecard explorer);
 * :func:`gap_chart` – sales minus marketing per dimension, solid when larger than noise;
 * :func:`distribution_chart` – how the answers to each statement are spread (1-5);
 * :func:`levels_chart` – leaders vs staff, overall and within each team.
@@ -85,6 +86,51 @@ def radar(results: SurveyResults, title: str | None = None) -> Figure:
     ax.legend(loc="upper left", bbox_to_anchor=(1.1, 1.05), fontsize=8.5, frameon=False)
     if title:
         ax.set_title(title, fontsize=11, pad=24)
+    return fig
+
+
+#: The HBR 2006 stage bands on the 20-100 index, shaded behind the dot plot.
+BANDS = (("Undefined", 20, 40), ("Defined", 40, 60), ("Aligned", 60, 80), ("Integrated", 80, 100))
+
+
+@described("Dot plot: sales and marketing score on each alignment dimension, against the stage bands")
+def dot_plot(results: SurveyResults, title: str | None = None) -> Figure:
+    """Each dimension on its own row: a dot per team on the 20-100 scale, joined by a line.
+
+    The stage bands are shaded and named above the plot, and the legend sits above it too, so no
+    label is covered; one row per dimension reads at a glance where a radar squeezes low scores
+    into its centre.
+    """
+    dims = results["dimensions"]
+    teams = [t for t in ("sales", "marketing") if t in results["teams"] and not results["teams"][t]["suppressed"]]
+    if not dims or not teams:
+        return _message("No survey answers to chart.")
+    ids = list(dims)[::-1]  # the first dimension on top
+    fig = new_figure(width=A4_TEXT_WIDTH, height=0.3 * len(ids) + 1.0)
+    ax = fig.add_subplot()
+    style_axes(ax)
+    for k, (name, low, high) in enumerate(BANDS):
+        ax.axvspan(low, high, color=PALETTE["grid"], alpha=0.35 if k % 2 == 0 else 0.12, linewidth=0)
+        ax.text((low + high) / 2, len(ids) - 0.35, name, ha="center", va="bottom", fontsize=7.5,
+                color=PALETTE["neutral"])
+    y = np.arange(len(ids))
+    scores = {"sales": [dims[d]["sales"] for d in ids], "marketing": [dims[d]["marketing"] for d in ids]}
+    values = {t: np.array([np.nan if v is None else float(v) for v in scores[t]]) for t in teams}
+    if len(teams) == 2:
+        for yi, a, b in zip(y, values["sales"], values["marketing"]):
+            if not (np.isnan(a) or np.isnan(b)):
+                ax.plot([a, b], [yi, yi], color=PALETTE["neutral"], linewidth=1, zorder=2)
+    for team in teams:
+        n = results["teams"][team]["n"]
+        ax.scatter(values[team], y, s=36, color=PALETTE[team], zorder=3, label=f"{TEAM_LABELS[team]} (n={n})")
+    ax.set_yticks(y, [_short(dims[d]["label"], 34) for d in ids], fontsize=8)
+    ax.set_xlim(20, 100)
+    ax.set_ylim(-0.6, len(ids) + 0.1)
+    ax.set_xticks([20, 40, 60, 80, 100])
+    ax.set_xlabel("Score (20\u2013100)", fontsize=8)
+    ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, fontsize=8, frameon=False)
+    if title:
+        ax.set_title(title, fontsize=11, loc="left", pad=18)
     return fig
 
 

@@ -101,3 +101,18 @@ def test_levels_chart_shows_leaders_and_staff_with_their_counts(results):
 def test_charts_without_data_say_so(chart, message):
     fig = chart(empty_scores())
     assert _texts(fig) == [message] and not _bars(fig) and not fig.axes[0].lines
+
+
+def test_dot_plot_puts_each_team_at_its_score_and_keeps_the_legend_off_the_labels(results):
+    from helpers.charts.survey import dot_plot
+
+    fig = dot_plot(results)
+    ax = fig.axes[0]
+    # first dimension on top: the tick labels read bottom-up
+    assert [" ".join(t.get_text().split()) for t in ax.get_yticklabels()][::-1] == DIMENSION_LABELS
+    sales, marketing = ax.collections
+    assert list(np.round(sales.get_offsets()[:, 0][::-1], 1)) == [80.0, 80.0, 83.3, 90.0, 83.3, 83.3, 90.0, 90.0]
+    assert list(np.round(marketing.get_offsets()[:, 0], 1)) == [60.0] * 8
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Sales (n=6)", "Marketing (n=9)"]
+    assert ax.get_legend()._loc == 4 and ax.get_xlim() == (20.0, 100.0)  # above the plot, at its right
+    assert {t.get_text() for t in ax.texts} == {"Undefined", "Defined", "Aligned", "Integrated"}
