@@ -1,7 +1,7 @@
 """Charts of the alignment survey, drawn from the survey part of the results dict only.
 
-* :func:`dot_plot` – sales vs marketing score per dimension (20-100) against the stage bands;
-* :func:`radar` – the same on a polar chart (the scorecard explorer);
+* :func:`radar` – sales vs marketing score per dimension (20-100), the handout's scorecard chart;
+* :func:`dot_plot` – the same as one row per dimension against the stage bands (the scorecard explorer);
 * :func:`gap_chart` – sales minus marketing per dimension, solid when larger than noise;
 * :func:`distribution_chart` – how the answers to each statement are spread (1-5);
 * :func:`levels_chart` – leaders vs staff, overall and within each team.
@@ -110,7 +110,8 @@ def dot_plot(results: SurveyResults, title: str | None = None) -> Figure:
     ax = fig.add_subplot()
     style_axes(ax)
     for k, (name, low, high) in enumerate(BANDS):
-        ax.axvspan(low, high, color=PALETTE["grid"], alpha=0.35 if k % 2 == 0 else 0.12, linewidth=0)
+        # solid tints, no transparency: a printed PDF draws the chart as one vector object
+        ax.axvspan(low, high, color="#ECEFF3" if k % 2 == 0 else "#F7F8FA", linewidth=0, zorder=0)
         ax.text((low + high) / 2, len(ids) - 0.35, name, ha="center", va="bottom", fontsize=7.5,
                 color=PALETTE["neutral"])
     y = np.arange(len(ids))

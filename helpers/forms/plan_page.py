@@ -14,7 +14,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from helpers.forms.common import wrong_engagement
+from helpers.forms.common import engagement_problem, wrong_engagement
 from helpers.forms.plan import PlanForm, open_form
 from helpers.results import Results
 
@@ -73,6 +73,18 @@ class PlanPage:
         if self.results is None:
             return self._problem()
         return open_form(self.folder, self.results, preview=preview)
+
+    def sla(self) -> Any:
+        """The response-rule form (the ``sla:`` block of ``engagement.yaml``).
+
+        Shown whenever the folder exists, even when the engagement has errors: a wrong rule is
+        one of the things it fixes. A wrong folder gets the one message, not a second one.
+        """
+        if engagement_problem(self.folder) is not None:
+            return self._problem()
+        from helpers.forms.sla import open_form as sla_form
+
+        return sla_form(self.folder)
 
     def progress(self) -> Any:
         """Progress since the previous wave (when ``engagement.yaml`` names one)."""

@@ -89,11 +89,11 @@ class ScorecardExplorer:
             print("No respondent in this selection answered half of the statements.")
             return
         print(f"{part['respondents']['used']} respondents, index {part['index']}, stage {part['stage']}")
-        for chart in (survey_charts.radar, survey_charts.gap_chart, survey_charts.distribution_chart):
+        for chart in (survey_charts.dot_plot, survey_charts.gap_chart, survey_charts.distribution_chart):
             _show(chart(part))
 
     def filters(self) -> widgets.Widget | Markdown:
-        """Team and level drop-downs; the radar, gap and distribution charts redraw on change."""
+        """Team and level drop-downs; the dot plot, gap and distribution charts redraw on change."""
         if self.answers is None:
             return Markdown("No survey answers to explore.")
         team = widgets.Dropdown(options=TEAM_CHOICES, description="Team")

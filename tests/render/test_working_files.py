@@ -272,7 +272,7 @@ def test_the_sla_draft_shows_todays_response_on_the_clients_clock_and_says_what_
     text = page_text(quill["sla"])
     speed = quill["view"]["funnel"]["speed_to_lead"]
     within = speed["within_rule"]
-    assert "business hours (08:00-18:00, Mon-Fri)" in text
+    assert "business hours (08:00-18:00, Mon-Fri, excluding US public holidays)" in text
     assert "first response to every MQL within 4 business hours" in text
     assert (f"{100 * within['share']:.0f}% (95% interval {100 * within['low']:.0f}%\u2013"
             f"{100 * within['high']:.0f}%) answered within 4 business hours ({within['count']} of {within['n']}") in text
