@@ -83,7 +83,8 @@ def radar(results: SurveyResults, title: str | None = None) -> Figure:
     ax.grid(color=PALETTE["grid"])
     ax.spines["polar"].set_color(PALETTE["neutral"])
     ax.spines["polar"].set_linewidth(0.8)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.1, 1.05), fontsize=8.5, frameon=False)
+    # the legend sits in the figure's top-left corner, clear of the dimension labels round the circle
+    fig.legend(*ax.get_legend_handles_labels(), loc="upper left", fontsize=8.5, frameon=False)
     if title:
         ax.set_title(title, fontsize=11, pad=24)
     return fig

@@ -45,7 +45,10 @@ def test_radar_draws_one_line_per_team_at_its_scores(results):
     fig = radar(results)
     ax = fig.axes[0]
     assert [" ".join(t.get_text().split()) for t in ax.get_xticklabels()] == DIMENSION_LABELS
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Sales (n=6)", "Marketing (n=9)"]
+    # the legend is the figure's, in its top-left corner: never over a dimension label
+    assert ax.get_legend() is None and len(fig.legends) == 1
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["Sales (n=6)", "Marketing (n=9)"]
+    assert fig.legends[0]._loc == 2  # upper left
     sales, marketing = ax.lines
     # the outline is closed: the first point is repeated at the end
     assert list(np.round(sales.get_ydata()[:-1], 1)) == [80.0, 80.0, 83.3, 90.0, 83.3, 83.3, 90.0, 90.0]
