@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Callable
 
@@ -75,3 +76,19 @@ def make_engagement(tmp_path: Path) -> Callable[..., Path]:
 
 # Fixture folders hold engagements and notebooks used as data, not tests.
 collect_ignore_glob = ["fixtures/*", "benchmarks/*"]
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def html_tags(html: str) -> list[tuple[str, dict[str, str | None]]]:
+    """Every start tag of ``html`` with its attributes, as a browser's parser reads them."""
+    parser = _Tags()
+    parser.feed(html)
+    return parser.tags

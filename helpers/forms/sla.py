@@ -24,6 +24,9 @@ from helpers.forms.common import wrong_engagement
 
 FILE = "engagement.yaml"
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+#: The ``sla:`` keys this form edits; any other key in the block is kept as written.
+FIELDS = ("status", "response_hours", "clock", "working_hours", "working_days", "holiday_country", "attempts",
+          "attempt_days")
 #: The top-level ``sla:`` key and every indented, blank or comment line under it.
 BLOCK = re.compile(r"^sla:[^\n]*\n(?:(?:[ \t]+[^\n]*|[ \t]*#[^\n]*|[ \t]*)\n)*", re.M)
 
@@ -65,7 +68,7 @@ class SlaForm:
         self.message = w.HTML()
         self.button.on_click(lambda _: self.save())
         self.clock.observe(lambda _: self._show_business(), names="value")
-        self.extra = {k: v for k, v in current.items() if k not in self.fields()}  # keys this form does not edit
+        self.extra = {k: v for k, v in current.items() if k not in FIELDS}
         self.widget = w.VBox([w.HTML("<b>Response rule (SLA)</b>"), self.status, self.hours, self.clock,
                               self.working_hours, self.days, self.country, self.attempts, self.attempt_days,
                               self.button, self.message])
@@ -95,9 +98,8 @@ class SlaForm:
     def save(self) -> bool:
         """Check the fields as the handout would read them; write the block when they hold. True if written."""
         data = {**self.extra, **self.fields()}
-        for number in ("response_hours",):
-            if float(data[number]).is_integer():
-                data[number] = int(data[number])
+        if float(data["response_hours"]).is_integer():
+            data["response_hours"] = int(data["response_hours"])
         _, problems = read_sla(data)
         errors = [p for p in problems if p.is_error]
         if errors:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
@@ -18,7 +17,7 @@ import pytest
 
 from helpers.charts.style import message_figure, new_figure
 from helpers.cli import main
-from tests.conftest import survey_csv
+from tests.conftest import html_tags, survey_csv
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "engagements"
 DOLLARS = ["Promo $5% vs $10%", "Pay $5 or $10"]
@@ -26,19 +25,6 @@ HOSTILE_LABEL = '"><a href="http://evil.example" style="position:fixed;inset:0">
 FORMULA = '=HYPERLINK("http://x","y")'
 
 
-class _Tags(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, dict(attrs)))
-
-
-def tags(html: str) -> list[tuple[str, dict[str, str | None]]]:
-    parser = _Tags()
-    parser.feed(html)
-    return parser.tags
 
 
 def png(fig) -> np.ndarray:
@@ -118,12 +104,12 @@ def test_a_journey_label_in_chart_alt_text_stays_text_in_the_handout() -> None:
     nb.cells = [cell]
     page = export_html(handout_notebook(nb, {"client": "Acme", "consultant": "", "date": "", "logo": None,
                                              "toc": []}))
-    images = [attrs for tag, attrs in tags(page) if tag == "img"]
+    images = [attrs for tag, attrs in html_tags(page) if tag == "img"]
     assert [a["alt"] for a in images] == [f"Customer journey map, {HOSTILE_LABEL}: stages"]
-    assert not [a for tag, a in tags(page) if tag == "a" and "evil" in str(a.get("href"))]
+    assert not [a for tag, a in html_tags(page) if tag == "a" and "evil" in str(a.get("href"))]
     fragment = Section("Customer journey", "journey", [fig]).html()  # the same chart as an HTML string
-    assert [a["alt"] for tag, a in tags(fragment) if tag == "img"] == [f"Customer journey map, {HOSTILE_LABEL}: stages"]
-    assert not [a for tag, a in tags(fragment) if tag == "a"]
+    assert [a["alt"] for tag, a in html_tags(fragment) if tag == "img"] == [f"Customer journey map, {HOSTILE_LABEL}: stages"]
+    assert not [a for tag, a in html_tags(fragment) if tag == "a"]
 
 
 def test_client_text_in_an_svg_chart_is_escaped_text_and_never_markup() -> None:
@@ -143,7 +129,7 @@ def test_client_text_in_an_svg_chart_is_escaped_text_and_never_markup() -> None:
     texts = ["".join(t.itertext()) for t in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")]
     assert hostile in texts  # the title, as typed: no mathtext, no glyph paths, nothing dropped
     fragment = Section("Scorecard", "scorecard", [fig]).html()
-    images = [attrs for tag, attrs in tags(fragment) if tag == "img"]
+    images = [attrs for tag, attrs in html_tags(fragment) if tag == "img"]
     assert len(images) == 1 and images[0]["src"].startswith("data:image/svg+xml;base64,")
     assert "<script" not in fragment.replace(hostile, "")  # only the escaped alt text could hold it
     embedded = base64.b64decode(images[0]["src"].split(",", 1)[1]).decode("utf-8")
@@ -185,7 +171,7 @@ def test_portfolio_cells_never_run_as_formulas_and_the_overview_shows_the_names(
     page = html_path.read_text(encoding="utf-8")
     assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "=HYPERLINK(&#34;http://x&#34;,&#34;y&#34;)" in page  # shown as typed, no apostrophe
-    assert not [a for tag, a in tags(page) if tag in {"a", "script"}]
+    assert not [a for tag, a in html_tags(page) if tag in {"a", "script"}]
 
 
 # --------------------------------------------------------------------------------------------

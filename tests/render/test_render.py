@@ -11,7 +11,6 @@ import re
 import shutil
 import tempfile
 from html import escape
-from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
@@ -22,7 +21,7 @@ from helpers import PROJECT_ROOT
 from helpers.batch import run_batch
 from helpers.render.handout import render_engagement, slug_for
 from helpers.render.notebook import table_of_contents
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, html_tags
 
 pytestmark = pytest.mark.slow  # renders notebooks with papermill
 
@@ -58,19 +57,6 @@ def _all_text(handouts: dict[str, object]) -> list[tuple[str, str]]:
             if p.suffix in {".html", ".ipynb", ".json"}]
 
 
-class _Tags(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, dict(attrs)))
-
-
-def _tags(html: str) -> list[tuple[str, dict[str, str | None]]]:
-    parser = _Tags()
-    parser.feed(html)
-    return parser.tags
 
 
 @pytest.mark.parametrize("which", ["demo", "xss"])
@@ -123,7 +109,7 @@ def test_executed_notebook_is_scrubbed(handouts: dict[str, object]) -> None:
 def test_handout_is_offline(handouts: dict[str, object], which: str) -> None:
     """Opens with the network off: no scripts at all, nothing fetched from elsewhere, no web fonts."""
     html = _html(handouts[which])
-    tags = _tags(html)
+    tags = html_tags(html)
     assert not [t for t, _ in tags if t in {"script", "link", "iframe", "object", "embed"}]
     for tag, attrs in tags:
         for name in ("src", "href", "data", "action"):
