@@ -6,6 +6,8 @@ import json
 
 import pytest
 
+from helpers.demo.generator import DEMO_ROOT
+
 from helpers.analysis.findings import key_findings
 from helpers.analysis.plan import build
 from helpers.report.plan import plan as plan_section
@@ -123,3 +125,15 @@ def test_each_headline_claim_shows_the_three_lenses_once_per_topic():
     assert second["lenses"] is None  # same topic: not repeated
     assert third["lenses"] == {"survey": "“Technology” scores 25.0", "interviews": "not raised as a pain in the 4 interviews",
                                "crm": "no CRM measure of this topic"}
+
+
+def test_an_empty_ninety_day_picture_says_so_instead_of_an_empty_list():
+    from helpers.engagement.load import load
+    from helpers.report.summary import summary
+    from helpers.results import client_view, compute
+
+    eng, _ = load(DEMO_ROOT / "quillstack")  # every success measure is hidden or already met today
+    assert eng is not None
+    html = summary(client_view(compute(eng))).html()
+    body = html.split("What better looks like", 1)[1].split("</ul>", 1)[0]
+    assert "None of these actions has a measure today" in body  # never a heading over nothing
