@@ -146,7 +146,8 @@ def compute(engagement: Engagement, *, _seen: frozenset[Path] = frozenset()) -> 
     journey = summarize(engagement.journey) if engagement.journey is not None else None
     # measured on the engagement's own rule and clock; engagement.yaml has no export date, so the
     # export time is the latest date in the export (stated in funnel.export_time)
-    funnel = (metrics(engagement.funnel, meta.sla_rule, currency=meta.currency, source_mapping=meta.lead_sources)
+    funnel = (metrics(engagement.funnel, meta.sla_rule, currency=meta.currency, source_mapping=meta.lead_sources,
+                      activities=engagement.activities)
               if engagement.funnel is not None and len(engagement.funnel) else None)
     if discovery is not None and funnel is not None:
         warnings.extend(quoted_numbers(discovery, funnel))

@@ -2,7 +2,7 @@
 
 An engagement folder is the only store of a client's data (see the README's "Engagement
 folder" section). :func:`load` asks one reader per file (``engagement.yaml``, the survey export,
-``interviews/``, ``journey.yaml``, the funnel export, ``plan.yaml``) and puts the results into an
+``interviews/``, ``journey.yaml``, the funnel export, the activity export, ``plan.yaml``) and puts the results into an
 immutable :class:`Engagement`, so a consultant can fix a folder in one pass. This module imports
 readers only; analyses take an :class:`Engagement` and never read files themselves.
 """
@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.content.instrument import Instrument, earlier_instrument, load_instrument
+from helpers.engagement.activities import read_activities
 from helpers.engagement.funnel import read_funnel
 from helpers.engagement.interviews import Interview, read_interviews
 from helpers.engagement.journey import Journey, read_journey
@@ -37,6 +38,7 @@ class Engagement:
     interviews: list[Interview] = field(default_factory=list)
     journey: Journey | None = None
     funnel: pd.DataFrame | None = None
+    activities: pd.DataFrame | None = None
     plan: PlanFile | None = None
     warnings: tuple[Problem, ...] = ()
 
@@ -81,11 +83,14 @@ def load(path: str | Path) -> tuple[Engagement | None, Problems]:
     problems.extend(found)
     funnel_frame, found = read_funnel(folder, meta.crm if meta else None, meta.columns if meta else {})
     problems.extend(found)
+    activities, found = read_activities(folder, meta.activities if meta else None,
+                                        funnel_frame["lead_id"] if funnel_frame is not None else None)
+    problems.extend(found)
     plan_file, found = read_plan(folder)
     problems.extend(found)
     if meta is None or not problems.ok:
         return None, problems
     engagement = Engagement(path=folder, slug=slugify(folder.name, "engagement"), meta=meta, instrument=instrument,
                             survey=survey_frame, interviews=list(interviews), journey=journey_model,
-                            funnel=funnel_frame, plan=plan_file, warnings=tuple(problems.warnings))
+                            funnel=funnel_frame, activities=activities, plan=plan_file, warnings=tuple(problems.warnings))
     return engagement, problems

@@ -18,6 +18,7 @@ from typing import Any
 from helpers import TEMPLATES
 from helpers.content.errors import ContentInvalid
 from helpers.content.lead_sources import LeadSourceMap, load_lead_sources, parse_lead_sources
+from helpers.engagement.activities import ActivitySettings
 from helpers.engagement.sla import Sla, read_sla
 from helpers.fileio import read_yaml
 from helpers.problems import Problem, warning
@@ -37,8 +38,8 @@ def is_engagement(folder: Path) -> bool:
 REQUIRED_FIELDS = ("client", "consultant", "date", "industry")
 
 
-OPTIONAL_FIELDS = ("previous", "sla", "currency", "crm", "columns", "lead_sources", "survey", "confidentiality",
-                   "stakeholders", "logo", "deck", "notes")
+OPTIONAL_FIELDS = ("previous", "sla", "currency", "crm", "columns", "activities", "lead_sources", "survey",
+                   "confidentiality", "stakeholders", "logo", "deck", "notes")
 DECK_TEMPLATE_MAX_BYTES = 50 * 1024 * 1024
 """The largest ``.pptx`` accepted as a deck template."""
 
@@ -107,6 +108,8 @@ class EngagementMeta:
     deck_template : Path or None
         The consultant's own PowerPoint file whose theme the readout deck uses (``deck:
         {template: ours.pptx}``), inside the engagement folder, as its resolved path.
+    activities : ActivitySettings
+        How to read the activity export (``activities: {columns: ..., types: ...}``).
     """
 
     client: str
@@ -124,6 +127,7 @@ class EngagementMeta:
     stakeholders: list[dict[str, Any]] = field(default_factory=list)
     logo: Path | None = None
     deck_template: Path | None = None
+    activities: ActivitySettings = field(default_factory=ActivitySettings)
 
     @property
     def sla(self) -> dict[str, Any]:
@@ -378,6 +382,34 @@ def _stakeholders(value: Any, problems: list[Problem]) -> list[dict[str, Any]]:
     return people
 
 
+def _activities(value: Any, problems: list[Problem]) -> ActivitySettings:
+    """``activities: {columns: {Their header: lead_id}, types: [Call, Email]}``: how to read the activity export."""
+    if value is None:
+        return ActivitySettings()
+    hint = "write e.g. `activities:` then `  columns: {Related contact: lead_id}` and `  types: [Call, Email]`"
+    if not isinstance(value, dict):
+        problems.append(Problem(ENGAGEMENT_FILE, "'activities' must be a mapping", hint, field="activities"))
+        return ActivitySettings()
+    for key in value:
+        if key not in ("columns", "types"):
+            problems.append(warning(ENGAGEMENT_FILE, f"unknown key '{key}' under activities is ignored",
+                                    "known keys: columns, types", field=f"activities.{key}"))
+    columns = value.get("columns") or {}
+    if not isinstance(columns, dict):
+        problems.append(Problem(ENGAGEMENT_FILE, "'activities.columns' must map their headers onto ours", hint,
+                                field="activities.columns"))
+        columns = {}
+    types = value.get("types") or []
+    if isinstance(types, str):
+        types = [types]
+    if not isinstance(types, list) or not all(isinstance(t, (str, int)) for t in types):
+        problems.append(Problem(ENGAGEMENT_FILE, "'activities.types' must be a list of activity types", hint,
+                                field="activities.types"))
+        types = []
+    return ActivitySettings(columns={str(k): str(v) for k, v in columns.items()},
+                            types=tuple(str(t) for t in types))
+
+
 def read_meta(folder: Path) -> tuple[EngagementMeta | None, list[Problem]]:
     """Read and validate ``engagement.yaml``.
 
@@ -452,5 +484,6 @@ def read_meta(folder: Path) -> tuple[EngagementMeta | None, list[Problem]]:
                           confidentiality=_confidentiality(data.get("confidentiality"), problems),
                           stakeholders=_stakeholders(data.get("stakeholders"), problems),
                           logo=_logo(data.get("logo"), folder, problems),
-                          deck_template=_deck(data.get("deck"), folder, problems))
+                          deck_template=_deck(data.get("deck"), folder, problems),
+                          activities=_activities(data.get("activities"), problems))
     return meta, problems
