@@ -43,7 +43,7 @@ def funnel_chart(results: Results) -> Figure:
     stages = f["stages"]
     refs = {b["step"]: b for b in f["benchmarks"]}
     lost = f["most_leads_lost"]["step"] if f["most_leads_lost"] is not None else None
-    fig = new_figure(A4_TEXT_WIDTH, 0.46 * len(stages) + 0.9)
+    fig = new_figure(A4_TEXT_WIDTH, 0.46 * len(stages) + 1.1)
     ax = fig.add_subplot()
     top = max(s["count"] for s in stages) or 1
     for i, s in enumerate(stages):
@@ -56,20 +56,19 @@ def funnel_chart(results: Results) -> Figure:
         y_gap = len(stages) - 1 - i + 0.5  # between the two stages' bars
         ref = refs.get(c["step"])
         rate = c["rate"]
-        text = (f"{_pct(rate['share'])} ({_pct(rate['low'])}\u2013{_pct(rate['high'])}) {c['label']}, "
-                f"{c['lost']:,} lost")
+        # two short lines, so the longest label stays inside the chart
+        text = f"{_pct(rate['share'])} ({_pct(rate['low'])}\u2013{_pct(rate['high'])}) {c['label']}\n{c['lost']:,} lost"
         colour = PALETTE["ink"]
         if ref is not None:
-            text += f"  (vendor-quoted {_pct(ref['low'])}\u2013{_pct(ref['high'])})"
+            text += f" \u00b7 vendor-quoted {_pct(ref['low'])}\u2013{_pct(ref['high'])}"
             colour = PALETTE["bad"] if ref["status"] == "below" else PALETTE["ink"]
         weight = "bold" if lost == c["step"] else "normal"
         ax.text(top * 1.02, y_gap, ("\u25bc most leads lost: " if lost == c["step"] else "") + text, va="center",
                 fontsize=7, color=colour, fontweight=weight)
     ax.set_yticks(range(len(stages)), [s["label"] for s in reversed(stages)])
     ax.set_xlim(0, top * 2.6)
-    note = ("\nrates on leads old enough to have converted, with 95% intervals; reference ranges: vendor-quoted "
-            "(SiriusDecisions-style demand waterfall, secondary)" if refs else
-            "\nrates on leads old enough to have converted, with 95% intervals")
+    note = "\nrates on leads old enough to have converted, with 95% intervals" + (
+        "\nreference ranges: vendor-quoted (SiriusDecisions-style demand waterfall, secondary)" if refs else "")
     ax.set_xlabel("leads reaching the stage (or a later one)" + note, fontsize=7)
     style_axes(ax)
     ax.grid(axis="y", visible=False)

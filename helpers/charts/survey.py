@@ -1,7 +1,7 @@
 """Charts of the alignment survey, drawn from the survey part of the results dict only.
 
-* :func:`radar` – sales vs marketing score per dimension (20-100), the handout's scorecard chart;
-* :func:`dot_plot` – the same as one row per dimension against the stage bands (the scorecard explorer);
+* :func:`dot_plot` – sales vs marketing score per dimension, one row each, against the stage bands
+  on a scale fitted to the scores (the handout's scorecard chart and the scorecard explorer's);
 * :func:`gap_chart` – sales minus marketing per dimension, solid when larger than noise;
 * :func:`distribution_chart` – how the answers to each statement are spread (1-5);
 * :func:`levels_chart` – leaders vs staff, overall and within each team.
@@ -12,11 +12,9 @@ Groups the results mark ``suppressed`` (below the minimum reporting group) are n
 from __future__ import annotations
 
 import textwrap
-from typing import cast
 
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.projections.polar import PolarAxes
 
 from helpers.analysis.survey import SurveyResults
 from helpers.analysis.survey_groups import LevelScore
@@ -42,82 +40,60 @@ def _short(label: str, width: int = 18) -> str:
     return "\n".join(textwrap.wrap(label, width)) or label
 
 
-@described("Radar chart: sales and marketing score on each alignment dimension")
-def radar(results: SurveyResults, title: str | None = None) -> Figure:
-    """Sales and marketing score on each dimension, on one polar chart (one line per team).
-
-    Parameters
-    ----------
-    results : SurveyResults
-        The results (or the survey part of them).
-    title : str, optional
-        Shown above the chart.
-    """
-    dims = results["dimensions"]
-    teams = [t for t in ("sales", "marketing") if t in results["teams"] and not results["teams"][t]["suppressed"]]
-    if not dims or not teams:
-        return _message("No survey answers to chart.")
-    ids = list(dims)
-    angles = np.linspace(0, 2 * np.pi, len(ids), endpoint=False)
-    closed = np.append(angles, angles[0])
-    # full text width, so the handout shows it at its true size (labels stay 8 pt) without a
-    # page-tall circle; the polar axes stay round in the middle
-    fig = new_figure(width=A4_TEXT_WIDTH, height=3.2)
-    ax = cast(PolarAxes, fig.add_subplot(projection="polar"))  # the stubs type every subplot as plain Axes
-    ax.set_theta_offset(np.pi / 2)
-    ax.set_theta_direction(-1)
-    for team in teams:
-        scores = [dims[d]["sales"] if team == "sales" else dims[d]["marketing"] for d in ids]
-        vals = np.array([np.nan if v is None else v for v in scores], float)
-        vals = np.append(vals, vals[0])
-        colour = PALETTE[team]
-        n = results["teams"][team]["n"]
-        ax.plot(closed, vals, color=colour, linewidth=2, label=f"{TEAM_LABELS[team]} (n={n})")
-        ax.fill(closed, np.nan_to_num(vals, nan=20.0), color=colour, alpha=0.12)
-    ax.set_xticks(angles)
-    ax.set_xticklabels([_short(dims[d]["label"]) for d in ids], fontsize=8)
-    ax.tick_params(axis="x", pad=10)
-    ax.set_ylim(20, 100)
-    ax.set_yticks([40, 60, 80, 100])
-    ax.set_yticklabels(["40", "60", "80", "100"], fontsize=7, color=PALETTE["neutral"])
-    ax.grid(color=PALETTE["grid"])
-    ax.spines["polar"].set_color(PALETTE["neutral"])
-    ax.spines["polar"].set_linewidth(0.8)
-    # the legend sits in the figure's top-left corner, clear of the dimension labels round the circle
-    fig.legend(*ax.get_legend_handles_labels(), loc="upper left", fontsize=8.5, frameon=False)
-    if title:
-        ax.set_title(title, fontsize=11, pad=24)
-    return fig
-
-
 #: The HBR 2006 stage bands on the 20-100 index, shaded behind the dot plot.
 BANDS = (("Undefined", 20, 40), ("Defined", 40, 60), ("Aligned", 60, 80), ("Integrated", 80, 100))
 
 
+def fitted_range(values: list[float], lowest: float = 20.0, highest: float = 100.0,
+                 pad: float = 5.0, span: float = 40.0) -> tuple[float, float]:
+    """An x range that fits the scores: padded, on multiples of 10, at least ``span`` wide, inside 20-100.
+
+    A client scoring 25-45 gets 20-60, so its dots are not squeezed into a corner of the full scale.
+    """
+    if not values:
+        return lowest, highest
+    low = max(lowest, np.floor((min(values) - pad) / 10) * 10)
+    high = min(highest, np.ceil((max(values) + pad) / 10) * 10)
+    while high - low < span:
+        if low > lowest:
+            low -= 10
+        if high - low < span and high < highest:
+            high += 10
+        if low <= lowest and high >= highest:
+            break
+    return float(low), float(high)
+
+
 @described("Dot plot: sales and marketing score on each alignment dimension, against the stage bands")
 def dot_plot(results: SurveyResults, title: str | None = None) -> Figure:
-    """Each dimension on its own row: a dot per team on the 20-100 scale, joined by a line.
+    """Each dimension on its own row: a dot per team on the 20-100 index, joined by a line.
 
-    The stage bands are shaded and named above the plot, and the legend sits above it too, so no
-    label is covered; one row per dimension reads at a glance where a radar squeezes low scores
-    into its centre.
+    The x axis fits the scores (:func:`fitted_range`), the HBR 2006 stage bands are shaded behind
+    and named above the plot, and the legend sits above it too, so no label is covered; one row per
+    dimension reads at a glance where a radar squeezes low scores into its centre.
     """
     dims = results["dimensions"]
     teams = [t for t in ("sales", "marketing") if t in results["teams"] and not results["teams"][t]["suppressed"]]
     if not dims or not teams:
         return _message("No survey answers to chart.")
     ids = list(dims)[::-1]  # the first dimension on top
-    fig = new_figure(width=A4_TEXT_WIDTH, height=0.3 * len(ids) + 1.0)
-    ax = fig.add_subplot()
-    style_axes(ax)
-    for k, (name, low, high) in enumerate(BANDS):
-        # solid tints, no transparency: a printed PDF draws the chart as one vector object
-        ax.axvspan(low, high, color="#ECEFF3" if k % 2 == 0 else "#F7F8FA", linewidth=0, zorder=0)
-        ax.text((low + high) / 2, len(ids) - 0.35, name, ha="center", va="bottom", fontsize=7.5,
-                color=PALETTE["neutral"])
-    y = np.arange(len(ids))
     scores = {"sales": [dims[d]["sales"] for d in ids], "marketing": [dims[d]["marketing"] for d in ids]}
     values = {t: np.array([np.nan if v is None else float(v) for v in scores[t]]) for t in teams}
+    shown = [float(v) for t in teams for v in values[t] if not np.isnan(v)]
+    low, high = fitted_range(shown)
+    fig = new_figure(width=A4_TEXT_WIDTH, height=0.3 * len(ids) + 1.1)
+    ax = fig.add_subplot()
+    style_axes(ax)
+    for k, (name, start, end) in enumerate(BANDS):
+        a, b = max(start, low), min(end, high)
+        if b <= a:
+            continue
+        # a light tint (drawn with transparency: the printed PDF keeps the chart as one drawing)
+        ax.axvspan(a, b, color=PALETTE["neutral"], alpha=0.10 if k % 2 == 0 else 0.04, linewidth=0, zorder=0)
+        if b - a >= 8:
+            ax.text((a + b) / 2, len(ids) - 0.35, name, ha="center", va="bottom", fontsize=7.5,
+                    color=PALETTE["neutral"])
+    y = np.arange(len(ids))
     if len(teams) == 2:
         for yi, a, b in zip(y, values["sales"], values["marketing"]):
             if not (np.isnan(a) or np.isnan(b)):
@@ -126,10 +102,11 @@ def dot_plot(results: SurveyResults, title: str | None = None) -> Figure:
         n = results["teams"][team]["n"]
         ax.scatter(values[team], y, s=36, color=PALETTE[team], zorder=3, label=f"{TEAM_LABELS[team]} (n={n})")
     ax.set_yticks(y, [_short(dims[d]["label"], 34) for d in ids], fontsize=8)
-    ax.set_xlim(20, 100)
+    ax.set_xlim(low, high)
     ax.set_ylim(-0.6, len(ids) + 0.1)
-    ax.set_xticks([20, 40, 60, 80, 100])
-    ax.set_xlabel("Score (20\u2013100)", fontsize=8)
+    ax.set_xticks(np.arange(low, high + 1, 10))
+    ax.set_xlabel("Score on the 20\u2013100 index" + ("" if (low, high) == (20.0, 100.0) else
+                                                      f" (shown from {low:.0f} to {high:.0f})"), fontsize=8)
     ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, fontsize=8, frameon=False)
     if title:
         ax.set_title(title, fontsize=11, loc="left", pad=18)

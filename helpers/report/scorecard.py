@@ -1,7 +1,7 @@
 """Handout section "Alignment scorecard": where the client stands and where the two teams differ.
 
 Built from the survey part of the results only: overall index and stage, who answered (and of
-how many invited), a radar of sales vs marketing per dimension, the dimension table with each
+how many invited), a dot plot of sales vs marketing per dimension against the stage bands, the dimension table with each
 gap's verdict ("larger than noise", "within noise", "too few to tell"), leaders vs staff when
 levels were given, where the client stands in each dimension (the instrument's stage anchors:
 what this stage and the next look like), and the statements with the most disagreement (on the
@@ -23,7 +23,7 @@ from helpers.analysis.survey import (
     most_disagreement,
 )
 from helpers.analysis.survey_method import RELIABLE_ALPHA, reads_as_one
-from helpers.charts.survey import gap_chart, levels_chart, radar
+from helpers.charts.survey import dot_plot, gap_chart, levels_chart
 from helpers.report.section import Section, render_template
 from helpers.vocabulary import SURVEY_TEAMS
 
@@ -116,7 +116,7 @@ def scorecard(results: SurveyResults) -> Section:
     parts: list[Any] = [render_template(TEMPLATE, part="summary", **ctx)]
     if results["index"] is None:  # every team below the minimum reporting group
         return Section(TITLE, ANCHOR, parts)
-    parts += [radar(results), render_template(TEMPLATE, part="dimensions", **ctx)]
+    parts += [dot_plot(results), render_template(TEMPLATE, part="dimensions", **ctx)]
     if ctx["anchored"]:
         parts.append(render_template(TEMPLATE, part="stages", **ctx))
     if both:

@@ -44,10 +44,10 @@ def test_funnel_chart_shows_cohort_rates_with_intervals_and_losses(results):
     assert _ticks(ax.get_yticklabels()) == ["Won", "Opportunity", "SQL", "MQL", "Inquiry"]
     assert [int(b.get_width()) for b in _bars(fig)] == [24, 15, 7, 4, 3]
     assert _texts(fig) == ["24", "15", "7", "4", "3",
-                           "\u25bc most leads lost: 62% (43%\u201379%) Inquiry \u2192 MQL, 9 lost  "
-                           "(vendor-quoted 10%\u201325%)",
-                           "58% (32%\u201381%) MQL \u2192 SQL, 5 lost", "67% (30%\u201390%) SQL \u2192 Opportunity, 2 lost",
-                           "67% (21%\u201394%) Opportunity \u2192 Won, 1 lost"]
+                           "\u25bc most leads lost: 62% (43%\u201379%) Inquiry \u2192 MQL\n9 lost "
+                           "\u00b7 vendor-quoted 10%\u201325%",
+                           "58% (32%\u201381%) MQL \u2192 SQL\n5 lost", "67% (30%\u201390%) SQL \u2192 Opportunity\n2 lost",
+                           "67% (21%\u201394%) Opportunity \u2192 Won\n1 lost"]
     assert "vendor-quoted (SiriusDecisions-style demand waterfall, secondary)" in ax.get_xlabel()
     assert "biggest leak" not in " ".join(_texts(fig))
 

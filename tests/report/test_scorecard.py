@@ -45,7 +45,7 @@ def test_section_shows_index_stage_table_and_disagreement(results):
     assert "Leaders and staff" in html and "63.6" in html
     assert "Where the answers differ most" in html
     assert [p.get_label() for p in section.parts if isinstance(p, Figure)] == [
-        "Radar chart: sales and marketing score on each alignment dimension",
+        "Dot plot: sales and marketing score on each alignment dimension, against the stage bands",
         "Perception gap per dimension: sales score minus marketing score",
         "Leaders against staff: alignment index overall and within each team"]
     assert html.count('<img class="chart" alt="') == 3  # each chart is in the page, described

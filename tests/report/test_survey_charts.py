@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from helpers.analysis.survey import empty_scores, score
-from helpers.charts.survey import distribution_chart, gap_chart, levels_chart, radar
+from helpers.charts.survey import distribution_chart, dot_plot, fitted_range, gap_chart, levels_chart
 from helpers.content.instrument import INSTRUMENT_V1, load_instrument
 from helpers.engagement.survey import read_survey
 from tests.analysis.test_survey import tripled
@@ -39,25 +39,6 @@ def _bars(fig: Figure) -> list[Rectangle]:
 
 def _texts(fig: Figure) -> list[str]:
     return [t.get_text() for t in fig.axes[0].texts]
-
-
-def test_radar_draws_one_line_per_team_at_its_scores(results):
-    fig = radar(results)
-    ax = fig.axes[0]
-    assert [" ".join(t.get_text().split()) for t in ax.get_xticklabels()] == DIMENSION_LABELS
-    # the legend is the figure's, in its top-left corner: never over a dimension label
-    assert ax.get_legend() is None and len(fig.legends) == 1
-    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["Sales (n=6)", "Marketing (n=9)"]
-    assert fig.legends[0]._loc == 2  # upper left
-    sales, marketing = ax.lines
-    # the outline is closed: the first point is repeated at the end
-    assert list(np.round(sales.get_ydata()[:-1], 1)) == [80.0, 80.0, 83.3, 90.0, 83.3, 83.3, 90.0, 90.0]
-    assert list(np.round(marketing.get_ydata()[:-1], 1)) == [60.0] * 8
-    assert fig.get_label() == "Radar chart: sales and marketing score on each alignment dimension"
-
-
-def test_radar_title_is_shown_when_given(results):
-    assert radar(results, title="Brightwater").axes[0].get_title() == "Brightwater"
 
 
 def test_gap_chart_bars_and_labels_are_the_gaps(results):
@@ -96,7 +77,7 @@ def test_levels_chart_shows_leaders_and_staff_with_their_counts(results):
 
 
 @pytest.mark.parametrize("chart, message", [
-    (radar, "No survey answers to chart."),
+    (dot_plot, "No survey answers to chart."),
     (gap_chart, "Only one team answered: sales and marketing cannot be compared."),
     (distribution_chart, "No answers to chart."),
     (levels_chart, "No level given: leaders and staff cannot be compared."),
@@ -107,8 +88,6 @@ def test_charts_without_data_say_so(chart, message):
 
 
 def test_dot_plot_puts_each_team_at_its_score_and_keeps_the_legend_off_the_labels(results):
-    from helpers.charts.survey import dot_plot
-
     fig = dot_plot(results)
     ax = fig.axes[0]
     # first dimension on top: the tick labels read bottom-up
@@ -117,5 +96,27 @@ def test_dot_plot_puts_each_team_at_its_score_and_keeps_the_legend_off_the_label
     assert list(np.round(sales.get_offsets()[:, 0][::-1], 1)) == [80.0, 80.0, 83.3, 90.0, 83.3, 83.3, 90.0, 90.0]
     assert list(np.round(marketing.get_offsets()[:, 0], 1)) == [60.0] * 8
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Sales (n=6)", "Marketing (n=9)"]
-    assert ax.get_legend()._loc == 4 and ax.get_xlim() == (20.0, 100.0)  # above the plot, at its right
-    assert {t.get_text() for t in ax.texts} == {"Undefined", "Defined", "Aligned", "Integrated"}
+    assert ax.get_legend()._loc == 4  # above the plot, at its right
+    # scores 60-90: the axis fits them (50-100) instead of squeezing them into the full 20-100 scale,
+    # and says so; only the stage bands in view are named
+    assert ax.get_xlim() == (50.0, 100.0)
+    assert ax.get_xlabel() == "Score on the 20\u2013100 index (shown from 50 to 100)"
+    assert [t.get_text() for t in ax.texts] == ["Defined", "Aligned", "Integrated"]
+    assert fig.get_label() == "Dot plot: sales and marketing score on each alignment dimension, against the stage bands"
+
+
+def test_dot_plot_title_is_shown_when_given(results):
+    assert dot_plot(results, title="Brightwater").axes[0].get_title(loc="left") == "Brightwater"
+
+
+@pytest.mark.parametrize("scores, expected", [
+    ([25.0, 45.0], (20.0, 60.0)),    # an Undefined client: 20-60, not 20-100
+    ([58.0, 66.0], (40.0, 80.0)),    # widened to a 40-point window
+    ([21.0, 99.0], (20.0, 100.0)),   # the whole scale when the scores need it
+    ([95.0, 97.0], (60.0, 100.0)),   # never beyond 100
+    ([], (20.0, 100.0)),
+])
+def test_fitted_range_keeps_every_score_in_view(scores, expected):
+    low, high = fitted_range(scores)
+    assert (low, high) == expected
+    assert all(low <= s <= high for s in scores)
