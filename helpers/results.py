@@ -174,8 +174,17 @@ def compute(engagement: Engagement, *, _seen: frozenset[Path] = frozenset()) -> 
         "findings": key_findings(current),
         "missing": missing, "warnings": warnings,
     }
+    warnings.extend(unnamed_owners(results["plan"]))
     # every value is already a plain JSON type; this only guards against a stray numpy scalar or NaN
     return cast(Results, json_safe(results))
+
+
+def unnamed_owners(plan: PlanResult) -> list[str]:
+    """A consultant warning per planned action whose owner nobody at the client fits yet."""
+    return [f"Name an owner for \u201c{p['title']}\u201d: no stakeholder's title in engagement.yaml fits "
+            f"{p.get('owner_name')}; the handout says \u201cto be named\u201d until you pick someone in notebook 04 "
+            "(Plan, Owner) or add the person to `stakeholders:`"
+            for p in plan["plays"] if p.get("owner_found") is False]
 
 
 #: A number next to a word the CRM export also counts: a claim to check against the export.

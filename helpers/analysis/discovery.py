@@ -208,6 +208,7 @@ def synthesize(interviews: list[Interview], stakeholders: list[dict[str, Any]] |
     implications: list[Quote] = []
     needs: list[Quote] = []
     answered = shared = 0
+    held_back: dict[str, int] = {}   # executive name -> shared answers not quoted (see below)
     for k, iv in enumerate(interviews):
         for ans in iv.answers:
             if ans.skipped or not ans.answer:
@@ -229,6 +230,11 @@ def synthesize(interviews: list[Interview], stakeholders: list[dict[str, Any]] |
             if not ans.share:
                 continue  # unshared: counted above, its words stay in the file
             shared += 1
+            if iv.team == "executive" and not iv.named_by_title and team_n["executive"] < QUOTE_GROUP:
+                # "a member of the leadership team" is one or two people the client can name: an
+                # executive is quoted only with consent to be named by title
+                held_back[iv.interviewee] = held_back.get(iv.interviewee, 0) + 1
+                continue
             quote: Quote = {"text": ans.answer, "team": iv.team, "role": iv.role if iv.named_by_title else "",
                             "speaker": iv.role if iv.named_by_title and iv.role else quote_speaker(
                                 iv.team, iv.level, level_n[(iv.team, iv.level)]),
@@ -274,7 +280,12 @@ def synthesize(interviews: list[Interview], stakeholders: list[dict[str, Any]] |
         "uncovered_roles": [r for r in INFLUENCES if not roles[r]["people"]],
         "economic_buyer_interviewed": bool(economic["interviewed"]) if economic["people"] else None,
         "red_flags": people["red_flags"],
-        "attribution_checks": attribution_checks(quotes, team_n),
+        "attribution_checks": attribution_checks(quotes, team_n) + [
+            f"Leadership: {count} shared answer{'s' if count != 1 else ''} from {name} {'are' if count != 1 else 'is'} "
+            f"not quoted in the handout: with {team_n['executive']} executive{'s' if team_n['executive'] != 1 else ''} "
+            "interviewed, \u201ca member of the leadership team\u201d names the speaker. If they agree to be quoted "
+            "by title, set named_by_title: true in their interview file."
+            for name, count in held_back.items()],
         "climate": read_climate(interviews, bank),
     }
 

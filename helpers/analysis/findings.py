@@ -80,7 +80,7 @@ def _survey_findings(results: Analysed) -> list[tuple[float, Finding]]:
 def _rule_phrase(sla: Any) -> str:
     """The response rule as the handout names it: agreed or only proposed, on its own clock.
 
-    ``"the agreed rule of 4 business hours"``, ``"the proposed 24-hour rule"``. Results saved
+    ``"the agreed rule of 4 working hours"``, ``"the proposed 24-hour rule"``. Results saved
     before the rule had a status or a clock (an earlier wave's JSON) read as a proposed
     calendar-hour rule: a rule is never called agreed unless it says so.
     """
@@ -88,7 +88,7 @@ def _rule_phrase(sla: Any) -> str:
     hours = float(sla.get("response_hours") or 24)
     status = "agreed" if sla.get("status") == "agreed" else "proposed"
     if sla.get("clock") == "business":
-        return f"the {status} rule of {sla.get('rule_words') or f'{hours:g} business hours'}"
+        return f"the {status} rule of {sla.get('rule_words') or f'{hours:g} working hours'}"
     return f"the {status} {hours:g}-hour rule, counted in calendar hours"
 
 

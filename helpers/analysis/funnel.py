@@ -159,7 +159,7 @@ class SlaTerms(TypedDict):
     attempt_days: float
     clock: str                      # calendar | business
     clock_description: str
-    rule_words: str                 # "4 business hours", "one working day (10 business hours)", "24 hours"
+    rule_words: str                 # "4 working hours", "one working day (10 working hours)", "24 hours"
 
 
 class AtStakeSummary(TypedDict):
@@ -282,12 +282,12 @@ def _at_stake(uncontacted: Estimate, goal_gap: Estimate) -> AtStakeSummary:
 
 
 def _rule_words(rule: Sla) -> str:
-    """The response rule in words, on its clock: ``"4 business hours"``, ``"one working day (10 business hours)"``."""
+    """The response rule in words, on its clock: ``"4 working hours"``, ``"one working day (10 working hours)"``."""
     hours = float(rule.response_hours)
     text = f"{hours:g} hour{'s' if hours != 1 else ''}"
     if rule.clock.clock != "business":
         return text
-    text = f"{hours:g} business hour{'s' if hours != 1 else ''}"
+    text = f"{hours:g} working hour{'s' if hours != 1 else ''}"
     days = hours / rule.clock.hours_per_day
     if abs(days - round(days)) < 1e-9 and round(days) >= 1:
         n = round(days)

@@ -26,8 +26,8 @@ from helpers.analysis.speed_to_lead import SpeedToLead
 from helpers.formatting import format_number, format_percent
 from helpers.vocabulary import FUNNEL_STAGE_LABELS
 
-__all__ = ["AtStake", "Deal", "Estimate", "RevenueCalculator", "StageNeed", "deal_size", "money_at_stake",
-           "revenue_calculator"]
+__all__ = ["AtStake", "Deal", "Estimate", "MaturedRunRate", "RevenueCalculator", "StageNeed", "deal_size",
+           "matured_run_rate", "money_at_stake", "revenue_calculator"]
 
 
 class Deal(TypedDict):
@@ -59,6 +59,30 @@ class RunRatePeriod(TypedDict):
     months: float
 
 
+class MaturedRunRate(TypedDict):
+    """Won revenue a month from the leads old enough to have closed (the run-rate corrected for deals still open).
+
+    Leads created in the last ``lag_days`` before the export (the time within which 90% of the
+    export's won deals closed, counted from the lead's creation) have mostly not had time to close;
+    counting them makes the run-rate a floor. Counting only leads created up to ``cutoff`` removes
+    that bias (as far as the won deals' own timing shows it).
+    """
+
+    per_month: float
+    start: str
+    cutoff: str
+    months: float
+    lag_days: float
+    won_deals: int
+
+
+#: The fewest won deals with a creation date whose timing may set the maturity lag.
+MIN_WON_FOR_LAG = 5
+
+#: The least time (months) the matured window must cover for its run-rate to be given.
+MIN_MATURED_MONTHS = 1.0
+
+
 class RevenueCalculator(TypedDict):
     """Result of :func:`revenue_calculator`."""
 
@@ -72,7 +96,8 @@ class RevenueCalculator(TypedDict):
     stages: list[StageNeed]       # won first, then up the funnel
     goal_per_month: float
     won_revenue_per_month_today: float | None
-    revenue_gap_per_month: float | None   # goal per month - won revenue per month today
+    revenue_gap_per_month: float | None   # goal per month - the matured run-rate (else today's)
+    matured: MaturedRunRate | None  # None: too few won deals, or too short an export, to correct the floor
     export_period: RunRatePeriod
     notes: list[str]
 
@@ -159,6 +184,7 @@ def revenue_calculator(frame: pd.DataFrame, goal: float, period_months: float, c
         "available": False, "reason": None, "goal": float(goal), "period_months": float(period_months),
         "currency": currency, "deal": deal, "customers_needed": None, "stages": [],
         "goal_per_month": _r(goal / months), "won_revenue_per_month_today": None, "revenue_gap_per_month": None,
+        "matured": None,
         "export_period": {"start": None if pd.isna(first) else first.date().isoformat(),
                           "end": export.date().isoformat(), "months": _r(run_months)},
         "notes": notes}
@@ -180,6 +206,7 @@ def revenue_calculator(frame: pd.DataFrame, goal: float, period_months: float, c
     won_amounts = pd.Series(as_float_array(frame["amount"]), index=frame.index) if "amount" in frame.columns \
         else pd.Series(0.0, index=frame.index)
     won_revenue = float(won_amounts[reach["won"] & (won_at <= export)].fillna(0.0).sum()) / run_months
+    matured = matured_run_rate(frame["created_at"], won_at, won_amounts, reach["won"] & (won_at <= export), export)
     need: float | None = float(customers)
     stages: list[StageNeed] = []
     for i in range(len(tracked) - 1, -1, -1):
@@ -203,9 +230,45 @@ def revenue_calculator(frame: pd.DataFrame, goal: float, period_months: float, c
                        "gap_per_month": None if need is None else _r(need / months - today[stage]),
                        "rate_to_next": rate, "rate_step": step})
     out.update({"available": True, "customers_needed": customers, "stages": stages,
-                "won_revenue_per_month_today": _r(won_revenue),
-                "revenue_gap_per_month": _r(goal / months - won_revenue)})
+                "won_revenue_per_month_today": _r(won_revenue), "matured": matured,
+                "revenue_gap_per_month": _r(goal / months - (matured["per_month"] if matured else won_revenue))})
     return out
+
+
+def matured_run_rate(created: pd.Series, won_at: pd.Series, amounts: pd.Series, won: pd.Series,
+                     export: pd.Timestamp) -> MaturedRunRate | None:
+    """Won revenue a month from leads created early enough to have closed (see :class:`MaturedRunRate`).
+
+    Parameters
+    ----------
+    created, won_at : Series of datetime64
+        Each lead's creation and won dates (NaT when not won).
+    amounts : Series of float
+        Each lead's amount.
+    won : Series of bool
+        Won by the export.
+    export : Timestamp
+        The export time.
+
+    Returns
+    -------
+    MaturedRunRate or None
+        None with fewer than :data:`MIN_WON_FOR_LAG` won deals, or when the leads old enough to
+        have closed span less than :data:`MIN_MATURED_MONTHS`.
+    """
+    lag = (won_at[won] - created[won]).dropna()
+    if len(lag) < MIN_WON_FOR_LAG or not len(created.dropna()):
+        return None
+    lag_days = float(lag.dt.total_seconds().quantile(0.9)) / 86400.0
+    first = created.min()
+    cutoff = export - pd.Timedelta(days=lag_days)
+    span = months_between(first, cutoff) if cutoff > first else 0.0
+    if span < MIN_MATURED_MONTHS:
+        return None
+    cohort = won & (created <= cutoff)
+    revenue = float(amounts[cohort].fillna(0.0).sum())
+    return {"per_month": _r(revenue / span), "start": first.date().isoformat(), "cutoff": cutoff.date().isoformat(),
+            "months": _r(span), "lag_days": round(lag_days, 1), "won_deals": int(cohort.sum())}
 
 
 def _missing(reason: str, currency: str | None) -> Estimate:
@@ -264,23 +327,33 @@ def money_at_stake(speed: SpeedToLead | None, conversion: ConversionSummary, dea
         gap = _missing(calculator["reason"] or "the calculator could not run", currency)
     else:
         per_month = calculator["goal_per_month"]
-        today = calculator["won_revenue_per_month_today"]
+        floor = calculator["won_revenue_per_month_today"]
+        matured = calculator["matured"]
         months = calculator["period_months"]
+        today = matured["per_month"] if matured else floor
         monthly_gap = per_month - today
         amount = _r(monthly_gap * months)
         run = calculator["export_period"]
         verb = "short of" if monthly_gap > 0 else "ahead of"
+        if matured:
+            basis = (f"the leads old enough to have closed (created {matured['start']} to {matured['cutoff']}; 90% of "
+                     f"won deals closed within {matured['lag_days']:.0f} days of the lead's creation) brought "
+                     f"{_money(today, currency)} a month won")
+            caveat = (f"Counting every lead, including those too new to have closed, gives {_money(floor, currency)} a "
+                      "month, a floor.")
+        else:
+            basis = f"the export shows {_money(today, currency)} a month won ({run['start']} to {run['end']})"
+            caveat = ("That run-rate counts leads created lately that have not had time to close (too few won deals "
+                      "to correct for it), so it is a floor: "
+                      f"{'the true shortfall is likely smaller' if monthly_gap > 0 else 'the true lead is likely larger'}.")
         gap = {
             "amount": amount, "currency": currency, "period": f"{months:g} months",
             "explanation": (f"The goal of {_money(calculator['goal'], currency)} over {months:g} months needs "
-                            f"{_money(per_month, currency)} a month; the export shows {_money(today, currency)} a "
-                            f"month won ({run['start']} to {run['end']}), {_money(abs(monthly_gap), currency)} a "
-                            f"month {verb} the goal, {_money(abs(amount), currency)} over {months:g} months. "
-                            "That run-rate counts only deals that began as leads in this export, and leads "
-                            f"created lately have not had time to close, so it is a floor: "
-                            f"{'the true shortfall is likely smaller' if monthly_gap > 0 else 'the true lead is likely larger'}."),
+                            f"{_money(per_month, currency)} a month; {basis}, {_money(abs(monthly_gap), currency)} a "
+                            f"month {verb} the goal, {_money(abs(amount), currency)} over {months:g} months. {caveat}"),
             "inputs": {"goal": calculator["goal"], "period_months": months, "goal_per_month": per_month,
-                       "won_per_month_today": today, "run_rate_start": run["start"], "run_rate_end": run["end"],
+                       "won_per_month_today": floor, "won_per_month_matured": matured["per_month"] if matured else None,
+                       "run_rate_start": run["start"], "run_rate_end": run["end"],
                        "run_rate_months": run["months"]},
             "reason": None}
     return {"uncontacted": uncontacted, "goal_gap": gap}

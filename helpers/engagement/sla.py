@@ -366,7 +366,7 @@ class SlaClock:
         return np.busdaycalendar(weekmask=self.weekmask, holidays=self.holiday_dates(first_year, last_year))
 
     def describe(self) -> str:
-        """The clock in words, for a handout, e.g. ``"business hours (08:00-18:00, Mon-Fri, ...)"``."""
+        """The clock in words, for a handout, e.g. ``"working hours (08:00-18:00, Mon-Fri, ...)"``."""
         zone = f", {self.timezone} time" if self.timezone else ""
         if self.clock == "calendar":
             return f"calendar hours{zone}"
@@ -381,7 +381,7 @@ class SlaClock:
         if self.holiday_country:
             extra.append(f"{self.holiday_country} public holidays")
         off = f", excluding {' and '.join(extra)}" if extra else ""
-        return f"business hours ({self.working_hours}, {days}{zone}{off})"
+        return f"working hours ({self.working_hours}, {days}{zone}{off})"
 
 
 @lru_cache(maxsize=64)

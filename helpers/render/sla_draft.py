@@ -33,7 +33,7 @@ def rule_words(rule: Sla, results: Results) -> str:
     funnel = results["funnel"]
     if funnel is not None:
         return str(funnel["sla"]["rule_words"])
-    unit = "business hours" if rule.clock.clock == "business" else "hours"
+    unit = "working hours" if rule.clock.clock == "business" else "hours"
     return f"{rule.response_hours:g} {unit}"
 
 

@@ -59,7 +59,7 @@ def wait_text(f: FunnelMetrics) -> str | None:
 
 
 def rule_text(f: FunnelMetrics) -> str:
-    """``"the agreed rule (a first response within 4 business hours, counted in business hours (...))"``, or
+    """``"the agreed rule (a first response within 4 working hours, counted in working hours (...))"``, or
     ``"the proposed 24-hour rule (not yet agreed by both teams; ...)"``."""
     sla = f["sla"]
     if sla["status"] == "agreed":

@@ -8,6 +8,7 @@ results, so they cannot reach the handout.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from helpers.analysis.findings import format_value, signal_format
@@ -44,6 +45,16 @@ def _today(success: Success, sig: Signals) -> str | None:
     return format_value(value, signal_format(signal))
 
 
+def owner_text(play: Mapping[str, Any]) -> str:
+    """The owner as the handout prints it: the client's person, or "to be named" with the role.
+
+    When no stakeholder's title fits the play's role, the handout does not present a role the
+    client may not have as if it were a person: it says the owner is still to be named.
+    """
+    name = play.get("owner_name") or PLAY_OWNER_LABELS.get(play["owner"], play["owner"])
+    return f"to be named ({name})" if play.get("owner_found") is False else str(name)
+
+
 def context(plan: PlanResult, results: Results | None = None) -> dict[str, Any]:
     """Template context: plays grouped by horizon with display labels (``results`` names list measures)."""
     sig = signals(results) if results is not None else {}
@@ -54,7 +65,7 @@ def context(plan: PlanResult, results: Results | None = None) -> dict[str, Any]:
             if p["horizon"] != horizon:
                 continue
             rows.append({"title": p["title"], "action": p["action"],
-                         "owner": p.get("owner_name") or PLAY_OWNER_LABELS.get(p["owner"], p["owner"]),
+                         "owner": owner_text(p),
                          "status": STATUS_LABELS.get(p["status"], ""),
                          "why": [t["text"] for t in p["triggers"] if t["text"]],
                          "chosen": p["origin"] == "consultant" and not p["triggers"],

@@ -23,9 +23,9 @@ from typing import Any, cast
 from helpers.analysis.findings import Finding
 from helpers.analysis.plan import PlanResult
 from helpers.content.playbook import load_playbook
+from helpers.report.plan import owner_text
 from helpers.report.section import Section, render_template
 from helpers.results import Results
-from helpers.vocabulary import PLAY_OWNER_LABELS
 
 TITLE = "Executive summary"
 ANCHOR = "summary"
@@ -126,7 +126,7 @@ def answer(finding: Finding, plan: PlanResult) -> dict[str, str]:
         for play in plan["plays"]:
             measured = [t["signal"] for t in play["triggers"]] + [play["success"]["signal"] or ""]
             if any(sig == finding["signal"] if exact else _key(sig) == key for sig in measured):
-                return {"action": play["title"], "owner": play.get("owner_name") or play["owner"]}
+                return {"action": play["title"], "owner": owner_text(play)}
     book = load_playbook()
     for refused in plan["rejected"]:
         known = book.get(refused["id"])
@@ -234,7 +234,7 @@ def context(results: Results) -> dict[str, Any]:
         seen.add(topic)
     first = sorted(plays, key=lambda p: (p["status"] == "done", p["horizon"]))[:3]
     better = ninety_day_picture([p for p in first if p["status"] != "done"])
-    decisions: list[dict[str, Any]] = [{"title": p["title"], "owner": p.get("owner_name") or PLAY_OWNER_LABELS.get(p["owner"], p["owner"]),
+    decisions: list[dict[str, Any]] = [{"title": p["title"], "owner": owner_text(p),
                   "success": p["success"]["text"], "carried": p.get("carried_over", False)}
                  for p in first if p["status"] != "done"]
     brief_text = " ".join([diagnosis(results, findings)] + [f["text"] for f in findings]

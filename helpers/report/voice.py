@@ -2,14 +2,16 @@
 
 Built from ``results["discovery"]`` only (see :mod:`helpers.analysis.discovery` for its schema). That
 dict already holds nothing but shared answers, so this section can only ever show quotes the
-consultant marked ``share: true``; internal notes never reach it.
+consultant marked ``share: true``; internal notes never reach it. A quote that reads as a fragment
+without its question (short, or opening with a reply word such as "Not much") is shown under it.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from helpers.analysis.discovery import DiscoverySynthesis
+from helpers.analysis.discovery import DiscoverySynthesis, Quote
 from helpers.report.section import Section, missing_message, render_template
 from helpers.results import Results
 
@@ -23,9 +25,30 @@ SPIN_LABELS = {"situation": "Situation", "problem": "Problem", "implication": "I
                "need_payoff": "Need-payoff"}
 
 
+#: First words of an answer that only makes sense with its question ("Not much, honestly.").
+ANSWER_OPENERS = re.compile(r"^(yes|no|not|none|nothing|never|maybe|probably|perhaps|honestly|it|that|this|those|"
+                            r"they|them|both|neither|either|sometimes|rarely|often|about|around|only|depends|"
+                            r"it's|that's|because|mostly|mainly|definitely|absolutely|sure|well|hard to say)\b", re.I)
+
+#: Answers shorter than this many words are shown under their question.
+SHORT_ANSWER_WORDS = 12
+
+
+def needs_question(text: str) -> bool:
+    """Whether a quote reads as a fragment without its question: short, or opening with a reply word."""
+    words = text.split()
+    return len(words) < SHORT_ANSWER_WORDS or bool(ANSWER_OPENERS.match(text.strip().lstrip("\"'\u201c\u2018")))
+
+
+def with_questions(quotes: list[Quote]) -> list[dict[str, Any]]:
+    """The quotes, each with ``asked``: its question when the answer needs it to be understood, else None."""
+    return [{**q, "asked": q["question"] if q.get("question") and needs_question(q["text"]) else None}
+            for q in quotes]
+
+
 def context(discovery: DiscoverySynthesis) -> dict[str, Any]:
     """The template context for ``results["discovery"]``: plain lists ready to print."""
-    quotes = discovery["quotes"]
+    quotes = {team: with_questions(list(found)) for team, found in discovery["quotes"].items()}
     # an answer tagged implication or need is shown once, in its own list below the voices
     voices = [{"team": team, "heading": heading,
                "quotes": [q for q in quotes[team] if not {"implication", "need"} & set(q["tags"])]}
@@ -40,7 +63,7 @@ def context(discovery: DiscoverySynthesis) -> dict[str, Any]:
     return {
         "n": discovery["interviews"], "teams": discovery["teams"], "answered": discovery["answered"],
         "shared": discovery["shared"], "voices": voices, "pain_rows": pain_rows,
-        "implications": discovery["implications"], "needs": discovery["needs"],
+        "implications": with_questions(discovery["implications"]), "needs": with_questions(discovery["needs"]),
         "spin_labels": SPIN_LABELS, "spin_rows": spin_rows, "by_spin": discovery["by_spin"],
     }
 

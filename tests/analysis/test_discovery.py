@@ -141,3 +141,39 @@ def test_a_function_is_named_once_three_people_share_it() -> None:
     assert quote_speaker("sales", "staff", 3) == "A seller"
     assert quote_speaker("sales", "staff", 2) == "Someone in sales"
     assert quote_speaker("marketing", "leader", 1) == "Someone in marketing"
+
+
+EXEC_INTERVIEW = """\
+interviewee: Helen Brandt
+team: executive
+role: CEO
+level: leader
+audience: executive
+{consent}answers:
+  - question: ex_s_01
+    answer: We grew by acquisition and the two teams never merged their habits.
+    share: true
+"""
+
+
+@pytest.mark.parametrize("consent, quoted", [("", False), ("named_by_title: true\n", True)])
+def test_a_lone_executive_is_quoted_only_with_consent_to_be_named(tmp_path: Path, consent: str, quoted: bool) -> None:
+    """One executive interviewed: "a member of the leadership team" is that person. Without
+    named_by_title the shared answer is not quoted and the consultant is told why; with it, the
+    quote carries the title."""
+    folder = tmp_path / "interviews"
+    folder.mkdir()
+    (folder / "helen-brandt.yaml").write_text(EXEC_INTERVIEW.format(consent=consent), encoding="utf-8")
+    interviews, problems = read_interviews(tmp_path)
+    assert not [p for p in problems if p.is_error], problems
+    result = synthesize(interviews, [])
+    assert result is not None and result["shared"] == 1
+    speakers = [q["speaker"] for q in result["quotes"]["executive"]]
+    held = [c for c in result["attribution_checks"] if c.startswith("Leadership:")]
+    if quoted:
+        assert speakers == ["CEO"] and not held
+    else:
+        assert speakers == [] and held == [
+            "Leadership: 1 shared answer from Helen Brandt is not quoted in the handout: with 1 executive "
+            "interviewed, \u201ca member of the leadership team\u201d names the speaker. If they agree to be quoted "
+            "by title, set named_by_title: true in their interview file."]

@@ -41,10 +41,10 @@ def test_handed_to_sales_wording_in_findings(weak):
 def test_agreed_business_hours_rule_is_named_as_agreed(weak):
     agreed = json.loads(json.dumps(weak))
     agreed["funnel"]["sla"].update({"status": "agreed", "response_hours": 4.0, "clock": "business",
-                                    "rule_words": "4 business hours"})
+                                    "rule_words": "4 working hours"})
     speed = next(f for f in key_findings(agreed) if f["signal"] == "funnel.within_sla_share")
     assert speed["text"] == ("Only 38% of the 216 leads handed to sales that can be judged got a first response within "
-                             "the agreed rule of 4 business hours (median wait, counting leads not yet answered: "
+                             "the agreed rule of 4 working hours (median wait, counting leads not yet answered: "
                              "31.5 working hours).")
 
 

@@ -41,7 +41,7 @@ def test_speed_to_lead_on_the_clients_business_clock(business: dict) -> None:
     assert r["median_hours"] == 3.5  # censored median, not the responders' 2.25
     speed = business["speed_to_lead"]
     assert speed["clock"] == "business" and speed["rule_status"] == "agreed"
-    assert business["sla"]["status"] == "agreed" and business["sla"]["clock_description"].startswith("business hours")
+    assert business["sla"]["status"] == "agreed" and business["sla"]["clock_description"].startswith("working hours")
 
 
 def test_steps_are_cohort_rates_and_the_handoff_is_named_after_the_stage_the_export_has(business: dict) -> None:

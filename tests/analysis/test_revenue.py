@@ -142,5 +142,37 @@ def test_the_run_rate_is_called_a_floor(business: pd.DataFrame) -> None:
     clock = SlaClock(clock="business", working_hours="08:00-18:00")
     speed = speed_to_lead(business, clock, {"response_hours": 4, "status": "agreed"}, EXPORT_A)
     gap = money_at_stake(speed, conversion, deal_size(business, None, "EUR"), calc)["goal_gap"]
-    assert "counts only deals that began as leads in this export" in (gap["explanation"] or "")
+    assert "counts leads created lately that have not had time to close (too few won deals" in (gap["explanation"] or "")
     assert "so it is a floor: the true shortfall is likely smaller." in (gap["explanation"] or "")
+
+
+def _monthly_leads(won_count: int) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
+    """Leads on the 1st and 15th of January to June 2026; the first six won 30 days after creation,
+    the seventh (1 April) 20 days after; 1,000 each."""
+    created = pd.Series(pd.to_datetime([f"2026-{m:02d}-{d:02d}" for m in range(1, 7) for d in (1, 15)]))
+    lags = [30] * 6 + [20]
+    won_at = pd.Series(pd.NaT, index=created.index, dtype="datetime64[ns]")
+    for i in range(won_count):
+        won_at[i] = created[i] + pd.Timedelta(days=lags[i])
+    return created, won_at, pd.Series(1000.0, index=created.index), won_at.notna()
+
+
+def test_matured_run_rate_counts_only_leads_old_enough_to_have_closed() -> None:
+    """Lags 20 and 6 x 30 days: the 90th percentile is 30 days, so with the export on 1 July only
+    leads created up to 1 June count: 7,000 won over 1 Jan - 1 Jun (151 days = 4.96 months) =
+    1,411 a month, where every lead's months (181 days) would give the floor of 1,177."""
+    from helpers.analysis.revenue import matured_run_rate
+
+    created, won_at, amounts, won = _monthly_leads(7)
+    matured = matured_run_rate(created, won_at, amounts, won, pd.Timestamp("2026-07-01"))
+    assert matured is not None
+    assert (matured["cutoff"], matured["lag_days"], matured["won_deals"]) == ("2026-06-01", 30.0, 7)
+    assert matured["per_month"] == pytest.approx(7000 / (151 / 30.4375), abs=0.01)
+    assert matured["per_month"] > 7000 / (181 / 30.4375)  # above the floor
+
+
+def test_matured_run_rate_needs_five_won_deals() -> None:
+    from helpers.analysis.revenue import matured_run_rate
+
+    created, won_at, amounts, won = _monthly_leads(4)
+    assert matured_run_rate(created, won_at, amounts, won, pd.Timestamp("2026-07-01")) is None

@@ -339,7 +339,7 @@ attempt_days: 10
     assert clock == SlaClock(clock="business", working_hours="08:00-18:00", timezone="Europe/London",
                              holidays=(dt.date(2026, 12, 25), dt.date(2026, 12, 26)), holiday_country="GB-ENG")
     assert clock.hours_per_day == 10.0
-    assert clock.describe() == ("business hours (08:00-18:00, Mon-Fri, Europe/London time, excluding "
+    assert clock.describe() == ("working hours (08:00-18:00, Mon-Fri, Europe/London time, excluding "
                                 "2 holidays and GB-ENG public holidays)")
     assert SlaClock.from_settings(None) == (SlaClock(), [])
     relaxed, _ = SlaClock.from_settings({"working_days": "mon-fri", "working_hours": "8:30-17:00"})

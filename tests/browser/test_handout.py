@@ -338,6 +338,31 @@ def test_printed_handout_starts_a_new_page_only_for_the_appendix(offline: Any) -
     assert attempts == [url]
 
 
+def test_no_printed_page_is_left_mostly_empty_before_the_appendix(offline: Any, tmp_path: Path) -> None:
+    """A chart kept whole moves to the next page; the page it leaves must still be more than half full.
+
+    The lowest text on each page (the page footer left out) is read back from the PDF with poppler;
+    the cover, the page before the appendix (where a section ends) and the last page may be short.
+    """
+    page, url, attempts = offline
+    path = tmp_path / "handout.pdf"
+    path.write_bytes(page.pdf(format="A4", print_background=True, prefer_css_page_size=True))
+    boxes = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    pages = boxes.split("<page ")[1:]
+    height = float(re.search(r'height="([\d.]+)"', pages[0]).group(1))
+    lowest, firsts = [], []
+    for body in pages:
+        words = [(float(y), html.unescape(w)) for y, w in re.findall(r'yMax="([\d.]+)">([^<]*)</word>', body)]
+        text = [(y, w) for y, w in words if y < height * 0.95]  # the "Page x of y" footer sits below
+        lowest.append(max((y for y, _ in text), default=0.0))
+        firsts.append(" ".join(w for _, w in sorted(text)[:3]))
+    appendix = next(i for i, first in enumerate(firsts) if first.startswith("Methodology"))
+    short = [f"page {i + 1}: text ends at {100 * y / height:.0f}% of the page"
+             for i, y in enumerate(lowest) if 0 < i < len(lowest) - 1 and i != appendix - 1 and y < 0.5 * height]
+    assert not short, "pages left mostly empty: " + "; ".join(short)
+    assert attempts == [url]
+
+
 def test_printed_pages_after_the_cover_are_numbered_page_x_of_y(offline: Any) -> None:
     """The page footer as Chromium parsed it: a misspelt rule would be dropped here, not printed."""
     page, url, attempts = offline

@@ -53,7 +53,7 @@ def test_the_clients_own_rule_is_read_with_its_clock(tmp_path) -> None:
     assert isinstance(rule.attempts, int)
     assert rule.clock == SlaClock(clock="business", working_hours="08:00-18:00", timezone="Europe/London",
                                   holidays=(dt.date(2026, 12, 25), dt.date(2026, 12, 26)), holiday_country="GB-ENG")
-    assert rule.clock.describe() == ("business hours (08:00-18:00, Mon-Fri, Europe/London time, excluding "
+    assert rule.clock.describe() == ("working hours (08:00-18:00, Mon-Fri, Europe/London time, excluding "
                                      "2 holidays and GB-ENG public holidays)")
     # what the funnel analysis reads today: the numbers only
     assert meta.sla == {"response_hours": 4.0, "attempts": 4, "attempt_days": 10.0}

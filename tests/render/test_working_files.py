@@ -157,7 +157,7 @@ def test_the_crm_and_plan_slides_show_the_json_numbers(quill: dict[str, Any]) ->
         assert f"{100 * step['rate']['share']:.0f}% (95% interval {100 * step['rate']['low']:.0f}%" in crm
     within = funnel["speed_to_lead"]["within_rule"]
     assert f"{within['count']} of {within['n']} leads handed to sales" in crm
-    assert "agreed rule of 4 business hours" in crm
+    assert "agreed rule of 4 working hours" in crm
     plan = slides(quill["deck"])[7]["text"]
     for play in view["plan"]["plays"]:
         assert play["title"] in plan
@@ -272,10 +272,10 @@ def test_the_sla_draft_shows_todays_response_on_the_clients_clock_and_says_what_
     text = page_text(quill["sla"])
     speed = quill["view"]["funnel"]["speed_to_lead"]
     within = speed["within_rule"]
-    assert "business hours (08:00-18:00, Mon-Fri, excluding US public holidays)" in text
-    assert "first response to every MQL within 4 business hours" in text
+    assert "working hours (08:00-18:00, Mon-Fri, excluding US public holidays)" in text
+    assert "first response to every MQL within 4 working hours" in text
     assert (f"{100 * within['share']:.0f}% (95% interval {100 * within['low']:.0f}%\u2013"
-            f"{100 * within['high']:.0f}%) answered within 4 business hours ({within['count']} of {within['n']}") in text
+            f"{100 * within['high']:.0f}%) answered within 4 working hours ({within['count']} of {within['n']}") in text
     assert "at least 6 contact attempts within 10 working days" in text
     assert "Today: not measured (the export has no record of contact attempts)" in text
     assert text.count("For marketing") == 1 and text.count("For sales") == 1 and "Signature" in text

@@ -42,13 +42,13 @@ def agreed() -> tuple[str, list[str]]:
 
 def test_speed_to_lead_follows_the_agreed_rule_on_its_clock(agreed: tuple[str, list[str]]) -> None:
     html, _ = agreed
-    assert ("Against the agreed rule (a first response within 4 business hours, counted in business hours (08:00-18:00, "
+    assert ("Against the agreed rule (a first response within 4 working hours, counted in working hours (08:00-18:00, "
             "Mon-Fri)): 62% (95% interval 36%\u201382%) of the 13 leads handed to sales that can be judged got a "
             "first response within it; 15% (2) were not contacted by the export date.") in html
     assert "2 more were too recent to judge" in html
     assert "The median wait for a first response was 3.5 working hours, counting leads not yet answered as still " \
            "waiting (censored" in html
-    assert "31% were answered within one business hour" in html
+    assert "31% were answered within one working hour" in html
     assert "never" not in html.lower()
     assert "measured as of the latest date" not in html  # the export time was given
 
@@ -128,12 +128,12 @@ def test_results_measure_the_funnel_on_the_engagements_own_rule_and_currency(mak
     assert f["at_stake"]["goal_gap"]["currency"] == "EUR" and f["at_stake"]["goal_gap"]["amount"] is not None
     assert f["sources"] is not None and f["sources"]["available"]
     assert f["speed_to_lead"] is not None and f["speed_to_lead"]["clock_description"] == \
-        "business hours (08:00-18:00, Mon-Fri)"
+        "working hours (08:00-18:00, Mon-Fri)"
     assert '"at_stake"' in to_json(compute(engagement))
 
 
 def test_a_one_working_day_rule_is_named_so() -> None:
     html, _ = _html("business_hours", {"status": "agreed", "response_hours": 10, "clock": "business",
                                        "working_hours": "08:00-18:00"}, "2026-03-09 10:00")
-    assert "Against the agreed rule (a first response within one working day (10 business hours), counted in " \
-           "business hours (08:00-18:00, Mon-Fri))" in html
+    assert "Against the agreed rule (a first response within one working day (10 working hours), counted in " \
+           "working hours (08:00-18:00, Mon-Fri))" in html

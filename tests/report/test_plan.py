@@ -56,3 +56,32 @@ def test_plan_section_escapes_the_consultants_words_and_hides_notes(results):
 def test_plan_section_missing():
     section = plan_section(results_with())
     assert not section.present and "No plan yet" in section.html()
+
+
+def test_an_owner_nobody_at_the_client_fits_is_to_be_named_and_the_consultant_is_told(tmp_path):
+    """Stakeholders: a Marketing Manager and a VP Sales, nobody for the CRM. A play owned by
+    RevOps says "to be named (...)" in the handout, never presents the role as a person, and the
+    consultant's warnings ask for a name."""
+    from helpers.engagement.load import load
+    from helpers.report.plan import owner_text
+    from helpers.results import compute
+
+    folder = tmp_path / "brightwater"
+    folder.mkdir()
+    (folder / "engagement.yaml").write_text(
+        "client: Brightwater\nconsultant: Priya Raman\ndate: 2026-10-05\nindustry: B2B software\n"
+        "stakeholders:\n  - {name: Dana Reyes, role: Marketing Manager, team: marketing}\n"
+        "  - {name: Tom Hale, role: VP Sales, team: sales}\n", encoding="utf-8")
+    (folder / "plan.yaml").write_text(
+        "plays:\n  - id: handoff_rejection_review\n    status: accepted\n", encoding="utf-8")
+    engagement, problems = load(folder)
+    assert engagement is not None, problems.errors
+    results = compute(engagement)
+    play = next(p for p in results["plan"]["plays"] if p["id"] == "handoff_rejection_review")
+    assert play["owner_found"] is False
+    assert owner_text(play) == "to be named (the person who keeps the CRM)"
+    html = plan_section(results).html()
+    assert "to be named (the person who keeps the CRM)" in html
+    assert "Owner:</span> the person who keeps the CRM" not in html
+    assert any(w.startswith("Name an owner for \u201cReview rejected leads together every month\u201d")
+               for w in results["warnings"])

@@ -106,3 +106,29 @@ def test_demo_internal_notes_and_unshared_answers_stay_out() -> None:
                 text = " ".join(str(item.get("answer") or "").split())
                 if text and not item.get("share"):
                     assert text[:60] not in html, (path, text[:60])
+
+
+def test_a_fragment_is_shown_under_its_question_a_full_answer_is_not():
+    from helpers.report.voice import needs_question, with_questions
+
+    assert needs_question("Not much, honestly. We fixed the big things last year: there's an SLA and a definition.")
+    assert needs_question("Weekly.")
+    assert not needs_question("Marketing sends us a spreadsheet every Monday and half the names have already "
+                              "been called by someone else.")
+    quotes = [{"text": "Not much, honestly.", "question": "What changed since the SLA?"},
+              {"text": "Marketing sends us a spreadsheet every Monday and half the names were already called.",
+               "question": "How do leads reach you?"}]
+    assert [q["asked"] for q in with_questions(quotes)] == ["What changed since the SLA?", None]
+
+
+def test_the_handout_prints_the_question_above_a_fragment_quote():
+    from helpers.engagement.load import load
+    from helpers.report.voice import voice
+    from helpers.results import client_view, compute
+    from helpers.demo.generator import DEMO_ROOT
+
+    engagement, _ = load(DEMO_ROOT / "quillstack")
+    html = voice(client_view(compute(engagement))).html()
+    at = html.index("&ldquo;Not much, honestly.")
+    block = html[html.rindex("<blockquote", 0, at):at]
+    assert 'class="quote-asked"' in block and "Asked:" in block

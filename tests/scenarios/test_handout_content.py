@@ -210,6 +210,6 @@ def test_methodology_names_the_rule_as_agreed_or_only_proposed(demo_results):
             "24 hours and 5 contact attempts within 14 days, counted in calendar hours.") in kessler
     assert "agreement measured here" not in kessler and "the one both teams agreed" not in kessler
     quill = text_of(methodology(demo_results["quillstack"]).html())
-    assert ("The rule measured here is the one both teams agreed: a first response within 4 business hours and "
-            "6 contact attempts within 10 working days, counted in business hours") in quill
+    assert ("The rule measured here is the one both teams agreed: a first response within 4 working hours and "
+            "6 contact attempts within 10 working days, counted in working hours") in quill
     assert "old enough to have converted" in quill and "over the period of the export" not in quill
