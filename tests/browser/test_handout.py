@@ -396,3 +396,24 @@ def test_wide_tables_become_labelled_cards_on_a_phone(offline: Any) -> None:
         assert table["labels"] and all(content == f'"{label}"' for label, content in table["labels"]), \
             table["labels"][:3]
     assert page.evaluate("document.documentElement.scrollWidth") <= 376, "the page scrolls sideways on a phone"
+
+
+@pytest.mark.parametrize("slug", ["kessler-fluid-systems", "quillstack", "hartwell-orme"])
+def test_the_ceo_brief_fits_one_printed_a4_page(browser: Any, tmp_path: Path, slug: str) -> None:
+    """The executive summary starts a page (after the cover and contents) and ends on that same page."""
+    result = render_engagement(DEMO.parent / slug, tmp_path)
+    assert result.ok, result.error
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = ctx.new_page()
+        page.goto(result.outputs["html"].resolve().as_uri(), wait_until="load")
+        brief = page.evaluate("() => document.querySelector('h2#summary').closest('.jp-Cell').innerText")
+        pdf = tmp_path / "handout.pdf"
+        pdf.write_bytes(page.pdf(format="A4", print_background=True, prefer_css_page_size=True))
+    finally:
+        ctx.close()
+    last_words = " ".join(unicodedata.normalize("NFKC", brief).split()[-6:])
+    pages = [" ".join(unicodedata.normalize("NFKC", p).split()) for p in pdf_text(pdf).split("\f")]
+    start = next(i for i, text in enumerate(pages) if "Executive summary" in text and i > 0)
+    assert last_words in pages[start], (f"{slug}: the brief runs past page {start + 1}; its last words "
+                                        f"{last_words!r} are not on it")
