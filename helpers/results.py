@@ -11,7 +11,6 @@ plots or prints.
 from __future__ import annotations
 
 import copy
-import re
 import json
 import math
 import os
@@ -25,6 +24,7 @@ from helpers.analysis.discovery import DiscoverySynthesis, synthesize
 from helpers.analysis.findings import Finding, key_findings
 from helpers.analysis.funnel import FunnelMetrics, metrics
 from helpers.analysis.journey import JourneySummary, summarize
+from helpers.analysis.checks import quoted_numbers, unnamed_owners
 from helpers.analysis.plan import PlanResult, build
 from helpers.analysis.survey import SurveyResults, empty_scores, score
 from helpers.analysis.waves import Assessed, EarlierWave, Progress, compare, rejected_before, still_open
@@ -177,41 +177,6 @@ def compute(engagement: Engagement, *, _seen: frozenset[Path] = frozenset()) -> 
     warnings.extend(unnamed_owners(results["plan"]))
     # every value is already a plain JSON type; this only guards against a stray numpy scalar or NaN
     return cast(Results, json_safe(results))
-
-
-def unnamed_owners(plan: PlanResult) -> list[str]:
-    """A consultant warning per planned action whose owner nobody at the client fits yet."""
-    return [f"Name an owner for \u201c{p['title']}\u201d: no stakeholder's title in engagement.yaml fits "
-            f"{p.get('owner_name')}; the handout says \u201cto be named\u201d until you pick someone in notebook 04 "
-            "(Plan, Owner) or add the person to `stakeholders:`"
-            for p in plan["plays"] if p.get("owner_found") is False]
-
-
-#: A number next to a word the CRM export also counts: a claim to check against the export.
-COUNTED = re.compile(r"(\d[\d,.]*\s*(?:%|percent|per ?cent)|\d[\d,.]*\s+(?:\w+\s+){0,2}?"
-                     r"(?:leads?|MQLs?|SQLs?|SALs?|opportunit(?:y|ies)|deals?|customers?|scans?|enquiries|inquiries|"
-                     r"calls?|demos?|days?|hours?)\b)", re.I)
-
-
-def quoted_numbers(discovery: DiscoverySynthesis, funnel: FunnelMetrics) -> list[str]:
-    """Shared quotes that give a number the export can confirm or contradict (consultant only).
-
-    The handout prints the quote as said; the consultant checks it against the export's own counts
-    (shown beside it) so a client does not read "412 badge scans" next to a table of 193 leads.
-    """
-    period = funnel["period"]
-    counts = ", ".join(f"{s['count']:,} {s['label']}" for s in funnel["stages"])
-    seen: set[str] = set()
-    out = []
-    for quote in [q for qs in discovery["quotes"].values() for q in qs] + discovery["implications"] + discovery["needs"]:
-        hit = COUNTED.search(quote["text"])
-        if hit is None or quote["text"] in seen:
-            continue
-        seen.add(quote["text"])
-        out.append(f"A shared quote ({quote['team']}) gives a number to check against the data before the handout "
-                   f"goes out: \u201c{hit.group(0)}\u201d in \u201c{quote['text'][:120]}\u201d. The export "
-                   f"({period['start']} to {period['end']}) has {counts}.")
-    return out
 
 
 def results_with(*, discovery: DiscoverySynthesis | None = None, journey: JourneySummary | None = None,
