@@ -26,6 +26,7 @@ from helpers.analysis.funnel import FunnelMetrics, metrics
 from helpers.analysis.journey import JourneySummary, summarize
 from helpers.analysis.checks import quoted_numbers, unnamed_owners
 from helpers.analysis.plan import PlanResult, build
+from helpers.analysis.revenue import kpi_targets, with_client_targets
 from helpers.analysis.survey import SurveyResults, empty_scores, score
 from helpers.analysis.waves import Assessed, EarlierWave, Progress, compare, rejected_before, still_open
 from helpers.content.instrument import StageAnchors, load_instrument, restricted, shared_statements
@@ -149,6 +150,9 @@ def compute(engagement: Engagement, *, _seen: frozenset[Path] = frozenset()) -> 
     funnel = (metrics(engagement.funnel, meta.sla_rule, currency=meta.currency, source_mapping=meta.lead_sources,
                       activities=engagement.activities)
               if engagement.funnel is not None and len(engagement.funnel) else None)
+    if funnel is not None and journey is not None and funnel["calculator"] is not None:
+        # the revenue goal's needs beside the monthly targets the client set itself in its journey map
+        funnel = {**funnel, "calculator": with_client_targets(funnel["calculator"], kpi_targets(journey["kpis"]))}
     if discovery is not None and funnel is not None:
         warnings.extend(quoted_numbers(discovery, funnel))
     for name, section in (("discovery", discovery), ("journey", journey), ("funnel", funnel)):

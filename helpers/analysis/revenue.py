@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Literal, TypedDict
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal, NotRequired, TypedDict
 
 import pandas as pd
 
@@ -26,7 +28,7 @@ from helpers.analysis.speed_to_lead import SpeedToLead
 from helpers.formatting import format_number, format_percent
 from helpers.vocabulary import FUNNEL_STAGE_LABELS
 
-__all__ = ["AtStake", "Deal", "Estimate", "MaturedRunRate", "RevenueCalculator", "StageNeed", "deal_size",
+__all__ = ["AtStake", "Deal", "Estimate", "KpiTarget", "MaturedRunRate", "kpi_targets", "with_client_targets", "RevenueCalculator", "StageNeed", "deal_size",
            "matured_run_rate", "money_at_stake", "revenue_calculator"]
 
 
@@ -40,6 +42,15 @@ class Deal(TypedDict):
     currency: str | None
 
 
+class KpiTarget(TypedDict):
+    """A monthly target the client set itself, read from a journey map KPI ("MQLs per month (target 260)")."""
+
+    stage: str          # funnel stage id
+    per_month: float
+    kpi: str            # the KPI as the journey map writes it
+    where: str          # the journey stage it belongs to
+
+
 class StageNeed(TypedDict):
     """What one stage must deliver for the goal, beside what the export shows today."""
 
@@ -51,6 +62,7 @@ class StageNeed(TypedDict):
     gap_per_month: float | None   # needed - today; positive: short of what the goal needs
     rate_to_next: Proportion | None   # the measured rate used to step down to the next stage
     rate_step: str | None
+    client_target: NotRequired[KpiTarget | None]   # the client's own monthly target for the stage, if a KPI gives one
 
 
 class RunRatePeriod(TypedDict):
@@ -357,3 +369,57 @@ def money_at_stake(speed: SpeedToLead | None, conversion: ConversionSummary, dea
                        "run_rate_months": run["months"]},
             "reason": None}
     return {"uncontacted": uncontacted, "goal_gap": gap}
+
+
+#: Funnel stage named by a KPI's counted word.
+KPI_STAGE_WORDS: dict[str, str] = {
+    "lead": "created", "leads": "created", "inquiry": "created", "inquiries": "created", "enquiries": "created",
+    "mql": "mql", "mqls": "mql", "sal": "sal", "sals": "sal", "sql": "sql", "sqls": "sql",
+    "opportunity": "opportunity", "opportunities": "opportunity", "opps": "opportunity",
+    "deal": "won", "deals": "won", "win": "won", "wins": "won", "customer": "won", "customers": "won",
+    "new customers": "won", "deals won": "won"}
+
+_STAGE_WORD = "|".join(sorted((re.escape(w) for w in KPI_STAGE_WORDS), key=len, reverse=True))
+#: "MQLs per month (target 260)", "SQLs a month: target 40", "target 12 new customers a month".
+_KPI_TARGET = (re.compile(rf"\b(?P<word>{_STAGE_WORD})\s+(?:per|a|each)\s+month\b.*?\btarget\s*:?\s*(?P<n>\d[\d,]*(?:\.\d+)?)", re.I),
+               re.compile(rf"\btarget\s*:?\s*(?:of\s+)?(?P<n>\d[\d,]*(?:\.\d+)?)\s+(?P<word>{_STAGE_WORD})\s+(?:per|a|each)\s+month\b", re.I))
+
+
+def kpi_targets(kpis: Iterable[Mapping[str, Any]]) -> dict[str, KpiTarget]:
+    """Monthly funnel targets the client wrote in its journey map KPIs, by funnel stage.
+
+    Only a KPI that names a counted stage, "per month" (or "a month") and a target number is read;
+    "Win rate on qualified opportunities" or "MQLs touched within 4 working hours" give none. The
+    first KPI per stage wins.
+
+    Parameters
+    ----------
+    kpis : iterable of mapping
+        ``journey["kpis"]``: ``kpi`` (text) and ``name`` (the journey stage).
+    """
+    out: dict[str, KpiTarget] = {}
+    for item in kpis:
+        text = str(item.get("kpi") or "")
+        for pattern in _KPI_TARGET:
+            hit = pattern.search(text)
+            if hit:
+                stage = KPI_STAGE_WORDS[hit.group("word").lower()]
+                if stage not in out:
+                    out[stage] = {"stage": stage, "per_month": float(hit.group("n").replace(",", "")), "kpi": text,
+                                  "where": str(item.get("name") or "")}
+                break
+    return out
+
+
+def with_client_targets(calculator: RevenueCalculator | None, targets: Mapping[str, KpiTarget]) -> RevenueCalculator | None:
+    """The calculator with each stage's own target (``client_target``) from :func:`kpi_targets`, or None."""
+    if calculator is None:
+        return None
+    stages: list[StageNeed] = []
+    for row in calculator["stages"]:
+        copied = StageNeed(**row)
+        copied["client_target"] = targets.get(row["stage"])
+        stages.append(copied)
+    out = RevenueCalculator(**calculator)
+    out["stages"] = stages
+    return out

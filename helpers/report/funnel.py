@@ -76,9 +76,12 @@ def context(f: FunnelMetrics) -> dict[str, Any]:
              if s["consecutive"] or s["step"] in bench]
     sources = f["sources"] if f["sources"] is not None and f["sources"]["available"] else None
     currency = f["currency"]
+    calc: dict[str, Any] | None = None
+    if f["calculator"] is not None:  # every stage row says whether the client set its own target
+        calc = {**f["calculator"], "stages": [{"client_target": None, **row} for row in f["calculator"]["stages"]]}
     return {"f": f, "speed": f["speed_to_lead"], "handoff": f["handoff"], "leak": f["biggest_leak"],
             "lost": f["most_leads_lost"], "steps": steps, "benchmark_source": f["benchmark_source"],
-            "calc": f["calculator"], "stake": f["at_stake"], "sources": sources, "group_labels": SOURCE_GROUP_LABELS,
+            "calc": calc, "stake": f["at_stake"], "sources": sources, "group_labels": SOURCE_GROUP_LABELS,
             "by_source": f["by_source"][:12], "more_sources": max(len(f["by_source"]) - 12, 0),
             "stage_ids": [s["id"] for s in f["stages"]], "stage_label": {s["id"]: s["label"] for s in f["stages"]},
             "rule": rule_text(f), "wait": wait_text(f), "interval": interval,

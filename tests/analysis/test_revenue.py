@@ -176,3 +176,33 @@ def test_matured_run_rate_needs_five_won_deals() -> None:
 
     created, won_at, amounts, won = _monthly_leads(4)
     assert matured_run_rate(created, won_at, amounts, won, pd.Timestamp("2026-07-01")) is None
+
+
+@pytest.mark.parametrize("kpi, expected", [
+    ("MQLs per month (target 260)", ("mql", 260.0)),
+    ("SQLs a month: target 1,200", ("sql", 1200.0)),
+    ("Target 12 new customers a month", ("won", 12.0)),
+    ("Win rate on qualified opportunities", None),            # a rate, not a monthly count
+    ("MQLs touched within 4 working hours", None),            # no target number
+    ("Visits from target-size companies per month", None),    # "target" without a number
+])
+def test_monthly_targets_are_read_from_journey_kpis(kpi, expected) -> None:
+    from helpers.analysis.revenue import kpi_targets
+
+    found = kpi_targets([{"kpi": kpi, "name": "Consideration"}])
+    if expected is None:
+        assert found == {}
+    else:
+        stage, per_month = expected
+        assert found == {stage: {"stage": stage, "per_month": per_month, "kpi": kpi, "where": "Consideration"}}
+
+
+def test_client_targets_sit_beside_what_the_goal_needs(business: pd.DataFrame) -> None:
+    from helpers.analysis.revenue import kpi_targets, with_client_targets
+
+    calc = revenue_calculator(business, 1_200_000, 12, "EUR", export_time=EXPORT_A)
+    targets = kpi_targets([{"kpi": "MQLs per month (target 25)", "name": "Consideration"}])
+    rows = {r["stage"]: r for r in with_client_targets(calc, targets)["stages"]}
+    assert rows["mql"]["client_target"]["per_month"] == 25.0 and rows["mql"]["needed_per_month"] == 19.29
+    assert rows["won"]["client_target"] is None
+    assert "client_target" not in calc["stages"][0]  # the original is left as it was
