@@ -70,6 +70,8 @@ Plays are ordered by horizon, then rank.
 """
 
 from __future__ import annotations
+
+import re
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any, NotRequired, TypedDict
 from helpers.content.playbook import HORIZONS, Play, Playbook, load_playbook
@@ -77,7 +79,7 @@ from helpers.engagement.plan import PlanEntry, PlanFile
 from helpers.engagement.sla import Sla
 from helpers.analysis.findings import describe
 from helpers.analysis.owners import owner as owner_at
-from helpers.vocabulary import STAGES
+from helpers.vocabulary import STAGE_BANDS, STAGES
 from helpers.analysis.triggers import MAX_SIZE, Analysed, Evidence, SignalValue, Signals, evaluate, number, signals
 
 
@@ -177,10 +179,33 @@ class PlanResult(TypedDict):
 
 
 # --------------------------------------------------------------------------- the plan
+def within_one_stage(raw: dict[str, Any], now: float | None) -> dict[str, Any]:
+    """An absolute score target more than one stage band above today, brought down to the next band.
+
+    The plan moves a client one stage: "Hand-off dimension at least 60" for a dimension at 30 (two
+    bands up, in 90 days) becomes "at least 40", the start of the next stage, with the stage named.
+    Targets on other signals, relative targets (``by``) and targets within reach are kept.
+    """
+    signal, target = str(raw.get("signal") or ""), number(raw.get("target"))
+    if now is None or target is None or raw.get("goal") != "up" or not signal.startswith(("dimension.", "index")):
+        return raw
+    bounds = [float(bound) for bound, _ in STAGE_BANDS[:-1]]   # 40, 60, 80: where the next stages start
+    nxt = next((b for b in bounds if b > now), None)
+    if nxt is None or target <= nxt:
+        return raw
+    stage = next(name for bound, name in STAGE_BANDS if nxt < bound)
+    text = re.sub(rf"at least {target:g}\b", f"at least {nxt:g} (the {stage} stage)", str(raw["text"]))
+    return {**raw, "target": nxt, "text": text}
+
+
 def _success(raw: dict[str, Any], sig: Signals) -> Success:
-    """A success measure (playbook or plan.yaml) with today's value of its signal as ``baseline``."""
+    """A success measure (playbook or plan.yaml) with today's value of its signal as ``baseline``.
+
+    An absolute score target more than one stage away is brought to the next stage (:func:`within_one_stage`).
+    """
     signal = raw.get("signal")
     now = baseline(sig, signal)
+    raw = within_one_stage(raw, now)
     if "by" in raw:
         return {"text": raw["text"], "signal": signal, "goal": raw.get("goal"), "target": raw.get("target"),
                 "by": raw["by"], "baseline": now}

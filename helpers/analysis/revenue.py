@@ -141,6 +141,11 @@ def _round2(amount: float) -> float:
     return float(f"{amount:.2g}") if amount else 0.0
 
 
+def _round3(amount: float) -> float:
+    """Three significant figures: a run-rate from a few dozen deals is not known to the unit."""
+    return float(f"{amount:.3g}") if amount else 0.0
+
+
 def _money(amount: float | None, currency: str | None) -> str:
     text = format_number(amount, 0)
     return f"{text} {currency}" if currency else text
@@ -349,20 +354,21 @@ def money_at_stake(speed: SpeedToLead | None, conversion: ConversionSummary, dea
         verb = "short of" if monthly_gap > 0 else "ahead of"
         if matured:
             basis = (f"the leads old enough to have closed (created {matured['start']} to {matured['cutoff']}; 90% of "
-                     f"won deals closed within {matured['lag_days']:.0f} days of the lead's creation) brought "
-                     f"{_money(today, currency)} a month won")
-            caveat = (f"Counting every lead, including those too new to have closed, gives {_money(floor, currency)} a "
-                      "month, a floor.")
+                     f"won deals closed within {matured['lag_days']:.0f} days of the lead's creation) brought about "
+                     f"{_money(_round3(today), currency)} a month won")
+            caveat = (f"Counting every lead, including those too new to have closed, gives about "
+                      f"{_money(_round3(floor), currency)} a month, a floor.")
         else:
-            basis = f"the export shows {_money(today, currency)} a month won ({run['start']} to {run['end']})"
+            basis = f"the export shows about {_money(_round3(today), currency)} a month won ({run['start']} to {run['end']})"
             caveat = ("That run-rate counts leads created lately that have not had time to close (too few won deals "
                       "to correct for it), so it is a floor: "
                       f"{'the true shortfall is likely smaller' if monthly_gap > 0 else 'the true lead is likely larger'}.")
         gap = {
             "amount": amount, "currency": currency, "period": f"{months:g} months",
             "explanation": (f"The goal of {_money(calculator['goal'], currency)} over {months:g} months needs "
-                            f"{_money(per_month, currency)} a month; {basis}, {_money(abs(monthly_gap), currency)} a "
-                            f"month {verb} the goal, {_money(abs(amount), currency)} over {months:g} months. {caveat}"),
+                            f"{_money(per_month, currency)} a month; {basis}, about "
+                            f"{_money(_round3(abs(monthly_gap)), currency)} a month {verb} the goal, about "
+                            f"{_money(_round3(abs(amount)), currency)} over {months:g} months. {caveat}"),
             "inputs": {"goal": calculator["goal"], "period_months": months, "goal_per_month": per_month,
                        "won_per_month_today": floor, "won_per_month_matured": matured["per_month"] if matured else None,
                        "run_rate_start": run["start"], "run_rate_end": run["end"],

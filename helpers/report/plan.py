@@ -24,6 +24,8 @@ ANCHOR = "plan"
 MISSING = ("No plan yet. Collect the survey, interviews, journey map or funnel data; the plan is drawn "
            "from what they show, and the consultant confirms it in plan.yaml.")
 STATUS_LABELS = {"proposed": "Proposed", "accepted": "Agreed", "added": "Agreed", "done": "Done"}
+#: Before plan.yaml records the date the client agreed the plan (``agreed:``), the consultant's choices are recommendations.
+UNAGREED_LABELS = {**STATUS_LABELS, "accepted": "Recommended", "added": "Recommended"}
 HORIZON_LABELS = {30: "First 30 days", 60: "Days 31 to 60", 90: "Days 61 to 90"}
 
 
@@ -66,7 +68,7 @@ def context(plan: PlanResult, results: Results | None = None) -> dict[str, Any]:
                 continue
             rows.append({"title": p["title"], "action": p["action"],
                          "owner": owner_text(p),
-                         "status": STATUS_LABELS.get(p["status"], ""),
+                         "status": (STATUS_LABELS if plan["agreed"] else UNAGREED_LABELS).get(p["status"], ""),
                          "why": [t["text"] for t in p["triggers"] if t["text"]],
                          "chosen": p["origin"] == "consultant" and not p["triggers"],
                          "carried": p.get("carried_over", False),

@@ -88,12 +88,18 @@ def diagnosis(results: Results, findings: list[dict[str, Any]]) -> str:
 def money_at_stake(results: Results) -> str | None:
     """The money at stake in words, from ``funnel.at_stake`` when the funnel analysis gives it.
 
-    Accepts ``{"text": ...}`` or ``{"amount", "currency", "period"}``; None when not measured.
+    Both figures when the data gives both: the bookings expected from leads not contacted, then
+    the revenue goal's gap against the run-rate (a CEO wants each). Accepts ``{"text": ...}`` or
+    ``{"amount", "currency", "period"}`` as well; None when not measured.
     """
     funnel = results["funnel"]
     stake = cast(Mapping[str, Any], funnel).get("at_stake") if funnel is not None else None
     if not isinstance(stake, Mapping):
         return None
+    parts = [str(e["explanation"]).strip() for e in (stake.get("uncontacted"), stake.get("goal_gap"))
+             if isinstance(e, Mapping) and e.get("amount") is not None and e.get("explanation")]
+    if parts:
+        return " ".join(parts)
     if isinstance(stake.get("text"), str) and stake["text"].strip():
         return str(stake["text"]).strip()
     amount = stake.get("amount")
@@ -191,11 +197,11 @@ def lenses(results: Results, signal: str) -> dict[str, str] | None:
 
 
 def ninety_day_picture(plays: list[Any]) -> list[str]:
-    """The success measures worth promising: measurable today, not met yet, one line per measure.
+    """The success measures worth promising: measurable today, one line per measure.
 
     A measure whose signal has no value today (not measured, or hidden under the minimum group)
-    cannot be re-measured either; one already met promises nothing; two actions sharing a measure
-    (or one signal) give one line.
+    cannot be re-measured either and is left out; one already met is a promise to hold it, said
+    so; two actions sharing a measure (or one signal) give one line.
     """
     out: dict[str, str] = {}
     for play in plays:
@@ -203,10 +209,9 @@ def ninety_day_picture(plays: list[Any]) -> list[str]:
         signal, now, target = success["signal"], success["baseline"], success["target"]
         if signal and now is None:
             continue
-        if target is not None and now is not None and (
-                (success["goal"] == "up" and now >= target) or (success["goal"] == "down" and now <= target)):
-            continue
-        out.setdefault(signal or success["text"], success["text"])
+        met = target is not None and now is not None and (
+            (success["goal"] == "up" and now >= target) or (success["goal"] == "down" and now <= target))
+        out.setdefault(signal or success["text"], f"{success['text']}: met today, to be held" if met else success["text"])
     return list(out.values())
 
 

@@ -62,7 +62,7 @@ def test_at_stake_has_both_estimates_with_period_and_currency(business: dict) ->
     assert (stake["uncontacted"]["amount"], stake["uncontacted"]["currency"]) == (20000.0, "EUR")
     assert stake["uncontacted"]["period"] == "2026-02-02 to 2026-03-08"
     assert stake["goal_gap"]["amount"] == pytest.approx(574601.64, abs=0.1)
-    assert "47,883 EUR a month short of the goal" in (stake["goal_gap"]["explanation"] or "")
+    assert "about 47,900 EUR a month short of the goal" in (stake["goal_gap"]["explanation"] or "")
     # the headline the executive summary reads: the uncontacted MQLs' expected bookings
     assert (stake["amount"], stake["currency"]) == (20000.0, "EUR")
     assert stake["text"] == stake["uncontacted"]["explanation"] and "not contacted by the export date" in stake["text"]

@@ -163,3 +163,18 @@ def test_engine_handles_every_absent_part():
         key_findings(results)
         compare(results, earlier, None)
         compare(weak, {**results, "plan": build(results, None)}, None)
+
+
+@pytest.mark.parametrize("text, target, now, expected", [
+    ("Hand-off dimension at least 60", 60, 30.2, ("Hand-off dimension at least 40 (the Defined stage)", 40.0)),
+    ("Communication dimension at least 65", 65, 45.0, ("Communication dimension at least 60 (the Aligned stage)", 60.0)),
+    ("Shared goals dimension at least 60", 60, 49.1, ("Shared goals dimension at least 60", 60)),   # the next stage
+    ("Shared goals dimension at least 75", 75, 67.1, ("Shared goals dimension at least 75", 75)),   # within Aligned
+])
+def test_an_absolute_target_never_asks_for_more_than_the_next_stage(text, target, now, expected):
+    from helpers.analysis.plan import within_one_stage
+
+    raw = {"text": text, "signal": "dimension.handoff", "goal": "up", "target": target}
+    out = within_one_stage(raw, now)
+    assert (out["text"], out["target"]) == expected
+    assert within_one_stage({**raw, "signal": "funnel.within_sla_share"}, now) == {**raw, "signal": "funnel.within_sla_share"}

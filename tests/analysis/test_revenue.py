@@ -107,7 +107,7 @@ def test_money_at_stake_business_hours(business: pd.DataFrame) -> None:
     assert "(between 7,500 EUR and 32,000 EUR across the 95% range of that win rate" in lost["explanation"]
     gap = stake["goal_gap"]
     assert gap["amount"] == pytest.approx((100000 - 60000 / MONTHS) * 12, abs=0.1)
-    assert gap["explanation"] is not None and "47,883 EUR a month short of the goal" in gap["explanation"]
+    assert gap["explanation"] is not None and "about 47,900 EUR a month short of the goal" in gap["explanation"]
     for estimate in (lost, gap):
         assert "commit" not in (estimate["explanation"] or "")
 

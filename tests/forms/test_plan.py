@@ -109,7 +109,7 @@ def test_preview_redraws_after_a_change(tmp_path):
     results["plan"] = build(results, None)
     form = PlanForm(AutosaveDocument.open(tmp_path / "plan.yaml", {}), results, preview=True)
     form.rows["lead_definition"]["status"].value = "accepted"
-    assert "(Agreed)" in form.preview.value and "The plan" in form.preview.value
+    assert "(Recommended)" in form.preview.value and "The plan" in form.preview.value  # no agreed date yet
 
 
 def test_hand_edited_values_out_of_range_do_not_break_the_form(tmp_path):

@@ -50,7 +50,14 @@ def test_plan_section_escapes_the_consultants_words_and_hides_notes(results):
     results["plan"] = build(results, decisions)
     html = plan_section(results).html()
     assert XSS not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert "INTERNAL-MARKER-42" not in html and "Chosen with the client." in html
+    assert "INTERNAL-MARKER-42" not in html
+    # no `agreed:` date in plan.yaml: the consultant's choice is a recommendation, not "agreed"
+    assert "Your consultant&rsquo;s recommendation." in html and "(Recommended)" in html
+    assert "Chosen with the client" not in html and "(Agreed)" not in html
+    decisions["agreed"] = "2026-10-01"
+    results["plan"] = build(results, decisions)
+    html = plan_section(results).html()
+    assert "Agreed on 2026-10-01." in html and "Chosen with the client." in html and "(Agreed)" in html
 
 
 def test_plan_section_missing():
