@@ -56,6 +56,7 @@ def context(progress: Progress, owners: Mapping[str, str] | None = None) -> dict
             # no plan.yaml in the previous wave: nobody recorded what was done, so don't say "0 were done"
             "unrecorded": bool(plays) and all(p["status"] == "proposed" for p in progress["plays"]),
             "improved": progress["improved"], "waves": len(progress["history"]),
+            "moved_not_done": sum(p["verdict"] == NOT_DONE for p in progress["plays"]),
             # waves surveyed on different instrument versions: compared on the shared statements only
             "basis": progress.get("basis")}
 

@@ -111,7 +111,7 @@ def test_wave1_handout_shows_plan_with_todays_values_and_no_internal_note(wave1)
     assert "Leads contacted within the response rule: 19% (funnel)" in text and "below 70%" not in text
     assert "At least 80% of leads contacted within the SLA Today: 19%" in text
     assert "Technology and data dimension up at least 5 points Today: 58.3" in text  # the CIO play, done
-    assert "Hand-off dimension at least 60 Today: 30.8" in text
+    assert "Hand-off dimension at least 40 (the Defined stage) Today: 30.8" in text  # 60 would ask two stages in 90 days
     assert MARKER not in html
 
 
@@ -145,7 +145,8 @@ def test_wave2_progress_follows_the_agreed_plays_and_their_measures(wave2):
 def test_wave2_handout_progress_section(wave2):
     text = _text(progress_section(wave2).html())
     assert "the alignment index went from 56.0 to 63.1 (+7.1 points, too few to tell; likely range of the change +1.8 to +12.4)" in text
-    assert "Of the 5 actions in the previous plan, 3 were done, and 2 success measures moved the right way." in text
+    assert ("Of the 5 actions in the previous plan, 3 were done, and 2 of their success measures moved the right way; "
+            "2 more moved the right way although the action was not done, so the action cannot take the credit.") in text
     assert "the score now falls in the Aligned band rather than Defined, but a change of this size cannot yet be told apart" in text
     assert "moving the relationship up" not in text  # no stage claim the data cannot carry
     assert "Share every win in one weekly note Revenue operations Not done yet Culture dimension up 58.3 62.5 Measure moved, action not done" in text
