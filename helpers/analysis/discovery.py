@@ -196,6 +196,7 @@ def synthesize(interviews: list[Interview], stakeholders: list[dict[str, Any]] |
     labels = {**bank.dimensions, "other": "Other"}
     n = len(interviews)
     team_n = {t: sum(iv.team == t for iv in interviews) for t in TEAMS}
+    team_of = {iv.interviewee: iv.team for iv in interviews}
     level_n = Counter((iv.team, iv.level) for iv in interviews)
     by_dim = {d: {**{s: 0 for s in SPIN_TYPES}, "total": 0} for d in labels}
     by_spin = {s: 0 for s in SPIN_TYPES}
@@ -209,6 +210,8 @@ def synthesize(interviews: list[Interview], stakeholders: list[dict[str, Any]] |
     needs: list[Quote] = []
     answered = shared = 0
     held_back: dict[str, int] = {}   # executive name -> shared answers not quoted (see below)
+    unchecked: dict[str, int] = {}   # interviewee -> shared answers held until the speaker has seen them
+    to_check: dict[str, list[Quote]] = {t: [] for t in TEAMS}   # quoted, not yet seen by their speaker
     for k, iv in enumerate(interviews):
         for ans in iv.answers:
             if ans.skipped or not ans.answer:
@@ -235,6 +238,12 @@ def synthesize(interviews: list[Interview], stakeholders: list[dict[str, Any]] |
                 # executive is quoted only with consent to be named by title
                 held_back[iv.interviewee] = held_back.get(iv.interviewee, 0) + 1
                 continue
+            if not iv.quotes_checked and not iv.named_by_title and iv.team != "executive" and (
+                    team_n[iv.team] < QUOTE_GROUP or POINTING.search(ans.answer)):
+                # words that can be traced to one person reach the client only once that person
+                # has seen them as printed (``quotes_checked: true`` in the interview)
+                unchecked[iv.interviewee] = unchecked.get(iv.interviewee, 0) + 1
+                continue
             quote: Quote = {"text": ans.answer, "team": iv.team, "role": iv.role if iv.named_by_title else "",
                             "speaker": iv.role if iv.named_by_title and iv.role else quote_speaker(
                                 iv.team, iv.level, level_n[(iv.team, iv.level)]),
@@ -247,6 +256,8 @@ def synthesize(interviews: list[Interview], stakeholders: list[dict[str, Any]] |
                 needs.append(quote)
             if "quote" in ans.tags or not {"implication", "need"} & set(ans.tags):
                 quotes[iv.team].append(quote)
+            if not (iv.quotes_checked or iv.named_by_title):
+                to_check[iv.team].append(quote)
     order = list(labels)
 
     def rank(item: tuple[tuple[str, str], int]) -> tuple[int, int, int]:  # most answers, then interviews, then bank order
@@ -280,12 +291,18 @@ def synthesize(interviews: list[Interview], stakeholders: list[dict[str, Any]] |
         "uncovered_roles": [r for r in INFLUENCES if not roles[r]["people"]],
         "economic_buyer_interviewed": bool(economic["interviewed"]) if economic["people"] else None,
         "red_flags": people["red_flags"],
-        "attribution_checks": attribution_checks(quotes, team_n) + [
+        "attribution_checks": attribution_checks(to_check, team_n) + [
             f"Leadership: {count} shared answer{'s' if count != 1 else ''} from {name} {'are' if count != 1 else 'is'} "
             f"not quoted in the handout: with {team_n['executive']} executive{'s' if team_n['executive'] != 1 else ''} "
             "interviewed, \u201ca member of the leadership team\u201d names the speaker. If they agree to be quoted "
             "by title, set named_by_title: true in their interview file."
-            for name, count in held_back.items()],
+            for name, count in held_back.items()] + [
+            f"Quotes held back: {count} shared answer{'s' if count != 1 else ''} from {name} "
+            f"{'are' if count != 1 else 'is'} not in the handout, because "
+            f"{'few people of their team were interviewed' if team_n.get(team_of[name], 0) < QUOTE_GROUP else 'the words name a role'}"
+            " and could be traced to them. Show them their shared answers as the handout prints them; if they agree, "
+            "tick \u201cQuotes checked with the speaker\u201d (quotes_checked: true in their interview file)."
+            for name, count in unchecked.items()],
         "climate": read_climate(interviews, bank),
     }
 

@@ -25,7 +25,7 @@ from helpers.formatting import slugify
 
 
 INTERVIEW_FIELDS = ("interviewee", "team", "role", "level", "influence", "date", "audience", "answers",
-                    "internal_notes", "named_by_title")
+                    "internal_notes", "named_by_title", "quotes_checked")
 
 
 ANSWER_FIELDS = ("question", "text", "answer", "tags", "share", "skipped", "spin", "dimension", "emotion")
@@ -73,6 +73,9 @@ class Interview:
     internal_notes: str = ""
     #: The person agreed to be quoted by job title; otherwise quotes name their function only.
     named_by_title: bool = False
+    #: The consultant showed the person their shared answers as the handout prints them, and they
+    #: agreed although the words may be recognised (a small team, a sentence naming a role).
+    quotes_checked: bool = False
 
 
 def _stored_name(path: Path) -> str:
@@ -298,6 +301,11 @@ def read_interview(path: Path, rel: str, bank: QuestionBank | None = None) -> tu
         err("named_by_title", f"named_by_title must be true or false, not {named!r}",
             "write `named_by_title: true` only when the person agreed to be quoted by job title")
         named = False
+    checked = data.get("quotes_checked", False)
+    if not isinstance(checked, bool):
+        err("quotes_checked", f"quotes_checked must be true or false, not {checked!r}",
+            "write `quotes_checked: true` only after the person has seen their shared answers as the handout prints them")
+        checked = False
     for key in data:
         if key not in INTERVIEW_FIELDS:
             problems.append(warning(rel, f"unknown field {key!r} is ignored",
@@ -307,7 +315,8 @@ def read_interview(path: Path, rel: str, bank: QuestionBank | None = None) -> tu
         return None, problems
     return Interview(rel, name, team or "other", text_of(data.get("role")), level, influence,
                      when.isoformat() if isinstance(when, date) else None,
-                     audience or default_audience(team, level), tuple(answers), text_of(notes), named), problems
+                     audience or default_audience(team, level), tuple(answers), text_of(notes), named,
+                     checked), problems
 
 
 def read_interviews(folder: Path, questions: QuestionBank | None = None) -> tuple[list[Interview], list[Problem]]:

@@ -19,13 +19,12 @@ from typing import Any
 import ipywidgets as w
 
 from helpers.engagement.interviews import CUSTOM_ID, find_interviews, interview_path, read_interview
-from helpers.vocabulary import INFLUENCE_LABELS, SPIN_TYPES, default_audience
-from helpers.vocabulary import LEVELS, TEAMS
+from helpers.vocabulary import INFLUENCE_LABELS, LEVELS, SPIN_TYPES, TEAMS, default_audience
 from helpers.content.question_bank import QuestionBank, load_questions
 from helpers.forms.common import AutosaveDocument, DocumentUnreadable, wrong_engagement
 from helpers.forms.interview_preview import preview
 from helpers.forms.save_status import SaveStatus
-from helpers.forms.interview_widgets import (show_followers, TEXTAREA, InterviewDocument, QuestionRow, clock, entry_for, new_interview,
+from helpers.forms.interview_widgets import (CHECKED_TIP, NAMED_TIP, show_followers, TEXTAREA, InterviewDocument, QuestionRow, clock, entry_for, new_interview,
                                              person_of, said, transcript)
 
 __all__ = ["InterviewDocument", "InterviewForm", "QuestionRow", "new_interview", "open_form", "other_interviews",
@@ -60,9 +59,8 @@ class InterviewForm:
         self.name = w.Text(description="Interviewee")
         self.team = w.Dropdown(options=list(TEAMS), description="Team")
         self.role = w.Text(description="Job title")
-        self.named = w.Checkbox(description="may be quoted by job title", indent=False, tooltip=(
-            "Tick only if the person agreed. Otherwise shared answers are quoted by function: "
-            "\"a seller\", \"a marketing leader\"; never by name."))
+        self.named = w.Checkbox(description="may be quoted by job title", indent=False, tooltip=NAMED_TIP)
+        self.checked = w.Checkbox(description="Quotes checked with the speaker", indent=False, tooltip=CHECKED_TIP)
         self.level = w.Dropdown(options=pick([(x, x) for x in LEVELS]), description="Level")
         self.influence = w.Dropdown(options=pick([(v, k) for k, v in INFLUENCE_LABELS.items()]),
                                     description="Influence")
@@ -94,14 +92,15 @@ class InterviewForm:
         self.team.observe(lambda ch: self._set_field("team", ch["new"], agenda=True), "value")
         self.level.observe(lambda ch: self._set_field("level", ch["new"], agenda=True), "value")
         self.date.observe(lambda ch: self._set_field("date", ch["new"]), "value")
-        self.named.observe(lambda ch: self._set_field("named_by_title", bool(ch["new"])), "value")
+        for key, box in (("named_by_title", self.named), ("quotes_checked", self.checked)):
+            box.observe(lambda ch, key=key: self._set_field(key, bool(ch["new"])), "value")
         self.audience.observe(lambda ch: None if self._loading else self.set_audience(ch["new"]), "value")
         self.add_button.on_click(lambda _: self.add_own())
         self.tabs.observe(self._follow_tab, "selected_index")
         self.add_bank_button.on_click(lambda _: self.add_from_bank(self.bank_choice.value))
         self.widget = w.VBox([
             w.HBox([self.status, self.separate_button]),
-            w.HBox([w.VBox([self.name, self.team, self.role, self.named, self.level]),
+            w.HBox([w.VBox([self.name, self.team, self.role, self.named, self.checked, self.level]),
                     w.VBox([self.influence, self.date, self.audience])]),
             self.tabs,
             w.HTML("<b>Add a question</b>"),
@@ -140,6 +139,7 @@ class InterviewForm:
             self.team.value = d.get("team") if d.get("team") in TEAMS else "other"
             self.role.value = str(d.get("role") or "")
             self.named.value = d.get("named_by_title") is True
+            self.checked.value = d.get("quotes_checked") is True
             self.level.value = d.get("level") if d.get("level") in LEVELS else None
             self.influence.value = d.get("influence") if d.get("influence") in INFLUENCE_LABELS else None
             when = d.get("date")

@@ -58,6 +58,14 @@ DASH = "\u2014"
 LEADER_TITLE = re.compile(r"\b(vp|svp|evp|vice president|chief|head|director|manager|cmo|cso|cro|ceo|cio|cfo|coo|"
                           r"president|owner|founder)\b", re.IGNORECASE)
 #: What each tag means, shown when the pointer rests on its button.
+#: What "may be quoted by job title" means (``named_by_title``).
+NAMED_TIP = ("Tick only if the person agreed. Otherwise shared answers are quoted by function: "
+             "\"a seller\", \"a marketing leader\"; never by name.")
+
+#: What "Quotes checked with the speaker" means (``quotes_checked`` in the interview file).
+CHECKED_TIP = ("Tick once the person has seen their shared answers as the handout prints them and agreed. Until "
+               "then, answers that could be traced to them (a small team, a sentence naming a role) stay out of the handout.")
+
 TAG_TIPS = {"pain": "A difficulty or irritation this person raised",
             "implication": "What the problem costs: money, time, deals, morale",
             "need": "What would help, in their words",

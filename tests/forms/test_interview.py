@@ -205,6 +205,11 @@ def test_shared_quote_reaches_the_handout_unshared_words_do_not(engagement: Path
     form.notes.value = "INTERNAL-NOTE-3317"
     interviews, problems = read_interviews(engagement)
     assert problems == []
+    # one interviewee: the shared words could be traced to her, so they wait until she has seen them
+    assert "SHARED-QUOTE-5521" not in voice({"discovery": synthesize(interviews, [])}).html()
+    form.checked.value = True
+    assert on_disk(form)["quotes_checked"] is True
+    interviews, problems = read_interviews(engagement)
     results = {"discovery": synthesize(interviews, [])}
     html = voice(results).html()
     assert "SHARED-QUOTE-5521" in html
@@ -218,6 +223,7 @@ def test_quotes_name_the_function_until_the_person_agrees_to_their_title(engagem
     form.team.value, form.role.value, form.level.value = "sales", "VP Sales", "leader"
     row = form.row("sl_p_02")
     row.answer.value, row.share.value = "TITLE-TEST-771 the queue is a graveyard", True
+    form.checked.value = True  # she has seen the quote as printed
 
     def footer() -> str:
         interviews, problems = read_interviews(engagement)
@@ -347,6 +353,7 @@ def test_own_question_goes_to_the_open_tab_without_a_forced_topic(engagement: Pa
     row.answer.value = "Same numbers on the screen for both of us."
     row.tags["need"].value = True
     row.share.value = True
+    form.checked.value = True
     interviews, problems = read_interviews(engagement)
     assert not [p for p in problems if p.is_error]
     html = voice({"discovery": synthesize(interviews, [])}).html()
