@@ -71,6 +71,32 @@ def failure_reason(exc: OSError) -> str:
     return f"disk error: {exc.strerror or exc}"
 
 
+#: The value of a drop-down's prompt option ("\u2014 choose \u2014", "not set"). ipywidgets shows a
+#: drop-down whose value is None as an empty box, so a prompt option carries this instead.
+NOT_SET = ""
+
+
+def prompt_options(prompt: str, options: Sequence[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    """``options`` of a drop-down led by a visible prompt (``prompt``, :data:`NOT_SET`).
+
+    Examples
+    --------
+    >>> prompt_options("not set", [("Leader", "leader")])
+    [('not set', ''), ('Leader', 'leader')]
+    """
+    return [(prompt, NOT_SET), *options]
+
+
+def chosen(value: Any) -> Any:
+    """A drop-down's value as the file holds it: None for the prompt option (or no choice)."""
+    return None if value is None or (isinstance(value, str) and value == NOT_SET) else value
+
+
+def shown(value: Any) -> Any:
+    """A file's value as a prompt drop-down holds it: :data:`NOT_SET` for None."""
+    return NOT_SET if value is None else value
+
+
 class DocumentUnreadable(ValueError):
     """The file behind a form cannot be read as a mapping (the problems say why and how to fix it)."""
 

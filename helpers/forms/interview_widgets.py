@@ -54,6 +54,8 @@ class RowHost(Protocol):
     def toggle_skip(self, row: QuestionRow) -> None: ...
 
 TEXTAREA = w.Layout(width="100%", height="5em")
+#: An answer box: three lines to start with, growing with the answer (``static/forms.css``).
+ANSWER_BOX = w.Layout(width="100%")
 DASH = "\u2014"
 LEADER_TITLE = re.compile(r"\b(vp|svp|evp|vice president|chief|head|director|manager|cmo|cso|cro|ceo|cio|cfo|coo|"
                           r"president|owner|founder)\b", re.IGNORECASE)
@@ -96,8 +98,15 @@ class InterviewDocument(AutosaveDocument):
 
 
 def new_interview(name: str, bank: QuestionBank, person: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The content of a fresh interview file: details (from the stakeholder list when known) and the agenda."""
-    person = person or {}
+    """The content of a fresh interview file: details (from the stakeholder list when known) and the agenda.
+
+    A person not on the stakeholder list (``person`` empty) gets no audience and no questions yet:
+    the form asks who they are first (:mod:`helpers.forms.interview_audience`), so nobody silently gets the
+    questions for a salesperson.
+    """
+    if not person:
+        return {"interviewee": name, "team": "other", "role": "", "level": None, "influence": None,
+                "date": date.today(), "audience": None, "answers": [], "internal_notes": ""}
     team = person.get("team") if person.get("team") in TEAMS else "sales"
     influence = person.get("influence") if person.get("influence") in INFLUENCE_LABELS else None
     role = str(person.get("role") or "")
@@ -151,9 +160,11 @@ def clock() -> str:
 class QuestionRow:
     """The widgets of one question: answer box, tag toggles, share box, move and skip buttons.
 
-    Everything sits on two lines under the question (answer box, then one line of controls),
-    so a tab of four questions fits on a laptop screen. A switched-on tag is coloured, and the
-    row shows when its answer was last saved.
+    Everything sits on two lines under the question (an answer box of three lines that grows
+    with the answer, then one compact line of controls), so at least two questions fit on a
+    1280x720 screen. Only the answer box is in the keyboard's Tab sequence: one Tab goes from
+    an answer to the next answer; tags, share, move and skip are clicked. A switched-on tag is
+    coloured, and the row shows when its answer was last saved.
     """
 
     def __init__(self, form: RowHost, entry: dict[str, Any]) -> None:
@@ -162,15 +173,16 @@ class QuestionRow:
         self.label = w.HTML()
         answer = entry.get("answer")
         answer = ("Yes" if answer else "No") if isinstance(answer, bool) else str(answer or "")
-        self.answer = w.Textarea(value=answer, layout=TEXTAREA, continuous_update=True,
+        self.answer = w.Textarea(value=answer, layout=ANSWER_BOX, continuous_update=True, rows=3,
                                  placeholder="Type the answer while you listen; it is saved as you type.")
+        # Tab goes from one answer box to the next: the row's other controls are for the mouse
         self.tags = {t: w.ToggleButton(value=t in (entry.get("tags") or []), description=t, tooltip=TAG_TIPS[t],
-                                       layout=w.Layout(width="7.5em")) for t in TAGS}
+                                       layout=w.Layout(width="6.5em"), tabbable=False) for t in TAGS}
         self.share = w.Checkbox(value=entry.get("share") is True, description="client may see this as a quote",
-                                indent=False, layout=w.Layout(width="auto", margin="0 1em"))
-        self.up = w.Button(description="\u2191", tooltip="Ask earlier", layout=w.Layout(width="3em"))
-        self.down = w.Button(description="\u2193", tooltip="Ask later", layout=w.Layout(width="3em"))
-        self.skip = w.Button(layout=w.Layout(width="6em"))
+                                indent=False, layout=w.Layout(width="auto", margin="0 1em"), tabbable=False)
+        self.up = w.Button(description="\u2191", tooltip="Ask earlier", layout=w.Layout(width="3em"), tabbable=False)
+        self.down = w.Button(description="\u2193", tooltip="Ask later", layout=w.Layout(width="3em"), tabbable=False)
+        self.skip = w.Button(layout=w.Layout(width="6em"), tabbable=False)
         self.saved = w.HTML(layout=w.Layout(margin="0 0 0 auto"))
         self.answer.observe(lambda ch: form.write(self, "answer", ch["new"]), "value")
         for button in self.tags.values():
@@ -181,8 +193,9 @@ class QuestionRow:
         self.skip.on_click(lambda _: form.toggle_skip(self))
         controls = w.HBox([*self.tags.values(), self.share, self.saved, self.up, self.down, self.skip],
                           layout=w.Layout(flex_flow="row wrap", align_items="center"))
+        controls.add_class("cg-controls")
         self.box = w.VBox([self.label, self.answer, controls],
-                          layout=w.Layout(border="1px solid #ddd", padding="4px 6px", margin="3px 0"))
+                          layout=w.Layout(border="1px solid #ddd", padding="2px 6px", margin="2px 0"))
         self.box.add_class("cg-question")
         self.box.add_class(f"cg-q-{self.question_id}")
         self.answer.add_class("cg-answer")

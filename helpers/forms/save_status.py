@@ -15,7 +15,10 @@ widget's comm and
   kept back to the kernel, which puts it into the same fields, where it is saved as usual;
   text that fits no field of the new form is offered for copying, never dropped.
 
-Forms name their text fields with :meth:`SaveStatus.bind` (a ``cg-field-<id>`` class).
+Forms name their text fields with :meth:`SaveStatus.bind` (a ``cg-field-<id>`` class). The
+widget also carries the forms' style sheet (``static/forms.css``): every form shows this widget
+at its top, so the laptop layout (compact interview rows, the journey grid's frozen lane labels)
+comes with it.
 """
 
 from __future__ import annotations
@@ -67,6 +70,8 @@ class SaveStatus(anywidget.AnyWidget):
     """
 
     _esm = STATIC / "save_status.js"
+    #: The laptop layout of every capture form (compact interview rows, the journey grid's frozen labels).
+    _css = STATIC / "forms.css"
     value = traitlets.Unicode("").tag(sync=True)
     state = traitlets.Unicode("new").tag(sync=True)
     storage_key = traitlets.Unicode("").tag(sync=True)
