@@ -178,8 +178,11 @@ class QuestionRow:
         # Tab goes from one answer box to the next: the row's other controls are for the mouse
         self.tags = {t: w.ToggleButton(value=t in (entry.get("tags") or []), description=t, tooltip=TAG_TIPS[t],
                                        layout=w.Layout(width="6.5em"), tabbable=False) for t in TAGS}
-        self.share = w.Checkbox(value=entry.get("share") is True, description="client may see this as a quote",
-                                indent=False, layout=w.Layout(width="auto", margin="0 1em"), tabbable=False)
+        # a toggle, not a checkbox: ipywidgets leaves a checkbox in the Tab sequence whatever ``tabbable`` says
+        self.share = w.ToggleButton(value=entry.get("share") is True, description="client may see this as a quote",
+                                    tooltip="Switch on only for words the interviewee agreed to share: only these reach "
+                                            "the client's handout", layout=w.Layout(width="auto", margin="0 1em"),
+                                    tabbable=False)
         self.up = w.Button(description="\u2191", tooltip="Ask earlier", layout=w.Layout(width="3em"), tabbable=False)
         self.down = w.Button(description="\u2193", tooltip="Ask later", layout=w.Layout(width="3em"), tabbable=False)
         self.skip = w.Button(layout=w.Layout(width="6em"), tabbable=False)
@@ -187,7 +190,7 @@ class QuestionRow:
         self.answer.observe(lambda ch: form.write(self, "answer", ch["new"]), "value")
         for button in self.tags.values():
             button.observe(self._on_tag, "value")
-        self.share.observe(lambda ch: form.write(self, "share", bool(ch["new"])), "value")
+        self.share.observe(self._on_share, "value")
         self.up.on_click(lambda _: form.move(self, -1))
         self.down.on_click(lambda _: form.move(self, +1))
         self.skip.on_click(lambda _: form.toggle_skip(self))
@@ -215,6 +218,15 @@ class QuestionRow:
             button.value = tag in (self.entry.get("tags") or [])
         self.share.value = self.entry.get("share") is True
         self.show_state()
+
+    def _on_share(self, change: dict[str, Any]) -> None:
+        self.show_share()
+        self.form.write(self, "share", bool(change["new"]))
+
+    def show_share(self) -> None:
+        """The share toggle says its state in colour and with a tick."""
+        self.share.button_style = "success" if self.share.value else ""
+        self.share.icon = "check" if self.share.value else ""
 
     def _on_tag(self, change: dict[str, Any]) -> None:
         change["owner"].button_style = "info" if change["new"] else ""
@@ -255,6 +267,7 @@ class QuestionRow:
                              else "Not asking this one: it stays in the file, with anything typed")
         for button in self.tags.values():
             button.button_style = "info" if button.value else ""
+        self.show_share()
 
     def mark_saved(self) -> None:
         """Show, beside the controls, that this answer has just been written to the file."""
