@@ -100,6 +100,8 @@ class InterviewForm:
                              self.named, self.audience],
                             layout=w.Layout(grid_template_columns="repeat(3, minmax(0, 1fr))", grid_gap="0 8px"))
         details.add_class("cg-details")
+        for part in details.children:
+            part.layout.width = "auto"
         self.audience.layout = w.Layout(width="auto", grid_column="2 / 4")
         self.widget = w.VBox([
             w.HBox([self.status, self.separate_button]),

@@ -177,7 +177,7 @@ class QuestionRow:
                                  placeholder="Type the answer while you listen; it is saved as you type.")
         # Tab goes from one answer box to the next: the row's other controls are for the mouse
         self.tags = {t: w.ToggleButton(value=t in (entry.get("tags") or []), description=t, tooltip=TAG_TIPS[t],
-                                       layout=w.Layout(width="6.5em"), tabbable=False) for t in TAGS}
+                                       layout=w.Layout(width="auto"), tabbable=False) for t in TAGS}
         # a toggle, not a checkbox: ipywidgets leaves a checkbox in the Tab sequence whatever ``tabbable`` says
         self.share = w.ToggleButton(value=entry.get("share") is True, description="client may see this as a quote",
                                     tooltip="Switch on only for words the interviewee agreed to share: only these reach "
@@ -194,11 +194,13 @@ class QuestionRow:
         self.up.on_click(lambda _: form.move(self, -1))
         self.down.on_click(lambda _: form.move(self, +1))
         self.skip.on_click(lambda _: form.toggle_skip(self))
+        # a box that could scroll would be a Tab stop of its own in Chromium: these never scroll
         controls = w.HBox([*self.tags.values(), self.share, self.saved, self.up, self.down, self.skip],
-                          layout=w.Layout(flex_flow="row wrap", align_items="center"))
+                          layout=w.Layout(flex_flow="row wrap", align_items="center", overflow="visible"),
+                          tabbable=False)
         controls.add_class("cg-controls")
-        self.box = w.VBox([self.label, self.answer, controls],
-                          layout=w.Layout(border="1px solid #ddd", padding="2px 6px", margin="2px 0"))
+        self.box = w.VBox([self.label, self.answer, controls], tabbable=False,
+                          layout=w.Layout(border="1px solid #ddd", padding="2px 6px", margin="2px 0", overflow="visible"))
         self.box.add_class("cg-question")
         self.box.add_class(f"cg-q-{self.question_id}")
         self.answer.add_class("cg-answer")

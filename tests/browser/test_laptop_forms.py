@@ -128,7 +128,7 @@ def test_journey_grid_reaches_every_stage_keeps_labels_and_undoes_a_removal(
     assert grid.evaluate("e => e.scrollLeft") > 0 or grid.evaluate("e => e.scrollWidth <= e.clientWidth")
     grid.evaluate("e => { e.scrollLeft = e.scrollWidth; }")
     page.wait_for_timeout(200)
-    assert abs(label.bounding_box()["x"] - label_x) < 2, "the lane labels stay put while the grid scrolls"
+    assert abs(label.bounding_box()["x"] - label_x) <= 4, "the lane labels stay put while the grid scrolls"
     expect(label).to_be_in_viewport()
     last = names.nth(len(stages) - 1)
     box, lbl = last.bounding_box(), label.bounding_box()
