@@ -181,7 +181,8 @@ class JourneyForm:
             for action, icon, tip in actions:  # clicked, not tabbed through: Tab stays on the fields
                 b = w.Button(icon=icon, tooltip=tip, layout=w.Layout(width="34px"), tabbable=False)
                 b.on_click(lambda _b, i=si, a=action: self.stage_action(i, a))
-                b.add_class(f"cg-stage-{action}")
+                b.add_class(f"cg-action-{action}")
+                b.add_class(f"cg-stage-{si}")
                 self.stage_buttons[(si, action)] = b
                 buttons.append(b)
             for key, _label, kind in LANES:

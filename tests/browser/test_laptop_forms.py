@@ -146,7 +146,7 @@ def test_journey_grid_reaches_every_stage_keeps_labels_and_undoes_a_removal(
     kpi = page.locator(".cg-journey-form .cg-lane-kpi.cg-stage-1 input")
     kpi.fill("Demo requests per month")
     wait_for_yaml(target, lambda d: d["journeys"][0]["stages"][1].get("kpi") == "Demo requests per month")
-    page.locator(".cg-journey-form .cg-stage-remove.cg-stage-1").click()
+    page.locator(".cg-journey-form .cg-action-remove.cg-stage-1").click()
     wait_for_yaml(target, lambda d: len(d["journeys"][0]["stages"]) == len(stages) - 1)
     expect(names).to_have_count(len(stages) - 1)
     undo = page.locator(".cg-journey-form .cg-undo-remove")
