@@ -103,8 +103,10 @@ class InterviewForm:
         for part in details.children:
             part.layout.width = "auto"
         self.audience.layout = w.Layout(width="auto", grid_column="2 / 4")
+        head = w.HBox([self.status, self.separate_button])  # the save state stays in view during the interview
+        head.add_class("cg-form-head")
         self.widget = w.VBox([
-            w.HBox([self.status, self.separate_button]),
+            head,
             details,
             self.ask.box,
             self.tabs,

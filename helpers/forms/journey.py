@@ -130,10 +130,11 @@ class JourneyForm:
         self.rebuild()
         self.refresh_preview()
         self._show_status()
-        self.widget = w.VBox([w.HTML("<h3>Customer journey map</h3>"), self.status,
-                              w.HBox([self.journey_picker, self.add_button, self.undo_button],
-                                     layout=w.Layout(flex_flow="row wrap", align_items="center")),
-                              self.persona, self.grid, self.preview])
+        # save state, journey choice, "Add a stage" and "Undo remove" stay in view while the grid is used
+        head = w.VBox([self.status, w.HBox([self.journey_picker, self.add_button, self.undo_button],
+                                           layout=w.Layout(flex_flow="row wrap", align_items="center"))])
+        head.add_class("cg-form-head")
+        self.widget = w.VBox([w.HTML("<h3>Customer journey map</h3>"), head, self.persona, self.grid, self.preview])
         self.widget.add_class("cg-form")
         self.widget.add_class("cg-journey-form")
 

@@ -99,9 +99,11 @@ class PlanForm:
         #: The own play removed last, as (place in plan.yaml's list, entry): "Undo remove" puts it back
         #: until the next play is added or removed.
         self.removed: tuple[int, dict[str, Any]] | None = None
+        head = w.VBox([self.status, self.undo_button])  # stays in view while the plays are edited
+        head.add_class("cg-form-head")
         self.widget = w.VBox([
-            w.HTML("<h3>Decide the plan</h3>"), self.status, w.HBox([self.agreed, self.cap, self.suggest]),
-            self.agreed_note, self.undo_button, self.list_box,
+            w.HTML("<h3>Decide the plan</h3>"), head, w.HBox([self.agreed, self.cap, self.suggest]),
+            self.agreed_note, self.list_box,
             w.HTML("<h3>Add a play of your own</h3>"), self.new_title, self.new_action,
             w.HBox([self.new_owner, self.new_horizon]), self.new_success, self.new_signal,
             w.HBox([self.add_button, self.message])] + ([self.preview] if self.preview is not None else []))

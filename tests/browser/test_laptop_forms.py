@@ -151,6 +151,9 @@ def test_journey_grid_reaches_every_stage_keeps_labels_and_undoes_a_removal(
     expect(names).to_have_count(len(stages) - 1)
     undo = page.locator(".cg-journey-form .cg-undo-remove")
     expect(undo).to_be_visible()
+    assert undo.evaluate("e => { const r = e.getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight; }"), \
+        "Undo remove scrolled away: " + overflow_chain(page, ".cg-journey-form > .cg-form-head")
+    expect(page.locator(".cg-journey-form .cg-save-state")).to_be_in_viewport()
     expect(undo).to_contain_text(f"Undo remove \u201c{stages[1]['name']}\u201d")
     page.screenshot(path=str(ARTIFACTS / "02-journey-undo-1280x720.png"))
     undo.click()
@@ -160,3 +163,53 @@ def test_journey_grid_reaches_every_stage_keeps_labels_and_undoes_a_removal(
     expect(names).to_have_count(len(stages))
     expect(undo).to_be_hidden()
     expect(page.locator(".cg-journey-form .cg-lane-kpi.cg-stage-1 input")).to_have_value("Demo requests per month")
+
+
+def overflow_chain(page: Any, selector: str) -> str:
+    """The overflow of every box from ``selector`` up to the notebook (why a sticky header does not stick)."""
+    return page.evaluate("""sel => { const out = []; let e = document.querySelector(sel);
+        while (e && !e.classList.contains('jp-Notebook')) {
+            const s = getComputedStyle(e); out.push(e.className.split(' ').slice(-2).join('.') + ':' + s.overflow);
+            e = e.parentElement; }
+        return out.join(' < '); }""", selector)
+
+
+def test_plan_save_state_and_undo_stay_in_view_while_the_plays_are_edited(
+        notebook: Any, lab: Any, require: Any, wait_for_yaml: Any) -> None:
+    source = require(NOTEBOOKS / "04_action_plan.ipynb", "plan, issue 6")
+    nb = notebook(source, {"engagement": own_engagement(lab, "engagement-laptop-04")})
+    page = nb.page
+    page.set_viewport_size(LAPTOP)
+    target = lab.root / "engagement-laptop-04" / "plan.yaml"
+    nb.run_all()
+    form = page.locator(".cg-plan-form")
+    expect(form).to_be_visible()
+    nb.wait_done()
+    assert nb.errors() == []
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    form.evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.screenshot(path=str(ARTIFACTS / "04-plan-form-1280x720.png"))
+    signal = form.locator(".widget-dropdown").filter(has_text="Measured by").locator("select")
+    shown = signal.evaluate("e => e.options[e.selectedIndex].text").replace("\u00a0", " ")
+    assert shown == "words only (no number to check)", "a visible prompt, never an empty box"
+
+    form.locator(".widget-text").filter(has_text="Title").last.locator("input").fill("Joint pipeline review")
+    form.locator(".widget-textarea").filter(has_text="Action").last.locator("textarea").fill(
+        "Both heads review the pipeline together every Monday.")
+    form.get_by_role("button", name="Add this play").click()
+    data = wait_for_yaml(target, lambda d: any(e.get("title") == "Joint pipeline review" for e in d.get("plays") or []))
+    remove = form.locator(".cg-remove-play")
+    expect(remove).to_have_count(1)
+    remove.scroll_into_view_if_needed()
+    remove.click()
+    wait_for_yaml(target, lambda d: not any(e.get("title") == "Joint pipeline review" for e in d.get("plays") or []))
+    undo = form.locator(".cg-undo-remove")
+    expect(undo).to_contain_text("Undo remove \u201cJoint pipeline review\u201d")
+    status = form.locator(".cg-save-state")
+    in_view = status.evaluate("e => { const r = e.getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight; }")
+    page.screenshot(path=str(ARTIFACTS / "04-plan-undo-1280x720.png"))
+    assert in_view, "save state scrolled away: " + overflow_chain(page, ".cg-plan-form > .cg-form-head")
+    expect(undo).to_be_in_viewport()
+    undo.click()
+    after = wait_for_yaml(target, lambda d: any(e.get("title") == "Joint pipeline review" for e in d.get("plays") or []))
+    assert after["plays"] == data["plays"], "the play is back as it was"
