@@ -88,7 +88,8 @@ class PlanForm:
         self.new_horizon = w.Dropdown(options=HORIZONS, value=30, description="Horizon")
         self.new_success = w.Text(description="Success", tooltip="how the next wave will tell it worked", layout=WIDE)
         self.new_signal = w.Dropdown(options=self.measures(), value="", description="Measured by",
-                                     tooltip="the number the next wave checks; leave on 'words only' if none fits")
+                                     tooltip="the number the next wave checks; leave on 'words only' if none fits",
+                                     style={"description_width": "initial"}, layout=w.Layout(width="auto"))
         self.add_button = w.Button(description="Add this play", button_style="primary")
         self.add_button.on_click(lambda _: self._add_from_widgets())
         self.message = w.HTML()
