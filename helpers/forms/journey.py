@@ -18,7 +18,8 @@ from typing import Any, Callable
 
 import ipywidgets as w
 
-from helpers.forms.common import AutosaveDocument, Debouncer, DocumentUnreadable, chosen, shown, wrong_engagement
+from helpers.forms.common import (AutosaveDocument, Debouncer, DocumentUnreadable, chosen, prompt_options, shown,
+                                  wrong_engagement)
 from helpers.forms.journey_messages import grid_messages
 from helpers.forms.save_status import SaveStatus
 from helpers.engagement.journey import (EVIDENCE, FILE, TEMPLATE, load_template, mark_template, normalise_owner,
@@ -54,8 +55,10 @@ def _lines(text: str) -> list[str]:
 def _lane_widget(kind: str, value: Any) -> w.Widget:
     if kind == "owner":
         owner = normalise_owner(value)  # "Marketing team" typed in the file shows as Marketing
-        return w.Dropdown(options=[(OWNER_LABELS[o], o) for o in OWNERS], value=owner if owner in OWNERS else None,
-                          layout=CELL)
+        options = [(OWNER_LABELS[o], o) for o in OWNERS]
+        if owner not in OWNERS:  # missing or unknown in the file: a visible prompt, never an empty box
+            return w.Dropdown(options=prompt_options("\u2014 choose the owner \u2014", options), value="", layout=CELL)
+        return w.Dropdown(options=options, value=owner, layout=CELL)
     if kind == "handoff":
         return w.Checkbox(value=bool(value), indent=False, description="hand-off", layout=CELL)
     if kind == "list":

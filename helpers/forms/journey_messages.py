@@ -67,7 +67,8 @@ def _paths(data: Any) -> dict[tuple[Any, ...], int]:
         stages = jd.get("stages")
         for si, sd in enumerate(stages if isinstance(stages, list) else []):
             out[("journeys", ji, "stages", si)] = len(out) + 1
-            for key in sd if isinstance(sd, dict) else ():
+            keys = [*FIELD_LABELS, "id", *(sd if isinstance(sd, dict) else ())]  # a missing field is a place too
+            for key in dict.fromkeys(keys):
                 out[("journeys", ji, "stages", si, key)] = len(out) + 1
     return out
 

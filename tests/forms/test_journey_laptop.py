@@ -87,3 +87,14 @@ def test_unset_emotion_shows_not_set_and_writes_nothing_invented(tmp_path: Path)
     assert _saved(tmp_path)["journeys"][0]["stages"][4]["emotion"] == 1
     emotion.value = ""  # back to "not set"
     assert _saved(tmp_path)["journeys"][0]["stages"][4]["emotion"] is None
+
+
+def test_an_owner_missing_from_the_file_shows_a_prompt_not_an_empty_box(tmp_path: Path) -> None:
+    (tmp_path / "journey.yaml").write_text("journeys:\n  - id: new\n    stages:\n      - {id: a, name: Awareness}\n",
+                                           encoding="utf-8")
+    form = open_form(tmp_path, live_preview=False)
+    owner = form.cells[(0, "owner")]
+    assert owner.label == "\u2014 choose the owner \u2014"
+    assert "Owner: has no owner" in form.notes[0].value
+    owner.value = "marketing"
+    assert _saved(tmp_path)["journeys"][0]["stages"][0]["owner"] == "marketing" and form.notes[0].value == ""
