@@ -168,6 +168,7 @@ class InterviewForm:
             self.rebuild()
             for row in self.rows:
                 row.show_entry()
+            self.show_ask()  # another tab may have said who the person is
         finally:
             self._loading = False
         self.show_titles()

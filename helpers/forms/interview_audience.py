@@ -83,11 +83,12 @@ class AudienceQuestion:
 
     @staticmethod
     def record(doc: AutosaveDocument, audience: str) -> None:
-        """Write the team (and, unless set, the level) the chosen audience implies."""
+        """Write the team and level the chosen audience implies, unless the consultant already set them."""
         team, level = AUDIENCE_TEAMS.get(audience, ("other", None))
 
         def mutate(data: dict[str, Any]) -> None:
-            data["team"] = team
-            if data.get("level") not in LEVELS:  # a level the consultant set stays
+            if data.get("team") in (None, "", "other"):  # a team the consultant chose stays
+                data["team"] = team
+            if data.get("level") not in LEVELS:  # so does a level
                 data["level"] = level
         doc.update(mutate)
