@@ -4,7 +4,13 @@ The form is a view of ``journey.yaml`` in the engagement folder. A new engagemen
 the bundled template (``templates/journey.yaml``) in memory; the file is written, atomically via
 :class:`helpers.forms.common.AutosaveDocument`, on the first change and on every change after
 that. Opening the editor and looking never writes. Below the grid a live preview redraws the
-swimlane map (or lists what is wrong) after each change.
+swimlane map after each change.
+
+On a laptop (1280x720) the grid scrolls inside itself with the lane labels and the stage headers
+frozen, so every stage can be reached; it is laid out stage by stage, so Tab goes down one stage's
+fields. A removed stage can be put back ("Undo remove") until the next change of the stages.
+What is wrong is said next to the stage and field concerned, in the grid's words
+(:mod:`helpers.forms.journey_messages`); the save state stays in view at the top.
 """
 
 from __future__ import annotations

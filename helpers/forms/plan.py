@@ -5,8 +5,9 @@ edited through :class:`helpers.forms.common.AutosaveDocument`: every change is w
 atomically; opening the editor and looking never writes. Each play the engine proposed (or the
 consultant listed) is one row: status, owner, horizon and the action's wording. A field set back
 to the playbook's value is removed from the file, so ``plan.yaml`` only holds real decisions.
-Below the rows, the consultant adds plays of their own; the handout's plan section is redrawn
-after every change.
+Below the rows, the consultant adds plays of their own; their title and success measure stay
+editable, and removing one can be undone until the next play is added or removed. Rows are titled
+by the play's title, never its id. The handout's plan section is redrawn after every change.
 """
 
 from __future__ import annotations
