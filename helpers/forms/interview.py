@@ -82,9 +82,9 @@ class InterviewForm:
         self.separate_button.on_click(lambda _: self.start_separate())
         for key, text in (("interviewee", self.name), ("role", self.role), ("internal_notes", self.notes)):
             self.status.bind(text, key)
-        for key, widget in (("interviewee", self.name), ("role", self.role), ("influence", self.influence),
-                            ("internal_notes", self.notes)):
-            widget.observe(lambda ch, key=key: self._set_field(key, chosen(ch["new"])), "value")
+        for key, widget in (("interviewee", self.name), ("role", self.role), ("internal_notes", self.notes)):
+            widget.observe(lambda ch, key=key: self._set_field(key, ch["new"]), "value")
+        self.influence.observe(lambda ch: self._set_field("influence", chosen(ch["new"])), "value")
         self.team.observe(lambda ch: self._set_field("team", ch["new"], agenda=True), "value")
         self.level.observe(lambda ch: self._set_field("level", chosen(ch["new"]), agenda=True), "value")
         # someone not on the stakeholder list: who they are decides the questions, asked before any appear
