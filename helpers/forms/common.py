@@ -358,11 +358,12 @@ class AutosaveDocument:
         for listener in list(self.listeners):
             listener(self)
 
-    def status_html(self, where: str) -> str:
+    def status_html(self, where: str, name: Callable[[Conflict], str] | None = None) -> str:
         """The save state in words for the top of a form (``where``: the file as the consultant knows it).
 
         ``saved 14:02:31``, or a red, bold ``NOT SAVED — <reason>`` after a failed write, plus a
-        note when changes of another editor were merged in (and which fields both changed).
+        note when changes of another editor were merged in (and which fields both changed, named by
+        ``name`` in the form's words when given, else by their path in the file).
         """
         place = f"<code>{html.escape(where)}</code>"
         if self.state == "error":
@@ -383,7 +384,7 @@ class AutosaveDocument:
             text += (f"<br><span class='cg-merged'>Changes saved from another tab or editor at {self.merged.at} "
                      "were merged in.</span>")
         if self.conflict is not None:
-            fields = ", ".join(html.escape(c.where()) for c in self.conflict.conflicts)
+            fields = ", ".join(html.escape(name(c) if name is not None else c.where()) for c in self.conflict.conflicts)
             text += (f"<br><span class='cg-conflict' style='color:#b26a00;font-weight:bold'>At {self.conflict.at} "
                      f"another tab or editor changed what you changed: {fields}. Both texts are kept, the other "
                      "one marked [other editor, time]: tidy the text.</span>")

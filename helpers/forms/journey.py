@@ -26,7 +26,7 @@ import ipywidgets as w
 
 from helpers.forms.common import (AutosaveDocument, Debouncer, DocumentUnreadable, chosen, prompt_options, shown,
                                   wrong_engagement)
-from helpers.forms.journey_messages import grid_messages
+from helpers.forms.journey_messages import conflict_name, grid_messages
 from helpers.forms.save_status import SaveStatus
 from helpers.engagement.journey import (EVIDENCE, FILE, TEMPLATE, load_template, mark_template, normalise_owner,
                                         not_mapped, parse_journey)
@@ -115,6 +115,7 @@ class JourneyForm:
             resumed="Editing journey.yaml; every change is saved as you type.")
         self.status.watch(self.typing)
         self.status.on_sync = self._after_sync
+        self.status.field_name = lambda conflict: conflict_name(self.doc.data, conflict.path)
         self.preview = w.Output()
         self.preview_figure: Any = None
         journeys = self.doc.data.get("journeys") or []

@@ -145,3 +145,22 @@ def grid_messages(data: dict[str, Any], shown: int) -> GridMessages:
                        f"column if the customer is handed over into \u201c{_name(stages[si], si)}\u201d. Until then "
                        "the handout lists it as an owner change without a marked hand-off."))
     return out
+
+
+def conflict_name(data: dict[str, Any], path: tuple[Any, ...]) -> str:
+    """A field of the journey both editors changed, in the grid's words (``“Awareness”, KPI``), from its path.
+
+    ``path`` names journeys and stages by id (``("journeys", "new", "stages", "awareness", "kpi")``).
+    """
+    raw = data.get("journeys")
+    journeys = [j for j in raw if isinstance(j, dict)] if isinstance(raw, list) else []
+    journey = next((j for j in journeys if len(path) > 1 and j.get("id") == path[1]), None)
+    if journey is None:
+        return " \u203a ".join(map(str, path))
+    label = _label(journey, journeys.index(journey))
+    if len(path) >= 5 and path[2] == "stages":
+        stages = [s for s in journey.get("stages") or [] if isinstance(s, dict)]
+        stage = next((s for s in stages if s.get("id") == path[3]), None)
+        name = _name(stage, stages.index(stage)) if stage is not None else str(path[3])
+        return f"{label}, \u201c{name}\u201d, {FIELD_LABELS.get(str(path[4]), str(path[4]))}"
+    return f"{label}, {'Persona' if len(path) > 2 and path[2] == 'persona' else ' '.join(map(str, path[2:]))}"

@@ -24,6 +24,7 @@ from typing import Any
 import ipywidgets as w
 
 from helpers.forms.common import AutosaveDocument, Debouncer, DocumentUnreadable, chosen, prompt_options
+from helpers.forms.merge import Conflict
 from helpers.forms.save_status import SaveStatus
 from helpers.engagement.plan import FILE, read_plan
 from helpers.analysis.plan import build
@@ -73,6 +74,7 @@ class PlanForm:
                                  resumed="Editing plan.yaml; every change is saved as you type.")
         self.status.watch(self.typing)
         self.status.on_sync = self._after_sync
+        self.status.field_name = self._field_name
         self.preview = w.HTML() if preview else None
         self.agreed = w.Text(value=str(doc.data.get("agreed") or ""), description="Agreed on", tooltip="date the client agreed the plan, YYYY-MM-DD")
         self.agreed_note = w.HTML()
@@ -263,6 +265,15 @@ class PlanForm:
         self.rebuild()
         return pid
 
+    def _field_name(self, conflict: Conflict) -> str:
+        """A field both editors changed, as the form shows it: the play's title, not its id."""
+        path = conflict.path
+        if len(path) >= 3 and path[0] == "plays":
+            entry = self.entry(str(path[1])) or {}
+            title = entry.get("title") or self.default(str(path[1]), "title") or "a play"
+            return f"\u201c{title}\u201d, {str(path[2]).replace('_', ' ')}"
+        return conflict.where()
+
     # ------------------------------------------------------------------ view
     def rebuild(self) -> None:
         """Recreate the rows from the document and the engine's candidates."""
@@ -287,7 +298,8 @@ class PlanForm:
                                 layout=WIDE,
                                 continuous_update=True)
             self.status.bind(action, "action", pid)
-            due = w.Text(value=str(entry.get("due") or ""), description="Due", tooltip="due date, YYYY-MM-DD")
+            due = w.Text(value=str(entry.get("due") or ""), description="Due", tooltip="due date, YYYY-MM-DD",
+                         placeholder="YYYY-MM-DD", layout=w.Layout(width="14em"))
             status.observe(lambda ch, p=pid: self._choose_status(p, ch["new"]), names="value")
             owner.observe(lambda ch, p=pid: self.edit(p, "owner", ch["new"]), names="value")
             horizon.observe(lambda ch, p=pid: self.edit(p, "horizon", ch["new"]), names="value")

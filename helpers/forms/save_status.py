@@ -33,7 +33,7 @@ import ipywidgets as w
 import traitlets
 
 from helpers.forms.common import AutosaveDocument, Debouncer
-from helpers.forms.merge import both_texts
+from helpers.forms.merge import Conflict, both_texts
 from helpers.forms.common import clock
 
 STATIC = Path(__file__).parent / "static"
@@ -84,6 +84,8 @@ class SaveStatus(anywidget.AnyWidget):
         self.fields: dict[str, w.Widget] = {}
         self.on_sync: Callable[[], None] | None = None
         self.debouncer: Debouncer | None = None
+        #: Names a field both editors changed in the form's words (a question, a stage's KPI), not its file path.
+        self.field_name: Callable[[Conflict], str] | None = None
         self.add_class("cg-status")
         self.on_msg(self._on_msg)
         self.attach(doc)
@@ -111,7 +113,7 @@ class SaveStatus(anywidget.AnyWidget):
         elif d.state == "resumed" and self.resumed and d.merged is None:
             text = self.resumed
         else:
-            text = d.status_html(self.where)
+            text = d.status_html(self.where, self.field_name)
         self.state = d.state
         self.value = text + (f"<br>{self.note}" if self.note else "")
 

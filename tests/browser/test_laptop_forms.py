@@ -4,7 +4,10 @@
   then one Tab goes from an answer to the next answer, and two questions fit on the screen.
 * 02: every stage of the journey grid can be reached by scrolling inside the grid, the lane
   labels stay in view while it scrolls, Tab goes down one stage's fields, and a removed stage
-  comes back with "Undo remove".
+  comes back with "Undo remove" (shown at the top of the form, which stays in view).
+* 03: the notebook ends in a labelled table of the dimensions, not a pandas dump.
+* 04: the save state and "Undo remove" stay in view while the plays are edited; a removed own
+  play comes back as it was; "Measured by" shows its prompt.
 
 Screenshots go to reports/test-artifacts/ (look at them: they are what a consultant sees).
 """
@@ -213,3 +216,29 @@ def test_plan_save_state_and_undo_stay_in_view_while_the_plays_are_edited(
     undo.click()
     after = wait_for_yaml(target, lambda d: any(e.get("title") == "Joint pipeline review" for e in d.get("plays") or []))
     assert after["plays"] == data["plays"], "the play is back as it was"
+    rule = page.locator(".jp-OutputArea-output").filter(has_text="Response rule (SLA)").last
+    rule.evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.screenshot(path=str(ARTIFACTS / "04-response-rule-1280x720.png"))
+
+
+def test_scorecard_notebook_ends_in_a_labelled_table(notebook: Any, require: Any) -> None:
+    source = require(NOTEBOOKS / "03_alignment_scorecard.ipynb", "scorecard, issue 3")
+    nb = notebook(source, {"engagement": "../engagement"})
+    page = nb.page
+    page.set_viewport_size(LAPTOP)
+    nb.run_all()
+    last = page.locator(".jp-Cell").last.locator(".jp-OutputArea-output")
+    expect(last.locator("table")).to_be_visible()
+    nb.wait_done()
+    assert nb.errors() == []
+    heads = last.locator("th").all_inner_texts()
+    assert heads == ["Dimension", "Both teams", "Sales", "Marketing", "Gap (sales \u2212 marketing)", "The gap is",
+                     "Stage"], heads
+    rows = last.locator("tbody tr")
+    assert rows.count() >= 5 and rows.last.locator("td").first.inner_text() == "Alignment index (all statements)"
+    verdicts = set(last.locator("tbody td:nth-child(6)").all_inner_texts())
+    assert verdicts <= {"larger than noise", "within noise", "too few to tell"} and verdicts
+    assert "dataframe" not in (last.inner_html() or "").lower(), "a styled table, not a pandas dump"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    last.evaluate("e => e.scrollIntoView({block: 'center'})")
+    page.screenshot(path=str(ARTIFACTS / "03-scorecard-table-1280x720.png"))
