@@ -27,10 +27,10 @@ from helpers.forms.common import (AutosaveDocument, DocumentUnreadable, chosen, 
 from helpers.forms.interview_preview import preview
 from helpers.forms.save_status import SaveStatus
 from helpers.forms.interview_add import QuestionAdder
-from helpers.forms.merge import Conflict
 from helpers.forms.interview_audience import AudienceQuestion, needs_audience
 from helpers.forms.interview_widgets import (show_followers, TEXTAREA, InterviewDocument, QuestionRow,
-                                             clock, entry_for, new_interview, person_of, said, transcript)
+                                             clock, entry_for, field_name, new_interview, person_of, said,
+                                             transcript)
 
 __all__ = ["InterviewDocument", "InterviewForm", "QuestionRow", "new_interview", "open_form", "other_interviews",
            "preview"]
@@ -77,7 +77,7 @@ class InterviewForm:
         self.tabs = w.Tab()
         self.status = SaveStatus(doc, f"interviews/{doc.path.name}")
         self.status.on_sync = self.show_file
-        self.status.field_name = self.field_name
+        self.status.field_name = lambda conflict: field_name(self, conflict)
         self.separate_button = w.Button(description="Start a separate interview", tooltip=(
             "Someone else with the same name: keep this file and start a new one beside it"),
             layout=w.Layout(width="16em", flex="0 0 auto"))
@@ -212,15 +212,6 @@ class InterviewForm:
             self.tabs.children = boxes[:len(groups)]
         self.show_titles()
         self.adder.offer_bank()
-
-    def field_name(self, conflict: Conflict) -> str:
-        """A field both editors changed, as the form shows it: the question, not its id."""
-        path = conflict.path
-        if len(path) == 3 and path[0] == "answers" and path[2] == "answer":
-            text = self.describe({"question": path[1]})[0]
-            return f"the answer to \u201c{text[:80]}\u201d"
-        labels = {"interviewee": "Interviewee", "role": "Job title", "internal_notes": "Internal notes"}
-        return labels.get(str(path[0]), conflict.where()) if len(path) == 1 else conflict.where()
 
     def show_titles(self) -> None:
         """Tab titles in SPIN order with progress: ``1. Situation 2/4`` (answered of asked, skips left out)."""

@@ -22,6 +22,7 @@ from helpers.content.question_bank import QuestionBank
 from helpers.formatting import slugify
 from helpers.fileio import read_yaml
 from helpers.forms.common import AutosaveDocument, Version, failure_reason
+from helpers.forms.merge import Conflict
 
 
 
@@ -140,6 +141,15 @@ def show_followers(form: RowHost, question_id: str) -> None:
         if q is not None and question_id in q.builds_on:
             row.show_state()
     form.show_titles()
+
+
+def field_name(form: RowHost, conflict: Conflict) -> str:
+    """A field of the interview both editors changed, as the form shows it: the question, not its id."""
+    path = conflict.path
+    if len(path) == 3 and path[0] == "answers" and path[2] == "answer":
+        return f"the answer to \u201c{form.describe({'question': path[1]})[0][:80]}\u201d"
+    labels = {"interviewee": "Interviewee", "role": "Job title", "internal_notes": "Internal notes"}
+    return labels.get(str(path[0]), conflict.where()) if len(path) == 1 else conflict.where()
 
 
 def said(entry: Any) -> bool:
