@@ -82,6 +82,8 @@ class SlaForm:
         self.notes = {key: w.HTML() for key in FIELDS}
         parts: list[w.Widget] = [w.HTML("<b>Response rule (SLA)</b>")]
         for key, widget in self.fields_shown.items():
+            widget.style.description_width = "10em"  # whole labels and choices at 1280 px
+            widget.layout.width = "34em"
             self.notes[key].add_class("cg-field-note")
             parts.append(w.HBox([widget, self.notes[key]], layout=w.Layout(align_items="center")))
         self.widget = w.VBox(parts + [w.HBox([self.button, self.message])])
