@@ -71,6 +71,32 @@ def failure_reason(exc: OSError) -> str:
     return f"disk error: {exc.strerror or exc}"
 
 
+#: The value of a drop-down's prompt option ("\u2014 choose \u2014", "not set"). ipywidgets shows a
+#: drop-down whose value is None as an empty box, so a prompt option carries this instead.
+NOT_SET = ""
+
+
+def prompt_options(prompt: str, options: Sequence[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    """``options`` of a drop-down led by a visible prompt (``prompt``, :data:`NOT_SET`).
+
+    Examples
+    --------
+    >>> prompt_options("not set", [("Leader", "leader")])
+    [('not set', ''), ('Leader', 'leader')]
+    """
+    return [(prompt, NOT_SET), *options]
+
+
+def chosen(value: Any) -> Any:
+    """A drop-down's value as the file holds it: None for the prompt option (or no choice)."""
+    return None if value is None or (isinstance(value, str) and value == NOT_SET) else value
+
+
+def shown(value: Any) -> Any:
+    """A file's value as a prompt drop-down holds it: :data:`NOT_SET` for None."""
+    return NOT_SET if value is None else value
+
+
 class DocumentUnreadable(ValueError):
     """The file behind a form cannot be read as a mapping (the problems say why and how to fix it)."""
 
@@ -332,11 +358,12 @@ class AutosaveDocument:
         for listener in list(self.listeners):
             listener(self)
 
-    def status_html(self, where: str) -> str:
+    def status_html(self, where: str, name: Callable[[Conflict], str] | None = None) -> str:
         """The save state in words for the top of a form (``where``: the file as the consultant knows it).
 
         ``saved 14:02:31``, or a red, bold ``NOT SAVED — <reason>`` after a failed write, plus a
-        note when changes of another editor were merged in (and which fields both changed).
+        note when changes of another editor were merged in (and which fields both changed, named by
+        ``name`` in the form's words when given, else by their path in the file).
         """
         place = f"<code>{html.escape(where)}</code>"
         if self.state == "error":
@@ -357,7 +384,7 @@ class AutosaveDocument:
             text += (f"<br><span class='cg-merged'>Changes saved from another tab or editor at {self.merged.at} "
                      "were merged in.</span>")
         if self.conflict is not None:
-            fields = ", ".join(html.escape(c.where()) for c in self.conflict.conflicts)
+            fields = ", ".join(html.escape(name(c) if name is not None else c.where()) for c in self.conflict.conflicts)
             text += (f"<br><span class='cg-conflict' style='color:#b26a00;font-weight:bold'>At {self.conflict.at} "
                      f"another tab or editor changed what you changed: {fields}. Both texts are kept, the other "
                      "one marked [other editor, time]: tidy the text.</span>")

@@ -21,11 +21,15 @@ import ipywidgets as w
 from helpers.engagement.interviews import CUSTOM_ID, find_interviews, interview_path, read_interview
 from helpers.vocabulary import INFLUENCE_LABELS, LEVELS, SPIN_TYPES, TEAMS, default_audience
 from helpers.content.question_bank import QuestionBank, load_questions
-from helpers.forms.common import AutosaveDocument, DocumentUnreadable, wrong_engagement
+from helpers.forms.common import (AutosaveDocument, DocumentUnreadable, chosen, prompt_options, shown,
+                                  wrong_engagement)
 from helpers.forms.interview_preview import preview
 from helpers.forms.save_status import SaveStatus
-from helpers.forms.interview_widgets import (CHECKED_TIP, NAMED_TIP, show_followers, TEXTAREA, InterviewDocument, QuestionRow, clock, entry_for, new_interview,
-                                             person_of, said, transcript)
+from helpers.forms.interview_add import QuestionAdder
+from helpers.forms.interview_audience import AudienceQuestion, needs_audience
+from helpers.forms.interview_widgets import (CHECKED_TIP, NAMED_TIP, show_followers, TEXTAREA, InterviewDocument, QuestionRow,
+                                             clock, entry_for, field_name, new_interview, person_of, said,
+                                             transcript)
 
 __all__ = ["InterviewDocument", "InterviewForm", "QuestionRow", "new_interview", "open_form", "other_interviews",
            "preview"]
@@ -55,7 +59,7 @@ class InterviewForm:
         self.rows: list[QuestionRow] = []
         self._cache: dict[int, QuestionRow] = {}
         self.tab_spins: list[str | None] = []
-        pick = lambda items: [("\u2014", None), *items]
+        pick = lambda items: prompt_options("\u2014 not set \u2014", items)
         self.name = w.Text(description="Interviewee")
         self.team = w.Dropdown(options=list(TEAMS), description="Team")
         self.role = w.Text(description="Job title")
@@ -69,44 +73,45 @@ class InterviewForm:
                                    description="Questions", layout=w.Layout(width="36em"))
         self.notes = w.Textarea(layout=TEXTAREA, continuous_update=True)
         self.tabs = w.Tab()
-        self.new_question = w.Text(description="Question", layout=w.Layout(width="50%"))
-        self.new_spin = w.Dropdown(options=[(v, k) for k, v in self.bank.spin_types.items()], value="problem",
-                                   layout=w.Layout(width="12em"))
-        self.new_dimension = w.Dropdown(options=[("topic (optional)", None),
-                                                 *[(v, k) for k, v in self.bank.dimensions.items()]],
-                                        layout=w.Layout(width="16em"))
-        self.add_button = w.Button(description="Add question")
-        self.bank_choice = w.Dropdown(description="From bank", layout=w.Layout(width="70%"))
-        self.add_bank_button = w.Button(description="Add")
         self.status = SaveStatus(doc, f"interviews/{doc.path.name}")
         self.status.on_sync = self.show_file
+        self.status.field_name = lambda conflict: field_name(self, conflict)
         self.separate_button = w.Button(description="Start a separate interview", tooltip=(
             "Someone else with the same name: keep this file and start a new one beside it"),
-            layout=w.Layout(width="16em"))
+            layout=w.Layout(width="16em", flex="0 0 auto"))
         self.separate_button.on_click(lambda _: self.start_separate())
         for key, text in (("interviewee", self.name), ("role", self.role), ("internal_notes", self.notes)):
             self.status.bind(text, key)
-        for key, widget in (("interviewee", self.name), ("role", self.role), ("influence", self.influence),
-                            ("internal_notes", self.notes)):
+        for key, widget in (("interviewee", self.name), ("role", self.role), ("internal_notes", self.notes)):
             widget.observe(lambda ch, key=key: self._set_field(key, ch["new"]), "value")
+        self.influence.observe(lambda ch: self._set_field("influence", chosen(ch["new"])), "value")
         self.team.observe(lambda ch: self._set_field("team", ch["new"], agenda=True), "value")
-        self.level.observe(lambda ch: self._set_field("level", ch["new"], agenda=True), "value")
+        self.level.observe(lambda ch: self._set_field("level", chosen(ch["new"]), agenda=True), "value")
+        # someone not on the stakeholder list: who they are decides the questions, asked before any appear
+        self.ask = AudienceQuestion(self.bank, self.choose_audience)
         self.date.observe(lambda ch: self._set_field("date", ch["new"]), "value")
         for key, box in (("named_by_title", self.named), ("quotes_checked", self.checked)):
             box.observe(lambda ch, key=key: self._set_field(key, bool(ch["new"])), "value")
         self.audience.observe(lambda ch: None if self._loading else self.set_audience(ch["new"]), "value")
-        self.add_button.on_click(lambda _: self.add_own())
-        self.tabs.observe(self._follow_tab, "selected_index")
-        self.add_bank_button.on_click(lambda _: self.add_from_bank(self.bank_choice.value))
+        self.adder = QuestionAdder(self)
+        self.adding = self.adder.box
+        self.tabs.observe(self.adder.follow_tab, "selected_index")
+        # the details in three short columns, so the questions start high on a laptop screen
+        details = w.GridBox([self.name, self.role, self.date, self.team, self.level, self.influence,
+                             self.named, self.checked, self.audience],
+                            layout=w.Layout(grid_template_columns="repeat(3, minmax(0, 1fr))", grid_gap="0 8px"))
+        details.add_class("cg-details")
+        for part in details.children:
+            part.layout.width = "auto"
+        self.audience.layout = w.Layout(width="auto", grid_column="3 / 4")
+        head = w.HBox([self.status, self.separate_button])  # the save state stays in view during the interview
+        head.add_class("cg-form-head")
         self.widget = w.VBox([
-            w.HBox([self.status, self.separate_button]),
-            w.HBox([w.VBox([self.name, self.team, self.role, self.named, self.checked, self.level]),
-                    w.VBox([self.influence, self.date, self.audience])]),
+            head,
+            details,
+            self.ask.box,
             self.tabs,
-            w.HTML("<b>Add a question</b>"),
-            w.HBox([self.new_question, self.new_spin, self.new_dimension, self.add_button],
-                   layout=w.Layout(flex_flow="row wrap")),
-            w.HBox([self.bank_choice, self.add_bank_button]),
+            self.adding,
             w.HTML("<b>Internal notes</b> (stay in the interview file; never shown to the client)"),
             self.notes])
         for widget, css in ((self.widget, "cg-interview-form"), (self.widget, "cg-form"),
@@ -140,8 +145,8 @@ class InterviewForm:
             self.role.value = str(d.get("role") or "")
             self.named.value = d.get("named_by_title") is True
             self.checked.value = d.get("quotes_checked") is True
-            self.level.value = d.get("level") if d.get("level") in LEVELS else None
-            self.influence.value = d.get("influence") if d.get("influence") in INFLUENCE_LABELS else None
+            self.level.value = shown(d.get("level") if d.get("level") in LEVELS else None)
+            self.influence.value = shown(d.get("influence") if d.get("influence") in INFLUENCE_LABELS else None)
             when = d.get("date")
             self.date.value = date.fromisoformat(when) if isinstance(when, str) and when else (
                 when.date() if isinstance(when, datetime) else when if isinstance(when, date) else None)
@@ -149,6 +154,7 @@ class InterviewForm:
             self.audience.value = aud if aud in self.bank.audiences else default_audience(d.get("team"), d.get("level"))
             self.notes.value = str(d.get("internal_notes") or "")
             self.rebuild()
+            self.show_ask()
         finally:
             self._loading = False
         self._show_status()
@@ -164,6 +170,7 @@ class InterviewForm:
             self.rebuild()
             for row in self.rows:
                 row.show_entry()
+            self.show_ask()  # another tab may have said who the person is
         finally:
             self._loading = False
         self.show_titles()
@@ -204,9 +211,7 @@ class InterviewForm:
         if len(boxes) != len(groups) or len(self.tabs.children) != len(groups):
             self.tabs.children = boxes[:len(groups)]
         self.show_titles()
-        asked = {str(e.get("question")) for e in self.answers if isinstance(e, dict)}
-        self.bank_choice.options = [("\u2014 pick a question of the bank \u2014", None)] + [
-            (q.text[:90], q.id) for q in self.bank.questions.values() if q.id not in asked]
+        self.adder.offer_bank()
 
     def show_titles(self) -> None:
         """Tab titles in SPIN order with progress: ``1. Situation 2/4`` (answered of asked, skips left out)."""
@@ -217,12 +222,6 @@ class InterviewForm:
             titles.append(f"{label} {sum(said(r.entry) for r in rows)}/{len(rows)}")
         if tuple(titles) != tuple(self.tabs.titles):
             self.tabs.titles = titles
-
-    def _follow_tab(self, change: dict[str, Any]) -> None:
-        """A question added while a tab is open goes to that tab unless another SPIN type is chosen."""
-        index = change["new"]
-        if index is not None and index < len(self.tab_spins) and self.tab_spins[index]:
-            self.new_spin.value = self.tab_spins[index]
 
     def row(self, question_id: str) -> QuestionRow:
         """The row of a question id (the first, if asked twice)."""
@@ -250,7 +249,7 @@ class InterviewForm:
         if self._loading:
             return
         self.doc.set([key], value)
-        if agenda and not any(said(e) for e in self.answers if isinstance(e, dict)):
+        if agenda and not needs_audience(self.doc.data, self.bank) and not any(said(e) for e in self.answers if isinstance(e, dict)):
             target = default_audience(self.doc.data.get("team"), self.doc.data.get("level"))
             self._loading = True
             try:
@@ -270,6 +269,25 @@ class InterviewForm:
             data["answers"] = keep + [entry_for(q.id) for q in self.bank.for_audience(audience) if q.id not in have]
         self.doc.update(mutate)
         self.rebuild()
+
+    def show_ask(self) -> None:
+        """Ask who the person is (questions hidden) while the interview has no audience and no questions."""
+        self.ask.show(self.doc.data, (self.tabs, self.adding, self.audience))
+
+    def choose_audience(self, audience: str) -> None:
+        """The consultant said who the person is: team and level follow, then that audience's questions appear."""
+        if audience not in self.bank.audiences:
+            return
+        self.ask.record(self.doc, audience)
+        self._loading = True
+        try:
+            self.team.value = self.doc.data["team"]
+            self.level.value = shown(self.doc.data.get("level"))
+            self.audience.value = audience
+        finally:
+            self._loading = False
+        self.set_audience(audience)
+        self.show_ask()
 
     def move(self, row: QuestionRow, step: int) -> None:
         """Move a question earlier (``step=-1``) or later (``+1``) among the questions of its SPIN tab."""
@@ -297,37 +315,12 @@ class InterviewForm:
         row.mark_saved() if self.doc.state == "saved" else row.mark_unsaved(self.doc.error)
         show_followers(self, row.question_id)  # also the tab counts
 
-    def add_own(self) -> QuestionRow | None:
-        """Add the consultant's own question from ``new_question`` (with its SPIN type and dimension)."""
-        text = self.new_question.value.strip()
-        if not text:
-            self.status.say("<b>Type your question first, then click Add question.</b>")
-            return None
-        taken = {str(e.get("question")) for e in self.answers if isinstance(e, dict)}
-        n = 1
-        while f"custom_{n}" in taken:
-            n += 1
-        qid = f"custom_{n}"
-        self.doc.update(lambda data: data.setdefault("answers", []).append(
-            entry_for(qid, text, spin=self.new_spin.value,
-                      **({"dimension": self.new_dimension.value} if self.new_dimension.value else {}))))
-        self.new_question.value = ""
-        self.rebuild()
-        self.tabs.selected_index = self.tab_spins.index(self.new_spin.value)
-        return self.row(qid)
-
-    def add_from_bank(self, question_id: str | None) -> None:
-        """Add a question of the bank (any audience) at the end of its SPIN tab."""
-        if question_id and question_id in self.bank.questions:
-            self.doc.update(lambda data: data.setdefault("answers", []).append(entry_for(question_id)))
-            self.rebuild()
-
     # ------------------------------------------------------------------ display
     def start_separate(self) -> None:
         """Leave this file as it is and start a new interview file for another person of the same name."""
         name = str(self.doc.data.get("interviewee") or self.path.stem)
         path = interview_path(self.path.parent.parent, name, new=True)
-        self.doc = InterviewDocument(path, new_interview(name, self.bank))
+        self.doc = InterviewDocument(path, new_interview(name, self.bank))  # another person: asked who they are
         self.load()
 
     def _show_status(self, doc: AutosaveDocument | None = None) -> None:

@@ -22,6 +22,7 @@ from helpers.content.question_bank import QuestionBank
 from helpers.formatting import slugify
 from helpers.fileio import read_yaml
 from helpers.forms.common import AutosaveDocument, Version, failure_reason
+from helpers.forms.merge import Conflict
 
 
 
@@ -54,6 +55,8 @@ class RowHost(Protocol):
     def toggle_skip(self, row: QuestionRow) -> None: ...
 
 TEXTAREA = w.Layout(width="100%", height="5em")
+#: An answer box: three lines to start with, growing with the answer (``static/forms.css``).
+ANSWER_BOX = w.Layout(width="100%")
 DASH = "\u2014"
 LEADER_TITLE = re.compile(r"\b(vp|svp|evp|vice president|chief|head|director|manager|cmo|cso|cro|ceo|cio|cfo|coo|"
                           r"president|owner|founder)\b", re.IGNORECASE)
@@ -104,8 +107,15 @@ class InterviewDocument(AutosaveDocument):
 
 
 def new_interview(name: str, bank: QuestionBank, person: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The content of a fresh interview file: details (from the stakeholder list when known) and the agenda."""
-    person = person or {}
+    """The content of a fresh interview file: details (from the stakeholder list when known) and the agenda.
+
+    A person not on the stakeholder list (``person`` empty) gets no audience and no questions yet:
+    the form asks who they are first (:mod:`helpers.forms.interview_audience`), so nobody silently gets the
+    questions for a salesperson.
+    """
+    if not person:
+        return {"interviewee": name, "team": "other", "role": "", "level": None, "influence": None,
+                "date": date.today(), "audience": None, "answers": [], "internal_notes": ""}
     team = person.get("team") if person.get("team") in TEAMS else "sales"
     influence = person.get("influence") if person.get("influence") in INFLUENCE_LABELS else None
     role = str(person.get("role") or "")
@@ -141,6 +151,15 @@ def show_followers(form: RowHost, question_id: str) -> None:
     form.show_titles()
 
 
+def field_name(form: RowHost, conflict: Conflict) -> str:
+    """A field of the interview both editors changed, as the form shows it: the question, not its id."""
+    path = conflict.path
+    if len(path) == 3 and path[0] == "answers" and path[2] == "answer":
+        return f"the answer to \u201c{form.describe({'question': path[1]})[0][:80]}\u201d"
+    labels = {"interviewee": "Interviewee", "role": "Job title", "internal_notes": "Internal notes"}
+    return labels.get(str(path[0]), conflict.where()) if len(path) == 1 else conflict.where()
+
+
 def said(entry: Any) -> bool:
     """Whether an entry of ``answers`` holds an answer."""
     return isinstance(entry, dict) and bool(str(entry.get("answer") or "").strip())
@@ -159,9 +178,11 @@ def clock() -> str:
 class QuestionRow:
     """The widgets of one question: answer box, tag toggles, share box, move and skip buttons.
 
-    Everything sits on two lines under the question (answer box, then one line of controls),
-    so a tab of four questions fits on a laptop screen. A switched-on tag is coloured, and the
-    row shows when its answer was last saved.
+    Everything sits on two lines under the question (an answer box of three lines that grows
+    with the answer, then one compact line of controls), so at least two questions fit on a
+    1280x720 screen. Only the answer box is in the keyboard's Tab sequence: one Tab goes from
+    an answer to the next answer; tags, share, move and skip are clicked. A switched-on tag is
+    coloured, and the row shows when its answer was last saved.
     """
 
     def __init__(self, form: RowHost, entry: dict[str, Any]) -> None:
@@ -170,27 +191,34 @@ class QuestionRow:
         self.label = w.HTML()
         answer = entry.get("answer")
         answer = ("Yes" if answer else "No") if isinstance(answer, bool) else str(answer or "")
-        self.answer = w.Textarea(value=answer, layout=TEXTAREA, continuous_update=True,
+        self.answer = w.Textarea(value=answer, layout=ANSWER_BOX, continuous_update=True, rows=3,
                                  placeholder="Type the answer while you listen; it is saved as you type.")
+        # Tab goes from one answer box to the next: the row's other controls are for the mouse
         self.tags = {t: w.ToggleButton(value=t in (entry.get("tags") or []), description=t, tooltip=TAG_TIPS[t],
-                                       layout=w.Layout(width="7.5em")) for t in TAGS}
-        self.share = w.Checkbox(value=entry.get("share") is True, description="client may see this as a quote",
-                                indent=False, layout=w.Layout(width="auto", margin="0 1em"))
-        self.up = w.Button(description="\u2191", tooltip="Ask earlier", layout=w.Layout(width="3em"))
-        self.down = w.Button(description="\u2193", tooltip="Ask later", layout=w.Layout(width="3em"))
-        self.skip = w.Button(layout=w.Layout(width="6em"))
+                                       layout=w.Layout(width="auto"), tabbable=False) for t in TAGS}
+        # a toggle, not a checkbox: ipywidgets leaves a checkbox in the Tab sequence whatever ``tabbable`` says
+        self.share = w.ToggleButton(value=entry.get("share") is True, description="client may see this as a quote",
+                                    tooltip="Switch on only for words the interviewee agreed to share: only these reach "
+                                            "the client's handout", layout=w.Layout(width="auto", margin="0 1em"),
+                                    tabbable=False)
+        self.up = w.Button(description="\u2191", tooltip="Ask earlier", layout=w.Layout(width="3em"), tabbable=False)
+        self.down = w.Button(description="\u2193", tooltip="Ask later", layout=w.Layout(width="3em"), tabbable=False)
+        self.skip = w.Button(layout=w.Layout(width="6em"), tabbable=False)
         self.saved = w.HTML(layout=w.Layout(margin="0 0 0 auto"))
         self.answer.observe(lambda ch: form.write(self, "answer", ch["new"]), "value")
         for button in self.tags.values():
             button.observe(self._on_tag, "value")
-        self.share.observe(lambda ch: form.write(self, "share", bool(ch["new"])), "value")
+        self.share.observe(self._on_share, "value")
         self.up.on_click(lambda _: form.move(self, -1))
         self.down.on_click(lambda _: form.move(self, +1))
         self.skip.on_click(lambda _: form.toggle_skip(self))
+        # a box that could scroll would be a Tab stop of its own in Chromium: these never scroll
         controls = w.HBox([*self.tags.values(), self.share, self.saved, self.up, self.down, self.skip],
-                          layout=w.Layout(flex_flow="row wrap", align_items="center"))
-        self.box = w.VBox([self.label, self.answer, controls],
-                          layout=w.Layout(border="1px solid #ddd", padding="4px 6px", margin="3px 0"))
+                          layout=w.Layout(flex_flow="row wrap", align_items="center", overflow="visible"),
+                          tabbable=False)
+        controls.add_class("cg-controls")
+        self.box = w.VBox([self.label, self.answer, controls], tabbable=False,
+                          layout=w.Layout(border="1px solid #ddd", padding="2px 6px", margin="2px 0", overflow="visible"))
         self.box.add_class("cg-question")
         self.box.add_class(f"cg-q-{self.question_id}")
         self.answer.add_class("cg-answer")
@@ -210,6 +238,15 @@ class QuestionRow:
             button.value = tag in (self.entry.get("tags") or [])
         self.share.value = self.entry.get("share") is True
         self.show_state()
+
+    def _on_share(self, change: dict[str, Any]) -> None:
+        self.show_share()
+        self.form.write(self, "share", bool(change["new"]))
+
+    def show_share(self) -> None:
+        """The share toggle says its state in colour and with a tick."""
+        self.share.button_style = "success" if self.share.value else ""
+        self.share.icon = "check" if self.share.value else ""
 
     def _on_tag(self, change: dict[str, Any]) -> None:
         change["owner"].button_style = "info" if change["new"] else ""
@@ -250,6 +287,7 @@ class QuestionRow:
                              else "Not asking this one: it stays in the file, with anything typed")
         for button in self.tags.values():
             button.button_style = "info" if button.value else ""
+        self.show_share()
 
     def mark_saved(self) -> None:
         """Show, beside the controls, that this answer has just been written to the file."""

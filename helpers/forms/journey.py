@@ -4,7 +4,13 @@ The form is a view of ``journey.yaml`` in the engagement folder. A new engagemen
 the bundled template (``templates/journey.yaml``) in memory; the file is written, atomically via
 :class:`helpers.forms.common.AutosaveDocument`, on the first change and on every change after
 that. Opening the editor and looking never writes. Below the grid a live preview redraws the
-swimlane map (or lists what is wrong) after each change.
+swimlane map after each change.
+
+On a laptop (1280x720) the grid scrolls inside itself with the lane labels and the stage headers
+frozen, so every stage can be reached; it is laid out stage by stage, so Tab goes down one stage's
+fields. A removed stage can be put back ("Undo remove") until the next change of the stages.
+What is wrong is said next to the stage and field concerned, in the grid's words
+(:mod:`helpers.forms.journey_messages`); the save state stays in view at the top.
 """
 
 from __future__ import annotations
@@ -18,7 +24,9 @@ from typing import Any, Callable
 
 import ipywidgets as w
 
-from helpers.forms.common import AutosaveDocument, Debouncer, DocumentUnreadable, wrong_engagement
+from helpers.forms.common import (AutosaveDocument, Debouncer, DocumentUnreadable, chosen, prompt_options, shown,
+                                  wrong_engagement)
+from helpers.forms.journey_messages import conflict_name, grid_messages
 from helpers.forms.save_status import SaveStatus
 from helpers.engagement.journey import (EVIDENCE, FILE, TEMPLATE, load_template, mark_template, normalise_owner,
                                         not_mapped, parse_journey)
@@ -39,7 +47,7 @@ LANES: tuple[tuple[str, str, str], ...] = (
     ("opportunities", "Opportunities (one per line)", "list"),
     ("evidence", "Evidence", "evidence"),
 )
-EMOTIONS = (("not set", None), ("\u22122 very unhappy", -2), ("\u22121 unhappy", -1), ("0 neutral", 0),
+EMOTIONS = (("not set", ""), ("\u22122 very unhappy", -2), ("\u22121 unhappy", -1), ("0 neutral", 0),
             ("+1 pleased", 1), ("+2 delighted", 2))
 CELL = w.Layout(width="98%")
 COLUMN_WIDTH = "220px"
@@ -53,8 +61,10 @@ def _lines(text: str) -> list[str]:
 def _lane_widget(kind: str, value: Any) -> w.Widget:
     if kind == "owner":
         owner = normalise_owner(value)  # "Marketing team" typed in the file shows as Marketing
-        return w.Dropdown(options=[(OWNER_LABELS[o], o) for o in OWNERS], value=owner if owner in OWNERS else None,
-                          layout=CELL)
+        options = [(OWNER_LABELS[o], o) for o in OWNERS]
+        if owner not in OWNERS:  # missing or unknown in the file: a visible prompt, never an empty box
+            return w.Dropdown(options=prompt_options("\u2014 choose the owner \u2014", options), value="", layout=CELL)
+        return w.Dropdown(options=options, value=owner, layout=CELL)
     if kind == "handoff":
         return w.Checkbox(value=bool(value), indent=False, description="hand-off", layout=CELL)
     if kind == "list":
@@ -62,7 +72,7 @@ def _lane_widget(kind: str, value: Any) -> w.Widget:
         return w.Textarea(value="\n".join(map(str, items)), continuous_update=True,
                           layout=w.Layout(width="98%", height="5.5em"))
     if kind == "emotion":
-        return w.Dropdown(options=EMOTIONS, value=value if value in (-2, -1, 0, 1, 2) else None, layout=CELL)
+        return w.Dropdown(options=EMOTIONS, value=shown(value if value in (-2, -1, 0, 1, 2) else None), layout=CELL)
     if kind == "evidence":
         return w.Dropdown(options=[(e.capitalize(), e) for e in EVIDENCE], value=value if value in EVIDENCE else "assumed",
                           layout=CELL)
@@ -105,8 +115,8 @@ class JourneyForm:
             resumed="Editing journey.yaml; every change is saved as you type.")
         self.status.watch(self.typing)
         self.status.on_sync = self._after_sync
+        self.status.field_name = lambda conflict: conflict_name(self.doc.data, conflict.path)
         self.preview = w.Output()
-        self.problems_html = w.HTML()
         self.preview_figure: Any = None
         journeys = self.doc.data.get("journeys") or []
         options = [(str(j.get("label") or j.get("id") or f"Journey {i + 1}"), i) for i, j in enumerate(journeys)
@@ -115,6 +125,14 @@ class JourneyForm:
         self.persona = w.Text(description="Persona", continuous_update=True, layout=w.Layout(width="60%"),
                               style={"description_width": "70px"})
         self.add_button = w.Button(description="Add a stage", icon="plus")
+        self.undo_button = w.Button(icon="undo", layout=w.Layout(width="auto", display="none"))
+        self.undo_button.add_class("cg-undo-remove")
+        self.undo_button.on_click(lambda _: self.undo_remove())
+        #: The stage last removed, as (journey index, stage index, stage): "Undo remove" puts it back
+        #: until the next change of the stages (add, move, remove, confirm).
+        self.removed: tuple[int, int, dict[str, Any]] | None = None
+        self.notes: dict[int, w.HTML] = {}
+        self.top_messages: list[str] = []
         self.grid = w.VBox()
         self.journey_picker.observe(self._pick_journey, names="value")
         self.add_button.on_click(lambda _: self.add_stage())
@@ -122,8 +140,11 @@ class JourneyForm:
         self.rebuild()
         self.refresh_preview()
         self._show_status()
-        self.widget = w.VBox([w.HTML("<h3>Customer journey map</h3>"), self.status, self.journey_picker, self.persona,
-                              self.grid, self.add_button, self.problems_html, self.preview])
+        # save state, journey choice, "Add a stage" and "Undo remove" stay in view while the grid is used
+        head = w.VBox([self.status, w.HBox([self.journey_picker, self.add_button, self.undo_button],
+                                           layout=w.Layout(flex_flow="row wrap", align_items="center"))])
+        head.add_class("cg-form-head")
+        self.widget = w.VBox([w.HTML("<h3>Customer journey map</h3>"), head, self.persona, self.grid, self.preview])
         self.widget.add_class("cg-form")
         self.widget.add_class("cg-journey-form")
 
@@ -152,27 +173,37 @@ class JourneyForm:
         ji = self.index
         self.persona.observe(partial(self._typed, ("persona", ji), partial(self._typed_persona, ji)), names="value")
         self.status.bind(self.persona, "persona", journey.get("id") or self.index)
-        self.cells, self.stage_buttons = {}, {}
+        self.cells, self.stage_buttons, self.notes = {}, {}, {}
         stages = self.stages()
-        children: list[w.Widget] = [w.HTML("")]
-        for si in range(len(stages)):
-            buttons = []
+        corner = w.HTML("<b>Stage name</b>", layout=w.Layout(align_self="stretch"))
+        corner.add_class("cg-grid-corner")
+        labels = []
+        for key, label, _kind in LANES[1:]:
+            cell = w.HTML(f"<b>{html.escape(label)}</b>")
+            cell.add_class("cg-lane-label")
+            labels.append(cell)
+        children: list[w.Widget] = [corner, *labels]  # column by column: Tab goes down one stage's fields
+        for si, stage in enumerate(stages):
             actions = [("left", "arrow-left", "Move left"), ("right", "arrow-right", "Move right"),
-                       ("remove", "trash", "Remove this stage")]
-            if stages[si].get(TEMPLATE) is True or journey.get(TEMPLATE) is True:
+                       ("remove", "trash", "Remove this stage (it can be undone)")]
+            if stage.get(TEMPLATE) is True or journey.get(TEMPLATE) is True:
                 actions.append(("confirm", "check", "Mapped with the client as it stands: show it in the handout"))
-            for action, icon, tip in actions:
-                b = w.Button(icon=icon, tooltip=tip, layout=w.Layout(width="34px"))
+            buttons = []
+            for action, icon, tip in actions:  # clicked, not tabbed through: Tab stays on the fields
+                b = w.Button(icon=icon, tooltip=tip, layout=w.Layout(width="34px"), tabbable=False)
                 b.on_click(lambda _b, i=si, a=action: self.stage_action(i, a))
+                b.add_class(f"cg-action-{action}")
+                b.add_class(f"cg-stage-{si}")
                 self.stage_buttons[(si, action)] = b
                 buttons.append(b)
-            children.append(w.HBox(buttons))
-        for key, label, kind in LANES:  # one grid row per lane, so labels and cells line up
-            children.append(w.HTML(f"<b>{html.escape(label)}</b>"))
-            for si, stage in enumerate(stages):
-                widget = _lane_widget(kind, stage.get(key))
-                self.cells[(si, key)] = widget
-                children.append(widget)
+            for key, _label, kind in LANES:
+                self.cells[(si, key)] = _lane_widget(kind, stage.get(key))
+            self.notes[si] = w.HTML(layout=w.Layout(display="none"))
+            self.notes[si].add_class("cg-field-note")
+            head = w.VBox([w.HBox(buttons), self.notes[si], self.cells[(si, "name")]])
+            head.add_class("cg-stage-head")
+            children.append(head)
+            children.extend(self.cells[(si, key)] for key, _label, _kind in LANES[1:])
         kinds = {k: kd for k, _, kd in LANES}
         for (si, key), widget in self.cells.items():  # observers last: building the grid never writes
             kind = kinds[key]
@@ -186,8 +217,13 @@ class JourneyForm:
             widget.add_class(f"cg-lane-{key}")
             widget.add_class(f"cg-stage-{si}")
         columns = f"{LABEL_WIDTH} " + " ".join([COLUMN_WIDTH] * len(stages))
-        self.grid.children = [w.GridBox(children, layout=w.Layout(grid_template_columns=columns, grid_gap="4px 6px",
-                                                                  overflow="auto", align_items="center"))]
+        grid = w.GridBox(children, layout=w.Layout(grid_template_columns=columns,
+                                                   grid_template_rows=" ".join(["auto"] * len(LANES)),
+                                                   grid_auto_flow="column", grid_gap="4px 6px",
+                                                   overflow="auto", align_items="center"))
+        grid.add_class("cg-journey-grid")
+        self.grid.children = [grid]
+        self.show_messages()
 
     def _pick_journey(self, _change: dict[str, Any]) -> None:
         self.typing.flush()  # what was typed lands in the journey it was typed in
@@ -209,7 +245,7 @@ class JourneyForm:
             return _lines(raw)
         if kind == "text":
             return str(raw).strip() or None
-        return raw
+        return chosen(raw)
 
     def write(self, stage_index: int, key: str, value: Any, journey_index: int | None = None) -> None:
         """Set one lane of one stage and save at once (nothing is written when the value is unchanged).
@@ -259,6 +295,7 @@ class JourneyForm:
         def append(data: dict[str, Any]) -> None:
             data["journeys"][index].pop(TEMPLATE, None)
             data["journeys"][index].setdefault("stages", []).append(stage)
+        self.forget_removed()
         self.doc.update(append)
         self.rebuild()
 
@@ -266,8 +303,15 @@ class JourneyForm:
         """Move a stage left or right, or remove it; saves and rebuilds the grid."""
         index, n = self.index, len(self.stages())
         self.typing.flush()  # a pending keystroke lands in the stage it was typed in
+        if action in ("left", "right") and not 0 <= stage_index + (-1 if action == "left" else 1) < n:
+            return
+        self.forget_removed()
         if action == "remove":
+            self.removed = (index, stage_index, copy.deepcopy(self.stages()[stage_index]))
             self.doc.update(lambda data: data["journeys"][index]["stages"].pop(stage_index))
+            name = str(self.removed[2].get("name") or self.removed[2].get("id") or "the stage")
+            self.undo_button.description = f"Undo remove \u201c{name}\u201d"
+            self.undo_button.layout.display = None
         elif action == "confirm":
             def confirm(data: dict[str, Any]) -> None:
                 data["journeys"][index].pop(TEMPLATE, None)
@@ -284,6 +328,45 @@ class JourneyForm:
             self.doc.update(swap)
         self.rebuild()
 
+    def forget_removed(self) -> None:
+        """Drop the undo of the last removal (another change of the stages came after it)."""
+        self.removed = None
+        self.undo_button.layout.display = "none"
+
+    def undo_remove(self) -> None:
+        """Put the stage removed last back where it was, with everything it held, and save."""
+        if self.removed is None:
+            return
+        index, at, stage = self.removed
+        self.typing.flush()
+
+        def restore(data: dict[str, Any]) -> None:
+            stages = data["journeys"][index].setdefault("stages", [])
+            ids = {s.get("id") for s in stages if isinstance(s, dict)}
+            base, sid, n = str(stage.get("id") or "stage"), stage.get("id"), 2
+            while sid in ids:  # another editor added a stage of that id meanwhile
+                sid, n = f"{base}_{n}", n + 1
+            stages.insert(min(at, len(stages)), {**stage, "id": sid})
+        self.forget_removed()
+        self.doc.update(restore)
+        if index != self.index:
+            self.journey_picker.value = index  # shows the journey the stage is back in
+        self.rebuild()
+
+    def show_messages(self) -> None:
+        """Put each message next to the stage and field it concerns; the rest at the top of the form."""
+        found = grid_messages(self.doc.data, self.index)
+        for (si, key), widget in self.cells.items():
+            if any(k == key for k, _ in found.stages.get(si, [])):
+                widget.add_class("cg-attention")
+            else:
+                widget.remove_class("cg-attention")
+        for si, note in self.notes.items():
+            texts = [text for _key, text in found.stages.get(si, [])]
+            note.value = "".join(f"<div style='color:#8a4b00'>\u26a0 {html.escape(t)}</div>" for t in texts)
+            note.layout.display = None if texts else "none"
+        self.top_messages = found.top
+
     def problems(self) -> list[str]:
         """What is wrong with the document as it stands (empty when the map can be drawn)."""
         _journey, problems = parse_journey(copy.deepcopy(self.doc.data), FILE)
@@ -297,9 +380,8 @@ class JourneyForm:
         from helpers.report.section import figure_png
         from helpers.results import results_with
 
-        journey, problems = parse_journey(copy.deepcopy(self.doc.data), FILE)
-        self.problems_html.value = ("<ul class='problems'>" + "".join(f"<li>{html.escape(str(p))}</li>" for p in problems)
-                                    + "</ul>") if problems else ""
+        journey, _problems = parse_journey(copy.deepcopy(self.doc.data), FILE)
+        self.show_messages()
         self.preview.clear_output(wait=True)
         if journey is None or not self.live_preview:
             self.preview_figure = None
@@ -313,19 +395,23 @@ class JourneyForm:
     def _after_save(self) -> None:
         if self.doc.merged is not None:  # another editor's changes came in with this save: show them
             self.rebuild()
-        self._show_status()
         self.refresh_preview()
+        self._show_status()
 
     def _after_sync(self) -> None:
         self.rebuild()
-        self._show_status()
         self.refresh_preview()
+        self._show_status()
 
     def _show_status(self) -> None:
         journey, _ = parse_journey(copy.deepcopy(self.doc.data), FILE)
         left = not_mapped(journey) if journey is not None else []
-        self.status.say("<span class='cg-not-mapped'>Not mapped yet, left out of the handout until you change "
-                        "or confirm (\u2713) them: " + html.escape("; ".join(left)) + "</span>" if left else "")
+        note = ("<span class='cg-not-mapped'>Not mapped yet, left out of the handout until you change "
+                "or confirm (\u2713) them: " + html.escape("; ".join(left)) + "</span>" if left else "")
+        if self.top_messages:  # what concerns no stage of the grid: at the top, where it is seen
+            note += "<ul class='cg-top-problems problems' style='margin:2px 0'>" + "".join(
+                f"<li>{html.escape(t)}</li>" for t in self.top_messages) + "</ul>"
+        self.status.say(note)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         return self.widget._repr_mimebundle_(include=include, exclude=exclude)

@@ -5,8 +5,9 @@ edited through :class:`helpers.forms.common.AutosaveDocument`: every change is w
 atomically; opening the editor and looking never writes. Each play the engine proposed (or the
 consultant listed) is one row: status, owner, horizon and the action's wording. A field set back
 to the playbook's value is removed from the file, so ``plan.yaml`` only holds real decisions.
-Below the rows, the consultant adds plays of their own; the handout's plan section is redrawn
-after every change.
+Below the rows, the consultant adds plays of their own; their title and success measure stay
+editable, and removing one can be undone until the next play is added or removed. Rows are titled
+by the play's title, never its id. The handout's plan section is redrawn after every change.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from typing import Any
 
 import ipywidgets as w
 
-from helpers.forms.common import AutosaveDocument, Debouncer, DocumentUnreadable
+from helpers.forms.common import AutosaveDocument, Debouncer, DocumentUnreadable, chosen, prompt_options
+from helpers.forms.merge import Conflict
 from helpers.forms.save_status import SaveStatus
 from helpers.engagement.plan import FILE, read_plan
 from helpers.analysis.plan import build
@@ -72,12 +74,15 @@ class PlanForm:
                                  resumed="Editing plan.yaml; every change is saved as you type.")
         self.status.watch(self.typing)
         self.status.on_sync = self._after_sync
+        self.status.field_name = self._field_name
         self.preview = w.HTML() if preview else None
         self.agreed = w.Text(value=str(doc.data.get("agreed") or ""), description="Agreed on", tooltip="date the client agreed the plan, YYYY-MM-DD")
+        self.agreed_note = w.HTML()
         self.suggest = w.Checkbox(value=doc.data.get("suggest") is not False, description="Let the engine fill free slots")
         self.cap = w.Dropdown(options=[1, 2, 3, 4, 5, 6], value=_pick(doc.data.get("max_per_horizon"), range(1, 7), 3),
                               description="Per horizon")
-        self.agreed.observe(lambda ch: self._set_date(ch["new"], lambda v: self._set_top("agreed", v)), names="value")
+        self.agreed.observe(lambda ch: self._set_date(ch["new"], lambda v: self._set_top("agreed", v), self.agreed_note),
+                            names="value")
         self.suggest.observe(lambda ch: self._set_top("suggest", None if ch["new"] else False), names="value")
         self.cap.observe(lambda ch: self._set_top("max_per_horizon", None if ch["new"] == 3 else ch["new"]), names="value")
         self.new_title = w.Text(description="Title", layout=WIDE)
@@ -85,14 +90,24 @@ class PlanForm:
         self.new_owner = w.Dropdown(options=PLAY_OWNERS, value="both", description="Owner")
         self.new_horizon = w.Dropdown(options=HORIZONS, value=30, description="Horizon")
         self.new_success = w.Text(description="Success", tooltip="how the next wave will tell it worked", layout=WIDE)
-        self.new_signal = w.Dropdown(options=self.measures(), value=None, description="Measured by",
-                                     tooltip="the number the next wave checks; leave on 'words only' if none fits")
+        self.new_signal = w.Dropdown(options=self.measures(), value="", description="Measured by",
+                                     tooltip="the number the next wave checks; leave on 'words only' if none fits",
+                                     style={"description_width": "initial"}, layout=w.Layout(width="auto"))
         self.add_button = w.Button(description="Add this play", button_style="primary")
         self.add_button.on_click(lambda _: self._add_from_widgets())
         self.message = w.HTML()
         self.list_box = w.VBox()
+        self.undo_button = w.Button(icon="undo", layout=w.Layout(width="auto", display="none"))
+        self.undo_button.add_class("cg-undo-remove")
+        self.undo_button.on_click(lambda _: self.undo_remove())
+        #: The own play removed last, as (place in plan.yaml's list, entry): "Undo remove" puts it back
+        #: until the next play is added or removed.
+        self.removed: tuple[int, dict[str, Any]] | None = None
+        head = w.VBox([self.status, self.undo_button])  # stays in view while the plays are edited
+        head.add_class("cg-form-head")
         self.widget = w.VBox([
-            w.HTML("<h3>Decide the plan</h3>"), self.status, w.HBox([self.agreed, self.cap, self.suggest]), self.list_box,
+            w.HTML("<h3>Decide the plan</h3>"), head, w.HBox([self.agreed, self.cap, self.suggest]),
+            self.agreed_note, self.list_box,
             w.HTML("<h3>Add a play of your own</h3>"), self.new_title, self.new_action,
             w.HBox([self.new_owner, self.new_horizon]), self.new_success, self.new_signal,
             w.HBox([self.add_button, self.message])] + ([self.preview] if self.preview is not None else []))
@@ -120,8 +135,8 @@ class PlanForm:
         for item in [*built["plays"], *built["not_shown"], *built["rejected"]]:
             seen.setdefault(item["id"], dict(item))
         for e in self.entries():
-            if isinstance(e, dict) and isinstance(e.get("id"), str):
-                seen.setdefault(e["id"], {"id": e["id"], "title": e.get("title") or e["id"]})
+            if isinstance(e, dict) and isinstance(e.get("id"), str):  # titled as the playbook or consultant has it
+                seen.setdefault(e["id"], {"id": e["id"], "title": e.get("title") or self.default(e["id"], "title")})
         return list(seen.values())
 
     def default(self, pid: str, key: str) -> Any:
@@ -218,7 +233,7 @@ class PlanForm:
         for name, info in self.book.labels.items():
             if isinstance(info, dict) and info.get("format") in ("share", "hours", "score", "gap") and info.get("label"):
                 labels.setdefault(name, str(info["label"])[0].upper() + str(info["label"])[1:])
-        return [("words only", None)] + [(label, name) for name, label in labels.items()]
+        return prompt_options("words only (no number to check)", [(label, name) for name, label in labels.items()])
 
     def add_play(self, title: str, action: str, owner: str, horizon: int, success: str = "",
                  signal: str | None = None) -> str | None:
@@ -227,9 +242,11 @@ class PlanForm:
         With ``signal`` the success measure becomes ``{text, signal, goal}`` so the next wave
         checks it; the goal is ``down`` for gaps, hours and shares of lost or rejected leads.
         """
+        signal = chosen(signal)
         if not title.strip() or not action.strip():
             self.message.value = "<small>Give the play a title and an action.</small>"
             return None
+        self.forget_removed()
         base = "custom_" + (re.sub(r"[^a-z0-9]+", "_", title.lower()).strip("_")[:40] or "play")
         pid, n = base, 2
         while self.entry(pid) is not None or self.book.get(pid) is not None:
@@ -247,6 +264,15 @@ class PlanForm:
         self.message.value = f"<small>Added {html.escape(title.strip())}.</small>"
         self.rebuild()
         return pid
+
+    def _field_name(self, conflict: Conflict) -> str:
+        """A field both editors changed, as the form shows it: the play's title, not its id."""
+        path = conflict.path
+        if len(path) >= 3 and path[0] == "plays":
+            entry = self.entry(str(path[1])) or {}
+            title = entry.get("title") or self.default(str(path[1]), "title") or "a play"
+            return f"\u201c{title}\u201d, {str(path[2]).replace('_', ' ')}"
+        return conflict.where()
 
     # ------------------------------------------------------------------ view
     def rebuild(self) -> None:
@@ -272,35 +298,105 @@ class PlanForm:
                                 layout=WIDE,
                                 continuous_update=True)
             self.status.bind(action, "action", pid)
-            due = w.Text(value=str(entry.get("due") or ""), description="Due", tooltip="due date, YYYY-MM-DD")
+            due = w.Text(value=str(entry.get("due") or ""), description="Due", tooltip="due date, YYYY-MM-DD",
+                         placeholder="YYYY-MM-DD", layout=w.Layout(width="14em"))
             status.observe(lambda ch, p=pid: self._choose_status(p, ch["new"]), names="value")
             owner.observe(lambda ch, p=pid: self.edit(p, "owner", ch["new"]), names="value")
             horizon.observe(lambda ch, p=pid: self.edit(p, "horizon", ch["new"]), names="value")
             action.observe(partial(self._typed_action, pid), names="value")
-            due.observe(lambda ch, p=pid: self._set_date(ch["new"], lambda v, q=p: self.edit(q, "due", v)), names="value")
+            note = w.HTML()
+            note.add_class("cg-field-note")
+            due.observe(lambda ch, p=pid, n=note: self._set_date(ch["new"], lambda v, q=p: self.edit(q, "due", v), n),
+                        names="value")
             why = html.escape(item.get("why") or ("your own play" if own else "not triggered by the findings"))
-            title = html.escape(entry.get("title") or item.get("title") or pid)
-            self.rows[pid] = {"status": status, "owner": owner, "horizon": horizon, "action": action, "due": due}
+            title = html.escape(entry.get("title") or item.get("title") or self.default(pid, "title") or "Untitled play")
+            self.rows[pid] = {"status": status, "owner": owner, "horizon": horizon, "action": action, "due": due,
+                              "note": note}
             parts: list[w.Widget] = [w.HTML(f"<b>{title}</b> <small>({why})</small>"),
-                                     w.HBox([status, owner, horizon, due]), action]
+                                     w.HBox([status, owner, horizon, due]), note, action]
+            if own:  # the consultant's own play: its title and success measure stay editable
+                parts[0:1] = self._own_fields(pid, entry, note)
             if item.get("owner_found") is False:   # nobody at the client fits the role: ask, never invent one
                 person = w.Text(value="", placeholder="e.g. Dana Reyes", description="Who owns it?",
                                 continuous_update=False)
                 person.observe(lambda ch, p=pid: self._name_owner(p, ch["new"]), names="value")
                 self.rows[pid]["person"] = person
-                parts.insert(2, w.VBox([w.HTML("<small>Nobody in engagement.yaml's stakeholders holds this role; "
+                parts.insert(len(parts) - 1, w.VBox([w.HTML("<small>Nobody on the stakeholder list holds this role; "
                                                 f"the handout says “{html.escape(str(item.get('owner_name')))}”. "
                                                 "Name the client's person who will own it.</small>"), person]))
             boxes.append(w.VBox(parts))
         self.list_box.children = tuple(boxes)
 
+    def _own_fields(self, pid: str, entry: dict[str, Any], note: w.HTML) -> list[w.Widget]:
+        """Title, success measure and a remove button for a play the consultant added (saved as typed)."""
+        title = w.Text(value=str(entry.get("title") or ""), description="Title", layout=WIDE, continuous_update=True)
+        success = entry.get("success")
+        text = success.get("text") if isinstance(success, dict) else success
+        measure = w.Text(value=str(text or ""), description="Success", layout=WIDE, continuous_update=True,
+                         tooltip="how the next wave will tell it worked")
+        remove = w.Button(description="Remove this play", icon="trash", tooltip="It can be undone")
+        remove.add_class("cg-remove-play")
+        self.status.bind(title, "title", pid)
+        self.status.bind(measure, "success", pid)
+        title.observe(lambda ch: self.typing.call(("title", pid), partial(self._own_title, pid, ch["new"], note)),
+                      names="value")
+        measure.observe(lambda ch: self.typing.call(("success", pid), partial(self._own_success, pid, ch["new"])),
+                        names="value")
+        remove.on_click(lambda _: self.remove_play(pid))
+        self.rows[pid].update(title=title, success=measure, remove=remove)
+        return [w.HBox([w.HTML("<small>(your own play)</small>"), remove]), title, measure]
+
+    def _own_title(self, pid: str, text: str, note: w.HTML) -> None:
+        if not text.strip():  # a play needs a title: the last one stays until a new one is typed
+            note.value = "<small style='color:#8a4b00'>Give the play a title; the file keeps the last one meanwhile.</small>"
+            return
+        note.value = ""
+        self.set_field(pid, "title", text.strip())
+
+    def _own_success(self, pid: str, text: str) -> None:
+        entry = self.entry(pid) or {}
+        success = entry.get("success")
+        if isinstance(success, dict):  # measured by a number: only its wording changes
+            self.set_field(pid, "success", {**success, "text": text.strip() or success.get("text")})
+        else:
+            self.set_field(pid, "success", text.strip() or None)
+
+    def remove_play(self, pid: str) -> None:
+        """Take one of the consultant's own plays out of ``plan.yaml``; "Undo remove" puts it back."""
+        self.typing.flush()
+        plays = self.entries()
+        at = next((i for i, e in enumerate(plays) if isinstance(e, dict) and e.get("id") == pid), None)
+        if at is None or self.book.get(pid) is not None:
+            return
+        self.removed = (at, copy.deepcopy(plays[at]))
+        self.doc.update(lambda data: data["plays"].pop(at))
+        name = str(self.removed[1].get("title") or "the play")
+        self.undo_button.description = f"Undo remove \u201c{name}\u201d"
+        self.undo_button.layout.display = None
+        self.rebuild()
+
+    def forget_removed(self) -> None:
+        """Drop the undo of the last removal (a play was added or removed since)."""
+        self.removed = None
+        self.undo_button.layout.display = "none"
+
+    def undo_remove(self) -> None:
+        """Put the play removed last back in its place, as it was."""
+        if self.removed is None:
+            return
+        at, entry = self.removed
+        self.forget_removed()
+        if self.entry(str(entry.get("id"))) is None:  # not added back meanwhile (another editor)
+            self.doc.update(lambda data: data.setdefault("plays", []).insert(min(at, len(data["plays"])), entry))
+        self.rebuild()
+
     def _name_owner(self, pid: str, name: str) -> None:
         """Make a person (first and last name) the owner of a play, as the consultant typed it."""
-        name = name.strip()
-        if " " not in name:
-            self.message.value = "<small>Write the person's full name (first and last).</small>"
+        name, note = name.strip(), self.rows[pid]["note"]
+        if " " not in name:  # said beside the play's fields, not at the bottom of the form
+            note.value = "<small style='color:#8a4b00'>Write the person's full name (first and last).</small>"
             return
-        self.message.value = ""
+        note.value = ""
         self.edit(pid, "owner", name)
 
     def _set_top(self, key: str, value: Any) -> None:
@@ -313,22 +409,22 @@ class PlanForm:
                 data[key] = value
         self.doc.update(mutate)
 
-    def _set_date(self, text: str, write: Any) -> None:
-        """Write a date field only once it is a whole ISO date (or blank); say so meanwhile."""
+    def _set_date(self, text: str, write: Any, note: w.HTML) -> None:
+        """Write a date field only once it is a whole ISO date (or blank); say so meanwhile, in ``note`` beside it."""
         text = text.strip()
         try:
             value = dt.date.fromisoformat(text).isoformat() if text else None
         except ValueError:
-            self.message.value = f"<small>{html.escape(text)} is not a date yet: write it as YYYY-MM-DD.</small>"
+            note.value = f"<small style='color:#8a4b00'>{html.escape(text)} is not a date yet: write it as YYYY-MM-DD.</small>"
             return
-        self.message.value = ""
+        note.value = ""
         write(value)
 
     def _add_from_widgets(self) -> None:
         if self.add_play(self.new_title.value, self.new_action.value, self.new_owner.value,
                          self.new_horizon.value, self.new_success.value, self.new_signal.value):
             self.new_title.value = self.new_action.value = self.new_success.value = ""
-            self.new_signal.value = None
+            self.new_signal.value = ""
 
     def _after_save(self) -> None:
         if self.doc.merged is not None:  # another editor's changes came in with this save: show them

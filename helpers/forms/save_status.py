@@ -15,7 +15,10 @@ widget's comm and
   kept back to the kernel, which puts it into the same fields, where it is saved as usual;
   text that fits no field of the new form is offered for copying, never dropped.
 
-Forms name their text fields with :meth:`SaveStatus.bind` (a ``cg-field-<id>`` class).
+Forms name their text fields with :meth:`SaveStatus.bind` (a ``cg-field-<id>`` class). The
+widget also carries the forms' style sheet (``static/forms.css``): every form shows this widget
+at its top, so the laptop layout (compact interview rows, the journey grid's frozen lane labels)
+comes with it.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ import ipywidgets as w
 import traitlets
 
 from helpers.forms.common import AutosaveDocument, Debouncer
-from helpers.forms.merge import both_texts
+from helpers.forms.merge import Conflict, both_texts
 from helpers.forms.common import clock
 
 STATIC = Path(__file__).parent / "static"
@@ -67,6 +70,8 @@ class SaveStatus(anywidget.AnyWidget):
     """
 
     _esm = STATIC / "save_status.js"
+    #: The laptop layout of every capture form (compact interview rows, the journey grid's frozen labels).
+    _css = STATIC / "forms.css"
     value = traitlets.Unicode("").tag(sync=True)
     state = traitlets.Unicode("new").tag(sync=True)
     storage_key = traitlets.Unicode("").tag(sync=True)
@@ -79,6 +84,8 @@ class SaveStatus(anywidget.AnyWidget):
         self.fields: dict[str, w.Widget] = {}
         self.on_sync: Callable[[], None] | None = None
         self.debouncer: Debouncer | None = None
+        #: Names a field both editors changed in the form's words (a question, a stage's KPI), not its file path.
+        self.field_name: Callable[[Conflict], str] | None = None
         self.add_class("cg-status")
         self.on_msg(self._on_msg)
         self.attach(doc)
@@ -106,7 +113,7 @@ class SaveStatus(anywidget.AnyWidget):
         elif d.state == "resumed" and self.resumed and d.merged is None:
             text = self.resumed
         else:
-            text = d.status_html(self.where)
+            text = d.status_html(self.where, self.field_name)
         self.state = d.state
         self.value = text + (f"<br>{self.note}" if self.note else "")
 

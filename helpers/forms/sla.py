@@ -27,6 +27,12 @@ DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 #: The ``sla:`` keys this form edits; any other key in the block is kept as written.
 FIELDS = ("status", "response_hours", "clock", "working_hours", "working_days", "holiday_country", "attempts",
           "attempt_days")
+#: How to fix each field on the form (the reader's hints speak the file's language: "write response_hours: 24").
+FORM_HINTS = {"status": "choose proposed or agreed", "response_hours": "type the hours, e.g. 24",
+              "clock": "choose calendar hours or working hours",
+              "working_hours": "type them as from-to, e.g. 08:00-18:00", "working_days": "select at least one day",
+              "holiday_country": "type a country code such as US, GB-ENG or DE, or leave it blank",
+              "attempts": "type a whole number, e.g. 5", "attempt_days": "type the days, e.g. 14"}
 #: The top-level ``sla:`` key and every indented, blank or comment line under it.
 BLOCK = re.compile(r"^sla:[^\n]*\n(?:(?:[ \t]+[^\n]*|[ \t]*#[^\n]*|[ \t]*)\n)*", re.M)
 
@@ -69,9 +75,18 @@ class SlaForm:
         self.button.on_click(lambda _: self.save())
         self.clock.observe(lambda _: self._show_business(), names="value")
         self.extra = {k: v for k, v in current.items() if k not in FIELDS}
-        self.widget = w.VBox([w.HTML("<b>Response rule (SLA)</b>"), self.status, self.hours, self.clock,
-                              self.working_hours, self.days, self.country, self.attempts, self.attempt_days,
-                              self.button, self.message])
+        self.fields_shown = {"status": self.status, "response_hours": self.hours, "clock": self.clock,
+                             "working_hours": self.working_hours, "working_days": self.days,
+                             "holiday_country": self.country, "attempts": self.attempts, "attempt_days": self.attempt_days}
+        #: One message line beside each field (empty until a save finds something wrong with it).
+        self.notes = {key: w.HTML() for key in FIELDS}
+        parts: list[w.Widget] = [w.HTML("<b>Response rule (SLA)</b>")]
+        for key, widget in self.fields_shown.items():
+            widget.style.description_width = "10em"  # whole labels and choices at 1280 px
+            widget.layout.width = "34em"
+            self.notes[key].add_class("cg-field-note")
+            parts.append(w.HBox([widget, self.notes[key]], layout=w.Layout(align_items="center")))
+        self.widget = w.VBox(parts + [w.HBox([self.button, self.message])])
         self._show_business()
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> Any:
@@ -79,8 +94,9 @@ class SlaForm:
 
     def _show_business(self) -> None:
         shown = "flex" if self.clock.value == "business" else "none"
-        for field in (self.working_hours, self.days, self.country):
-            field.layout.display = shown
+        for key in ("working_hours", "working_days", "holiday_country"):
+            self.fields_shown[key].layout.display = shown
+            self.notes[key].layout.display = shown
 
     def fields(self) -> dict[str, Any]:
         """The ``sla:`` mapping the widgets describe (business-clock fields only on that clock)."""
@@ -102,10 +118,19 @@ class SlaForm:
             data["response_hours"] = int(data["response_hours"])
         _, problems = read_sla(data)
         errors = [p for p in problems if p.is_error]
+        for note in self.notes.values():
+            note.value = ""
         if errors:
-            items = "".join(f"<li>{html.escape(p.field or 'sla')}: {html.escape(p.message)}; "
-                            f"{html.escape(p.hint)}</li>" for p in errors)
-            self.message.value = f"<span style='color:#b00020'><b>Not saved.</b></span><ul>{items}</ul>"
+            loose = []
+            for p in errors:  # beside the field it concerns, in the form's words
+                key = str(p.field or "").removeprefix("sla.")
+                if key in self.notes:
+                    self.notes[key].value += (f"<span style='color:#b00020'>{html.escape(p.message)}; "
+                                              f"{html.escape(FORM_HINTS[key])}</span> ")
+                else:
+                    loose.append(f"<li>{html.escape(p.message)}; {html.escape(p.hint)}</li>")
+            self.message.value = ("<span style='color:#b00020'><b>Not saved:</b> see the message beside the "
+                                  "field.</span>" + (f"<ul>{''.join(loose)}</ul>" if loose else ""))
             return False
         path = self.folder / FILE
         text, read_problems = read_text(path, FILE)

@@ -30,9 +30,9 @@ ANSWER = "Half the leads from the webinar never hear back from sales within a we
 def test_interview_answer_typed_in_lab_is_saved_and_shown_again(notebook: Any, lab: Any, require: Any,
                                                                 wait_for_yaml: Any) -> None:
     source = require(NOTEBOOKS / "01_discovery_interview.ipynb", "discovery, issue 4")
-    nb = notebook(source, {"engagement": "../engagement", "interviewee": "Robin Tester"})
+    nb = notebook(source, {"engagement": "../engagement", "interviewee": "Luis Ortega"})  # on the stakeholder list
     page = nb.page
-    target = lab.root / "engagement" / "interviews" / "robin-tester.yaml"
+    target = lab.root / "engagement" / "interviews" / "luis-ortega.yaml"
     assert not target.exists()
 
     nb.run_all()
@@ -55,7 +55,7 @@ def test_interview_answer_typed_in_lab_is_saved_and_shown_again(notebook: Any, l
     pain.click()
     expect(pain).to_have_class(re.compile(r"\bmod-active\b"))
     data = wait_for_yaml(target, lambda data: entry(data).get("tags") == ["pain"])
-    assert data["interviewee"] == "Robin Tester"
+    assert data["interviewee"] == "Luis Ortega"
     assert entry(data)["answer"] == ANSWER
     assert [e["question"] for e in data["answers"] if e.get("answer")] == [qid], "only the typed answer is filled"
 
@@ -66,7 +66,7 @@ def test_interview_answer_typed_in_lab_is_saved_and_shown_again(notebook: Any, l
     assert nb.errors() == []
     expect(question.locator(".cg-tag-pain")).to_have_class(re.compile(r"\bmod-active\b"))
     expect(question.locator(".cg-tag-quote")).not_to_have_class(re.compile(r"\bmod-active\b"))
-    assert sorted(p.name for p in target.parent.iterdir()) == ["robin-tester.yaml"], "resuming started a new file"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["luis-ortega.yaml"], "resuming started a new file"
 
 
 KPI = "Demo requests from named accounts per month"

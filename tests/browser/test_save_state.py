@@ -59,9 +59,9 @@ def nth_question(page: Any, n: int) -> tuple[str, Any]:
 def test_kernel_restart_mid_typing_says_not_saved_and_the_text_reaches_the_file(
         notebook: Any, lab: Any, require: Any, wait_for_yaml: Any) -> None:
     source = require(NOTEBOOKS / "01_discovery_interview.ipynb", "discovery, issue 4")
-    nb = notebook(source, {"engagement": own_engagement(lab, "engagement-restart"), "interviewee": "Kim Restart"})
+    nb = notebook(source, {"engagement": own_engagement(lab, "engagement-restart"), "interviewee": "Hannah Brandt"})
     page = nb.page
-    target = lab.root / "engagement-restart" / "interviews" / "kim-restart.yaml"
+    target = lab.root / "engagement-restart" / "interviews" / "hannah-brandt.yaml"
     nb.run_all()
     qid, answer = first_question(page)
     nb.wait_done()
@@ -108,8 +108,8 @@ def test_two_tabs_typing_into_one_interview_keep_every_word(notebook: Any, lab: 
     source = require(NOTEBOOKS / "01_discovery_interview.ipynb", "discovery, issue 4")
     second = tmp_path / "01_discovery_interview_second_tab.ipynb"
     shutil.copyfile(source, second)  # another notebook file: its own kernel, like a second laptop
-    params = {"engagement": own_engagement(lab, "engagement-two-tabs"), "interviewee": "Pat Twotabs"}
-    target = lab.root / "engagement-two-tabs" / "interviews" / "pat-twotabs.yaml"
+    params = {"engagement": own_engagement(lab, "engagement-two-tabs"), "interviewee": "Tom Reilly"}
+    target = lab.root / "engagement-two-tabs" / "interviews" / "tom-reilly.yaml"
     a = notebook(source, params)
     a.run_all()
     q0, answer_a0 = first_question(a.page)
@@ -152,7 +152,7 @@ def test_two_tabs_typing_into_one_interview_keep_every_word(notebook: Any, lab: 
 
 
 @pytest.mark.parametrize("name, params, ready, top", [
-    ("01_discovery_interview.ipynb", {"interviewee": "Sam Screenshot"}, ".cg-interview-form .cg-question",
+    ("01_discovery_interview.ipynb", {"interviewee": "Gary Novak"}, ".cg-interview-form .cg-question",
      ".cg-interview-form"),
     ("02_customer_journey.ipynb", {}, ".cg-journey-form .cg-lane-name", ".cg-journey-form"),
     ("03_alignment_scorecard.ipynb", {}, ".jp-OutputArea-output", ".jp-OutputArea-output"),

@@ -113,20 +113,20 @@ def test_skip_reorder_and_add_questions(engagement: Path) -> None:
     assert on_disk(form)["answers"][-1]["skipped"] is True
     form.row("sl_n_03").skip.click()
     assert "skipped" not in on_disk(form)["answers"][-1]
-    form.new_question.value = "Who in marketing do you trust?"
-    form.new_spin.value = "implication"
-    form.new_dimension.value = "culture"
-    form.add_button.click()
+    form.adder.new_question.value = "Who in marketing do you trust?"
+    form.adder.new_spin.value = "implication"
+    form.adder.new_dimension.value = "culture"
+    form.adder.add_button.click()
     own = on_disk(form)["answers"][-1]
     assert own == {"question": "custom_1", "text": "Who in marketing do you trust?", "answer": None, "tags": [],
                    "share": False, "spin": "implication", "dimension": "culture"}
-    assert form.new_question.value == "" and form.row("custom_1").spin == "implication"
+    assert form.adder.new_question.value == "" and form.row("custom_1").spin == "implication"
     assert form.tabs.titles[2] == "3. Implication 0/5" and form.tabs.selected_index == 2
     form.row("custom_1").answer.value = "The events coordinator."
-    form.bank_choice.value = "ex_n_04"
-    form.add_bank_button.click()
-    assert order()[-1] == "ex_n_04" and "ex_n_04" not in [v for _, v in form.bank_choice.options]
-    form.add_button.click()  # nothing typed: a message, no new question
+    form.adder.bank_choice.value = "ex_n_04"
+    form.adder.add_bank_button.click()
+    assert order()[-1] == "ex_n_04" and "ex_n_04" not in [v for _, v in form.adder.bank_choice.options]
+    form.adder.add_button.click()  # nothing typed: a message, no new question
     assert order().count("custom_2") == 0 and "Type your question first" in form.status.value
     _, problems = read_interview(form.path, "interviews/x.yaml")
     assert problems == []
@@ -134,6 +134,7 @@ def test_skip_reorder_and_add_questions(engagement: Path) -> None:
 
 def test_audience_switch_keeps_what_was_said(engagement: Path) -> None:
     form = open_form(engagement, "Somebody New")
+    form.ask.choice.value = "salesperson"  # not on the stakeholder list: who they are is asked first
     assert form.audience.value == "salesperson"
     form.level.value = "leader"  # nothing typed yet: the agenda follows team and level
     assert form.audience.value == "sales_leader" and form.rows[0].question_id == "sl_s_01"
@@ -148,6 +149,7 @@ def test_audience_switch_keeps_what_was_said(engagement: Path) -> None:
 
 def test_two_interviews_with_the_same_name_never_overwrite(engagement: Path) -> None:
     first = open_form(engagement, "Chris Lee")
+    first.ask.choice.value = "salesperson"
     first.row("sp_p_01").answer.value = "first person"
     a = open_form(engagement, "Chris Lee", new=True)
     b = open_form(engagement, "Chris Lee", new=True)  # both were offered chris-lee-2 before either wrote
@@ -166,6 +168,8 @@ def test_start_separate_interview_button(engagement: Path) -> None:
     form.row("sl_p_02").answer.value = "kept"
     form.separate_button.click()
     assert form.path.name == "dana-whitfield-2.yaml" and not form.path.exists()
+    assert form.rows == [] and form.ask.box.layout.display is None  # someone else: who they are is asked
+    form.ask.choice.value = "salesperson"
     assert [r.answer.value for r in form.rows] == [""] * len(form.rows)
     form.row("sp_p_02").answer.value = "someone else"
     assert yaml.safe_load((engagement / "interviews" / "dana-whitfield.yaml").read_text())["answers"][5]["answer"] == "kept"
@@ -295,8 +299,8 @@ def test_move_and_add_reuse_the_rows_already_shown(engagement: Path) -> None:
     problem_tab = form.tabs.children[1]
     assert [b for b in problem_tab.children] == [form.row(q).box for q in ("sl_p_01", "sl_p_03", "sl_p_02", "sl_p_04")]
     assert [e["question"] for e in on_disk(form)["answers"]][4:8] == ["sl_p_01", "sl_p_03", "sl_p_02", "sl_p_04"]
-    form.new_question.value = "Who do you call when a lead goes cold?"
-    form.add_button.click()
+    form.adder.new_question.value = "Who do you call when a lead goes cold?"
+    form.adder.add_button.click()
     assert all(form.row(q) is row for q, row in shown.items())
 
 
@@ -342,9 +346,9 @@ def test_switched_on_tags_are_coloured_and_each_row_shows_its_save(engagement: P
 def test_own_question_goes_to_the_open_tab_without_a_forced_topic(engagement: Path) -> None:
     form = open_form(engagement, "Dana Whitfield")
     form.tabs.selected_index = 3  # listening to need-payoff answers
-    assert form.new_spin.value == "need_payoff" and form.new_dimension.value is None
-    form.new_question.value = "If you could change one thing about the Monday meeting, what would it be?"
-    form.add_button.click()
+    assert form.adder.new_spin.value == "need_payoff" and form.adder.new_dimension.label == "topic (optional)"
+    form.adder.new_question.value = "If you could change one thing about the Monday meeting, what would it be?"
+    form.adder.add_button.click()
     row = form.row("custom_1")
     assert row.spin == "need_payoff" and form.tabs.selected_index == 3
     own = on_disk(form)["answers"][-1]

@@ -76,3 +76,32 @@ def test_new_audiences_are_selectable_and_the_customer_guide_keeps_its_order(for
     assert [i for i in ids if i.startswith("cu_")] == guide  # the journey's order, not re-sorted by SPIN type
     form.audience.value = "technical_buyer"
     assert any(r.question_id.startswith("tb_") for r in form.rows)
+
+
+def test_a_person_not_on_the_stakeholder_list_is_asked_who_they_are_first(tmp_path) -> None:
+    import shutil
+
+    import yaml
+
+    from helpers.forms.interview import open_form
+    from tests.conftest import FIXTURES
+
+    folder = tmp_path / "acme"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "interviews/good" / "engagement.yaml", folder / "engagement.yaml")
+    form = open_form(folder, "Ines Outsider")
+    assert form.rows == [] and form.ask.box.layout.display is None and form.tabs.layout.display == "none"
+    assert "Ines Outsider is not on the stakeholder list" in form.ask.text.value
+    labels = [label for label, _ in form.ask.choice.options]
+    assert any(label.startswith("Customer success") for label in labels)
+    assert any(label.startswith("Technical buyer") for label in labels)
+    assert not (folder / "interviews").exists(), "nothing is written before the answer"
+    form.team.value = "marketing"  # the team alone does not pick the questions while the form asks
+    assert form.rows == [] and form.ask.box.layout.display is None
+    form.ask.choice.value = "technical_buyer"
+    data = yaml.safe_load(form.path.read_text(encoding="utf-8"))
+    assert data["audience"] == "technical_buyer" and data["team"] == "marketing", "the team chosen stays"
+    assert {e["question"][:3] for e in data["answers"]} == {"tb_"}
+    assert form.ask.box.layout.display == "none" and form.tabs.layout.display is None and form.rows
+    again = open_form(folder, "Ines Outsider")  # resumed: the choice came from the file, nothing is asked
+    assert again.ask.box.layout.display == "none" and again.audience.value == "technical_buyer"

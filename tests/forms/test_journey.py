@@ -45,7 +45,14 @@ def test_edits_autosave_and_read_back_valid(tmp_path):
     # marketing -> shared at stage 2 is an owner change nobody marked: flagged in the file and in the form
     assert [(p.severity, p.field, p.row) for p in problems] == [("warning", "handoff", 29)]
     assert re.search(r"saved \d\d:\d\d:\d\d</span> to <code>journey.yaml</code>", form.status.value)
-    assert "stage &#x27;consideration&#x27;: the owner changes from marketing to shared" in form.problems_html.value
+    # ... said in the grid, in the consultant's words, in the column of the stage and at its hand-off box
+    note = form.notes[1].value
+    assert "The owner changes here, from Marketing to Shared: tick “hand-off” in this column" in note
+    assert "“Consideration”" in note and "handoff: true" not in note and "&#x27;consideration&#x27;" not in note
+    assert "cg-attention" in form.cells[(1, "handoff")]._dom_classes and form.notes[1].layout.display is None
+    assert form.notes[0].layout.display == "none" and "cg-attention" not in form.cells[(3, "handoff")]._dom_classes
+    form.cells[(1, "handoff")].value = True  # ticked: the message goes
+    assert form.notes[1].value == "" and "cg-attention" not in form.cells[(1, "handoff")]._dom_classes
 
 
 def test_same_value_is_not_rewritten(tmp_path):
@@ -84,7 +91,8 @@ def test_resumes_an_existing_file_and_shows_problems(tmp_path):
     form.cells[(0, "name")].value = ""   # a blank name falls back to the stage id
     assert _saved(tmp_path)["journeys"][0]["stages"][0]["name"] == "awareness"
     form.doc.update(lambda d: d["journeys"][0]["stages"][0].update(owner="board"))
-    assert "unknown owner &#x27;board&#x27;" in form.problems_html.value and form.preview_figure is None
+    assert form.notes[0].value.count("Owner: unknown owner &#x27;board&#x27;; choose the owner in the Owner row") == 1
+    assert "cg-attention" in form.cells[(0, "owner")]._dom_classes and form.preview_figure is None
 
 
 def test_funnel_preview_lists_problems_and_never_writes():

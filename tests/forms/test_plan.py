@@ -149,10 +149,10 @@ def test_due_date_is_written_only_when_it_is_a_date(tmp_path):
     form = make_form(tmp_path)
     due = form.rows["lead_definition"]["due"]
     due.value = "2026-1"                                  # half typed: nothing written yet
-    assert not (tmp_path / "plan.yaml").exists() and "YYYY-MM-DD" in form.message.value
+    assert not (tmp_path / "plan.yaml").exists() and "YYYY-MM-DD" in form.rows["lead_definition"]["note"].value
     due.value = "2026-10-31"
     assert saved(tmp_path)["plays"] == [{"id": "lead_definition", "due": "2026-10-31", "status": "accepted"}]
-    assert form.rows["lead_definition"]["status"].value == "accepted" and form.message.value == ""
+    assert form.rows["lead_definition"]["status"].value == "accepted" and form.rows["lead_definition"]["note"].value == ""
     decisions, problems = read_plan(tmp_path)
     built = next(p for p in build(form.results, decisions)["plays"] if p["id"] == "lead_definition")
     assert problems == [] and built["due"] == "2026-10-31"
@@ -161,14 +161,14 @@ def test_due_date_is_written_only_when_it_is_a_date(tmp_path):
 def test_agreed_date_waits_for_a_whole_date(tmp_path):
     form = make_form(tmp_path)
     form.agreed.value = "30 June"
-    assert not (tmp_path / "plan.yaml").exists()
+    assert not (tmp_path / "plan.yaml").exists() and "write it as YYYY-MM-DD" in form.agreed_note.value
     form.agreed.value = "2026-06-30"
     assert saved(tmp_path) == {"agreed": "2026-06-30"}
 
 
 def test_own_play_can_be_measured_at_the_next_wave(tmp_path):
     form = make_form(tmp_path)
-    assert ("words only", None) == form.new_signal.options[0]
+    assert form.new_signal.label == "words only (no number to check)"  # a visible choice, never an empty box
     assert "funnel.median_response_hours" in dict(form.new_signal.options).values()
     form.new_title.value = "Call-back rota"
     form.new_action.value = "Two sellers on a daily rota call every new lead the same day."
@@ -178,7 +178,7 @@ def test_own_play_can_be_measured_at_the_next_wave(tmp_path):
     entry = saved(tmp_path)["plays"][0]
     assert entry["success"] == {"text": "Median time to first response down",
                                 "signal": "funnel.median_response_hours", "goal": "down"}
-    assert form.new_signal.value is None
+    assert form.new_signal.label == "words only (no number to check)"
     decisions, problems = read_plan(tmp_path)
     assert problems == []
     previous = dict(form.results, plan=build(form.results, decisions))

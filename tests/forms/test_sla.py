@@ -54,7 +54,10 @@ def test_a_rule_the_reader_refuses_writes_nothing_and_says_why(folder: Path) -> 
     form = _form(folder)
     form.clock.value, form.working_hours.value = "business", "18:00-08:00"
     assert not form.save()
-    assert "Not saved" in form.message.value and "working_hours" in form.message.value
+    assert "Not saved" in form.message.value and "beside the field" in form.message.value
+    note = form.notes["working_hours"].value  # beside the Working hours field, in the form's words
+    assert "18:00-08:00" in note and "type them as from-to, e.g. 08:00-18:00" in note and "working_hours" not in note
+    assert form.notes["response_hours"].value == ""
     assert (folder / "engagement.yaml").read_bytes() == before
 
 
