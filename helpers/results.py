@@ -245,11 +245,11 @@ def _progress(engagement: Engagement, current: Assessed,
                         min_group=engagement.meta.confidentiality.min_group, anchors=_anchors(engagement))
     then_part, _ = score(then_survey, shared, invited=earlier.meta.survey.invited,
                          min_group=earlier.meta.confidentiality.min_group, anchors=_anchors(earlier))
+    # one to three shared statements per dimension: no dimension is compared (nor counted in the Holm family)
     progress = compare(json_safe({**current, **now_part}), cast(EarlierWave, {**previous_results, **then_part}),
-                       earlier.plan)
+                       earlier.plan, compare_dimensions=False)
     progress["basis"] = {"versions": [before.version, now.version], "statements": len(pairs),
                          "dimensions_compared": False}
-    progress["dimensions"] = []  # one to three shared statements per dimension: no dimension is compared
     return progress, [f"the previous wave was surveyed on instrument version {before.version}, this one on version "
                       f"{now.version}: progress compares the {len(pairs)} statements both ask, not the full scores"]
 
