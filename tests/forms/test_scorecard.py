@@ -11,7 +11,7 @@ from tests.conftest import DEMO
 
 def test_explorer_scores_the_demo_and_lists_the_most_disputed_statements() -> None:
     explorer = ScorecardExplorer(DEMO / "quillstack")
-    assert explorer.status().startswith("16 responses read from survey.csv")
+    assert explorer.status().startswith("25 responses read from survey.csv")  # 14 sales + 11 marketing rows
     table = explorer.disagreement(n=5)
     assert isinstance(table, pd.DataFrame) and len(table) == 5
     gaps = table["gap"].abs().tolist()

@@ -127,12 +127,20 @@ def test_each_headline_claim_shows_the_three_lenses_once_per_topic():
                                "crm": "no CRM measure of this topic"}
 
 
-def test_an_empty_ninety_day_picture_says_so_instead_of_an_empty_list():
+def test_an_empty_ninety_day_picture_says_so_instead_of_an_empty_list(tmp_path):
+    import shutil
+
     from helpers.engagement.load import load
     from helpers.report.summary import summary
     from helpers.results import client_view, compute
 
-    eng, _ = load(DEMO_ROOT / "quillstack")  # every success measure is hidden or already met today
+    # Quillstack with a minimum reporting group of 7: its leader groups (6 sales, 5 marketing) are hidden,
+    # so the leaders-staff measure cannot be tracked, and every other success measure is already met today
+    folder = tmp_path / "quillstack"
+    shutil.copytree(DEMO_ROOT / "quillstack", folder)
+    meta = folder / "engagement.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8") + "confidentiality:\n  min_group: 7\n", encoding="utf-8")
+    eng, _ = load(folder)
     assert eng is not None
     html = summary(client_view(compute(eng))).html()
     body = html.split("What better looks like", 1)[1].split("</ul>", 1)[0]
