@@ -294,6 +294,7 @@ def client_view(results: Results) -> Results:
 
     Left out: the stakeholder and buying-influence map (names, roles, red flags), the ids of
     respondents left out of the scores, data-quality warnings, the leadership-climate reading, the
+    customers' emotions per journey stage (the shared ones reach the client as quotes only), the
     consultant's housekeeping
     (what to collect next) and every "collect more data" message. Quotes already carry only
     what the interviewee agreed to (function, or job title with consent). The consultant's own
@@ -326,6 +327,7 @@ def client_view(results: Results) -> Results:
                 discovery["implications"] + discovery["needs"]:
             quote["level"] = None  # the function is in ``speaker`` only when enough people share it
         discovery["climate"] = None  # the leadership climate is the consultant's reading, never the client's
+        discovery["customer_emotions"] = []  # the consultant's check of the journey map against customers' words
     plan = cast(dict[str, Any], view["plan"])
     if "housekeeping" in plan:
         plan["housekeeping"] = []
