@@ -97,7 +97,7 @@ def emotion_rows(results: Results) -> dict[str, Any]:
                      "shared": e["shared"], "question_id": e["question_id"]} for e in here]
             claimed = stage["emotion"]
             if not interviewed:
-                check, none = "no customer interview yet", "no customer interview yet"
+                check, none = "no customer interview yet", "\u2013"
             elif not here:
                 check, none = "no customer has spoken about this stage yet", "–"
             elif claimed is None:
