@@ -224,11 +224,11 @@ def _progress(engagement: Engagement, current: Assessed,
                         min_group=engagement.meta.confidentiality.min_group, anchors=_anchors(engagement))
     then_part, _ = score(then_survey, shared, invited=earlier.meta.survey.invited,
                          min_group=earlier.meta.confidentiality.min_group, anchors=_anchors(earlier))
+    # one to three shared statements per dimension: no dimension is compared (nor counted in the Holm family)
     progress = compare(json_safe({**current, **now_part}), cast(EarlierWave, {**previous_results, **then_part}),
-                       earlier.plan)
+                       earlier.plan, compare_dimensions=False)
     progress["basis"] = {"versions": [before.version, now.version], "statements": len(pairs),
                          "dimensions_compared": False}
-    progress["dimensions"] = []  # one to three shared statements per dimension: no dimension is compared
     return progress, [f"the previous wave was surveyed on instrument version {before.version}, this one on version "
                       f"{now.version}: progress compares the {len(pairs)} statements both ask, not the full scores"]
 
@@ -273,6 +273,7 @@ def client_view(results: Results) -> Results:
 
     Left out: the stakeholder and buying-influence map (names, roles, red flags), the ids of
     respondents left out of the scores, data-quality warnings, the leadership-climate reading, the
+    customers' emotions per journey stage (the shared ones reach the client as quotes only), the
     consultant's housekeeping
     (what to collect next) and every "collect more data" message. Quotes already carry only
     what the interviewee agreed to (function, or job title with consent). The consultant's own
@@ -305,6 +306,7 @@ def client_view(results: Results) -> Results:
                 discovery["implications"] + discovery["needs"]:
             quote["level"] = None  # the function is in ``speaker`` only when enough people share it
         discovery["climate"] = None  # the leadership climate is the consultant's reading, never the client's
+        discovery["customer_emotions"] = []  # the consultant's check of the journey map against customers' words
     plan = cast(dict[str, Any], view["plan"])
     if "housekeeping" in plan:
         plan["housekeeping"] = []

@@ -36,6 +36,19 @@ STAGE_BANDS: tuple[tuple[float, str], ...] = ((40.0, "Undefined"), (60.0, "Defin
                                               (float("inf"), "Integrated"))
 
 # ------------------------------------------------------------------------------------- interviews
+#: The journey map's emotion scale (``templates/journey.yaml``, the journey reader), with its words;
+#: a customer interview records the same scale per answer.
+EMOTION_LABELS: dict[int, str] = {-2: "very unhappy", -1: "unhappy", 0: "neutral", 1: "pleased", 2: "delighted"}
+
+
+def emotion_label(value: int | None) -> str:
+    """An emotion of the journey map's scale in words (``"\u22121 unhappy"``); ``"not set"`` for None."""
+    if value is None:
+        return "not set"
+    sign = "+" if value > 0 else "\u2212" if value < 0 else ""
+    return f"{sign}{abs(value)} {EMOTION_LABELS[value]}"
+
+
 SPIN_TYPES: tuple[str, ...] = ("situation", "problem", "implication", "need_payoff")
 TAGS: tuple[str, ...] = ("pain", "implication", "need", "quote")
 #: Question-bank audiences; the last three are in the version-2 bank only (customer: the journey guide).

@@ -50,7 +50,13 @@ dimension); shares are fractions 0..1 rounded to 4 decimals::
                      "person": str | None}],
       "climate": ClimateReading | None,                 # consultant only (helpers.analysis.climate);
                                                         # None without climates in the bank
+      "customer_emotions": [CustomerEmotion, ...],      # consultant only: how customers said each
+                                                        # journey stage felt, in interview order
     }
+
+    CustomerEmotion = {"stage": "onboarding" | None, "emotion": -2..2, "question_id": "cu_s_04",
+                       "question": "the question asked", "text": "the answer" (only when shared, else ""),
+                       "shared": bool}
 
     Quote = {"text": "the answer as said", "team": "sales", "role": "VP Sales" (job title),
              "level": "leader" | "staff" | None, "question": "the question asked",
@@ -76,7 +82,7 @@ from typing import Any, TypedDict
 from helpers.content.question_bank import CUSTOM_ID
 from helpers.vocabulary import INFLUENCES, QUOTE_GROUP, SPIN_TYPES, TAGS, TEAMS, quote_speaker, text_of
 from helpers.content.question_bank import QuestionBank, load_questions
-from helpers.engagement.interviews import Answer, Interview
+from helpers.engagement.interviews import Answer, Interview, journey_stage_of
 from helpers.analysis.stakeholders import RedFlag, RoleCoverage, Stakeholder, stakeholder_map
 from helpers.analysis.climate import ClimateReading, read_climate
 
@@ -99,6 +105,21 @@ class Quote(TypedDict):
     dimension: str
     label: str
     tags: list[str]
+
+
+class CustomerEmotion(TypedDict):
+    """How a customer said one part of the journey felt (an interview answer with ``emotion``).
+
+    ``stage`` is the journey stage the answer is about (None when neither the answer nor its
+    question names one); ``text`` carries the answer only when it is shared (``share: true``).
+    """
+
+    stage: str | None
+    emotion: int
+    question_id: str
+    question: str
+    text: str
+    shared: bool
 
 
 class TagCount(TypedDict):
@@ -155,6 +176,7 @@ class DiscoverySynthesis(TypedDict):
     red_flags: list[RedFlag]
     attribution_checks: list[str]
     climate: ClimateReading | None
+    customer_emotions: list[CustomerEmotion]
 
 
 # ------------------------------------------------------------------------------------- synthesis
@@ -212,12 +234,19 @@ def synthesize(interviews: list[Interview], stakeholders: list[dict[str, Any]] |
     held_back: dict[str, int] = {}   # executive name -> shared answers not quoted (see below)
     unchecked: dict[str, int] = {}   # interviewee -> shared answers held until the speaker has seen them
     to_check: dict[str, list[Quote]] = {t: [] for t in TEAMS}   # quoted, not yet seen by their speaker
+    emotions: list[CustomerEmotion] = []
     for k, iv in enumerate(interviews):
         for ans in iv.answers:
-            if ans.skipped or not ans.answer:
+            if ans.skipped or (not ans.answer and ans.emotion is None):
+                continue
+            qtext, spin, dim = _resolve(ans, bank)
+            if ans.emotion is not None:
+                emotions.append({"stage": journey_stage_of(ans, bank), "emotion": ans.emotion,
+                                 "question_id": ans.question, "question": qtext,
+                                 "text": ans.answer if ans.share else "", "shared": ans.share})
+            if not ans.answer:
                 continue
             answered += 1
-            qtext, spin, dim = _resolve(ans, bank)
             by_dim[dim]["total"] += 1
             if spin:
                 by_dim[dim][spin] += 1
@@ -304,6 +333,7 @@ def synthesize(interviews: list[Interview], stakeholders: list[dict[str, Any]] |
             "tick \u201cQuotes checked with the speaker\u201d (quotes_checked: true in their interview file)."
             for name, count in unchecked.items()],
         "climate": read_climate(interviews, bank),
+        "customer_emotions": emotions,
     }
 
 

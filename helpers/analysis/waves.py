@@ -385,7 +385,8 @@ def still_open(progress: Progress | None) -> set[str]:
     return {p["id"] for p in progress["plays"] if p["status"] in ("accepted", "added") and p["verdict"] != "target met"}
 
 
-def compare(current: Assessed, previous: EarlierWave, previous_plan: PlanFile | None) -> Progress:
+def compare(current: Assessed, previous: EarlierWave, previous_plan: PlanFile | None, *,
+            compare_dimensions: bool = True) -> Progress:
     """Compare this wave's results with the previous wave's.
 
     Parameters
@@ -396,6 +397,10 @@ def compare(current: Assessed, previous: EarlierWave, previous_plan: PlanFile | 
         The previous wave's results (its ``progress`` carries the earlier history).
     previous_plan : dict or None
         The previous wave's ``plan.yaml`` as returned by :func:`helpers.engagement.plan.read_plan`.
+    compare_dimensions : bool
+        Compare the dimensions too (default). False leaves ``dimensions`` empty and tests the
+        index change alone, so the Holm correction counts only the verdicts that are reported
+        (used when the waves were surveyed on different instrument versions).
 
     Returns
     -------
@@ -404,7 +409,7 @@ def compare(current: Assessed, previous: EarlierWave, previous_plan: PlanFile | 
     """
     now, before = signals(current), signals(previous)
     dims_now, dims_before = current["dimensions"], previous["dimensions"]
-    ids = list(dims_now) + [d for d in dims_before if d not in dims_now]
+    ids = list(dims_now) + [d for d in dims_before if d not in dims_now] if compare_dimensions else []
     changes = [_change(previous["index"], current["index"])]
     terms = [_pair(_terms(current, None), _terms(previous, None))]
     for dim in ids:

@@ -8,17 +8,24 @@ Each demo lives in ``templates/demo/<slug>/``. The words (``engagement.yaml``, t
     python -m helpers.demo            # rewrite every demo's survey.csv and funnel.csv
 
 Survey ratings are drawn around a target index (HBR 20-100 scale) with a gap between sales and
-marketing, a gap between leaders and staff and a per-dimension profile; reverse-keyed statements
-are answered the other way round, so the scored answers still land where the spec says. Funnel
+marketing, a gap between leaders and staff within each team and a per-dimension profile, on the
+instrument version each demo names (an earlier wave may have been surveyed on version 1). People
+differ as in real staff surveys (about 10-15 index points between respondents), and each person
+leans their own way on each dimension, so a dimension's statements hang together (Cronbach's alpha
+mostly 0.6-0.85). Reverse-keyed statements are answered the other way round, so the scored answers
+still land where the spec says; staff answer "don't know" to some statements the instrument marks as
+hard to judge from their own work. Funnel
 rows follow a lead from creation through MQL, SAL, SQL and opportunity to won or lost with given
 conversion rates, stage durations and a lognormal speed to first response; leads called late are
 accepted less often, as the lead-response research in ``DOMAIN.md`` reports. Sales actions fall
 in working hours. A demo may write its funnel as a CRM export (e.g. HubSpot) instead of our columns;
-the CSV writing lives in :mod:`helpers.demo_export` (re-exported here).
+the CSV writing lives in :mod:`helpers.demo.export`. The survey and the funnel draw from separate
+random streams of the demo's seed, so changing one leaves the other's file unchanged.
 """
 
 from __future__ import annotations
 import sys
+import zlib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -33,6 +40,10 @@ from helpers.fileio import atomic_write_text, read_yaml
 DEMO_ROOT = TEMPLATES / "demo"
 
 
+#: What the generated ``survey.csv`` holds for a "Don't know / can't judge" answer (the reader knows it).
+DONT_KNOW_CELL = "dk"
+
+
 @dataclass(frozen=True)
 class SurveySpec:
     """Shape of a demo survey (the fields are explained in ``templates/demo/generator.yaml``).
@@ -44,12 +55,24 @@ class SurveySpec:
     sales, marketing, sales_leaders, marketing_leaders : int
         Respondents per team, and how many of them are leaders (the rest are staff).
     team_gap, level_gap : float
-        Sales minus marketing, and leaders minus staff, in index points.
+        Sales minus marketing, and leaders minus staff within each team, in index points.
     dimensions : dict
         Index points added to every statement of a dimension.
-    spread, noise, blank_rate : float
-        Spread between respondents (index points), of single answers (rating points), and the
-        share of answers left blank.
+    instrument : int
+        Version of the instrument the survey was answered on (1 or 2).
+    spread : float
+        Standard deviation of the respondents' indexes within their team and level (index points):
+        how far one person sits above or below the people in the same position.
+    dimension_spread : float
+        Standard deviation of a respondent's own view of each dimension (index points), shared by
+        that dimension's statements, so a dimension's statements hang together.
+    noise : float
+        Standard deviation of a single answer around the respondent's view (rating points).
+    blank_rate : float
+        Share of answers left blank.
+    dont_know_rate : float
+        Share of staff answering "don't know" to a statement the instrument marks
+        ``dont_know_likely``; leaders, who see more, at a quarter of that rate.
     prefix : str
         Start of every respondent id.
     """
@@ -62,9 +85,12 @@ class SurveySpec:
     team_gap: float = 0.0
     level_gap: float = 0.0
     dimensions: dict[str, float] = field(default_factory=dict)
-    spread: float = 5.0
-    noise: float = 0.55
+    instrument: int = 2
+    spread: float = 11.0
+    dimension_spread: float = 8.0
+    noise: float = 0.5
     blank_rate: float = 0.02
+    dont_know_rate: float = 0.0
     prefix: str = "R"
 
 
@@ -131,6 +157,27 @@ class FunnelSpec:
 
 
 @dataclass(frozen=True)
+class StreamStart:
+    """Where a demo's funnel draws begin in the random stream of its seed.
+
+    The survey draws from a stream of its own (see :func:`survey_stream`), so changing the survey
+    leaves the funnel alone. The bundled demos' funnels were first drawn after an earlier survey
+    generator, from the same stream; ``funnel_stream`` in ``generator.yaml`` records where that
+    generator left the stream, so those ``funnel.csv`` files stay as they were.
+
+    Attributes
+    ----------
+    draws : int
+        64-bit outputs of the seed's PCG64 stream used before the funnel's first draw.
+    half : int or None
+        The unused upper 32 bits of an output a 32-bit draw had split (None when there was none).
+    """
+
+    draws: int
+    half: int | None = None
+
+
+@dataclass(frozen=True)
 class DemoSpec:
     """One demo engagement.
 
@@ -146,6 +193,8 @@ class DemoSpec:
         The HBR stage the survey is meant to land in (checked by the tests).
     current : bool
         False for an earlier wave that another demo points at with ``previous``.
+    funnel_stream : StreamStart or None
+        Where the funnel's draws begin in the seed's stream (None: at its start).
     """
 
     slug: str
@@ -154,6 +203,7 @@ class DemoSpec:
     funnel: FunnelSpec
     intended_stage: str
     current: bool = True
+    funnel_stream: StreamStart | None = None
 
 
 def load_specs(path: Path | None = None) -> list[DemoSpec]:
@@ -168,6 +218,12 @@ def load_specs(path: Path | None = None) -> list[DemoSpec]:
     -------
     list of DemoSpec
         In file order (earlier waves before the demos that point at them).
+
+    Raises
+    ------
+    RuntimeError
+        When the file cannot be read or a survey asks for an instrument version that does not
+        exist, or for "don't know" answers on version 1 (which had no such answer).
     """
     data, problems = read_yaml(path or DEMO_ROOT / "generator.yaml", "templates/demo/generator.yaml")
     if problems:
@@ -178,35 +234,111 @@ def load_specs(path: Path | None = None) -> list[DemoSpec]:
         f["sources"] = tuple(SourceSpec(**s) for s in f["sources"])
         f["export"] = ExportSpec(**f["export"]) if f.get("export") else None
         f["start"], f["end"] = (date.fromisoformat(str(f[k])) for k in ("start", "end"))
-        specs.append(DemoSpec(slug=item["slug"], seed=int(item["seed"]), survey=SurveySpec(**item["survey"]),
+        survey = SurveySpec(**item["survey"])
+        if survey.instrument not in (1, 2):
+            raise RuntimeError(f"templates/demo/generator.yaml: {item['slug']}: survey.instrument is "
+                               f"{survey.instrument}; write 1 or 2")
+        if survey.instrument == 1 and survey.dont_know_rate:
+            raise RuntimeError(f"templates/demo/generator.yaml: {item['slug']}: version 1 of the instrument had "
+                               "no \"don't know\" answer; remove dont_know_rate or use instrument: 2")
+        stream = item.get("funnel_stream")
+        specs.append(DemoSpec(slug=item["slug"], seed=int(item["seed"]), survey=survey,
                               funnel=FunnelSpec(**f), intended_stage=item["stage"],
-                              current=bool(item.get("current", True))))
+                              current=bool(item.get("current", True)),
+                              funnel_stream=StreamStart(**stream) if stream else None))
     return specs
 
 
-def read_statements(path: Path | None = None) -> list[dict]:
-    """The statements of the survey instrument, in order, as the generator needs them.
+def read_statements(version: int = 2) -> list[dict]:
+    """The statements of one version of the survey instrument, in order, as the generator needs them.
 
     Parameters
     ----------
-    path : Path, optional
-        Instrument YAML; default ``templates/instrument_v1.yaml``: the demo engagements were
-        surveyed on version 1 of the instrument, which the workbook keeps reading and scoring as
-        asked (a new engagement uses ``templates/instrument.yaml``, version 2).
+    version : int
+        2 reads ``templates/instrument.yaml``; 1 reads ``templates/instrument_v1.yaml``, which the
+        workbook keeps reading and scoring as asked (an earlier demo wave was surveyed on it).
 
     Returns
     -------
     list of dict
-        ``{"id", "dimension", "reverse"}`` per statement.
+        ``{"id", "dimension", "reverse", "dont_know_likely"}`` per statement.
     """
-    from helpers.content.instrument import INSTRUMENT_V1, load_instrument  # noqa: PLC0415  (keeps `import helpers.demo` light)
+    from helpers.content.instrument import INSTRUMENT, INSTRUMENT_V1, load_instrument  # noqa: PLC0415  (keeps `import helpers.demo` light)
 
-    return [{"id": s.id, "dimension": s.dimension, "reverse": bool(s.reverse)}
-            for s in load_instrument(path if path is not None else INSTRUMENT_V1).statements]
+    instrument = load_instrument(INSTRUMENT_V1 if version == 1 else INSTRUMENT)
+    return [{"id": s.id, "dimension": s.dimension, "reverse": bool(s.reverse),
+             "dont_know_likely": bool(s.dont_know_likely)} for s in instrument.statements]
+
+
+def survey_stream(seed: int) -> np.random.Generator:
+    """The random stream a demo's survey is drawn from: its own, apart from the funnel's."""
+    return np.random.default_rng([seed, 1])
+
+
+def funnel_stream(seed: int, start: StreamStart | None = None) -> np.random.Generator:
+    """The random stream a demo's funnel (and its CRM export) is drawn from.
+
+    Parameters
+    ----------
+    seed : int
+        The demo's seed.
+    start : StreamStart, optional
+        Where in the seed's stream the funnel's draws begin; default its start.
+    """
+    bits = np.random.PCG64(seed)
+    if start is not None:
+        bits.advance(start.draws)
+        if start.half is not None:
+            state = bits.state
+            state["has_uint32"], state["uinteger"] = 1, int(start.half)
+            bits.state = state
+    return np.random.Generator(bits)
+
+
+def _cells(team: np.ndarray, leader: np.ndarray, spec: SurveySpec) -> list[tuple[np.ndarray, float]]:
+    """Each team-and-level group of respondents with the index it is aimed at.
+
+    A team's leaders sit ``level_gap`` above its staff, placed so that the team's mean stays on
+    its own target (the overall target plus or minus half the team gap).
+    """
+    out = []
+    for name, sign in (("sales", 0.5), ("marketing", -0.5)):
+        in_team = team == name
+        target = spec.target_index + sign * spec.team_gap
+        share = leader[in_team].mean() if in_team.any() else 0.0
+        for is_leader, offset in ((True, (1.0 - share) * spec.level_gap), (False, -share * spec.level_gap)):
+            mask = in_team & (leader == is_leader)
+            if mask.any():
+                out.append((mask, target + offset))
+    return out
+
+
+def _statement_pull(statement_id: str) -> float:
+    """How far a statement's answers sit from its dimension's (rating points, sd 0.18).
+
+    A property of the statement, not of a wave: drawn from the statement id, so a statement asked
+    in two waves (or two versions of the instrument) pulls the same way in both.
+    """
+    return float(np.random.default_rng(zlib.crc32(statement_id.encode("utf-8"))).normal(0.0, 0.18))
+
+
+def _pooled_sd(values: np.ndarray, cells: list[tuple[np.ndarray, float]]) -> float:
+    """Standard deviation of ``values`` around their group's mean, pooled over the groups."""
+    squares = sum(float(((values[mask] - values[mask].mean()) ** 2).sum()) for mask, _ in cells)
+    free = sum(int(mask.sum()) - 1 for mask, _ in cells)
+    return float(np.sqrt(squares / free)) if free > 0 else 0.0
 
 
 def survey_frame(spec: SurveySpec, statements: list[dict], rng: np.random.Generator) -> pd.DataFrame:
     """Draw a canonical survey (respondent, team, level, one column per statement).
+
+    An answer is a respondent's general view (their team and level's target plus a personal lean
+    of ``spread``), plus their own lean on the statement's dimension (``dimension_spread``, shared
+    by the dimension's statements, so they hang together), the dimension's profile shift, a small
+    effect of the statement itself and the noise of a single answer, rounded and kept within 1-5.
+    Reverse-keyed statements are answered the other way round. Each team-and-level group is then
+    re-aimed, with the same draws, so its mean index lands on its target (rounding and clipping
+    at 1 and 5 would pull it towards 3).
 
     Parameters
     ----------
@@ -220,7 +352,8 @@ def survey_frame(spec: SurveySpec, statements: list[dict], rng: np.random.Genera
     Returns
     -------
     pandas.DataFrame
-        Ratings as nullable integers (blank answers are ``<NA>``).
+        Answers as objects: a rating 1-5 (int), :data:`DONT_KNOW_CELL` for "don't know", or
+        ``None`` for a blank.
     """
     n = spec.sales + spec.marketing
     team = np.array(["sales"] * spec.sales + ["marketing"] * spec.marketing)
@@ -229,35 +362,42 @@ def survey_frame(spec: SurveySpec, statements: list[dict], rng: np.random.Genera
     leader[spec.sales: spec.sales + spec.marketing_leaders] = True
     order = rng.permutation(n)                      # rows in the order answers came in
     team, leader = team[order], leader[order]
-    is_sales = team == "sales"
-    dims = np.array([s["dimension"] for s in statements])
+    dims = list(dict.fromkeys(s["dimension"] for s in statements))
+    dim_of = np.array([dims.index(s["dimension"]) for s in statements])
     reverse = np.array([s["reverse"] for s in statements])
-    dim_shift = np.array([spec.dimensions.get(d, 0.0) for d in dims]) / 20.0
-    item_effect = rng.normal(0.0, 0.18, len(statements))
+    likely = np.array([s.get("dont_know_likely", False) for s in statements])
+    dim_shift = np.array([spec.dimensions.get(d, 0.0) for d in dims])[dim_of] / 20.0
+    item_effect = np.array([_statement_pull(s["id"]) for s in statements])
     person = rng.normal(0.0, spec.spread / 20.0, n)
+    person_dim = rng.normal(0.0, spec.dimension_spread / 20.0, (n, len(dims)))[:, dim_of]
     answer_noise = rng.normal(0.0, spec.noise, (n, len(statements)))
     blank = rng.random((n, len(statements))) < spec.blank_rate
-    level_shift = np.where(leader, 1.0, 0.0) * spec.level_gap / 20.0
-    targets = {"sales": spec.target_index + spec.team_gap / 2, "marketing": spec.target_index - spec.team_gap / 2}
-    base = {t: v / 20.0 for t, v in targets.items()}
-    # Rounding and clipping at 1 and 5 pull the mean towards 3; re-aim each team with the same draws.
-    for _ in range(6):
-        team_base = np.where(is_sales, base["sales"], base["marketing"])
-        # Centre the level shift inside each team so the team mean stays on target.
-        for t, mask in (("sales", is_sales), ("marketing", ~is_sales)):
-            team_base[mask] -= level_shift[mask].mean()
-        latent = (team_base + person + level_shift)[:, None] + dim_shift + item_effect + answer_noise
+    unsure_rate = np.where(leader, spec.dont_know_rate / 4.0, spec.dont_know_rate)[:, None] * likely
+    unsure = (rng.random((n, len(statements))) < unsure_rate) & ~blank
+    cells = _cells(team, leader, spec)
+    base = np.zeros(n)
+    for mask, target in cells:
+        base[mask] = target / 20.0
+    scale = 1.0
+    for _ in range(12):
+        latent = (base + scale * person)[:, None] + person_dim + dim_shift + item_effect + answer_noise
         scored = np.clip(np.rint(latent), 1, 5)
-        person_index = 20.0 * np.nanmean(np.where(blank, np.nan, scored), axis=1)
-        for t, mask in (("sales", is_sales), ("marketing", ~is_sales)):
-            base[t] += (targets[t] - person_index[mask].mean()) / 20.0
-    ratings = np.where(reverse, 6 - scored, scored)
+        person_index = 20.0 * np.nanmean(np.where(blank | unsure, np.nan, scored), axis=1)
+        # re-aim each group's mean, and stretch the personal leans until people differ by `spread`
+        # within their group (clipping at 1 and 5 squeezes them, most near either end of the scale)
+        spread_now = _pooled_sd(person_index, cells)
+        for mask, target in cells:
+            base[mask] += (target - person_index[mask].mean()) / 20.0
+        if spread_now > 0:
+            scale = float(np.clip(scale * spec.spread / spread_now, 0.25, 8.0))
+    ratings = np.where(reverse, 6 - scored, scored).astype(int).astype(object)
+    answers = np.where(unsure, DONT_KNOW_CELL, np.where(blank, None, ratings))
     frame = pd.DataFrame({
         "respondent": [f"{spec.prefix}{i + 1:02d}" for i in range(n)],
         "team": team,
         "level": np.where(leader, "leader", "staff"),
     })
-    values = pd.DataFrame(np.where(blank, np.nan, ratings), columns=[s["id"] for s in statements]).astype("Int64")
+    values = pd.DataFrame(answers, columns=[s["id"] for s in statements], dtype=object)
     return pd.concat([frame, values], axis=1)
 
 
@@ -370,7 +510,8 @@ def generate(spec: DemoSpec, root: Path | None = None, statements: list[dict] | 
     root : Path, optional
         Folder holding the demo folders; default ``templates/demo``.
     statements : list of dict, optional
-        Instrument statements; default read from ``templates/instrument_v1.yaml`` (see :func:`read_statements`).
+        Instrument statements; default those of the version the demo was surveyed on
+        (``spec.survey.instrument``, see :func:`read_statements`).
 
     Returns
     -------
@@ -378,9 +519,9 @@ def generate(spec: DemoSpec, root: Path | None = None, statements: list[dict] | 
         The files written.
     """
     folder = (root or DEMO_ROOT) / spec.slug
-    statements = statements if statements is not None else read_statements()
-    rng = np.random.default_rng(spec.seed)
-    survey = survey_frame(spec.survey, statements, rng)
+    statements = statements if statements is not None else read_statements(spec.survey.instrument)
+    survey = survey_frame(spec.survey, statements, survey_stream(spec.seed))
+    rng = funnel_stream(spec.seed, spec.funnel_stream)
     funnel = funnel_frame(spec.funnel, rng)
     written = [atomic_write_text(folder / "survey.csv", survey_csv(survey))]
     export = spec.funnel.export
@@ -407,9 +548,9 @@ def demo_folders(include_earlier_waves: bool = False) -> list[Path]:
 
 def main() -> int:
     """Regenerate every demo's ``survey.csv`` and ``funnel.csv`` (``python -m helpers.demo``)."""
-    statements = read_statements()
+    statements = {version: read_statements(version) for version in (1, 2)}
     for spec in load_specs():
-        for path in generate(spec, statements=statements):
+        for path in generate(spec, statements=statements[spec.survey.instrument]):
             print(f"wrote {path.relative_to(TEMPLATES.parent)} ({path.stat().st_size:,} bytes)")
     return 0
 

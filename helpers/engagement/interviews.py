@@ -10,6 +10,7 @@ interviews and re-exports everything public here. Pure: no widgets, no plotting,
 from __future__ import annotations
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from helpers.fileio import load_yaml_text, read_yaml
@@ -17,8 +18,8 @@ from helpers.problems import Problem
 from datetime import date, datetime
 import yaml
 from helpers.content.question_bank import CUSTOM_ID
-from helpers.vocabulary import DIMENSIONS, INFLUENCE_ALIASES, INFLUENCES, LEVELS, SPIN_TYPES, TAGS, TEAM_ALIASES, TEAMS, choice_of, default_audience, text_of
-from helpers.content.question_bank import QuestionBank, load_questions
+from helpers.vocabulary import DIMENSIONS, EMOTION_LABELS, INFLUENCE_ALIASES, INFLUENCES, LEVELS, SPIN_TYPES, TAGS, TEAM_ALIASES, TEAMS, choice_of, default_audience, text_of
+from helpers.content.question_bank import QuestionBank, journey_stage_ids, load_questions
 from helpers.fileio import read_text
 from helpers.problems import warning
 from helpers.formatting import slugify
@@ -28,11 +29,11 @@ INTERVIEW_FIELDS = ("interviewee", "team", "role", "level", "influence", "date",
                     "internal_notes", "named_by_title", "quotes_checked")
 
 
-ANSWER_FIELDS = ("question", "text", "answer", "tags", "share", "skipped", "spin", "dimension", "emotion")
+ANSWER_FIELDS = ("question", "text", "answer", "tags", "share", "skipped", "spin", "dimension", "emotion", "stage")
 
 
 #: The journey map's emotion scale: -2 (very unhappy) .. +2 (delighted).
-EMOTIONS: tuple[int, ...] = (-2, -1, 0, 1, 2)
+EMOTIONS: tuple[int, ...] = tuple(EMOTION_LABELS)
 
 
 
@@ -43,7 +44,9 @@ class Answer:
 
     ``text`` is the question text for custom questions (and, with ``spin`` and ``dimension``, the
     v1 question behind a retired id). ``emotion`` (-2..+2, customer interviews) is how the customer
-    said that part of the journey felt; None when not recorded.
+    said that part of the journey felt; None when not recorded. ``stage`` is the journey stage the
+    answer is about when the consultant recorded it (a question asking for "the best moment" names
+    no stage of its own); :func:`journey_stage_of` gives the stage the emotion belongs to.
     """
 
     question: str
@@ -55,6 +58,15 @@ class Answer:
     spin: str | None = None
     dimension: str | None = None
     emotion: int | None = None
+    stage: str | None = None
+
+
+def journey_stage_of(answer: Answer, bank: QuestionBank) -> str | None:
+    """The journey stage an answer is about: its own ``stage``, else its question's ``journey_stage``."""
+    if answer.stage:
+        return answer.stage
+    q = bank.questions.get(answer.question)
+    return q.journey_stage if q is not None else None
 
 
 @dataclass(frozen=True)
@@ -149,6 +161,12 @@ def _line_map(text: str) -> dict[tuple[Any, ...], int]:
     return lines
 
 
+@lru_cache(maxsize=1)
+def _template_stages() -> tuple[str, ...]:
+    """Stage ids of the journey template, read once per process."""
+    return journey_stage_ids()
+
+
 def _answer(item: Any, i: int, rel: str, at: Any, bank: QuestionBank) -> tuple[Answer | None, list[Problem]]:
     """Validate one entry of ``answers`` (``i`` is its 0-based index)."""
     where = f"answers[{i + 1}]"
@@ -200,6 +218,22 @@ def _answer(item: Any, i: int, rel: str, at: Any, bank: QuestionBank) -> tuple[A
         err("emotion", f"emotion must be a whole number from -2 (very unhappy) to +2 (delighted), not {emotion!r}",
             "write e.g. `emotion: -1`, or leave it out")
         emotion = None
+    stage = item.get("stage")
+    known = _template_stages() if stage is not None else ()
+    if stage is not None and not (isinstance(stage, str) and re.fullmatch(r"[a-z][a-z0-9_]*", stage.strip())):
+        err("stage", f"stage must be the id of a journey stage, not {stage!r}",
+            f"write e.g. `stage: onboarding` (the template's stages: {', '.join(known) or 'see journey.yaml'})")
+        stage = None
+    stage = stage.strip() if isinstance(stage, str) else None
+    if stage and known and stage not in known:
+        problems.append(warning(rel, f"stage {stage!r} is not a stage of the journey template",
+                                f"use one of {', '.join(known)}, or the id of a stage your journey.yaml adds",
+                                row=at("answers", i, "stage"), field=f"{where}.stage"))
+    q = bank.questions.get(qid)
+    if emotion is not None and not stage and (q is None or not q.journey_stage):
+        problems.append(warning(rel, f"the emotion of {qid or where} names no journey stage, so it cannot be set "
+                                "beside the journey map", "add `stage:` with the stage the customer was talking about",
+                                row=at("answers", i, "emotion"), field=f"{where}.stage"))
     answer = item.get("answer")
     if isinstance(answer, bool):  # YAML reads a bare yes / no as a boolean
         answer = "Yes" if answer else "No"
@@ -218,7 +252,7 @@ def _answer(item: Any, i: int, rel: str, at: Any, bank: QuestionBank) -> tuple[A
     if old is not None:  # a v1 question whose id the bank retired: read as what was asked
         qtext, spin, dim = qtext or old.question.text, spin or old.question.spin, dim or old.question.dimension
     return Answer(qid, text_of(answer), qtext, tuple(t for t in tags if t in TAGS), flags["share"], flags["skipped"],
-                  spin, dim, int(emotion) if emotion is not None else None), problems
+                  spin, dim, int(emotion) if emotion is not None else None, stage), problems
 
 
 def read_interview(path: Path, rel: str, bank: QuestionBank | None = None) -> tuple[Interview | None, list[Problem]]:

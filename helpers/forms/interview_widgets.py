@@ -23,6 +23,7 @@ from helpers.formatting import slugify
 from helpers.fileio import read_yaml
 from helpers.forms.common import AutosaveDocument, Version, failure_reason
 from helpers.forms.merge import Conflict
+from helpers.forms.interview_emotion import emotion_controls
 
 
 
@@ -219,6 +220,8 @@ class QuestionRow:
         controls.add_class("cg-controls")
         self.box = w.VBox([self.label, self.answer, controls], tabbable=False,
                           layout=w.Layout(border="1px solid #ddd", padding="2px 6px", margin="2px 0", overflow="visible"))
+        self.emotion = emotion_controls(self)  # customer guide: how that part of the journey felt
+        self.box.children += (self.emotion.box,) if self.emotion is not None else ()
         self.box.add_class("cg-question")
         self.box.add_class(f"cg-q-{self.question_id}")
         self.answer.add_class("cg-answer")
@@ -237,6 +240,8 @@ class QuestionRow:
         for tag, button in self.tags.items():
             button.value = tag in (self.entry.get("tags") or [])
         self.share.value = self.entry.get("share") is True
+        if self.emotion is not None:
+            self.emotion.show()
         self.show_state()
 
     def _on_share(self, change: dict[str, Any]) -> None:
@@ -304,6 +309,8 @@ class QuestionRow:
 
     def close(self) -> None:
         """Close every widget of the row (when its entry leaves the form)."""
+        if self.emotion is not None:
+            self.emotion.close()
         for widget in (self.label, self.answer, *self.tags.values(), self.share, self.up, self.down, self.skip,
                        self.saved, *self.box.children[2:], self.box):
             widget.close()

@@ -4,7 +4,8 @@ Only in ``<slug>.consultant.html``: the stakeholder and buying-influence map by 
 Heiman roles are the consultant's selling strategy, not the client's business), its red flags,
 the leadership climate the interviews point to (with the answers that show it), the respondents
 left out of the scores, the "don't know" answers per statement, data-quality
-warnings, and what is still to collect.
+warnings, what is still to collect, and, per journey stage, the emotion the journey map claims
+beside what customers said in interviews.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 from helpers.analysis.climate import MIXED, POINTS_TO
 from helpers.report.section import Section, render_template
 from helpers.results import MISSING_MESSAGES, Results
-from helpers.vocabulary import INFLUENCE_LABELS, INFLUENCES, TEAM_LABELS
+from helpers.vocabulary import INFLUENCE_LABELS, INFLUENCES, TEAM_LABELS, emotion_label
 
 TITLE = "For the consultant only"
 ANCHOR = "consultant"
@@ -68,6 +69,59 @@ def dont_know_rows(results: Results) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: (-r["dont_know"], r["id"]))
 
 
+def emotion_rows(results: Results) -> dict[str, Any]:
+    """Each journey stage's emotion on the map beside the emotions customers gave in interviews.
+
+    Returns
+    -------
+    dict
+        ``rows``: one per stage of the map, in map order: ``journey`` (label), ``stage`` (name),
+        ``map`` (the map's emotion in words), ``said`` (each customer emotion about the stage:
+        ``label``, ``text`` (the words, shared answers only), ``shared``, ``question_id``), ``none``
+        (what to show when nobody spoke about it) and ``check``: "agrees" (every customer within
+        one step of the map), "differs: ..." (naming how), "the map sets no emotion" or "no customer
+        interview yet". ``unplaced``: customer emotions about no stage of the map; ``interviewed``:
+        whether any customer emotion was recorded at all.
+    """
+    journey = results["journey"]
+    discovery = results["discovery"]
+    said = list(discovery.get("customer_emotions") or []) if discovery else []
+    interviewed = bool(said)
+    rows: list[dict[str, Any]] = []
+    placed: set[str] = set()
+    for j in journey["journeys"] if journey else []:
+        for stage in j["stages"]:
+            here = [e for e in said if e["stage"] == stage["id"]]
+            placed.add(stage["id"])
+            told = [{"label": emotion_label(e["emotion"]), "text": e["text"] if e["shared"] else "",
+                     "shared": e["shared"], "question_id": e["question_id"]} for e in here]
+            claimed = stage["emotion"]
+            if not interviewed:
+                check, none = "no customer interview yet", "\u2013"
+            elif not here:
+                check, none = "no customer has spoken about this stage yet", "–"
+            elif claimed is None:
+                check, none = "the map sets no emotion: take it from what customers said", "–"
+            else:
+                values = [e["emotion"] for e in here]
+                off = [v for v in values if abs(v - claimed) > 1]
+                if not off:
+                    check = "agrees"
+                else:
+                    one = len(off) == 1
+                    side = (("feels" if one else "feel") + " worse than" if all(v < claimed for v in off) else
+                            ("feels" if one else "feel") + " better than" if all(v > claimed for v in off) else
+                            "disagrees with" if one else "disagree with")
+                    check = (f"differs: {len(off)} of {len(values)} customer{'s' if len(values) != 1 else ''} "
+                             f"{side} what the map says")
+                none = "–"
+            rows.append({"journey": j["label"] or j["id"], "stage": stage["name"], "map": emotion_label(claimed),
+                         "said": told, "none": none, "check": check})
+    unplaced = [{"label": emotion_label(e["emotion"]), "stage": e["stage"], "question_id": e["question_id"]}
+                for e in said if e["stage"] not in placed]
+    return {"rows": rows, "unplaced": unplaced if rows else [], "interviewed": interviewed}
+
+
 def consultant(results: Results) -> Section:
     """The "For the consultant only" section of the consultant's document.
 
@@ -79,6 +133,8 @@ def consultant(results: Results) -> Section:
     Returns
     -------
     Section
-        Stakeholder map by name, red flags, respondents left out, warnings and what to collect.
+        Stakeholder map by name, red flags, respondents left out, warnings, what to collect, and
+        the journey map's emotions beside what customers said.
     """
-    return Section(TITLE, ANCHOR, [render_template("consultant.html.j2", **context(results))])
+    return Section(TITLE, ANCHOR, [render_template("consultant.html.j2", **context(results)),
+                                   render_template("consultant_emotions.html.j2", **emotion_rows(results))])

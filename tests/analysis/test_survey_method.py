@@ -225,3 +225,25 @@ def test_wave_change_comes_with_an_interval_and_a_verdict(instrument):
     same = compare(_wave(instrument, 0, "2026-04-01"), before, None)
     assert same["index"]["change"] == 0.0 and same["index"]["verdict"] == "within noise"
     assert same["index"]["interval"][0] < 0 < same["index"]["interval"][1]
+
+
+def _wave_of(instrument, vs: tuple[int, ...], date: str):
+    people = [("sales", "staff", v) for v in vs] + [("marketing", "staff", v) for v in vs]
+    part, _ = score(survey(instrument, people), instrument)
+    return {**results_with(), **part, "date": date, "slug": date}
+
+
+def test_a_wave_change_without_dimensions_is_tested_alone(instrument):
+    # each team before: 40, 60 four times each (mean 50, sd 10.69); after: seven 60s and one 40
+    # (mean 57.5, sd 7.07), n 8: change 7.5, var = (2 * 10.69^2 / 8 + 2 * 7.07^2 / 8) / 4 = 10.27
+    before = _wave_of(instrument, (2, 3, 2, 3, 2, 3, 2, 3), "2026-01-01")
+    after = _wave_of(instrument, (3, 3, 3, 3, 2, 3, 3, 3), "2026-04-01")
+    alone = compare(after, before, None, compare_dimensions=False)
+    assert alone["dimensions"] == []
+    assert alone["index"]["change"] == 7.5 and alone["index"]["interval"] == [0.9, 14.1]
+    assert alone["index"]["verdict"] == "larger than noise"
+    # with the eight dimensions (each moved exactly as the index) the family has nine equal p-values:
+    # Holm multiplies each by nine, and the same change is no longer told apart from noise
+    full = compare(after, before, None)
+    assert full["index"]["p_adjusted"] == pytest.approx(9 * alone["index"]["p_adjusted"], abs=2e-4)
+    assert full["index"]["verdict"] == "within noise" and len(full["dimensions"]) == 8

@@ -12,7 +12,7 @@ from tests.conftest import DEMO
 
 def test_explorer_scores_the_demo_and_lists_the_most_disputed_statements() -> None:
     explorer = ScorecardExplorer(DEMO / "quillstack")
-    assert explorer.status().startswith("16 responses read from survey.csv")
+    assert explorer.status().startswith("25 responses read from survey.csv")  # 14 sales + 11 marketing rows
     table = explorer.disagreement(n=5).data
     assert table.count("<tr>") == 6 and "<th style='text-align:left;padding:3px 8px;border-bottom:1px solid #ddd'>Statement" in table
     gaps = [abs(float(g.replace("\u2212", "-"))) for g in re.findall(r">([+\u2212-]?\d+\.\d)</td><td[^>]*>\d+\.\d</td><td[^>]*>\d+</td></tr>", table)]
