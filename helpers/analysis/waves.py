@@ -21,7 +21,7 @@ Result (``results["progress"]``; JSON-serialisable)::
                  "measure": str, "signal": str|None, "goal": "up"|"down"|None, "target", "by",
                  "before", "after", "change",
                  "verdict": "improved"|"worsened"|"unchanged"|"target met"|"now measured"|
-                            "not measured"|"measure moved, action not done"}],
+                            "not measured"|"measure moved, action not done"|"not comparable"}],
                  # "target met" and "improved" only for plays marked done: an agreed play not done
                  # whose measure moved says so ("measure moved, action not done")
       "done": int, "planned": int, "improved": int,    # counts over plays
@@ -369,6 +369,12 @@ def _previous_plays(previous: EarlierWave, previous_plan: PlanFile | None) -> li
     return [p for p in plays if p["status"] != "rejected"]
 
 
+#: Verdict of a measure on a survey dimension when the two waves asked different statements.
+NOT_COMPARABLE = "not comparable"
+
+#: Survey signals that depend on a dimension's own statements.
+DIMENSION_SIGNALS = ("dimension.", "gap.")
+
 #: Verdict of an agreed play that was not done although its measure moved the right way.
 NOT_DONE = "measure moved, action not done"
 
@@ -435,7 +441,19 @@ def compare(current: Assessed, previous: EarlierWave, previous_plan: PlanFile | 
         change = _change(len(then) if isinstance(then, list) else then,
                          len(measured) if isinstance(measured, list) else measured,
                          4 if signal and _tolerance(signal) < 0.5 else 1)
-        moved = verdict(signal, success["goal"], success["target"], then, measured, success["by"])
+        if not compare_dimensions and signal and signal.startswith(DIMENSION_SIGNALS):
+            # surveyed on different statements: a dimension's score then and now measure different things
+            then, measured = None, None
+            change = _change(None, None)
+            moved = NOT_COMPARABLE
+        elif not compare_dimensions and signal in before:
+            then = before.get(signal)   # the earlier wave re-scored on the shared statements, like today's
+            change = _change(then if not isinstance(then, list) else len(then),
+                             measured if not isinstance(measured, list) else len(measured),
+                             4 if _tolerance(signal) < 0.5 else 1)
+            moved = verdict(signal, success["goal"], success["target"], then, measured, success["by"])
+        else:
+            moved = verdict(signal, success["goal"], success["target"], then, measured, success["by"])
         done = play["status"] == "done"
         if not done and moved in ("target met", "improved"):
             moved = NOT_DONE   # the measure moved, but not because of this action: never credit it

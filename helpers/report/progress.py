@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from helpers.analysis.findings import format_value, signal_format
-from helpers.analysis.waves import NOT_DONE, Progress
+from helpers.analysis.waves import NOT_COMPARABLE, NOT_DONE, Progress
 from helpers.formatting import long_date
 from helpers.report.section import Section, missing_message, render_template
 from helpers.results import Results
@@ -25,7 +25,8 @@ MISSING = ("This is the first assessment. Repeat the survey and the funnel expor
 STATUS_LABELS = {"done": "Done", "accepted": "Not done yet", "added": "Not done yet", "proposed": "Not recorded"}
 VERDICT_LABELS = {"target met": "Target met", "improved": "Moved the right way", "worsened": "Moved the wrong way",
                   "unchanged": "No change", "now measured": "Measured for the first time", "not measured": "Not measured",
-                  NOT_DONE: "Measure moved, action not done"}
+                  NOT_DONE: "Measure moved, action not done",
+                  NOT_COMPARABLE: "Not comparable: the survey asked different statements"}
 
 
 def _shown(value: float | None, signal: str | None) -> str | None:
@@ -57,6 +58,7 @@ def context(progress: Progress, owners: Mapping[str, str] | None = None) -> dict
             "unrecorded": bool(plays) and all(p["status"] == "proposed" for p in progress["plays"]),
             "improved": progress["improved"], "waves": len(progress["history"]),
             "moved_not_done": sum(p["verdict"] == NOT_DONE for p in progress["plays"]),
+            "not_comparable": sum(p["verdict"] == NOT_COMPARABLE for p in progress["plays"]),
             # waves surveyed on different instrument versions: compared on the shared statements only
             "basis": progress.get("basis")}
 
