@@ -24,6 +24,7 @@ random streams of the demo's seed, so changing one leaves the other's file uncha
 """
 
 from __future__ import annotations
+import io
 import sys
 import zlib
 from dataclasses import dataclass, field
@@ -195,6 +196,9 @@ class DemoSpec:
         False for an earlier wave that another demo points at with ``previous``.
     funnel_stream : StreamStart or None
         Where the funnel's draws begin in the seed's stream (None: at its start).
+    activities : dict or None
+        Write ``activities.csv`` too (a HubSpot calls export, :func:`activities_csv`): ``gap_days``
+        (mean days between attempts). None: no activity export.
     """
 
     slug: str
@@ -204,6 +208,7 @@ class DemoSpec:
     intended_stage: str
     current: bool = True
     funnel_stream: StreamStart | None = None
+    activities: dict | None = None
 
 
 def load_specs(path: Path | None = None) -> list[DemoSpec]:
@@ -245,7 +250,8 @@ def load_specs(path: Path | None = None) -> list[DemoSpec]:
         specs.append(DemoSpec(slug=item["slug"], seed=int(item["seed"]), survey=survey,
                               funnel=FunnelSpec(**f), intended_stage=item["stage"],
                               current=bool(item.get("current", True)),
-                              funnel_stream=StreamStart(**stream) if stream else None))
+                              funnel_stream=StreamStart(**stream) if stream else None,
+                              activities=item.get("activities")))
     return specs
 
 
@@ -527,7 +533,55 @@ def generate(spec: DemoSpec, root: Path | None = None, statements: list[dict] | 
     export = spec.funnel.export
     text = export_csv(funnel, export, rng) if export else funnel_csv(funnel)
     written.append(atomic_write_text(folder / "funnel.csv", text))
+    if spec.activities is not None and export is not None:
+        # a stream of its own, so the survey and funnel files stay as they were
+        calls = activities_csv(text, export, float(spec.activities.get("gap_days", 3.0)),
+                               np.random.default_rng([spec.seed, 3]))
+        written.append(atomic_write_text(folder / "activities.csv", calls))
     return written
+
+
+def activities_csv(funnel_text: str, export: ExportSpec, gap_days: float, rng: np.random.Generator) -> str:
+    """The calls export behind a HubSpot contacts export: one row per contact attempt.
+
+    Each contacted lead gets as many calls as its "Number of Sales Activities": the first at its
+    first engagement, each other on a later day, ``gap_days`` apart on average, at a working hour
+    (Monday-Friday, 08:00-17:00). Outcomes: completed, no answer or busy.
+
+    Parameters
+    ----------
+    funnel_text : str
+        The funnel export as written (its own lead ids and dates are used).
+    export : ExportSpec
+        The export's headers and date format.
+    gap_days : float
+        Mean days between two attempts on one lead.
+    rng : numpy.random.Generator
+        Its own stream.
+    """
+    theirs = {ours: their for their, ours in export.columns.items()}
+    frame = pd.read_csv(io.StringIO(funnel_text), dtype=str, keep_default_na=False)
+    first = pd.to_datetime(frame[theirs["first_response_at"]], format=export.date_format, errors="coerce")
+    tries = pd.to_numeric(frame[theirs["attempts"]], errors="coerce").fillna(0).astype(int)
+    rows = []
+    for lead, start, count in zip(frame[theirs["lead_id"]], first, tries):
+        if pd.isna(start) or count <= 0:
+            continue
+        at = start
+        for k in range(count):
+            if k:  # a later day (1 + exponential days), at a working hour
+                days = 1 + int(rng.exponential(max(gap_days - 1.0, 0.1)))
+                at = at.normalize() + pd.Timedelta(days=days, hours=8 + float(rng.uniform(0, 9)))
+                while at.weekday() >= 5:
+                    at += pd.Timedelta(days=1)
+            outcome = ("COMPLETED", "NO_ANSWER", "BUSY")[int(rng.choice(3, p=[0.5, 0.4, 0.1]))] if k else "COMPLETED"
+            rows.append((lead, at.floor("min"), outcome))
+    calls = pd.DataFrame(rows, columns=["lead", "at", "status"]).sort_values(["at", "lead"], kind="stable")
+    return pd.DataFrame({"Record ID": [str(9_000_001 + i) for i in range(len(calls))],
+                         "Call Title": "Follow-up call",
+                         "Activity date": calls["at"].dt.strftime(export.date_format).to_numpy(),
+                         "Call status": calls["status"].to_numpy(),
+                         "Associated Contact IDs": calls["lead"].to_numpy()}).to_csv(index=False, lineterminator="\n")
 
 
 def demo_folders(include_earlier_waves: bool = False) -> list[Path]:

@@ -29,6 +29,7 @@ from helpers.demo.generator import (
 from helpers.engagement.funnel import read_funnel
 from helpers.engagement.load import load
 from helpers.engagement.survey import read_survey
+from helpers.results import compute
 
 SPECS = load_specs()
 ALL = {s.slug: s for s in SPECS}
@@ -307,3 +308,23 @@ def test_interviews_use_the_question_bank_and_the_stakeholder_list(folder: Path)
     assert {"sales", "marketing"} <= teams
     marked = {n for n, p in people.items() if p.get("interviewed")}
     assert marked == {_yaml(p)["interviewee"] for p in files}
+
+
+def test_kesslers_calls_export_matches_its_contacts_export_and_shows_almost_no_fifth_attempt() -> None:
+    """activities.csv holds as many calls per lead as the contacts export's "Number of Sales
+    Activities", the first at the lead's first engagement; counted in the 14-day window, almost no
+    lead still at MQL got the five attempts the proposed rule asks for (the demo's story)."""
+    folder = DEMO_ROOT / "kessler-fluid-systems"
+    funnel = pd.read_csv(folder / "funnel.csv", dtype=str, keep_default_na=False)
+    calls = pd.read_csv(folder / "activities.csv", dtype=str, keep_default_na=False)
+    per_lead = calls.groupby("Associated Contact IDs").size()
+    lifetime = pd.to_numeric(funnel.set_index("Record ID")["Number of Sales Activities"])
+    assert per_lead.to_dict() == lifetime[lifetime > 0].to_dict()
+    first_call = calls.groupby("Associated Contact IDs")["Activity date"].min()
+    engaged = funnel.set_index("Record ID")["Date of first engagement"]
+    assert all(first_call[lead] == engaged[lead] for lead in first_call.index)
+    engagement, problems = load(folder)
+    assert engagement is not None and not [p for p in problems if "activities.csv" in p.file]
+    attempts = compute(engagement)["funnel"]["speed_to_lead"]["attempts"]
+    assert attempts["measured"] is True and attempts["required"] == 5
+    assert attempts["met"]["share"] < 0.05 and attempts["median_attempts"] <= 2
