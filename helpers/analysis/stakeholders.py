@@ -67,6 +67,8 @@ def stakeholder_map(interviews: list[Interview], stakeholders: list[dict[str, An
             "influence": influence if influence and not influence.startswith("?") else None,
             "interviewed": s.get("interviewed") is True, "listed": True, "_file": False}
     for iv in interviews:
+        if iv.audience == "customer":  # the client's customer: a voice for the journey, not a player in the sale
+            continue
         p = people.setdefault(iv.interviewee.casefold(), {
             "name": iv.interviewee, "role": iv.role, "team": iv.team, "influence": None,
             "interviewed": True, "listed": False, "_file": True})

@@ -188,3 +188,19 @@ def test_a_lone_executive_is_quoted_only_with_consent_to_be_named(tmp_path: Path
             "Leadership: 1 shared answer from Helen Brandt is not quoted in the handout: with 1 executive "
             "interviewed, \u201ca member of the leadership team\u201d names the speaker. If they agree to be quoted "
             "by title, set named_by_title: true in their interview file."]
+
+
+def test_a_customer_interview_is_no_stakeholder_red_flag(tmp_path: Path) -> None:
+    """A customer interviewed for the journey map is not a player in the client's sale: no
+    "not on the stakeholder list" flag, and not in the stakeholder map."""
+    folder = tmp_path / "interviews"
+    folder.mkdir()
+    (folder / "maria-okafor.yaml").write_text(
+        "interviewee: Maria Okafor\nteam: other\naudience: customer\nanswers:\n"
+        "  - question: cu_s_03\n    answer: Straightforward.\n    emotion: 0\n", encoding="utf-8")
+    interviews, problems = read_interviews(tmp_path)
+    assert not [p for p in problems if p.is_error], problems
+    result = synthesize(interviews, [{"name": "Dana Reyes", "role": "VP Sales", "team": "sales"}])
+    assert result is not None
+    assert not [f for f in result["red_flags"] if f["code"] == "new_player"]
+    assert "Maria Okafor" not in [p["name"] for p in result["stakeholders"]]
