@@ -219,6 +219,7 @@ def synthesize(interviews: list[Interview], stakeholders: list[dict[str, Any]] |
     n = len(interviews)
     team_n = {t: sum(iv.team == t for iv in interviews) for t in TEAMS}
     team_of = {iv.interviewee: iv.team for iv in interviews}
+    named_of = {iv.interviewee: iv.named_by_title for iv in interviews}
     level_n = Counter((iv.team, iv.level) for iv in interviews)
     by_dim = {d: {**{s: 0 for s in SPIN_TYPES}, "total": 0} for d in labels}
     by_spin = {s: 0 for s in SPIN_TYPES}
@@ -267,8 +268,8 @@ def synthesize(interviews: list[Interview], stakeholders: list[dict[str, Any]] |
                 # executive is quoted only with consent to be named by title
                 held_back[iv.interviewee] = held_back.get(iv.interviewee, 0) + 1
                 continue
-            if not iv.quotes_checked and not iv.named_by_title and iv.team != "executive" and (
-                    team_n[iv.team] < QUOTE_GROUP or POINTING.search(ans.answer)):
+            if not iv.quotes_checked and (iv.named_by_title or team_n[iv.team] < QUOTE_GROUP
+                                          or POINTING.search(ans.answer)):
                 # words that can be traced to one person reach the client only once that person
                 # has seen them as printed (``quotes_checked: true`` in the interview)
                 unchecked[iv.interviewee] = unchecked.get(iv.interviewee, 0) + 1
@@ -285,7 +286,7 @@ def synthesize(interviews: list[Interview], stakeholders: list[dict[str, Any]] |
                 needs.append(quote)
             if "quote" in ans.tags or not {"implication", "need"} & set(ans.tags):
                 quotes[iv.team].append(quote)
-            if not (iv.quotes_checked or iv.named_by_title):
+            if not iv.quotes_checked:
                 to_check[iv.team].append(quote)
     order = list(labels)
 
@@ -328,7 +329,7 @@ def synthesize(interviews: list[Interview], stakeholders: list[dict[str, Any]] |
             for name, count in held_back.items()] + [
             f"Quotes held back: {count} shared answer{'s' if count != 1 else ''} from {name} "
             f"{'are' if count != 1 else 'is'} not in the handout, because "
-            f"{'few people of their team were interviewed' if team_n.get(team_of[name], 0) < QUOTE_GROUP else 'the words name a role'}"
+            f"{'they are quoted by job title' if named_of[name] else 'few people of their team were interviewed' if team_n.get(team_of[name], 0) < QUOTE_GROUP else 'the words name a role'}"
             " and could be traced to them. Show them their shared answers as the handout prints them; if they agree, "
             "tick \u201cQuotes checked with the speaker\u201d (quotes_checked: true in their interview file)."
             for name, count in unchecked.items()],

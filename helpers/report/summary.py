@@ -20,7 +20,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, cast
 
-from helpers.analysis.findings import Finding
+from helpers.analysis.findings import format_value, signal_format, Finding
 from helpers.analysis.plan import PlanResult
 from helpers.content.playbook import load_playbook
 from helpers.report.plan import owner_text
@@ -55,12 +55,15 @@ def plain_words(text: str) -> str:
     return _PLURAL.sub(lambda m: m.group(1) + m.group(2) + ("" if float(m.group(1)) == 1 else "s"), text)
 
 
-#: The stage in one clause, for the diagnosis sentence.
+#: The stage in one clause, for the diagnosis sentence: what the survey places, not a claim about practice.
 STAGE_CLAUSE = {
-    "Undefined": "Sales and marketing still work to separate agendas and meet mostly to settle disputes",
-    "Defined": "Sales and marketing have some rules for working together, but do not yet plan or decide together",
-    "Aligned": "Sales and marketing already plan and train together",
-    "Integrated": "Sales and marketing already share systems, metrics and rewards",
+    "Undefined": "The survey places sales and marketing at the first of four stages (Undefined), where each "
+                 "team works to its own agenda",
+    "Defined": "The survey places sales and marketing at the second of four stages (Defined), where rules "
+               "keep the peace but the teams do not yet plan or decide together",
+    "Aligned": "The survey places sales and marketing at the third of four stages (Aligned), not yet on every "
+               "dimension",
+    "Integrated": "The survey places sales and marketing at the highest of four stages (Integrated)",
 }
 #: When no survey gives a stage.
 NO_STAGE_CLAUSE = "How closely sales and marketing work together has not been surveyed yet"
@@ -82,7 +85,7 @@ def diagnosis(results: Results, findings: list[dict[str, Any]]) -> str:
     opening = STAGE_CLAUSE.get(stage or "", NO_STAGE_CLAUSE)
     if not findings:
         return opening + "."
-    return f"{opening}; the clearest sign: {_clause(findings[0]['text'])}."
+    return f"{opening}. The clearest problem: {_clause(findings[0]['text'])}."
 
 
 def money_at_stake(results: Results) -> str | None:
@@ -200,8 +203,9 @@ def ninety_day_picture(plays: list[Any]) -> list[str]:
     """The success measures worth promising: measurable today, one line per measure.
 
     A measure whose signal has no value today (not measured, or hidden under the minimum group)
-    cannot be re-measured either and is left out; one already met is a promise to hold it, said
-    so; two actions sharing a measure (or one signal) give one line.
+    cannot be re-measured either and is left out; one whose target today's value already reaches
+    is a promise to hold it, with today's value (never called "met": the value has its own
+    uncertainty); two actions sharing a measure (or one signal) give one line.
     """
     out: dict[str, str] = {}
     for play in plays:
@@ -211,7 +215,8 @@ def ninety_day_picture(plays: list[Any]) -> list[str]:
             continue
         met = target is not None and now is not None and (
             (success["goal"] == "up" and now >= target) or (success["goal"] == "down" and now <= target))
-        out.setdefault(signal or success["text"], f"{success['text']}: met today, to be held" if met else success["text"])
+        held = f"{success['text']} (today {format_value(now, signal_format(signal))}; to be held)" if met and signal else None
+        out.setdefault(signal or success["text"], held or success["text"])
     return list(out.values())
 
 
@@ -237,7 +242,12 @@ def context(results: Results) -> dict[str, Any]:
         if topic in seen:
             f["lenses"] = None
         seen.add(topic)
-    first = sorted(plays, key=lambda p: (p["status"] == "done", p["horizon"]))[:3]
+    # the decisions: first the actions that answer the headline findings, in their order, then the
+    # earliest of the rest, so the brief never leads with a finding whose action is not asked for
+    answering = [f["action"] for f in findings if f.get("action")]
+    open_plays = sorted((p for p in plays if p["status"] != "done"), key=lambda p: p["horizon"])
+    first = [p for title in dict.fromkeys(answering) for p in open_plays if p["title"] == title][:3]
+    first += [p for p in open_plays if p not in first][:3 - len(first)]
     better = ninety_day_picture([p for p in first if p["status"] != "done"])
     decisions: list[dict[str, Any]] = [{"title": p["title"], "owner": owner_text(p),
                   "success": p["success"]["text"], "carried": p.get("carried_over", False)}

@@ -167,11 +167,12 @@ audience: executive
 """
 
 
-@pytest.mark.parametrize("consent, quoted", [("", False), ("named_by_title: true\n", True)])
+@pytest.mark.parametrize("consent, quoted", [("", False), ("named_by_title: true\n", False),
+                                             ("named_by_title: true\nquotes_checked: true\n", True)])
 def test_a_lone_executive_is_quoted_only_with_consent_to_be_named(tmp_path: Path, consent: str, quoted: bool) -> None:
     """One executive interviewed: "a member of the leadership team" is that person. Without
     named_by_title the shared answer is not quoted and the consultant is told why; with it, the
-    quote carries the title."""
+    quote carries the title once she has also seen it as printed (quotes_checked)."""
     folder = tmp_path / "interviews"
     folder.mkdir()
     (folder / "helen-brandt.yaml").write_text(EXEC_INTERVIEW.format(consent=consent), encoding="utf-8")
@@ -183,6 +184,10 @@ def test_a_lone_executive_is_quoted_only_with_consent_to_be_named(tmp_path: Path
     held = [c for c in result["attribution_checks"] if c.startswith("Leadership:")]
     if quoted:
         assert speakers == ["CEO"] and not held
+    elif "named_by_title" in consent:
+        assert speakers == [] and not held
+        assert any(c.startswith("Quotes held back: 1 shared answer from Helen Brandt is not in the handout, "
+                                "because they are quoted by job title") for c in result["attribution_checks"])
     else:
         assert speakers == [] and held == [
             "Leadership: 1 shared answer from Helen Brandt is not quoted in the handout: with 1 executive "

@@ -37,7 +37,7 @@ def test_the_brief_diagnoses_asks_three_decisions_with_owners_and_says_what_bett
     html = summary_section(results).html()
     first = html.index("brief-diagnosis")
     assert first < html.index("The money at stake") < html.index("Decisions needed") < html.index("What matters most")
-    assert "the clearest sign: only 38% of the 216 leads handed to sales" in html
+    assert "The clearest problem: only 38% of the 216 leads handed to sales" in html
     assert html.count('class="brief-owner"') == 3
     assert "Owner: to be named (the head of sales)" in html  # no stakeholder list: nobody is named for the role
     assert "At least 80% of leads contacted within the SLA" in html
@@ -96,7 +96,7 @@ def test_the_ninety_day_picture_promises_only_what_can_be_measured_and_holds_wha
              play("Communication dimension at least 65", "dimension.communication", 27.9, 65.0),
              play("Communication dimension up at least 10 points", "dimension.communication", 27.9, None),
              play("A weekly win note goes out", None, None, None)]
-    assert ninety_day_picture(plays) == ["At least 80% of leads contacted within the SLA: met today, to be held",
+    assert ninety_day_picture(plays) == ["At least 80% of leads contacted within the SLA (today 81%; to be held)",
                                          "Communication dimension at least 65", "A weekly win note goes out"]
 
 
