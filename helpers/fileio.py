@@ -834,16 +834,19 @@ def read_table(path: str | os.PathLike[str], rel: str, header: int | list[int] |
             if not (source.strip() if isinstance(source, str) else _NOT_BLANK.search(raw, 3 if enc == "utf-8-sig" else 0)):
                 return None, [Problem(rel, "the file is empty", "fill it in or delete it")]
             sep = sniff_delimiter(head)
-            newlines = raw.count(b"\n") if isinstance(source, bytes) else source.count("\n")
+            decoded = source if isinstance(source, str) else None
+            newlines = raw.count(b"\n") if decoded is None else decoded.count("\n")
             lines = f"about {newlines:,} lines"
 
             def parse(nrows: int | None) -> pd.DataFrame:
                 # Blank lines are kept while reading, so the index still counts file lines (row
-                # numbers in messages match the spreadsheet), then dropped below. Bytes go to pandas
-                # as they are: no decoded copy of the whole file in memory.
-                stream = io.StringIO(source) if isinstance(source, str) else io.BytesIO(source)
-                return pd.read_csv(stream, sep=sep, engine="c", skip_blank_lines=False, nrows=nrows,
-                                   encoding=enc, **kw)
+                # numbers in messages match the spreadsheet), then dropped below. A file in a byte
+                # encoding is read again from disk by pandas (the bytes read for the checks are let
+                # go first): no decoded copy, and no second copy of the file, in memory. Cells come
+                # back as the parser's own str objects (``dtype=object``: ``dtype=str`` would check
+                # every cell of a large export again).
+                return pd.read_csv(io.StringIO(decoded) if decoded is not None else p, sep=sep, engine="c",
+                                   skip_blank_lines=False, nrows=nrows, encoding=enc, **{**kw, "dtype": object})
 
             records = cap + (0 if header is None else _header_rows(header))
             if newlines > records:  # perhaps too many rows: count them first (one column, in chunks)
@@ -860,6 +863,7 @@ def read_table(path: str | os.PathLike[str], rel: str, header: int | list[int] |
                     counted = 0  # the full read below reports what is wrong
                 if counted > records:
                     return None, [_too_many_rows(rel, lines, max_rows, kind)]
+            raw = source = b""  # checked: pandas reads the file itself
         frame = parse(cap + 1)
         if len(frame) > cap:  # hit the cap: more rows than allowed, unless blank lines padded it
             if int((frame.fillna("").astype(str) != "").any(axis=1).sum()) > cap:
