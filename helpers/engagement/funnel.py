@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 import re
 from helpers.engagement.funnel_table import read_export_table
-from helpers.engagement.funnel_dates import DEFAULT_DATE_FORMATS, date_problems, ordered_formats, quoted_cells, row_problems, unread_cells, day_month_order, parse_dates
+from helpers.engagement.funnel_dates import DEFAULT_DATE_FORMATS, date_problems, filled, ordered_formats, quoted_cells, row_problems, unread_cells, day_month_order, parse_dates
 from helpers.problems import Problem
 from helpers.content.crm import bundled_crms, load_crm
 
@@ -319,7 +319,7 @@ def read_funnel(folder: Path, crm: str | None, columns: dict[str, str] | str | N
     dates = [c for c in DATE_COLUMNS if c in frame.columns]
     iso = [f for f in spec.formats if f.startswith("%Y")]  # ISO first: fast, and never ambiguous
     parsed = {c: parse_dates(frame[c], iso) for c in dates}
-    rest = {c: frame[c][parsed[c].isna() & frame[c].ne("")] for c in dates}
+    rest = {c: frame[c][parsed[c].isna() & filled(frame[c])] for c in dates}
     order, examples = day_month_order(rest)
     if len(examples) == 2:
         (dc, dp, dv), (mc, mp, mv) = examples["day"], examples["month"]
