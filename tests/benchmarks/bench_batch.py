@@ -27,6 +27,12 @@ def _clients(folders: list[Path]) -> dict[str, str]:
     return {f.name: yaml.safe_load((f / "engagement.yaml").read_text(encoding="utf-8"))["client"] for f in folders}
 
 
+def _people(folder: Path) -> list[str]:
+    """The stakeholders' names in an engagement.yaml (the naive loop's export has no cover page with the client's name)."""
+    meta = yaml.safe_load((folder / "engagement.yaml").read_text(encoding="utf-8"))
+    return [str(s["name"]) for s in meta.get("stakeholders") or [] if isinstance(s, dict) and s.get("name")]
+
+
 def written_forms(name: str) -> set[str]:
     """A client name as it can appear in a handout: as written and HTML-escaped (``&`` as ``&amp;``, quotes as entities)."""
     from html import escape
@@ -36,7 +42,11 @@ def written_forms(name: str) -> set[str]:
 
 
 def _leaks(folders: list[Path], clients: dict[str, str], out: Path, suffix: str) -> list[str]:
-    """Handouts missing their own client's name, or naming a client of another demo engagement."""
+    """Handouts naming neither their own client nor its stakeholders, or naming a client of another demo engagement.
+
+    ``workbook batch`` puts the client's name on the handout's cover; the naive loop's export
+    (nbconvert's own template) has no cover, so its own report is recognised by the people named in it.
+    """
     bad = []
     for f in folders:
         path = out / f"{f.name}{suffix}"
@@ -45,8 +55,9 @@ def _leaks(folders: list[Path], clients: dict[str, str], out: Path, suffix: str)
             continue
         text = path.read_text(encoding="utf-8")
         own = clients[f.name]
-        if not any(form in text for form in written_forms(own)):
-            bad.append(f"{path.name}: no '{own}'")
+        marks = set().union(*(written_forms(name) for name in [own, *_people(f)]))
+        if not any(form in text for form in marks):
+            bad.append(f"{path.name}: neither '{own}' nor one of its stakeholders")
         others = {c for c in clients.values() if c != own and own not in c and c not in own}
         bad += [f"{path.name}: names '{c}'" for c in sorted(others) if any(form in text for form in written_forms(c))]
     return bad
@@ -91,7 +102,7 @@ def main(n: int = 20, repeat: int = 3) -> dict[str, float]:
             batch_runs.append(peak_run([tool("workbook"), "batch", str(portfolio), "--out", str(batch_out), "--quiet"]))
             naive_runs.append(timed(lambda: [naive_one(f, naive_out) for f in folders]))
         leaks = _leaks(folders, clients, root / "batch-0", ".html") + _leaks(folders, clients, root / "naive-0", ".html")
-        catches = leak_check_catches_a_leak(folders, clients, root / "batch-0")
+        catches = all(leak_check_catches_a_leak(folders, clients, root / way) for way in ("batch-0", "naive-0"))
     batch = statistics.median(r[0] for r in batch_runs)
     naive = statistics.median(naive_runs)
     cpu = statistics.median(r[2] for r in batch_runs) / n
@@ -100,7 +111,7 @@ def main(n: int = 20, repeat: int = 3) -> dict[str, float]:
           f"workbook batch (jobs={os.cpu_count()}) {batch:.1f} s -> {ratio:.1f}x faster (target >= 10x)")
     print(f"CPU per report in workbook batch: {cpu:.2f} CPU-s (whole process tree / {n}; target <= 1.0); "
           f"peak memory {statistics.median(r[1] for r in batch_runs):.0f} MB")
-    print("handouts of both ways: " + ("each names its own client and no other" if not leaks else
+    print("handouts of both ways: " + ("each is its own client's and names no other client" if not leaks else
                                       f"{len(leaks)} problem(s), first: {leaks[0]}")
           + ("; the check flags a planted leak" if catches else "; WARNING: the check did not flag a planted leak"))
     return {"batch_s": batch, "naive_s": naive, "ratio": ratio, "cpu_per_report": cpu}
