@@ -337,7 +337,7 @@ def read_funnel(folder: Path, crm: str | None, columns: dict[str, str] | str | N
         if bad.any():
             problems += date_problems(cells, bad, rel, col, spec.crm_label, example)
         out[col] = parsed.pop(col)
-    del rest, cells
+    del rest  # the leftover text cells of the dates
     for col, example_number in (("amount", "12500"), ("attempts", "3")):
         if col in frame.columns:
             cells = frame.pop(col)
