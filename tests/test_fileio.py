@@ -80,3 +80,29 @@ def test_an_optional_yaml_file_that_is_absent_is_no_problem(tmp_path) -> None:
     assert read_yaml(tmp_path / "plan.yaml", "plan.yaml", missing_ok=True) == (None, [])
     data, problems = read_yaml(tmp_path / "plan.yaml", "plan.yaml")
     assert data is None and problems and problems[0].file == "plan.yaml"
+
+
+def test_a_large_csv_read_column_by_column_is_the_frame_pandas_reads_whole(tmp_path, monkeypatch) -> None:
+    """Pieces of 3 rows joined column by column: same cells, blank lines, ragged rows and row numbers."""
+    import pandas as pd
+
+    from helpers import fileio
+
+    lines = ["lead_id,created_at,source,note"]
+    for i in range(20):
+        lines.append(f'L{i},2026-03-{i + 1:02d} 09:00,"Web, paid",ok {i}' if i % 4 else f"L{i},2026-03-{i + 1:02d},,")
+        if i % 7 == 3:
+            lines.append("")  # a blank line: dropped, but row numbers keep counting it
+    lines.append("L99,2026-04-01")  # a short row
+    path = tmp_path / "funnel.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    whole, problems = read_table(path, "funnel.csv")
+    assert problems == [] and whole is not None
+    monkeypatch.setattr(fileio, "CSV_CHUNK_ROWS", 3)
+    pieces, problems = read_table(path, "funnel.csv")
+    assert problems == [] and pieces is not None
+    pd.testing.assert_frame_equal(pieces, whole)
+    assert pieces.loc[pieces["lead_id"] == "L99", "note"].tolist() == [""]
+    assert pieces.index[pieces["lead_id"] == "L5"].tolist() == [5 + 1]  # one blank line above it
+    only, _ = read_table(path, "funnel.csv", usecols=lambda name: name != "note")
+    assert only is not None and list(only.columns) == ["lead_id", "created_at", "source"]

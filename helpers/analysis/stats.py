@@ -34,7 +34,7 @@ from typing import Any, Final, Literal, overload
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import stats
+from scipy import special  # t and normal quantiles; scipy.stats (seconds to import) only for the bootstrap
 
 __all__ = [
     "MIN_PER_SIDE", "MAX_EXACT", "RESAMPLES", "LARGER", "WITHIN", "TOO_FEW", "Verdict",
@@ -219,14 +219,19 @@ def column_intervals(matrix: ArrayLike, confidence: float = 0.95) -> list[Interv
     x = _as_2d(matrix, "matrix")
     n, mean, var = _column_moments(x)
     with np.errstate(invalid="ignore", divide="ignore"):
-        half = stats.t.ppf(0.5 + confidence / 2, np.maximum(n - 1, 1)) * np.sqrt(var / n)
+        half = special.stdtrit(np.maximum(n - 1, 1), 0.5 + confidence / 2) * np.sqrt(var / n)
     return [Interval(mean=_opt(m) if k > 0 else None,
                      low=_opt(m - h) if k > 1 else None,
                      high=_opt(m + h) if k > 1 else None, n=int(k))
             for k, m, h in zip(n, mean, half)]
 
 
-_BOOTSTRAP_RNG = "rng" if "rng" in inspect.signature(stats.bootstrap).parameters else "random_state"
+@lru_cache(maxsize=1)
+def _bootstrap_rng_name() -> str:
+    """The seed argument of :func:`scipy.stats.bootstrap` (``rng`` from scipy 1.15, ``random_state`` before)."""
+    from scipy import stats  # imported on first use: scipy.stats takes seconds to import
+
+    return "rng" if "rng" in inspect.signature(stats.bootstrap).parameters else "random_state"
 
 
 def mean_interval(values: ArrayLike, confidence: float = 0.95, method: Literal["t", "bca"] = "t",
@@ -270,7 +275,9 @@ def mean_interval(values: ArrayLike, confidence: float = 0.95, method: Literal["
         return Interval(mean, None, None, n)
     if np.ptp(x) == 0:
         return Interval(mean, mean, mean, n)
-    kwargs: dict[str, Any] = {_BOOTSTRAP_RNG: _generator(rng)}
+    from scipy import stats  # imported on first use: scipy.stats takes seconds to import
+
+    kwargs: dict[str, Any] = {_bootstrap_rng_name(): _generator(rng)}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a degenerate bootstrap warns and returns NaN
         res = stats.bootstrap((x,), np.mean, confidence_level=confidence, method="BCa",
@@ -379,7 +386,7 @@ def welch_interval(a: ArrayLike, b: ArrayLike,
         sa, sb = va / na, vb / nb
         se = np.sqrt(sa + sb)
         df = (sa + sb) ** 2 / (sa**2 / (na - 1) + sb**2 / (nb - 1))
-        half = np.where(se > 0, stats.t.ppf(0.5 + confidence / 2, np.where(se > 0, df, 1.0)) * se, 0.0)
+        half = np.where(se > 0, special.stdtrit(np.where(se > 0, df, 1.0), 0.5 + confidence / 2) * se, 0.0)
     diff = ma - mb
     return [(float(d - h), float(d + h)) if ka > 1 and kb > 1 and np.isfinite(h) else None
             for d, h, ka, kb in zip(diff, half, na, nb)]
@@ -654,7 +661,7 @@ def wilson_interval(k: ArrayLike, n: ArrayLike, confidence: float = 0.95
     ka, na = np.broadcast_arrays(np.asarray(k, dtype=float), np.asarray(n, dtype=float))
     if np.any((ka < 0) | (ka > na) | (ka != np.round(ka)) | (na != np.round(na))):
         raise ValueError("k and n must be whole numbers with 0 <= k <= n")
-    z = float(stats.norm.ppf(0.5 + confidence / 2))
+    z = float(special.ndtri(0.5 + confidence / 2))
     with np.errstate(invalid="ignore", divide="ignore"):
         p = ka / na
         denom = 1.0 + z * z / na
@@ -745,7 +752,7 @@ def leader_staff_within_teams(values: ArrayLike, teams: ArrayLike, levels: Array
             low = high = gap
         else:
             df = sum(v for v, _ in var_parts) ** 2 / sum(v * v / d for v, d in var_parts if v > 0)
-            half = float(stats.t.ppf(0.5 + confidence / 2, df)) * math.sqrt(var)
+            half = float(special.stdtrit(df, 0.5 + confidence / 2)) * math.sqrt(var)
             low, high = gap - half, gap + half
 
     # stratified permutation: relabel levels within each team, keep each team's level counts

@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, TypedDict
 
 import numpy as np
-from scipy import stats as sps
+from scipy import special  # t quantiles and tails (what scipy.stats.t computes), without importing scipy.stats
 
 from helpers.analysis.stats import LARGER, MAX_EXACT, MIN_PER_SIDE, RESAMPLES, WITHIN
 from helpers.vocabulary import MIN_GROUP_DEFAULT, MIN_GROUP_FLOOR
@@ -95,7 +95,7 @@ def combined_interval(estimate: float | None, terms: Sequence[tuple[float, float
     if var <= 0:
         return [estimate, estimate]
     df = var ** 2 / sum(v * v / d for v, d in parts if v > 0)
-    half = float(sps.t.ppf(0.5 + confidence / 2, df)) * math.sqrt(var)
+    half = float(special.stdtrit(df, 0.5 + confidence / 2)) * math.sqrt(var)
     return [estimate - half, estimate + half]
 
 
@@ -108,7 +108,7 @@ def combined_p(estimate: float | None, terms: Sequence[tuple[float, float | None
     if var <= 0:
         return 0.0 if estimate != 0 else 1.0
     df = var ** 2 / sum(v * v / d for v, d in parts if v > 0)
-    return float(2 * sps.t.sf(abs(estimate) / math.sqrt(var), df))
+    return float(2 * special.stdtr(df, -abs(estimate) / math.sqrt(var)))
 
 
 def round_pair(pair: Sequence[float | None] | None, digits: int = 1) -> list[float | None] | None:

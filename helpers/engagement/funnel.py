@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 import re
 from helpers.engagement.funnel_table import read_export_table
-from helpers.engagement.funnel_dates import DEFAULT_DATE_FORMATS, date_problems, ordered_formats, quoted_cells, row_problems, unread_cells, day_month_order, parse_dates
+from helpers.engagement.funnel_dates import DEFAULT_DATE_FORMATS, date_problems, filled, ordered_formats, quoted_cells, row_problems, unread_cells, day_month_order, parse_dates
 from helpers.problems import Problem
 from helpers.content.crm import bundled_crms, load_crm
 
@@ -73,21 +73,34 @@ def _drop_report_footer(raw: pd.DataFrame) -> pd.DataFrame:
     return raw
 
 
-def by_value(cells: pd.Series, clean: Callable[[pd.Series], pd.Series]) -> pd.Series:
-    """``clean(cells)``, computed once per distinct value (stage, status and source columns repeat a few values).
+def by_value(cells: pd.Series, clean: Callable[[pd.Series], pd.Series], dtype: type = object) -> pd.Series:
+    """``clean(cells)``, computed once per distinct value (stage, status, source and activity-count columns repeat a few values).
 
     Parameters
     ----------
     cells : Series of str
         Text cells.
     clean : callable
-        A vectorised text function (``lambda s: s.str.strip().str.lower()``).
+        A vectorised, cell-by-cell function (``lambda s: s.str.strip().str.lower()``, :func:`to_number`).
+    dtype : type
+        What ``clean`` returns: ``object`` (text) or ``float`` (numbers).
     """
     codes, distinct = pd.factorize(cells.to_numpy(dtype=object), use_na_sentinel=False)
     if len(distinct) * 4 > len(cells):  # mostly distinct values: no gain
         return clean(cells)
-    done = clean(pd.Series(distinct, dtype=object)).to_numpy(dtype=object)
-    return pd.Series(done[codes], index=cells.index, dtype=object)
+    done = clean(pd.Series(distinct, dtype=object)).to_numpy(dtype=dtype)
+    return pd.Series(done[codes], index=cells.index, dtype=dtype)
+
+
+def strip_text(cells: pd.Series) -> pd.Series:
+    """Text cells without surrounding spaces (``str.strip`` on each cell, one pass over the array).
+
+    Parameters
+    ----------
+    cells : Series of str
+        Text cells (no missing values).
+    """
+    return pd.Series([c.strip() for c in cells.to_numpy(dtype=object)], index=cells.index, dtype=object)
 
 
 def to_number(cells: pd.Series) -> pd.Series:
@@ -268,9 +281,12 @@ def read_funnel(folder: Path, crm: str | None, columns: dict[str, str] | str | N
         elif actual is None and theirs in spec.own:
             problems.append(Problem("engagement.yaml", f"columns: '{theirs}' is not a column of {rel}",
                                     f"use a header exactly as in {rel} (first row)", field="columns"))
-    raw = _drop_report_footer(raw)
-    frame = raw.rename(columns=rename)
-    frame = frame.loc[:, ~frame.columns.duplicated()]
+    frame = _drop_report_footer(raw)
+    del raw  # the text cells live in ``frame`` alone (renamed in place); each column is let go once it is read
+    frame.columns = pd.Index([rename.get(c, c) for c in frame.columns])
+    if frame.columns.duplicated().any():
+        frame = frame.loc[:, ~frame.columns.duplicated()]
+    empty = frame.empty
     for col in REQUIRED:
         if col not in frame.columns:
             looked = spec.crm_names.get(col, [])
@@ -282,11 +298,11 @@ def read_funnel(folder: Path, crm: str | None, columns: dict[str, str] | str | N
             problems.append(Problem(rel, f"required column '{col}' is missing", hint, field=col))
     if any(p.is_error for p in problems):
         return None, problems
-    if raw.empty:
+    if empty:
         problems.append(Problem(rel, "the file has a header but no leads", "export the leads again (one row per lead) "
                                 "or delete the file", severity="warning"))
     stage_dates = ("mql_at", "sal_at", "sql_at", "opportunity_at", "won_at")
-    if crm and not raw.empty and not any(c in frame.columns for c in (*stage_dates, "outcome")):  # wrong view
+    if crm and not empty and not any(c in frame.columns for c in (*stage_dates, "outcome")):  # wrong view
         wanted = [spec.crm_names[c][0] for c in stage_dates if spec.crm_names.get(c) and c != "sal_at"]
         problems.append(Problem(rel, "no stage dates found, so the funnel can only count leads",
                                 (f"export the leads with these columns as well: {', '.join(wanted)}"
@@ -295,13 +311,15 @@ def read_funnel(folder: Path, crm: str | None, columns: dict[str, str] | str | N
                                 f"a {spec.crm_label} leads export has no stage dates of its own; map a date field your "
                                 "CRM keeps (e.g. a custom MQL or qualified date) with columns: in engagement.yaml",
                                 severity="warning"))
-    out = pd.DataFrame({"lead_id": frame["lead_id"].str.strip()})
-    out["source"] = (by_value(frame["source"], lambda s: s.str.strip().replace("", "unknown")) if "source" in frame
+    out = pd.DataFrame({"lead_id": strip_text(frame.pop("lead_id"))})
+    out["source"] = (by_value(frame.pop("source"), lambda s: s.str.strip().replace("", "unknown")) if "source" in frame
                      else "unknown")
+    no_creation = pd.Series(np.array([not c.strip() for c in frame["created_at"].to_numpy(dtype=object)], dtype=bool),
+                            index=frame.index)
     dates = [c for c in DATE_COLUMNS if c in frame.columns]
     iso = [f for f in spec.formats if f.startswith("%Y")]  # ISO first: fast, and never ambiguous
     parsed = {c: parse_dates(frame[c], iso) for c in dates}
-    rest = {c: frame[c][parsed[c].isna() & frame[c].ne("")] for c in dates}
+    rest = {c: frame[c][parsed[c].isna() & filled(frame[c])] for c in dates}
     order, examples = day_month_order(rest)
     if len(examples) == 2:
         (dc, dp, dv), (mc, mp, mv) = examples["day"], examples["month"]
@@ -314,30 +332,36 @@ def read_funnel(folder: Path, crm: str | None, columns: dict[str, str] | str | N
     for col in dates:
         if len(rest[col]):
             parsed[col].loc[rest[col].index] = parse_dates(rest[col], formats)
-        bad = unread_cells(frame[col], parsed[col])
+        cells = frame.pop(col)
+        bad = unread_cells(cells, parsed[col])
         if bad.any():
-            problems += date_problems(frame[col], bad, rel, col, spec.crm_label, example)
-        out[col] = parsed[col]
+            problems += date_problems(cells, bad, rel, col, spec.crm_label, example)
+        out[col] = parsed.pop(col)
+    del rest  # the leftover text cells of the dates
     for col, example_number in (("amount", "12500"), ("attempts", "3")):
         if col in frame.columns:
-            out[col] = to_number(frame[col])
-            bad = unread_cells(frame[col], out[col])
+            cells = frame.pop(col)
+            out[col] = by_value(cells, to_number, dtype=float)
+            bad = unread_cells(cells, out[col])
             if bad.any():
                 problems += row_problems(bad, rel, col, "not a number; left blank", f"write a plain number, e.g. {example_number}",
-                                          severity="warning", detail=partial(quoted_cells, frame[col]))
+                                          severity="warning", detail=partial(quoted_cells, cells))
     out["rejected"], outcomes = _outcomes(frame, out, spec.statuses)
-    if "outcome" in frame.columns and not raw.empty and not any(outcomes.values()):
+    if "outcome" in frame.columns and not empty and not any(outcomes.values()):
         seen = ", ".join(f"'{v}'" for v in list(dict.fromkeys(frame["outcome"][frame["outcome"].ne("")]))[:6])
         field_name = next((k for k, v in rename.items() if v == "outcome"), "outcome")
         problems.append(Problem(rel, f"no value of {field_name} reads as won or lost ({seen or 'all blank'}), "
                                 "so no deal counts as won or lost", "export the deals with their stage labels "
                                 "(e.g. Closed won, Closed lost), or map the won/lost column with columns: in "
                                 "engagement.yaml", field=field_name, severity="warning"))
-    problems += _excluded(out, rel, frame["created_at"].str.strip().eq(""))
+    del frame
+    problems += _excluded(out, rel, no_creation)
     if any(p.is_error for p in problems):
         return None, problems
     drop = out.pop("_drop")
-    out = out.loc[~drop].reset_index(drop=True)
+    if drop.any():  # rows left out: a copy of the rest; otherwise the frame is kept as it is
+        out = out.loc[~drop.to_numpy()]
+    out.index = pd.RangeIndex(len(out))
     out.attrs["excluded_rows"] = int(drop.sum())
     out.attrs["handoff_date"] = any(c in out.columns and bool(out[c].notna().any()) for c in HANDOFF_DATES)
     out.attrs["outcomes"] = outcomes
@@ -351,38 +375,51 @@ def read_funnel(folder: Path, crm: str | None, columns: dict[str, str] | str | N
 
 def _stage_key(values: pd.Series) -> pd.Series:
     """Stage texts compared without case, spaces or punctuation ("Closed Won" -> "closedwon")."""
-    return by_value(values, lambda s: s.str.lower().str.replace(r"[^a-z0-9]+", "", regex=True))
+    return values.str.lower().str.replace(r"[^a-z0-9]+", "", regex=True)
 
 
 def _outcomes(frame: pd.DataFrame, out: pd.DataFrame, statuses: dict[str, list[str]]) -> tuple[pd.Series, dict[str, dict[str, int]]]:
     """Fill ``won_at`` / ``lost_at`` from a deal stage and close date; the rejected flag and the values taken.
+
+    The status and stage columns repeat a few values: each is compared once per distinct value.
 
     Returns
     -------
     (rejected, outcomes)
         ``outcomes`` maps ``won`` and ``lost`` to {stage value as written: number of rows}.
     """
-    def texts(col: str) -> pd.Series | None:
-        return by_value(frame[col], lambda s: s.str.strip().str.lower()) if col in frame.columns else None
+    def distinct(col: str) -> tuple[np.ndarray, pd.Series] | None:
+        if col not in frame.columns:
+            return None
+        codes, values = pd.factorize(frame[col].to_numpy(dtype=object), use_na_sentinel=False)
+        return codes, pd.Series(values, dtype=object)
 
-    status, outcome = texts("status"), texts("outcome")
+    status, outcome = distinct("status"), distinct("outcome")
     rejected = pd.Series(False, index=out.index)
     taken: dict[str, dict[str, int]] = {"won": {}, "lost": {}}
     if "rejected_at" in out:
         rejected |= out["rejected_at"].notna()
     if status is not None:
-        rejected |= status.isin([s.lower() for s in statuses.get("rejected", [])])
-    if outcome is not None or status is not None:
-        deal = outcome if outcome is not None else status
-        assert deal is not None  # one of the two is set (checked just above)
-        written = by_value(frame["outcome" if outcome is not None else "status"], lambda s: s.str.strip())
-        key = _stage_key(deal)
+        codes, values = status
+        is_rejected = values.str.strip().str.lower().isin([s.lower() for s in statuses.get("rejected", [])]).to_numpy()
+        rejected |= is_rejected[codes]
+    deal = outcome if outcome is not None else status
+    if deal is not None:
+        codes, values = deal
+        written = values.str.strip()
+        key = _stage_key(written.str.lower())
         closed = out["closed_at"] if "closed_at" in out else pd.Series(pd.NaT, index=out.index, dtype="datetime64[ns]")
         for result in ("won", "lost"):
             listed = {re.sub(r"[^a-z0-9]+", "", s.lower()) for s in statuses.get(result, [])}
-            hit = key.isin(listed | (OUTCOME_WORDS[result] if outcome is not None else set()))
-            if hit.any():
-                taken[result] = {str(k): int(v) for k, v in written[hit].value_counts().sort_index().items()}
+            is_hit = key.isin(listed | (OUTCOME_WORDS[result] if outcome is not None else set())).to_numpy()
+            if is_hit.any():
+                rows = np.bincount(codes, minlength=len(values))
+                counts: dict[str, int] = {}
+                for value, n in zip(written[is_hit], rows[is_hit]):
+                    if n:
+                        counts[str(value)] = counts.get(str(value), 0) + int(n)
+                taken[result] = dict(sorted(counts.items()))
+                hit = pd.Series(is_hit[codes], index=out.index)
                 col = f"{result}_at"
                 current = out[col] if col in out else pd.Series(pd.NaT, index=out.index, dtype="datetime64[ns]")
                 out[col] = current.where(current.notna() | ~hit, closed)
@@ -402,10 +439,13 @@ def _excluded(out: pd.DataFrame, rel: str, blank: pd.Series) -> list[Problem]:
         problems += row_problems(blank, rel, "created_at", "no creation date; the row is left out",
                                   "fill in the date the lead was created", severity="warning")
     stage_cols = [c for c in DATE_COLUMNS if c in out and c not in ("created_at", "closed_at")]
-    created_day = out["created_at"].dt.floor("D")
+    def day(col: str) -> np.ndarray:  # the calendar day (NaT stays NaT and compares as False)
+        return out[col].to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+
+    created_day = day("created_at")
     early = pd.Series(False, index=out.index)
     for col in stage_cols:
-        hit = out[col].dt.floor("D") < created_day
+        hit = pd.Series(day(col) < created_day, index=out.index)
         if hit.any():
             problems += row_problems(hit, rel, col, "dated before the lead was created",
                                       "the row is left out of the funnel until the date is corrected in the CRM or the file",

@@ -51,31 +51,37 @@ def parse_dates(values: pd.Series, formats: list[str] | tuple[str, ...]) -> pd.S
     Series of datetime64[ns]
         Same index as ``values``.
     """
-    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
-    todo = values.ne("")
+    cells = values.to_numpy(dtype=object)
+    out = np.full(len(cells), np.datetime64("NaT"), dtype="datetime64[ns]")
+    todo = cells != ""  # positions still to read; the work is done on arrays, not on index labels
 
-    def attempt(text: pd.Series, sample: int | None) -> None:
-        nonlocal todo
+    def attempt(text: np.ndarray, where: np.ndarray, sample: int | None) -> None:
+        """Each format in turn on the cells of ``text`` (at positions ``where``) still unread."""
         for fmt in formats:
             if not todo.any():
                 return
-            cells = text[todo[text.index]]
-            if sample and len(cells) > sample and pd.to_datetime(cells.iloc[:sample], format=fmt, errors="coerce").isna().all():
+            pending = todo[where]
+            at, chunk = where[pending], text[pending]
+            if sample and len(chunk) > sample and pd.to_datetime(chunk[:sample], format=fmt, errors="coerce").isna().all():
                 continue
-            parsed = pd.to_datetime(cells, format=fmt, errors="coerce")
-            out.loc[parsed.index] = out.loc[parsed.index].fillna(parsed.astype("datetime64[ns]"))
-            todo &= out.isna()
+            parsed = np.asarray(pd.to_datetime(chunk, format=fmt, errors="coerce").astype("datetime64[ns]"))
+            read = ~np.isnat(parsed)
+            out[at[read]] = parsed[read]
+            todo[at[read]] = False
 
-    attempt(values, SAMPLE)
-    attempt(values, None)
+    attempt(cells, np.arange(len(cells)), SAMPLE)
+    attempt(cells, np.arange(len(cells)), None)
     if todo.any():  # few cells: strip spaces and zone names, then formats again and ISO 8601
-        text = values[todo].str.strip().str.replace(r"(?i)\s*(utc|gmt|z)$", "", regex=True)
-        todo &= values.index.isin(text.index[text.ne("")])
-        attempt(text, None)
-        rest = text[todo[text.index]]
-        iso = pd.to_datetime(rest, format="ISO8601", errors="coerce", utc=True)
-        out.loc[iso.index] = out.loc[iso.index].fillna(iso.dt.tz_localize(None).astype("datetime64[ns]"))
-    return out
+        where = np.flatnonzero(todo)
+        text = pd.Series(cells[where], dtype=object).str.strip().str.replace(r"(?i)\s*(utc|gmt|z)$", "", regex=True)
+        stripped = text.to_numpy(dtype=object)
+        todo[where[stripped == ""]] = False
+        attempt(stripped, where, None)
+        pending = todo[where]
+        if pending.any():
+            iso = pd.to_datetime(pd.Series(stripped[pending], dtype=object), format="ISO8601", errors="coerce", utc=True)
+            out[where[pending]] = iso.dt.tz_localize(None).astype("datetime64[ns]").to_numpy()
+    return pd.Series(out, index=values.index)
 
 
 def day_month_order(cells: dict[str, pd.Series]) -> tuple[str | None, dict[str, tuple[str, Any, str]]]:
@@ -136,9 +142,14 @@ def _no_such_day(cells: pd.Series) -> pd.Series:
     return (iso_bad | num_bad).fillna(False).astype(bool)
 
 
+def filled(values: pd.Series) -> pd.Series:
+    """True where a text cell is not ``""`` (compared on the array: a million cells in a few milliseconds)."""
+    return pd.Series(values.to_numpy(dtype=object) != "", index=values.index)
+
+
 def unread_cells(values: pd.Series, parsed: pd.Series) -> pd.Series:
     """True where a cell holds text (not just spaces) that did not parse; strips only those few cells."""
-    bad = parsed.isna() & values.ne("")
+    bad = parsed.isna() & filled(values)
     if bad.any():
         bad.loc[bad] = values[bad].str.strip().ne("")
     return bad

@@ -41,8 +41,9 @@ def main() -> int:
         from tests.benchmarks import bench_large
 
         large = bench_large.main(leads, repeat)
-        parts.append(f"check {large['check_s']:.1f} s / {large['check_mb']:.0f} MB, "
-                     f"render {large['render_s']:.1f} s / {large['render_mb']:.0f} MB on {leads:,} leads")
+        parts.append(f"check {large['check_s']:.1f} s ({large['check_cpu']:.1f} CPU-s) / {large['check_mb']:.0f} MB, "
+                     f"render {large['render_s']:.1f} s ({large['render_cpu']:.1f} CPU-s) / {large['render_mb']:.0f} MB "
+                     f"on {leads:,} leads")
     if "render" in chosen:
         from tests.benchmarks import bench_render
 

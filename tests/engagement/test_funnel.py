@@ -71,3 +71,21 @@ def test_input_file_is_not_modified(tmp_path):
     before = (SMALL / "funnel.csv").read_bytes()
     read_funnel(SMALL, None, {})
     assert (SMALL / "funnel.csv").read_bytes() == before
+
+
+def test_repeated_values_are_read_alike_however_often_they_repeat(tmp_path):
+    """Stages, statuses and activity counts are converted once per distinct value: every cell still reads as itself."""
+    rows = ["Record ID,Create Date,Deal Stage,Close Date,Number of Sales Activities,Amount"]
+    stages = ["Closed won", "Closed won ", "closedwon", "Closed lost", "Appointment scheduled"]
+    counts = ["3", "3", " 3", "three", ""]
+    for i in range(60):  # enough repeats that each column is converted by distinct value
+        rows.append(f"{i},2026-01-02 09:00,{stages[i % 5]},2026-02-0{1 + i % 5} 10:00,{counts[i % 5]},"
+                    + ('"$12,500.00"' if i % 3 == 0 else "12500" if i % 3 == 1 else ""))
+    frame, problems = read_funnel(_write(tmp_path / "r", "\n".join(rows) + "\n"), "hubspot", {})
+    assert frame is not None
+    assert frame.attrs["outcomes"] == {"won": {"Closed won": 24, "closedwon": 12}, "lost": {"Closed lost": 12}}
+    assert int(frame["won_at"].notna().sum()) == 36 and int(frame["lost_at"].notna().sum()) == 12
+    assert frame["attempts"].iloc[:3].tolist() == [3.0, 3.0, 3.0] and frame["attempts"].iloc[3:5].isna().all()
+    assert set(frame["amount"].dropna()) == {12500.0} and int(frame["amount"].isna().sum()) == 20
+    assert [(p.field, p.message) for p in problems if p.field == "attempts"][0] == (
+        "attempts", "not a number; left blank ('three')")

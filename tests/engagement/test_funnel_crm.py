@@ -101,6 +101,18 @@ def test_date_formats_as_the_tools_write_them():
     assert got.tolist() == [pd.Timestamp("2026-03-15 14:07")] * 2 + [pd.Timestamp("2026-03-15")]
 
 
+def test_dates_keep_their_row_labels_when_only_some_rows_are_read():
+    """The leftover cells of a column (row labels with gaps, as the reader passes them) each get their own date."""
+    cells = pd.Series(["15/03/2026", " 2026-03-16 09:30 UTC ", "", "not a date", "2026-03-17T08:00:00+01:00"] * 60,
+                      index=[7 + 3 * i for i in range(300)], dtype=object)
+    got = parse_dates(cells, ["%Y-%m-%d %H:%M", "%d/%m/%Y"])
+    assert got.index.equals(cells.index)
+    assert got.loc[7] == pd.Timestamp("2026-03-15") and got.loc[10] == pd.Timestamp("2026-03-16 09:30")
+    assert pd.isna(got.loc[13]) and pd.isna(got.loc[16])
+    assert got.loc[19] == pd.Timestamp("2026-03-17 07:00")  # an offset is read as UTC
+    assert got.iloc[5:10].tolist() == got.iloc[:5].tolist()
+
+
 def test_padded_and_zoned_dates_and_blank_cells(tmp_path):
     (tmp_path / "funnel.csv").write_text(
         'lead_id,created_at,mql_at\n1," 2026-03-02 09:00 ",   \n2,2026-03-02 10:00 UTC,2026-03-03\n', encoding="utf-8")
