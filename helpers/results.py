@@ -179,6 +179,11 @@ def compute(engagement: Engagement, *, _seen: frozenset[Path] = frozenset()) -> 
         "missing": missing, "warnings": warnings,
     }
     warnings.extend(unnamed_owners(results["plan"]))
+    if progress is not None:   # an action carried over keeps the due date agreed at the previous wave
+        due_before = {p["id"]: p.get("due") for p in progress["plays"]}
+        for play in results["plan"]["plays"]:
+            if play.get("carried_over") and not play.get("due") and due_before.get(play["id"]):
+                play["due"] = due_before[play["id"]]
     # every value is already a plain JSON type; this only guards against a stray numpy scalar or NaN
     return cast(Results, json_safe(results))
 

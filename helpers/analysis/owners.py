@@ -3,8 +3,7 @@
 The playbook names roles (``CMO``, ``CSO``, ``both``, ``CIO``, ``RevOps``, ``CEO``); clients name
 people with job titles ("Marketing Manager", "Sales Director", "Managing Director"). A role is
 matched to the most senior person whose title fits it, so a small firm's Marketing Manager is its
-head of marketing; the CRM work of revenue operations falls to the head of IT where there is no
-revenue operations. When nobody fits, the owner is the role in plain words and ``found`` is False:
+head of marketing. When nobody fits, the owner is the role in plain words and ``found`` is False:
 the plan form asks the consultant, and no role the client does not have is invented.
 """
 
@@ -32,10 +31,6 @@ ROLE_PATTERNS: dict[str, re.Pattern[str]] = {
     "CEO": re.compile(r"\b(ceo|chief executive|managing director|md|owner|founder|president|general manager|"
                       r"managing partner|senior partner)\b", re.I),
 }
-
-#: A role nobody holds falls to the holder of another: at a firm without revenue operations, the
-#: head of IT keeps the CRM.
-ROLE_FALLBACK: dict[str, str] = {"RevOps": "CIO"}
 
 #: Team names (``team:`` in engagement.yaml) that place a person in a role when the title is vague.
 ROLE_TEAMS: dict[str, str] = {"CMO": "marketing", "CSO": "sales"}
@@ -86,7 +81,7 @@ def holder(role: str, people: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] 
         fits = [p for p in fits if not ROLE_PATTERNS["CMO"].search(str(p.get("role") or ""))
                 and not ROLE_PATTERNS["CSO"].search(str(p.get("role") or ""))] or []
     if not fits:
-        return holder(ROLE_FALLBACK[role], people) if role in ROLE_FALLBACK else None
+        return None
     return min(fits, key=lambda p: (_seniority(str(p.get("role") or "")), str(p.get("name") or "")))
 
 

@@ -114,6 +114,7 @@ class PlayFollowUp(TypedDict):
     title: str
     owner: str | None
     horizon: int | None
+    due: NotRequired[str | None]
     status: str
     done: bool
     measure: str
@@ -197,6 +198,7 @@ class _Agreed(TypedDict):
     horizon: int | None
     status: str
     success: _Measure
+    due: NotRequired[str | None]
 
 
 def _measure(success: Success | dict[str, Any]) -> _Measure:
@@ -362,6 +364,8 @@ def _previous_plays(previous: EarlierWave, previous_plan: PlanFile | None) -> li
                 play["owner"] = decision["owner"]
             if decision.get("horizon"):
                 play["horizon"] = decision["horizon"]
+            if decision.get("due"):
+                play["due"] = str(decision["due"])
             if "success" in decision:
                 play["success"] = _measure(decision["success"])
     if previous_plan is not None:   # the consultant decided: follow up what was agreed, not the engine's extras
@@ -458,7 +462,7 @@ def compare(current: Assessed, previous: EarlierWave, previous_plan: PlanFile | 
         if not done and moved in ("target met", "improved"):
             moved = NOT_DONE   # the measure moved, but not because of this action: never credit it
         plays.append({"id": play["id"], "title": play["title"], "owner": play["owner"],
-                      "horizon": play["horizon"], "status": play["status"] or "proposed",
+                      "horizon": play["horizon"], "due": play.get("due"), "status": play["status"] or "proposed",
                       "done": done, "measure": success["text"],
                       "signal": signal, "goal": success["goal"], "target": success["target"],
                       "by": success["by"], "before": change["before"], "after": change["after"],

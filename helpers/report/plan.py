@@ -79,6 +79,8 @@ def context(plan: PlanResult, results: Results | None = None) -> dict[str, Any]:
             groups.append({"label": label, "horizon": horizon, "rows": rows})
     statuses = {p["status"] for p in plan["plays"]}
     return {"groups": groups, "agreed": plan["agreed"], "consultant": plan["consultant"],
+            # an action carried over and due after this report's date is not late: say when it is due
+            "report_date": str(results["date"]) if results is not None and results.get("date") else None,
             "all_proposed": statuses == {"proposed"},
             # the consultant may keep more than the engine's cap in a block: never claim fewer than shown
             "cap": max([plan["max_per_horizon"] or 3] +

@@ -250,12 +250,13 @@ def context(results: Results) -> dict[str, Any]:
     first += [p for p in open_plays if p not in first][:3 - len(first)]
     better = ninety_day_picture([p for p in first if p["status"] != "done"])
     decisions: list[dict[str, Any]] = [{"title": p["title"], "owner": owner_text(p),
-                  "success": p["success"]["text"], "carried": p.get("carried_over", False)}
+                  "success": p["success"]["text"], "carried": p.get("carried_over", False), "due": p.get("due")}
                  for p in first if p["status"] != "done"]
     brief_text = " ".join([diagnosis(results, findings)] + [f["text"] for f in findings]
                           + [d["title"] + " " + d["success"] for d in decisions])
     return {
         "client": results["client"],
+        "date": str(results.get("date") or ""),   # the report's date: a carried-over action due later is not late
         "index": results["index"],
         "interval": interval,
         "stage": stage,

@@ -86,3 +86,16 @@ def test_demo_progress_section_renders(results):
     assert "The dimensions are not compared" in html and "progress-dimensions" not in html
     assert "The previous plan: what was done, and did it work?" in html
     assert "Slipped because" not in html and "No IT budget" not in html
+
+
+def test_a_carried_over_action_keeps_its_due_date_and_is_late_only_after_it(results):
+    """Hartwell's August plan: the content audit is due 30 Nov, the rejected-leads review 31 Oct.
+    On 10 Nov the first is not late; the second is."""
+    from helpers.report.plan import plan as plan_section
+
+    plays = {p["id"]: p for p in results["plan"]["plays"] if p.get("carried_over")}
+    assert plays["enablement_content_audit"]["due"] == "2026-11-30"
+    assert plays["handoff_rejection_review"]["due"] == "2026-10-31"
+    html = plan_section(results).html()
+    assert "Agreed at the last assessment; due 2026-11-30." in html
+    assert html.count("Agreed at the last assessment and not done yet.") == 1
