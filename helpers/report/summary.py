@@ -99,8 +99,11 @@ def money_at_stake(results: Results) -> str | None:
     stake = cast(Mapping[str, Any], funnel).get("at_stake") if funnel is not None else None
     if not isinstance(stake, Mapping):
         return None
-    parts = [str(e["explanation"]).strip() for e in (stake.get("uncontacted"), stake.get("goal_gap"))
+    parts = [str(e["explanation"]).strip() for e in (stake.get("uncontacted"),)
              if isinstance(e, Mapping) and e.get("amount") is not None and e.get("explanation")]
+    gap = stake.get("goal_gap")
+    if isinstance(gap, Mapping) and gap.get("amount") is not None:
+        parts.append(goal_gap_line(gap))
     if parts:
         return " ".join(parts)
     if isinstance(stake.get("text"), str) and stake["text"].strip():
@@ -111,6 +114,25 @@ def money_at_stake(results: Results) -> str | None:
         period = f" {stake['period']}" if stake.get("period") else ""
         return f"{currency}{amount:,.0f}{period}"
     return None
+
+
+def goal_gap_line(gap: Mapping[str, Any]) -> str:
+    """The revenue goal's gap in one short sentence for the brief (the funnel section gives the workings)."""
+    inputs, currency = gap.get("inputs") or {}, gap.get("currency")
+    per_month = inputs.get("won_per_month_matured") or inputs.get("won_per_month_today")
+    if not isinstance(per_month, (int, float)) or not isinstance(inputs.get("goal_per_month"), (int, float)):
+        return str(gap.get("explanation") or "").strip()
+
+    def money(value: float) -> str:
+        text = f"{float(f'{abs(value):.3g}'):,.0f}"
+        return f"{text} {currency}" if currency else text
+
+    amount = float(gap["amount"])
+    basis = ("won from leads old enough to have closed" if inputs.get("won_per_month_matured")
+             else "won today (a floor: recent leads have not had time to close)")
+    return (f"The revenue goal needs {money(inputs['goal_per_month'])} a month; the export shows about "
+            f"{money(per_month)} a month {basis}, about {money(amount)} {'short' if amount > 0 else 'ahead'} "
+            f"over {gap.get('period')}.")
 
 
 #: Funnel signals about the same thing (how fast and whether leads are followed up).

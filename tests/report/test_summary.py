@@ -143,3 +143,14 @@ def test_an_empty_ninety_day_picture_says_so_instead_of_an_empty_list():
     html = render_template("summary.html.j2", **ctx)
     body = html.split("What better looks like", 1)[1].split("</ul>", 1)[0]
     assert "None of these three actions has a measure today&rsquo;s data can track yet" in body  # never a heading over nothing
+
+
+def test_the_brief_gives_the_goal_gap_in_one_short_sentence():
+    from helpers.report.summary import goal_gap_line
+
+    gap = {"amount": 792706.0, "currency": "USD", "period": "12 months", "explanation": "long workings ...",
+           "inputs": {"goal_per_month": 200000.0, "won_per_month_today": 96102.0, "won_per_month_matured": 133941.0}}
+    assert goal_gap_line(gap) == ("The revenue goal needs 200,000 USD a month; the export shows about 134,000 USD a "
+                                  "month won from leads old enough to have closed, about 793,000 USD short over 12 months.")
+    floor_only = {**gap, "inputs": {**gap["inputs"], "won_per_month_matured": None}, "amount": -24000.0}
+    assert "96,100 USD a month won today (a floor" in goal_gap_line(floor_only) and "24,000 USD ahead" in goal_gap_line(floor_only)
