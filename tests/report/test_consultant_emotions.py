@@ -24,6 +24,7 @@ team: other
 role: Finance Director, customer
 audience: customer
 date: 2026-09-15
+quotes_checked: true
 answers:
   - question: cu_s_04
     answer: {SHARED}
@@ -51,6 +52,7 @@ def _text(markup: str) -> str:
 def with_customer(tmp_path_factory: pytest.TempPathFactory) -> Results:
     folder = tmp_path_factory.mktemp("emotions") / "quillstack"
     shutil.copytree(DEMO_ROOT / "quillstack", folder)
+    (folder / "interviews" / "maria-okafor.yaml").unlink()  # the demo's own customer: counted here by hand without her
     (folder / "interviews" / "priya-nair.yaml").write_text(CUSTOMER, encoding="utf-8")
     eng, problems = load(folder)
     assert eng is not None, problems.report()
@@ -87,11 +89,23 @@ def test_the_consultant_sees_shared_words_only_and_the_client_never_sees_the_che
     assert "very unhappy" not in handout and "The map says" not in handout
 
 
-def test_without_a_customer_interview_every_stage_says_so() -> None:
-    eng, _ = load(DEMO_ROOT / "quillstack")
+def test_without_a_customer_interview_every_stage_says_so(tmp_path: Path) -> None:
+    folder = tmp_path / "kessler"
+    shutil.copytree(DEMO_ROOT / "kessler-fluid-systems", folder)  # no customer interview in this demo
+    eng, _ = load(folder)
     assert eng is not None
     found = emotion_rows(compute(eng))
     assert found["interviewed"] is False and found["rows"]
     assert {r["check"] for r in found["rows"]} == {"no customer interview yet"}
     assert "No customer interview yet" in _text(consultant(compute(eng)).html())
     assert json.loads(to_json(compute(eng)))["discovery"]["customer_emotions"] == []
+
+
+def test_the_quillstack_demo_customer_sets_onboarding_against_the_map() -> None:
+    """maria-okafor.yaml: onboarding felt -1 where the map says +1; her words are not shared."""
+    eng, _ = load(DEMO_ROOT / "quillstack")
+    assert eng is not None
+    rows = {r["stage"]: r for r in emotion_rows(compute(eng))["rows"]}
+    onboarding = next(r for name, r in rows.items() if name.lower().startswith("onboarding"))
+    assert onboarding["map"] == "+1 pleased" and onboarding["check"].startswith("differs: 1 of 1 customer feels worse")
+    assert "NetSuite sync" not in to_json(client_view(compute(eng)))

@@ -297,7 +297,9 @@ def test_interviews_use_the_question_bank_and_the_stakeholder_list(folder: Path)
     # the demo interviews were recorded on the v1 bank: a question v2 retired is read through `retired`
     bank = {q["id"]: q["audience"] for q in [*raw["questions"], *raw.get("retired", [])]}
     people = {p["name"]: p for p in _meta(folder)["stakeholders"]}
-    files = sorted((folder / "interviews").glob("*.yaml"))
+    # customers interviewed for the journey map are not the client's stakeholders; they share no words
+    files = [p for p in sorted((folder / "interviews").glob("*.yaml")) if _yaml(p)["audience"] != "customer"]
+    customers = [p for p in sorted((folder / "interviews").glob("*.yaml")) if _yaml(p)["audience"] == "customer"]
     teams = set()
     for path in files:
         interview = _yaml(path)
@@ -305,6 +307,10 @@ def test_interviews_use_the_question_bank_and_the_stakeholder_list(folder: Path)
         assert people[interview["interviewee"]]["interviewed"] is True
         assert all(bank.get(a["question"]) == interview["audience"] for a in interview["answers"]), path.name
         assert any(a["share"] for a in interview["answers"]) and interview["internal_notes"].strip()
+    for path in customers:
+        interview = _yaml(path)
+        assert interview["interviewee"] not in people
+        assert all(bank.get(a["question"]) == "customer" and a.get("emotion") is not None for a in interview["answers"])
     assert {"sales", "marketing"} <= teams
     marked = {n for n, p in people.items() if p.get("interviewed")}
     assert marked == {_yaml(p)["interviewee"] for p in files}
