@@ -68,9 +68,9 @@ STAGE_CLAUSE = {
 #: When no survey gives a stage.
 NO_STAGE_CLAUSE = "How closely sales and marketing work together has not been surveyed yet"
 #: One line for the three hand-off terms, shown once, where the brief first uses them.
-GLOSSARY = ("MQL: a lead marketing judges ready for sales. SAL: a lead sales has accepted to work. "
-            "SQL: a lead sales has qualified as a real sales opportunity.")
-_TERMS = re.compile(r"\b(MQLs?|SALs?|SQLs?)\b")
+GLOSSARY = ("MQL: marketing judges the lead ready for sales; SAL: sales accepted it; SQL: sales qualified it "
+            "as a real opportunity; SLA: the teams' agreement on how fast and how often sales follows up.")
+_TERMS = re.compile(r"\b(MQLs?|SALs?|SQLs?|SLA)\b")
 
 
 def _clause(text: str) -> str:

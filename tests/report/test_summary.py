@@ -66,9 +66,9 @@ def test_no_threshold_no_homework_and_a_glossary_for_the_funnel_terms(results):
     for homework in results["plan"]["housekeeping"]:
         assert homework["title"] not in html
     assert "interviewed yet" not in html and "below 55" not in html and "below 70%" not in html
-    assert "SQL: a lead sales has qualified" in summary_section(results).html() or "SQL" not in summary_section(results).html()
+    assert "SQL: sales qualified it as a real opportunity" in summary_section(results).html() or "SQL" not in summary_section(results).html()
     results["findings"][0]["text"] = "Only 31% of MQLs become SALs."
-    assert "MQL: a lead marketing judges ready for sales" in summary_section(results).html()
+    assert "MQL: marketing judges the lead ready for sales" in summary_section(results).html()
 
 
 def test_summary_without_survey_uses_other_findings(results):
