@@ -9,18 +9,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from helpers.content.question_bank import QuestionBank, read_question_bank
+from helpers.content.question_bank import QuestionBank
 from helpers.forms.interview import InterviewForm, open_form
 from tests.conftest import FIXTURES
 
-V2 = FIXTURES / "content" / "spin_questions_v2.yaml"
-
-
-@pytest.fixture(scope="module")
-def bank() -> QuestionBank:
-    found, problems = read_question_bank(V2)
-    assert found is not None and problems == []
-    return found
 
 
 @pytest.fixture
