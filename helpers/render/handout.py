@@ -31,7 +31,7 @@ from helpers import TEMPLATES  # noqa: E402
 from helpers.formatting import long_date, slugify
 from helpers.render.engine import execute_report, prestart_kernel
 from helpers.problems import Problem  # noqa: E402
-from helpers.render.notebook import path_patterns, scrub, table_of_contents
+from helpers.render.notebook import path_patterns, scrub, strip_text, table_of_contents
 from helpers.render.outputs import (OutputSet, OwnedByAnother, assign_slugs, describe_os_error, mark_stale,
                                     write_file)
 from helpers.render.pdf import print_pdf
@@ -154,7 +154,6 @@ def handout_notebook(nb: Any, meta: dict[str, Any], *, consultant: bool = False)
     The client's handout keeps the cells tagged ``section``; the consultant's document also keeps
     the cells tagged ``consultant`` (the stakeholder map, red flags, what to collect).
     """
-    nb = copy.deepcopy(nb)
     tagged = any("section" in c.metadata.get("tags", []) for c in nb.cells)
     keep = []
     for cell in nb.cells:
@@ -163,23 +162,55 @@ def handout_notebook(nb: Any, meta: dict[str, Any], *, consultant: bool = False)
         if cell.cell_type == "code" and (shown or (not tagged and "consultant" not in tags)):
             if "parameters" in tags or "injected-parameters" in tags or "setup" in tags:
                 continue
+            cell = copy.copy(cell)  # the outputs list is replaced, never changed: nbconvert copies deeply itself
             cell.outputs = [o for o in cell.outputs if o.output_type != "error"
                             and not (o.output_type == "stream" and o.name == "stderr")]
             keep.append(cell)
         elif cell.cell_type == "markdown" and "handout" in tags:
             keep.append(cell)
+    nb = copy.copy(nb)
     nb.cells = keep
+    nb.metadata = copy.deepcopy(nb.metadata)
     nb.metadata["handout"] = meta
     return nb
+
+
+def _handout_exporter_class() -> Any:
+    """nbconvert's HTML exporter without its re-parse of the whole page (built on first use).
+
+    After rendering the template, ``HTMLExporter.from_notebook_node`` parses the page again with
+    BeautifulSoup to add ``alt`` text to images that have none and ``tabindex`` to the outputs
+    of a ``.jp-Notebook``, then writes it out again: about a third of a second per document,
+    half the export. The handout template gives every image its own ``alt`` and has no
+    ``.jp-Notebook``, so that pass changes nothing but the page's spelling; it is skipped, and
+    ``tests/render`` checks that every image still has its ``alt``.
+    """
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    class HandoutExporter(HTMLExporter):  # type: ignore[misc]
+        def from_notebook_node(self, nb: Any, resources: dict[str, Any] | None = None,
+                               **kw: Any) -> tuple[str, dict[str, Any]]:
+            langinfo = nb.metadata.get("language_info", {})
+            lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+            resources = self._init_resources(resources)
+            self.register_filter("highlight_code", self.filters.get(
+                "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+            self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+            html, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+            return html, resources
+
+    return HandoutExporter
 
 
 def exporter() -> Any:
     """The handout HTML exporter of this thread (built once: template loading is the slow part)."""
     exp = getattr(_local, "exporter", None)
     if exp is None:
-        from nbconvert import HTMLExporter
-
-        exp = HTMLExporter(template_name="handout", extra_template_basedirs=[str(TEMPLATES)])
+        exp = _handout_exporter_class()(template_name="handout", extra_template_basedirs=[str(TEMPLATES)])
         exp.exclude_input = exp.exclude_input_prompt = exp.exclude_output_prompt = True
         exp.embed_images = True
         exp.register_filter("svg_data_uri", svg_data_uri)
@@ -314,8 +345,7 @@ def render_engagement(folder: Path, out: Path, *, pdf: bool = False, kernel_name
             doc = handout_notebook(clean, doc_meta, consultant=for_consultant)
             doc.metadata["handout"]["toc"] = table_of_contents(doc)
             html = export_html(doc)
-            for pattern, repl in patterns:  # the template itself adds no paths; belt and braces
-                html = pattern.sub(repl.replace("\\", "\\\\"), html)
+            html = strip_text(html, patterns)  # the template itself adds no paths; belt and braces
             documents[kind] = html
             if not for_consultant:
                 clean.metadata["handout"] = doc.metadata["handout"]  # the .ipynb re-exports with the client cover

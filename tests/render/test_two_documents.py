@@ -101,3 +101,15 @@ def test_quotes_name_a_function_unless_the_person_agreed_to_their_title(rendered
                                                           "A colleague", "Someone in sales",
                                                           "Someone in marketing"}
     assert all(q["level"] is None for q in quotes)  # the client's copy does not say who was a leader
+
+
+def test_every_image_in_both_documents_has_its_own_description(rendered: dict[str, object]) -> None:
+    """The export skips nbconvert's re-parse that would add a generic alt text: the template must give each."""
+    from tests.conftest import html_tags
+
+    for kind in ("html", "consultant.html"):
+        images = [attrs for tag, attrs in html_tags(_read(rendered, kind)) if tag == "img"]
+        assert len(images) >= 5, kind
+        alts = [str(a.get("alt") or "").strip() for a in images]
+        assert all(alts), f"{kind}: an image without alt text"
+        assert not [a for a in alts if "No description" in a], kind
