@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from helpers.fileio import load_yaml_text, read_yaml
+from helpers.fileio import compose_yaml, load_yaml_text, read_yaml
 from helpers.problems import Problem
 from datetime import date, datetime
 import yaml
@@ -142,7 +142,7 @@ def interview_path(folder: Path, name: str, *, new: bool = False) -> Path:
 def _line_map(text: str) -> dict[tuple[Any, ...], int]:
     """Editor line (1-based) of every key and list item of a YAML text, by path."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = compose_yaml(text)
     except yaml.YAMLError:
         return {}
     lines: dict[tuple[Any, ...], int] = {}

@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 import yaml
 from helpers import TEMPLATES
-from helpers.fileio import read_yaml
+from helpers.fileio import compose_yaml, read_yaml
 from helpers.problems import Problem, Severity
 from helpers.vocabulary import OWNERS
 
@@ -142,7 +142,7 @@ def _lines(text: str) -> dict[tuple, int]:
     A list written inline (``[a, b]``) also gets the key ``path + (FLOW,)``.
     """
     try:
-        root = yaml.compose(text)
+        root = compose_yaml(text)
     except yaml.YAMLError:
         return {}
     out: dict[tuple, int] = {}
