@@ -28,7 +28,7 @@ from helpers.problems import Problem, warning
 import difflib
 from typing import TYPE_CHECKING
 from helpers.fileio import read_table, read_text
-from helpers.engagement.survey_labels import KNOWN_LANGUAGES, LEVEL_WORDS, MANAGES_PEOPLE, RATING_HINT, SEVEN_POINT, TEAM_WORDS, YES_NO, dont_know, map_words, norm, norm_series, parse_ratings, seven_point_labels
+from helpers.engagement.survey_labels import KNOWN_LANGUAGES, LEVEL_WORDS, MANAGES_PEOPLE, RATING_HINT, SEVEN_POINT, TEAM_WORDS, YES_NO, dont_know_cells, map_words, norm, norm_series, parse_ratings, seven_point_labels
 from helpers.engagement.survey_layouts import FORMAT_NAMES, LABEL_HINT, NO_STATEMENT_HINT, QUALTRICS_NOT_RESPONSES, detect, header_layout, is_metadata, numeric_codes
 from helpers.content.instrument import earlier_instrument
 if TYPE_CHECKING:  # pragma: no cover
@@ -258,7 +258,7 @@ def read_export(path: Path, rel: str, instrument: "Instrument") -> tuple[pd.Data
     problems += _duplicate_respondents(rel, out["respondent"], rows)
     if any(p.is_error for p in problems):
         return None, problems, fmt
-    unsure_cells = data[list(stmt_cols)].apply(dont_know)
+    unsure_cells = dont_know_cells(data[list(stmt_cols)])
     unsure = unsure_cells.sum(axis=1)
     out = out.reindex(columns=["respondent", "team", "level", *ids])
     out[ids] = out[ids].astype(float)
@@ -458,7 +458,7 @@ def _read_grid(path: Path, rel: str, instrument: "Instrument") -> tuple[pd.DataF
             grid = _ragged_csv(path, rel) if "cannot be read as a table" in problems[0].message else None
             problems = [] if grid is not None else problems
         if grid is not None:
-            grid = grid.apply(lambda c: c.str.strip())
+            grid = grid.map(lambda v: v.strip() if isinstance(v, str) else np.nan)  # as Series.str.strip
             grid.columns = range(grid.shape[1])
         if first is None:
             first = (grid, problems)

@@ -183,6 +183,13 @@ def dont_know(cells: pd.Series) -> pd.Series:
     return norm_series(cells).isin(DONT_KNOW)
 
 
+def dont_know_cells(block: pd.DataFrame) -> pd.DataFrame:
+    """:func:`dont_know` for every cell of a table at once (each distinct answer normalised once)."""
+    text = block.astype(str)
+    said = [u for u in pd.unique(text.to_numpy().ravel()) if norm(u) in DONT_KNOW]
+    return text.isin(said)
+
+
 def parse_ratings(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Ratings and why a cell is not one.
 
