@@ -384,3 +384,34 @@ def test_all_problems_reported_at_once_and_direct_construction_raises():
 
 def test_bench_runs():
     assert 0 < bench(20_000) < 5
+
+
+def test_km_gives_lifelines_numbers_on_thousands_of_samples():
+    """The estimate comes from scipy.stats.ecdf; lifelines' KaplanMeierFitter is the reference.
+
+    Ties, answers at zero, everyone censored, everyone answered, the curve reaching 0, one lead:
+    the median, its interval and the share within the SLA are lifelines' to 1e-9.
+    """
+    lifelines = pytest.importorskip("lifelines")
+    from lifelines.utils import median_survival_times
+
+    rng = np.random.default_rng(2026)
+    for _ in range(600):
+        n = int(rng.integers(1, 60))
+        waits = np.round(rng.exponential(float(rng.choice([1, 5, 20, 100])), n), int(rng.integers(0, 2)))
+        answered = rng.random(n) < float(rng.choice([0.0, 0.3, 0.7, 1.0]))
+        sla = float(rng.choice([1, 8, 24]))
+        ours = censored_median(waits, answered, threshold=sla)
+        kmf = lifelines.KaplanMeierFitter(alpha=0.05).fit(waits, event_observed=answered)
+        bounds = median_survival_times(kmf.confidence_interval_).to_numpy(dtype=float).ravel()
+        low = float(bounds.min()) if np.isfinite(bounds.min()) else None
+        high = float(bounds.max()) if np.isfinite(bounds).all() else None
+        assert (ours.ci_low, ours.ci_high) == (low, high), (waits.tolist(), answered.tolist())
+        assert ours.within == pytest.approx(float(1 - kmf.predict(sla)), abs=1e-9)
+        curve = kmf.survival_function_.iloc[:, 0]
+        if np.isclose(curve.to_numpy(), 0.5, rtol=0, atol=1e-9).any():
+            continue  # a plateau at exactly one half: the midpoint rule, checked in the tests above
+        median = kmf.median_survival_time_
+        assert (ours.median is None) == (not np.isfinite(median)), (waits.tolist(), answered.tolist())
+        if ours.median is not None:
+            assert ours.median == pytest.approx(float(median), abs=1e-9), (waits.tolist(), answered.tolist())

@@ -2,7 +2,7 @@
 
 Printed, not asserted. Run ``python -m tests.benchmarks.bench_speed_conversion [n]``; the target
 (issue 13) is under 2 seconds for both together on 1,000,000 leads. Building the data and
-importing lifelines (a one-off cost of several seconds per process) are not timed.
+importing scipy.stats (a one-off cost per process) are not timed.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def timings(n: int = 1_000_000, seed: int = 0) -> dict[str, float]:
     """
     frame = synthetic_funnel(n, seed)
     export = pd.Timestamp("2026-01-15 09:00")
-    censored_median([1.0, 2.0], [True, False])  # import lifelines and build the clock's caches outside the timing
+    censored_median([1.0, 2.0], [True, False])  # import scipy.stats and build the clock's caches outside the timing
     t0 = time.perf_counter()
     speed_to_lead(frame, CLOCK, RULE, export)
     t1 = time.perf_counter()
