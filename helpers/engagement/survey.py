@@ -459,7 +459,7 @@ def _read_grid(path: Path, rel: str, instrument: "Instrument") -> tuple[pd.DataF
             problems = [] if grid is not None else problems
         if grid is not None:
             grid = grid.map(lambda v: v.strip() if isinstance(v, str) else np.nan)  # as Series.str.strip
-            grid.columns = range(grid.shape[1])
+            grid.columns = pd.RangeIndex(grid.shape[1])
         if first is None:
             first = (grid, problems)
         if grid is None or len(sheets) == 1:

@@ -190,8 +190,8 @@ def _handout_exporter_class() -> Any:
     from nbconvert.filters.highlight import Highlight2HTML
     from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
-    class HandoutExporter(HTMLExporter):  # type: ignore[misc]
-        def from_notebook_node(self, nb: Any, resources: dict[str, Any] | None = None,
+    class HandoutExporter(HTMLExporter):
+        def from_notebook_node(self, nb: Any, resources: dict[str, Any] | None = None,  # type: ignore[override]
                                **kw: Any) -> tuple[str, dict[str, Any]]:
             langinfo = nb.metadata.get("language_info", {})
             lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
