@@ -22,7 +22,7 @@ import signal
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, cast
 
 import jinja2
 import markupsafe
@@ -30,8 +30,8 @@ import markupsafe
 from helpers import TEMPLATES
 from helpers.formatting import long_date
 from helpers.formatting import format_signed
-from helpers.render.engine import keep_kernels_ahead, prestart_kernel
-from helpers.render.handout import Extras, RenderResult, exporter, render_engagement, slug_for
+from helpers.render.engine import engine_choice, keep_kernels_ahead, prestart_kernel
+from helpers.render.result import Extras, RenderResult, slug_for
 from helpers.render.outputs import (assign_slugs, describe_os_error, mark_stale, recover, remove_temps, verify,
                                     write_file)
 from helpers.textsafe import csv_cell, terminal
@@ -100,6 +100,8 @@ def _worker_init(started: Any = None, warm: bool = True) -> None:
     global _started
     _started = started
     if warm:
+        from helpers.render.handout import exporter
+
         keep_kernels_ahead()
         prestart_kernel()  # boots while this worker imports and loads its first engagement
         exporter()
@@ -111,6 +113,8 @@ def render_job(folder: Path, out: Path, extras: Extras | bool = False, slug: str
     ``extras`` names the files to write besides the handout (``True``: the PDF only).
     """
     try:
+        from helpers.render.handout import render_engagement  # in the worker: the coordinator never renders
+
         keep_kernels_ahead()
         chosen = extras if isinstance(extras, Extras) else Extras(pdf=bool(extras))
         return render_engagement(folder, out, slug=slug, extras=chosen)
@@ -167,14 +171,33 @@ def job_error(exc: BaseException) -> str:
     return text
 
 
+#: The module the fork server imports before forking workers (see :mod:`helpers.render.preload`).
+PRELOAD = "helpers.render.preload"
+
+
+def worker_context(warm: bool = True) -> Any:
+    """How worker processes start: forked from a warm fork server where possible, else spawned.
+
+    With the in-process engine on a system that has ``forkserver`` (Linux, macOS), workers are
+    forked from a server process that imported :data:`PRELOAD` once: they start with every
+    import paid and the exporter built, and share those pages until they write to them. This
+    process itself is never forked (it may hold threads and a progress bar's state). Otherwise,
+    and with the kernel engine (zmq sockets must not be forked), each worker is spawned fresh.
+    """
+    if warm and engine_choice() == "inprocess" and "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload([PRELOAD])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
 def _executor(jobs: int, scheduler: str | None, started: Any = None, warm: bool = True) -> tuple[cf.Executor, Any]:
     if scheduler:
         from dask.distributed import Client
 
         client = Client(scheduler)
         return client.get_executor(pure=False), client
-    ctx = multiprocessing.get_context("spawn")  # no fork of a process holding zmq sockets and threads
-    return cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init,
+    return cf.ProcessPoolExecutor(max_workers=jobs, mp_context=worker_context(warm), initializer=_worker_init,
                                   initargs=(started, warm)), None
 
 
@@ -218,7 +241,7 @@ def _pool_round(run: _Run, todo: list[int], jobs: int, scheduler: str | None, wa
         with the process id that ran each started job; both lists empty otherwise.
     """
     # SimpleQueue: put() writes to the pipe at once, so a worker killed right after announcing is still known
-    started_queue = None if scheduler else multiprocessing.get_context("spawn").SimpleQueue()
+    started_queue = None if scheduler else worker_context(warm).SimpleQueue()
     executor, client = _executor(jobs, scheduler, started_queue, warm)
     pids: dict[int, int] = {}
     broken: list[int] = []
@@ -373,10 +396,13 @@ def run_batch(folders: list[Path], out: Path, *, jobs: int | None = None, schedu
 
 
 def _read_results(result: RenderResult) -> Results | None:
-    from helpers.results import read_json
+    """The client results a worker wrote (plain JSON: reading them needs none of the analysis modules)."""
+    import json
 
     path = result.outputs.get("json")
-    return read_json(path) if result.ok and path is not None and Path(path).is_file() else None
+    if not (result.ok and path is not None and Path(path).is_file()):
+        return None
+    return cast("Results", json.loads(Path(path).read_text(encoding="utf-8")))
 
 
 #: The portfolio columns read from an engagement's results (besides client and date).

@@ -24,7 +24,7 @@ from helpers.textsafe import terminal
 
 if TYPE_CHECKING:
     from helpers.engagement.load import Engagement
-    from helpers.render.handout import Extras, RenderResult
+    from helpers.render.result import Extras, RenderResult
 
 
 def _say(text: object, stream: TextIO | None = None) -> None:
@@ -251,7 +251,7 @@ def _extras(args: argparse.Namespace) -> Extras | None:
     """The working files asked for on the command line; None (after one ``error:`` line) when the
     ``--deck-template`` given cannot be used."""
     from helpers.engagement.meta import deck_template_problem
-    from helpers.render.handout import Extras
+    from helpers.render.result import Extras
 
     every = getattr(args, "all_outputs", False)
     template = Path(args.deck_template).expanduser().resolve() if getattr(args, "deck_template", None) else None

@@ -129,3 +129,19 @@ def test_no_private_name_crosses_modules() -> None:
 def test_each_package_says_what_it_is_for(folder: str) -> None:
     doc = ast.get_docstring(ast.parse((ROOT / folder / "__init__.py").read_text(encoding="utf-8")))
     assert doc and len(doc.split()) >= 5, f"helpers/{folder}/__init__.py needs a docstring naming its role"
+
+
+def test_the_batch_coordinator_loads_no_rendering_stack() -> None:
+    """``workbook batch``'s own process hands out jobs and writes the portfolio; its workers render.
+
+    Importing the batch module (and the CLI) must not load pandas' analysis, matplotlib, IPython,
+    papermill or nbconvert: each costs the coordinator seconds of start-up that no report uses.
+    """
+    import subprocess
+    import sys
+
+    heavy = ["matplotlib", "IPython", "papermill", "nbconvert", "scipy", "helpers.results", "helpers.render.handout"]
+    code = ("import sys, helpers.cli, helpers.batch; "
+            f"print(','.join(m for m in {heavy!r} if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "", f"loaded by the coordinator: {done.stdout.strip()}"
