@@ -11,8 +11,14 @@ started here; batch uses ``spawn`` then).
 
 from __future__ import annotations
 
+import importlib
+
 from helpers.render.engine import engine_choice, prestart_kernel
 from helpers.render.handout import exporter
+
+
+#: Imported by a render outside the report itself, on first use (see :func:`warm`).
+LAZY_IMPORTS = ("scipy.stats",)  # the Kaplan-Meier estimate of speed to lead (helpers.analysis.sla_clock)
 
 
 def warm() -> None:
@@ -20,6 +26,8 @@ def warm() -> None:
     if engine_choice() == "inprocess":
         prestart_kernel()
         exporter()
+        for name in LAZY_IMPORTS:
+            importlib.import_module(name)
 
 
 warm()
