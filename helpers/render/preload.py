@@ -18,7 +18,7 @@ from helpers.render.handout import exporter
 
 
 #: Imported by a render outside the report itself, on first use (see :func:`warm`).
-LAZY_IMPORTS = ("scipy.stats",)  # the Kaplan-Meier estimate of speed to lead (helpers.analysis.sla_clock)
+LAZY_IMPORTS = ("scipy.stats", "papermill")  # speed to lead's Kaplan-Meier estimate; the report's executor
 
 
 def warm() -> None:
