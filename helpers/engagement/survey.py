@@ -482,8 +482,9 @@ def _rating_problems(rel: str, data: pd.DataFrame, stmt_cols: dict[int, str], sh
     value, reason = parse_ratings(long["raw"])
     long = long.assign(value=value, reason=reason, row=rows.reindex(long.index).to_numpy())
     wide = long.pivot(columns="col", values="value")
-    for i, sid in stmt_cols.items():
-        out[sid] = wide[i].reindex(out.index).astype(float)
+    source = {sid: i for i, sid in stmt_cols.items()}  # a statement matched twice: its last column
+    if source:
+        out[list(source)] = wide.reindex(index=out.index, columns=list(source.values())).astype(float).to_numpy()
     bad = long[long["reason"] != ""].sort_values(["row", "col"])
     words = bad[bad["reason"] == "not_a_rating"]
     per_col: dict[int, list[str]] = {}
