@@ -21,6 +21,7 @@ dimension); shares are fractions 0..1 rounded to 4 decimals::
 
     {
       "interviews": 5,                                  # interview files
+      "team_interviews": 5,                             # of which the client's own people (not audience: customer)
       "teams": {"sales": 2, "marketing": 2, "executive": 1, "other": 0},   # interviews per team
       "answered": 41,                                   # non-empty, non-skipped answers
       "shared": 9,                                      # of which the client may see
@@ -32,7 +33,8 @@ dimension); shares are fractions 0..1 rounded to 4 decimals::
                "need": {...}, "quote": {...}},          # share = interviews raising it / interviews
       "tags_by_team": {"sales": {"pain": 7, "implication": 3, "need": 2, "quote": 3}, ...},
       "pains": {"sales": [{"dimension": "handoff", "label": "Lead hand-off", "answers": 4,
-                           "interviews": 2, "share": 1.0}, ...],   # answers tagged pain, most raised first
+                           "interviews": 2, "share": 1.0}, ...],   # answers tagged pain, most raised first;
+                                                                   # a customer's answers are not counted
                 "marketing": [...], "executive": [...], "other": [...]},
       "pain_dimensions": {"handoff": {"answers": 6, "interviews": 4, "share": 0.8, "sales": 4,
                                       "marketing": 2, "executive": 0, "other": 0}, ...},  # only dims with pains
@@ -156,6 +158,7 @@ class DiscoverySynthesis(TypedDict):
     """``results["discovery"]``: the interviews condensed (schema in the module docstring)."""
 
     interviews: int
+    team_interviews: int
     teams: dict[str, int]
     answered: int
     shared: int
@@ -217,6 +220,7 @@ def synthesize(interviews: list[Interview], stakeholders: list[dict[str, Any]] |
     bank = questions or load_questions()
     labels = {**bank.dimensions, "other": "Other"}
     n = len(interviews)
+    own_n = sum(iv.audience != "customer" for iv in interviews)  # the client's own people
     team_n = {t: sum(iv.team == t for iv in interviews) for t in TEAMS}
     team_of = {iv.interviewee: iv.team for iv in interviews}
     named_of = {iv.interviewee: iv.named_by_title for iv in interviews}
@@ -256,7 +260,7 @@ def synthesize(interviews: list[Interview], stakeholders: list[dict[str, Any]] |
                 tag_answers[t] += 1
                 tag_ivs[t].add(k)
                 tags_by_team[iv.team][t] += 1
-            if "pain" in ans.tags:
+            if "pain" in ans.tags and iv.audience != "customer":  # the client's own teams' pains only
                 key = (iv.team, dim)
                 pain_counts[key] = pain_counts.get(key, 0) + 1
                 pain_ivs.setdefault(key, set()).add(k)
@@ -304,14 +308,14 @@ def synthesize(interviews: list[Interview], stakeholders: list[dict[str, Any]] |
         if ivs:
             per_team = {t: pain_counts.get((t, d), 0) for t in TEAMS}
             pain_dimensions[d] = {"answers": sum(per_team.values()), "interviews": len(ivs),
-                                  "share": _share(len(ivs), n), "sales": per_team["sales"],
+                                  "share": _share(len(ivs), own_n), "sales": per_team["sales"],
                                   "marketing": per_team["marketing"], "executive": per_team["executive"],
                                   "other": per_team["other"]}
     people = stakeholder_map(interviews, stakeholders)
     roles = people["roles"]
     economic = roles["economic"]
     return {
-        "interviews": n, "teams": team_n, "answered": answered, "shared": shared,
+        "interviews": n, "team_interviews": own_n, "teams": team_n, "answered": answered, "shared": shared,
         "dimension_labels": labels, "by_dimension": by_dim, "by_spin": by_spin,
         "tags": {t: {"answers": tag_answers[t], "interviews": len(tag_ivs[t]), "share": _share(len(tag_ivs[t]), n)}
                  for t in TAGS},

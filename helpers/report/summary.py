@@ -203,7 +203,7 @@ def lenses(results: Results, signal: str) -> dict[str, str] | None:
         heard = "not measured"
     else:
         pains = discovery["pain_dimensions"].get(topic)
-        n = discovery["interviews"]
+        n = discovery["team_interviews"]  # the client's own people: a customer's interview is not counted
         if pains is None:
             heard = f"not raised as a pain in the {n} interviews"
         else:

@@ -209,3 +209,25 @@ def test_a_customer_interview_is_no_stakeholder_red_flag(tmp_path: Path) -> None
     assert result is not None
     assert not [f for f in result["red_flags"] if f["code"] == "new_player"]
     assert "Maria Okafor" not in [p["name"] for p in result["stakeholders"]]
+
+
+def test_a_customers_pains_are_not_counted_as_the_teams_pains(tmp_path: Path) -> None:
+    """The brief says "raised as a pain in k of n interviews" and the voice table counts pains per
+    team: a customer's complaint is neither one of the client's people raising it nor "leadership"."""
+    folder = tmp_path / "interviews"
+    folder.mkdir()
+    (folder / "maria-okafor.yaml").write_text(
+        "interviewee: Maria Okafor\nteam: other\naudience: customer\nanswers:\n"
+        "  - question: cu_p_01\n    answer: Nobody could tell me the price.\n    tags: [pain]\n", encoding="utf-8")
+    (folder / "sam-lee.yaml").write_text(
+        "interviewee: Sam Lee\nteam: sales\nanswers:\n"
+        "  - question: cu_p_01\n    answer: Marketing never tells us what the leads saw.\n    tags: [pain]\n",
+        encoding="utf-8")
+    interviews, problems = read_interviews(tmp_path)
+    assert not [p for p in problems if p.is_error], problems
+    result = synthesize(interviews, None)
+    assert result is not None
+    assert result["interviews"] == 2 and result["team_interviews"] == 1
+    pains = result["pain_dimensions"]["enablement"]
+    assert (pains["interviews"], pains["answers"], pains["sales"], pains["other"], pains["share"]) == (1, 1, 1, 0, 1.0)
+    assert result["pains"]["other"] == []

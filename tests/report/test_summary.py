@@ -105,7 +105,7 @@ def test_each_headline_claim_shows_the_three_lenses_once_per_topic():
     from helpers.results import results_with
 
     results = {**results_with(
-        discovery={"interviews": 4, "pain_dimensions": {"handoff": {"answers": 6, "interviews": 3, "share": 0.75,
+        discovery={"interviews": 4, "team_interviews": 4, "pain_dimensions": {"handoff": {"answers": 6, "interviews": 3, "share": 0.75,
                                                                    "sales": 4, "marketing": 2, "executive": 0,
                                                                    "other": 0}}},  # type: ignore[typeddict-item]
         funnel={"response": {"n": 228, "share_within_sla": 0.11, "never_contacted": 56}}),  # type: ignore[typeddict-item]
