@@ -90,3 +90,25 @@ def format_signed(value: Any, digits: int = 1) -> str:
         return "\u2013"
     v = float(value)
     return ("+" if v > 0 else "\u2212" if v < 0 else "\u00b1") + f"{abs(v):.{digits}f}"
+
+
+def significant(amount: float, figures: int) -> float:
+    """``amount`` rounded to ``figures`` significant figures (``134_217.4, 3 -> 134_000.0``; 0 stays 0).
+
+    For estimates whose last digits are not known: a run-rate from a few dozen deals, or money
+    at stake from a mean deal size.
+    """
+    return float(f"{amount:.{figures}g}") if amount else 0.0
+
+
+def format_money(amount: Any, currency: str | None = None, figures: int | None = None) -> str:
+    """An amount of money as the handout prints it: ``"134,000 USD"`` (whole units, thousands separated).
+
+    ``figures`` rounds to that many significant figures first (see :func:`significant`); the
+    currency code, when known, follows the number. None/NaN -> ``"–"``.
+    """
+    if amount is None or (isinstance(amount, float) and amount != amount):
+        return "\u2013"
+    value = significant(float(amount), figures) if figures else float(amount)
+    text = format_number(value, 0)
+    return f"{text} {currency}" if currency else text

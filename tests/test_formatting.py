@@ -22,3 +22,14 @@ def test_slug_is_safe_for_a_file_name() -> None:
     assert slugify("Dana Whitfield") == "dana-whitfield"
     assert slugify("  José  O'Brien-Núñez ") == "jose-o-brien-nunez"
     assert slugify("***", "interview") == "interview"
+
+
+def test_money_is_printed_to_the_figures_its_estimate_is_known_to():
+    from helpers.formatting import format_money, significant
+
+    assert format_money(134_217.4, "USD", 3) == "134,000 USD"
+    assert format_money(96_149.0, None, 3) == "96,100"
+    assert format_money(41_234.0, "EUR", 2) == "41,000 EUR"
+    assert format_money(1_234_567.0, "GBP") == "1,234,567 GBP"  # a goal the consultant typed: as typed
+    assert format_money(None, "EUR") == "\u2013"
+    assert significant(0.0, 3) == 0.0 and significant(-0.004567, 2) == -0.0046

@@ -25,7 +25,7 @@ from helpers.analysis.conversion import ConversionSummary, conversion_steps, fin
 from helpers.analysis.funnel_frame import (Proportion, as_float_array, entered_at, export_time_of, months_between,
                                            reached, to_timestamp)
 from helpers.analysis.speed_to_lead import SpeedToLead
-from helpers.formatting import format_number, format_percent
+from helpers.formatting import format_money, format_percent
 from helpers.vocabulary import FUNNEL_STAGE_LABELS
 
 __all__ = ["AtStake", "Deal", "Estimate", "KpiTarget", "MaturedRunRate", "kpi_targets", "with_client_targets", "RevenueCalculator", "StageNeed", "deal_size",
@@ -134,21 +134,6 @@ class AtStake(TypedDict):
 
 def _r(value: float, digits: int = 2) -> float:
     return round(float(value), digits)
-
-
-def _round2(amount: float) -> float:
-    """Two significant figures: an estimate shown to the unit claims a precision it does not have."""
-    return float(f"{amount:.2g}") if amount else 0.0
-
-
-def _round3(amount: float) -> float:
-    """Three significant figures: a run-rate from a few dozen deals is not known to the unit."""
-    return float(f"{amount:.3g}") if amount else 0.0
-
-
-def _money(amount: float | None, currency: str | None) -> str:
-    text = format_number(amount, 0)
-    return f"{text} {currency}" if currency else text
 
 
 def deal_size(frame: pd.DataFrame, average_deal_size: float | None = None, currency: str | None = None) -> Deal:
@@ -325,15 +310,15 @@ def money_at_stake(speed: SpeedToLead | None, conversion: ConversionSummary, dea
             high_amount = None if high is None else _r(n * high * deal["amount"])
             period = f"{speed['period']['start']} to {speed['period']['end']}"
             spread = ("" if low_amount is None or high_amount is None else
-                      f" (between {_money(_round2(low_amount), currency)} and {_money(_round2(high_amount), currency)} "
+                      f" (between {format_money(low_amount, currency, 2)} and {format_money(high_amount, currency, 2)} "
                       f"across the 95% range of that win rate; an estimate, not a forecast)")
             uncontacted = {
                 "amount": amount, "currency": currency, "period": period,
                 "explanation": (f"{n} MQLs handed over {period} were not contacted by the export date; if they had "
                                 f"been won at the rate MQLs in this export were won ({format_percent(share, 1)}, "
                                 f"{span['count_to']} of {span['count_from']}) at the {deal['label']} of "
-                                f"{_money(deal['amount'], currency)}, they would have brought about "
-                                f"{_money(_round2(amount), currency)} in bookings{spread}."),
+                                f"{format_money(deal['amount'], currency)}, they would have brought about "
+                                f"{format_money(amount, currency, 2)} in bookings{spread}."),
                 "inputs": {"mqls_not_contacted": n, "mql_won_rate": round(share, 4), "mql_won_count": span["count_to"],
                            "mql_cohort": span["count_from"], "deal_size": deal["amount"],
                            "deal_basis": deal["basis"], "amount_low": low_amount, "amount_high": high_amount},
@@ -355,20 +340,20 @@ def money_at_stake(speed: SpeedToLead | None, conversion: ConversionSummary, dea
         if matured:
             basis = (f"the leads old enough to have closed (created {matured['start']} to {matured['cutoff']}; 90% of "
                      f"won deals closed within {matured['lag_days']:.0f} days of the lead's creation) brought about "
-                     f"{_money(_round3(today), currency)} a month won")
+                     f"{format_money(today, currency, 3)} a month won")
             caveat = (f"Counting every lead, including those too new to have closed, gives about "
-                      f"{_money(_round3(floor), currency)} a month, a floor.")
+                      f"{format_money(floor, currency, 3)} a month, a floor.")
         else:
-            basis = f"the export shows about {_money(_round3(today), currency)} a month won ({run['start']} to {run['end']})"
+            basis = f"the export shows about {format_money(today, currency, 3)} a month won ({run['start']} to {run['end']})"
             caveat = ("That run-rate counts leads created lately that have not had time to close (too few won deals "
                       "to correct for it), so it is a floor: "
                       f"{'the true shortfall is likely smaller' if monthly_gap > 0 else 'the true lead is likely larger'}.")
         gap = {
             "amount": amount, "currency": currency, "period": f"{months:g} months",
-            "explanation": (f"The goal of {_money(calculator['goal'], currency)} over {months:g} months needs "
-                            f"{_money(per_month, currency)} a month; {basis}, about "
-                            f"{_money(_round3(abs(monthly_gap)), currency)} a month {verb} the goal, about "
-                            f"{_money(_round3(abs(amount)), currency)} over {months:g} months. {caveat}"),
+            "explanation": (f"The goal of {format_money(calculator['goal'], currency)} over {months:g} months needs "
+                            f"{format_money(per_month, currency)} a month; {basis}, about "
+                            f"{format_money(abs(monthly_gap), currency, 3)} a month {verb} the goal, about "
+                            f"{format_money(abs(amount), currency, 3)} over {months:g} months. {caveat}"),
             "inputs": {"goal": calculator["goal"], "period_months": months, "goal_per_month": per_month,
                        "won_per_month_today": floor, "won_per_month_matured": matured["per_month"] if matured else None,
                        "run_rate_start": run["start"], "run_rate_end": run["end"],

@@ -23,6 +23,7 @@ from typing import Any, cast
 from helpers.analysis.findings import format_value, signal_format, Finding
 from helpers.analysis.plan import PlanResult
 from helpers.content.playbook import load_playbook
+from helpers.formatting import format_money
 from helpers.report.plan import owner_text
 from helpers.report.section import Section, render_template
 from helpers.results import Results
@@ -92,8 +93,7 @@ def money_at_stake(results: Results) -> str | None:
     """The money at stake in words, from ``funnel.at_stake`` when the funnel analysis gives it.
 
     Both figures when the data gives both: the bookings expected from leads not contacted, then
-    the revenue goal's gap against the run-rate (a CEO wants each). Accepts ``{"text": ...}`` or
-    ``{"amount", "currency", "period"}`` as well; None when not measured.
+    the revenue goal's gap against the run-rate (a CEO wants each); None when neither is measured.
     """
     funnel = results["funnel"]
     stake = cast(Mapping[str, Any], funnel).get("at_stake") if funnel is not None else None
@@ -104,16 +104,7 @@ def money_at_stake(results: Results) -> str | None:
     gap = stake.get("goal_gap")
     if isinstance(gap, Mapping) and gap.get("amount") is not None:
         parts.append(goal_gap_line(gap))
-    if parts:
-        return " ".join(parts)
-    if isinstance(stake.get("text"), str) and stake["text"].strip():
-        return str(stake["text"]).strip()
-    amount = stake.get("amount")
-    if isinstance(amount, (int, float)) and not isinstance(amount, bool):
-        currency = f"{stake['currency']} " if stake.get("currency") else ""
-        period = f" {stake['period']}" if stake.get("period") else ""
-        return f"{currency}{amount:,.0f}{period}"
-    return None
+    return " ".join(parts) if parts else None
 
 
 def goal_gap_line(gap: Mapping[str, Any]) -> str:
@@ -124,8 +115,7 @@ def goal_gap_line(gap: Mapping[str, Any]) -> str:
         return str(gap.get("explanation") or "").strip()
 
     def money(value: float) -> str:
-        text = f"{float(f'{abs(value):.3g}'):,.0f}"
-        return f"{text} {currency}" if currency else text
+        return format_money(abs(value), currency, 3)
 
     amount = float(gap["amount"])
     basis = ("won from leads old enough to have closed" if inputs.get("won_per_month_matured")

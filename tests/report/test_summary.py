@@ -45,9 +45,11 @@ def test_the_brief_diagnoses_asks_three_decisions_with_owners_and_says_what_bett
 
 
 def test_the_brief_states_the_money_at_stake_when_the_funnel_gives_it(results):
-    results["funnel"]["at_stake"] = {"amount": 412000.0, "currency": "EUR", "period": "a year"}
+    said = "Had the 56 leads never contacted been followed up, they would have brought about 41,000 EUR in bookings."
+    results["funnel"]["at_stake"] = {"uncontacted": {"amount": 41000.0, "currency": "EUR", "explanation": said},
+                                     "goal_gap": {"amount": None}}
     html = summary_section(results).html()
-    assert "EUR 412,000 a year" in html and "Not measured yet" not in html
+    assert said in html and "Not measured yet" not in html
 
 
 def test_every_headline_finding_has_an_action_or_a_reason_for_waiting(results):
