@@ -51,6 +51,18 @@ SLOW_MS = 90_000
 IN_CI = os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}
 
 
+#: A small laptop's browser window: the forms must work at this size.
+LAPTOP = {"width": 1280, "height": 720}
+
+
+def own_engagement(lab: Any, name: str) -> str:
+    """A copy of the lab's scratch engagement for one test (its interviews and journey never meet other tests' files)."""
+    folder = lab.root / name
+    if not folder.exists():
+        shutil.copytree(lab.root / "engagement", folder, ignore=shutil.ignore_patterns("interviews", "journey.yaml"))
+    return f"../{name}"
+
+
 def unavailable(reason: str) -> None:
     """Skip on a developer's machine, fail in CI (the browser tests must run there)."""
     if IN_CI:

@@ -24,17 +24,8 @@ except ImportError:  # a developer without the dev extras; CI has them and must 
         raise
     pytest.skip("Playwright for Python is not installed: pip install -e '.[dev]'", allow_module_level=True)
 
-NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "reports" / "test-artifacts"
-LAPTOP = {"width": 1280, "height": 720}
+from tests.browser.conftest import ARTIFACTS, LAPTOP, NOTEBOOKS, own_engagement
 
-
-def own_engagement(lab: Any, name: str) -> str:
-    """A copy of the scratch engagement for one test (its interviews never meet other tests' files)."""
-    folder = lab.root / name
-    if not folder.exists():
-        shutil.copytree(lab.root / "engagement", folder, ignore=shutil.ignore_patterns("interviews", "journey.yaml"))
-    return f"../{name}"
 
 
 def entry(data: dict[str, Any], qid: str) -> dict[str, Any]:
