@@ -154,21 +154,24 @@ def fixed_dates_apply(formats: list[str] | tuple[str, ...]) -> bool:
 
 def _grid_dates(grid: np.ndarray, shape: str) -> tuple[np.ndarray, np.ndarray]:
     """Rows of ``grid`` (one cell's bytes per row, all of ``shape``'s width) read as dates: ``(ok, stamps)``."""
-    digit_at = [j for j, ch in enumerate(shape) if ch in "YMDhms"]
-    ok = ((grid[:, digit_at] - np.uint8(48)) < 10).all(axis=1)  # "0".."9" (other bytes wrap around)
+    columns = np.ascontiguousarray(grid.T)  # one contiguous row per character position
+    ok = np.ones(len(grid), dtype=bool)
     for j, ch in enumerate(shape):
-        if ch not in "YMDhms":
-            ok &= grid[:, j] == ord(ch)
+        if ch in "YMDhms":
+            ok &= (columns[j] - np.uint8(48)) < 10  # "0".."9" (other bytes wrap around)
+        else:
+            ok &= columns[j] == ord(ch)
 
     def number(letter: str) -> np.ndarray:
-        value = np.zeros(len(grid), dtype=np.int64)
+        value = np.zeros(len(grid), dtype=np.int32)
         for j in (j for j, ch in enumerate(shape) if ch == letter):
             value *= 10
-            value += grid[:, j]
+            value += columns[j]
             value -= 48
         return value
 
     year, month, day, hour, minute, second = (number(c) for c in "YMDhms")
+    del columns
     ok &= (year >= 1700) & (year <= 2200) & (month >= 1) & (month <= 12) & (day >= 1)
     ok &= (hour < 24) & (minute < 60) & (second < 60)
     leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
@@ -179,11 +182,11 @@ def _grid_dates(grid: np.ndarray, shape: str) -> tuple[np.ndarray, np.ndarray]:
     yoe = y - era * 400
     doy = (153 * (month + np.where(month > 2, -3, 9)) + 2) // 5 + day - 1
     days = era * 146097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719468
-    seconds = ((days * 24 + hour) * 60 + minute) * 60 + second
+    seconds = days.astype(np.int64) * 86400 + (hour * 3600 + minute * 60 + second)
     return ok, (seconds * 1_000_000_000).astype("datetime64[ns]")
 
 
-_MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+_MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int32)
 
 
 def fixed_dates(arrow: Any, fmt: str) -> tuple[np.ndarray, np.ndarray]:
@@ -204,7 +207,7 @@ def fixed_dates(arrow: Any, fmt: str) -> tuple[np.ndarray, np.ndarray]:
     found: list[np.ndarray] = []
     stamps: list[np.ndarray] = []
     start = 0
-    for chunk in arrow.chunks:
+    for chunk in ([arrow.combine_chunks()] if arrow.num_chunks > 1 else arrow.chunks):  # one pass, not one per block
         offsets, data = _buffers(chunk)
         lengths = np.diff(offsets)
         at = np.flatnonzero(lengths == width)
