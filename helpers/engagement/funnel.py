@@ -29,7 +29,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 import re
-from helpers.engagement.funnel_cells import as_text, blank_after_strip, factorized, stripped, texts
+from helpers.engagement.funnel_cells import as_text, blank_after_strip, factorized, release_arrow_memory, stripped, texts
 from helpers.engagement.funnel_table import read_export_table
 from helpers.engagement.funnel_dates import DEFAULT_DATE_FORMATS, date_problems, filled, ordered_formats, quoted_cells, row_problems, unread_cells, day_month_order, parse_dates
 from helpers.problems import Problem
@@ -356,6 +356,7 @@ def read_funnel(folder: Path, crm: str | None, columns: dict[str, str] | str | N
                                 "(e.g. Closed won, Closed lost), or map the won/lost column with columns: in "
                                 "engagement.yaml", field=field_name, severity="warning"))
     del frame
+    release_arrow_memory()
     problems += _excluded(out, rel, no_creation)
     if any(p.is_error for p in problems):
         return None, problems

@@ -30,6 +30,20 @@ def arrow_of(cells: pd.Series) -> Any:
     return None
 
 
+def release_arrow_memory() -> None:
+    """Give back to the system the memory Arrow keeps for reuse once the cells it held are gone.
+
+    Arrow's allocator holds freed memory for a while; the funnel frame is what stays of a large
+    export, so the text it was read from should not count towards the process's memory.
+    """
+    import sys
+
+    if "pyarrow" in sys.modules:  # nothing to give back when no file was read by pyarrow
+        import pyarrow as pa
+
+        pa.default_memory_pool().release_unused()
+
+
 def texts(cells: pd.Series) -> np.ndarray:
     """The cells as an array of Python strings (``dtype=object``)."""
     arrow = arrow_of(cells)
@@ -186,6 +200,10 @@ def _grid_dates(grid: np.ndarray, shape: str) -> tuple[np.ndarray, np.ndarray]:
     return ok, (seconds * 1_000_000_000).astype("datetime64[ns]")
 
 
+#: Cells read by :func:`_grid_dates` at once (its work arrays stay a few MB for any file).
+_ROWS_AT_ONCE = 1 << 17
+
+
 _MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int32)
 
 
@@ -218,9 +236,10 @@ def fixed_dates(arrow: Any, fmt: str) -> tuple[np.ndarray, np.ndarray]:
                 picked = chunk.take(pa.array(at))
                 picked_offsets, picked_data = _buffers(picked)
                 grid = picked_data[picked_offsets[0]:picked_offsets[-1]].reshape(-1, width)
-            ok, values = _grid_dates(grid, shape)
-            found.append(at[ok] + start)
-            stamps.append(values[ok])
+            for first in range(0, len(grid), _ROWS_AT_ONCE):  # a few MB of work arrays at a time
+                ok, values = _grid_dates(grid[first:first + _ROWS_AT_ONCE], shape)
+                found.append(at[first:first + _ROWS_AT_ONCE][ok] + start)
+                stamps.append(values[ok])
         start += len(chunk)
     if not found:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype="datetime64[ns]")
