@@ -247,6 +247,13 @@ def read_funnel(folder: Path, crm: str | None, columns: dict[str, str] | str | N
         ({"won"/"lost": {stage value as written: deals}}) and ``handoff_date`` (False when the
         export has no MQL or SAL date: speed to lead can only be measured from creation).
     """
+    found = _read_funnel(folder, crm, columns)
+    release_arrow_memory()  # the text cells are gone with the reading's local names
+    return found
+
+
+def _read_funnel(folder: Path, crm: str | None, columns: dict[str, str] | str | None) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """:func:`read_funnel` itself, its Arrow cells let go when it returns."""
     path = next((Path(folder) / n for n in ("funnel.csv", "funnel.xlsx") if (Path(folder) / n).exists()), None)
     if path is None:
         return None, []
@@ -356,7 +363,6 @@ def read_funnel(folder: Path, crm: str | None, columns: dict[str, str] | str | N
                                 "(e.g. Closed won, Closed lost), or map the won/lost column with columns: in "
                                 "engagement.yaml", field=field_name, severity="warning"))
     del frame
-    release_arrow_memory()
     problems += _excluded(out, rel, no_creation)
     if any(p.is_error for p in problems):
         return None, problems
