@@ -29,7 +29,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 import re
-from helpers.engagement.funnel_cells import as_text, blank_after_strip, factorized, release_arrow_memory, stripped, texts
+from helpers.engagement.funnel_cells import as_text, blank_after_strip, factorized, release_arrow_memory, stripped, texts, whole_numbers
 from helpers.engagement.funnel_table import read_export_table
 from helpers.engagement.funnel_dates import DEFAULT_DATE_FORMATS, date_problems, filled, ordered_formats, quoted_cells, row_problems, unread_cells, day_month_order, parse_dates
 from helpers.problems import Problem
@@ -320,6 +320,7 @@ def _read_funnel(folder: Path, crm: str | None, columns: dict[str, str] | str | 
                                 f"a {spec.crm_label} leads export has no stage dates of its own; map a date field your "
                                 "CRM keeps (e.g. a custom MQL or qualified date) with columns: in engagement.yaml",
                                 severity="warning"))
+    numbers = whole_numbers(frame["lead_id"])  # record ids that are plain numbers: repeats found on integers
     out = pd.DataFrame({"lead_id": strip_text(frame.pop("lead_id"))})
     out["source"] = (by_value(frame.pop("source"), lambda s: s.str.strip().replace("", "unknown")) if "source" in frame
                      else "unknown")
@@ -345,7 +346,8 @@ def _read_funnel(folder: Path, crm: str | None, columns: dict[str, str] | str | 
         if bad.any():
             problems += date_problems(cells, bad, rel, col, spec.crm_label, example)
         out[col] = parsed.pop(col)
-    del rest  # the leftover text cells of the dates
+    del rest, cells  # the leftover text cells of the dates, the last date column
+    release_arrow_memory()
     for col, example_number in (("amount", "12500"), ("attempts", "3")):
         if col in frame.columns:
             cells = frame.pop(col)
@@ -363,7 +365,7 @@ def _read_funnel(folder: Path, crm: str | None, columns: dict[str, str] | str | 
                                 "(e.g. Closed won, Closed lost), or map the won/lost column with columns: in "
                                 "engagement.yaml", field=field_name, severity="warning"))
     del frame
-    problems += _excluded(out, rel, no_creation)
+    problems += _excluded(out, rel, no_creation, numbers)
     if any(p.is_error for p in problems):
         return None, problems
     drop = out.pop("_drop")
@@ -440,8 +442,12 @@ def _before_creation(stage: pd.Series, created: pd.Series, at: np.ndarray) -> li
             for a, b in zip(stage.iloc[at], created.iloc[at])]
 
 
-def _excluded(out: pd.DataFrame, rel: str, blank: pd.Series) -> list[Problem]:
-    """Warnings for rows left out (``blank`` creation date, a stage before creation, a repeated id); sets ``out["_drop"]``."""
+def _excluded(out: pd.DataFrame, rel: str, blank: pd.Series, numbers: np.ndarray | None = None) -> list[Problem]:
+    """Warnings for rows left out (``blank`` creation date, a stage before creation, a repeated id); sets ``out["_drop"]``.
+
+    ``numbers``: the lead ids as integers when they are all plain whole numbers
+    (:func:`helpers.engagement.funnel_cells.whole_numbers`), compared instead of the text.
+    """
     problems: list[Problem] = []
     if blank.any():
         problems += row_problems(blank, rel, "created_at", "no creation date; the row is left out",
@@ -459,7 +465,8 @@ def _excluded(out: pd.DataFrame, rel: str, blank: pd.Series) -> list[Problem]:
                                       "the row is left out of the funnel until the date is corrected in the CRM or the file",
                                       severity="warning", detail=partial(_before_creation, out[col], out["created_at"]))
         early |= hit
-    dup = out["lead_id"].ne("") & out["lead_id"].duplicated()
+    dup = (pd.Series(pd.Series(numbers).duplicated().to_numpy(), index=out.index) if numbers is not None
+           else out["lead_id"].ne("") & out["lead_id"].duplicated())
     if dup.any():
         problems += row_problems(dup, rel, "lead_id", "the same lead id appears again; the repeat is left out",
                                   "remove duplicate rows from the export", severity="warning")

@@ -15,7 +15,7 @@ import pytest
 
 from helpers.engagement.funnel import read_funnel
 from helpers.engagement.funnel_cells import (FIXED_SHAPES, blank_after_strip, factorized, fixed_dates, fixed_dates_apply,
-                                             nonblank, stripped)
+                                             nonblank, stripped, whole_numbers)
 from helpers.engagement.funnel_dates import parse_dates
 from helpers.fileio import read_table
 
@@ -154,3 +154,19 @@ def test_rows_of_another_length_are_read_by_the_c_parser_with_the_same_row_numbe
     assert read_table(folder / "funnel.csv", "funnel.csv", arrow=True)[0]["lead_id"].dtype == object
     frame, problems = read_funnel(folder, None, {})
     assert frame is None and [(p.row, p.message) for p in problems] == [(5, "not a date I can read ('yesterday')")]
+
+
+def test_record_ids_that_are_plain_numbers_are_compared_as_numbers_and_others_as_text() -> None:
+    _, ids = _both(["1000001", "42", "1000001", "7", "999999999999999999"])
+    assert list(whole_numbers(ids)) == [1000001, 42, 1000001, 7, 999999999999999999]
+    for other in (["1", "01"], ["1", "1 "], ["1", ""], ["1", "A1"], ["1", "1234567890123456789"], ["1", "١"]):
+        assert whole_numbers(_both(other)[1]) is None, other  # "01" is not "1": compared as text
+
+
+def test_a_repeated_record_id_is_reported_the_same_whether_ids_are_numbers_or_text(tmp_path) -> None:
+    for ids, name in ((["1001", "1002", "1001"], "numbers"), (["1001", "1002", "01001", " 1001"], "text")):
+        rows = [["Record ID", "Create Date"]] + [[i, "2026-03-02 09:00"] for i in ids]
+        frame, problems = read_funnel(_write(tmp_path / name, rows, "utf-8"), "hubspot", {})
+        assert frame is not None and len(frame) == (2 if name == "numbers" else 3)
+        assert [(p.row, p.message) for p in problems if p.field == "lead_id"] == [
+            (4 if name == "numbers" else 5, "the same lead id appears again; the repeat is left out")]
