@@ -170,3 +170,25 @@ def test_a_repeated_record_id_is_reported_the_same_whether_ids_are_numbers_or_te
         assert frame is not None and len(frame) == (2 if name == "numbers" else 3)
         assert [(p.row, p.message) for p in problems if p.field == "lead_id"] == [
             (4 if name == "numbers" else 5, "the same lead id appears again; the repeat is left out")]
+
+
+@pytest.mark.parametrize("text", [
+    "Record ID,Create Date,Original Source\n",
+    " Record ID , Create Date ,Original Source\n1,2026-03-01 10:00,Web\n2,2026-03-02 10:00,\n",
+    "Leads report\nExported 2026-03-01\n\nRecord ID,Create Date,Original Source\n1,2026-03-01 10:00,Web\n",
+    "Record ID,Create Date,Original Source\n1,2026-03-01 10:00,Web,\n2,2026-03-02 10:00,Ads,\n",
+    "Record ID,Create Date,Original Source\n1,2026-03-01 10:00,Web\nGrand Totals (1 records),,\n",
+], ids=["header only", "spaces around headers", "title rows", "trailing commas", "report footer"])
+def test_odd_exports_read_the_same_by_pyarrow_and_by_the_c_parser(tmp_path, text) -> None:
+    read = []
+    for encoding in ("utf-8", "utf-16"):
+        folder = tmp_path / encoding
+        folder.mkdir()
+        (folder / "funnel.csv").write_bytes(text.encode(encoding))
+        read.append(read_funnel(folder, "hubspot", {}))
+    (frame, problems), (other, other_problems) = read
+    assert problems == other_problems and problems
+    assert (frame is None) == (other is None)
+    if frame is not None and other is not None:
+        pd.testing.assert_frame_equal(frame, other)
+        assert frame.attrs == other.attrs
