@@ -21,6 +21,7 @@ Excel workbook              unpacks to at most 4 times its table's byte limit
 from __future__ import annotations
 
 import codecs
+import csv
 import io
 import json
 import math
@@ -771,7 +772,8 @@ def _read_head(p: Path, rel: str, max_bytes: int) -> tuple[bytes | None, list[Pr
 
 def read_table(path: str | os.PathLike[str], rel: str, header: int | list[int] | None = 0,
                sheet: int | str = 0, *, max_rows: int | None = None, max_bytes: int | None = None,
-               usecols: Callable[[str], bool] | None = None) -> tuple[pd.DataFrame | None, list[Problem]]:
+               usecols: Callable[[str], bool] | None = None,
+               arrow: bool = False) -> tuple[pd.DataFrame | None, list[Problem]]:
     """Read a CSV or Excel file with every cell as text (blank cells as ``""``), within limits.
 
     Parameters
@@ -793,6 +795,12 @@ def read_table(path: str | os.PathLike[str], rel: str, header: int | list[int] |
     usecols : callable, optional
         With ``header=0``: read only the columns whose header it accepts (the others are never
         turned into text cells); a row blank in every column read counts as a blank line.
+    arrow : bool
+        With ``header=0`` and a UTF-8 CSV file: read it with pyarrow's multithreaded CSV reader
+        (:func:`_read_csv_arrow`), cells as Arrow strings (``pd.ArrowDtype(pa.string())``, no
+        Python object per cell); same columns, cells and index as the C parser gives. A file
+        pyarrow cannot read the same way (rows of another length, a repeated header among the
+        columns read) is read by the C parser as without ``arrow``.
 
     Returns
     -------
@@ -851,6 +859,8 @@ def read_table(path: str | os.PathLike[str], rel: str, header: int | list[int] |
             decoded = source if isinstance(source, str) else None
             newlines = raw.count(b"\n") if decoded is None else decoded.count("\n")
             lines = f"about {newlines:,} lines"
+            by_arrow = arrow and header == 0 and decoded is None and enc in ("utf-8", "utf-8-sig")
+            quoted = by_arrow and b'"' in raw  # a quoted cell may hold a line break
 
             def parse(nrows: int | None) -> pd.DataFrame:
                 # Blank lines are kept while reading, so the index still counts file lines (row
@@ -859,6 +869,10 @@ def read_table(path: str | os.PathLike[str], rel: str, header: int | list[int] |
                 # go first): no decoded copy, and no second copy of the file, in memory. Cells come
                 # back as the parser's own str objects (``dtype=object``: ``dtype=str`` would check
                 # every cell of a large export again).
+                if by_arrow:
+                    fast = _read_csv_arrow(p, sep, head, usecols, quoted)
+                    if fast is not None:
+                        return fast
                 args: dict[str, Any] = dict(sep=sep, engine="c", skip_blank_lines=False, nrows=nrows, encoding=enc,
                                             **{**kw, "dtype": object})
                 stream = io.StringIO(decoded) if decoded is not None else p
@@ -947,6 +961,47 @@ def _read_csv_by_column(source: Any, args: dict[str, Any]) -> pd.DataFrame:
     return frame
 
 
+def _arrow_text(dtype: Any) -> bool:
+    """Whether a column holds Arrow strings (as :func:`_read_csv_arrow` reads them)."""
+    return isinstance(dtype, pd.ArrowDtype) and str(dtype.pyarrow_dtype) in ("string", "large_string")
+
+
+def _read_csv_arrow(path: Path, sep: str, head: str, usecols: Callable[[str], bool] | None,
+                    quoted: bool) -> pd.DataFrame | None:
+    """A UTF-8 CSV file read by pyarrow, as :func:`read_table` reads it with ``header=0``; None when it cannot be.
+
+    The header (row 1, from ``head``, the file's first characters) names the columns; those
+    ``usecols`` accepts are read, every cell as an Arrow string (blank cells ``""``, never
+    missing), on every core. A blank line is a row of blank cells, as the C parser reads it
+    with ``skip_blank_lines=False``, so the index counts the same rows. None (the caller reads
+    the file with the C parser) for what pyarrow would read otherwise or not at all: a row with
+    more or fewer cells than the header, a column read whose header is blank or repeated.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+
+    try:
+        names = next(csv.reader(io.StringIO(head), delimiter=sep))
+    except (StopIteration, csv.Error):
+        return None
+    wanted = [n for n in names if usecols is None or usecols(str(n))]
+    if not wanted or any(not n.strip() or names.count(n) > 1 for n in wanted):
+        return None  # pandas names these "Unnamed: 3" and "name.1": the C parser's business
+    try:
+        table = pa_csv.read_csv(
+            path, read_options=pa_csv.ReadOptions(use_threads=True),
+            parse_options=pa_csv.ParseOptions(delimiter=sep, ignore_empty_lines=False, newlines_in_values=quoted),
+            convert_options=pa_csv.ConvertOptions(include_columns=wanted, column_types={n: pa.string() for n in wanted},
+                                                  strings_can_be_null=False, quoted_strings_can_be_null=False))
+    except (pa.ArrowException, ValueError, OSError):
+        return None
+    if table.column_names != wanted:
+        return None
+    frame = table.to_pandas(types_mapper=pd.ArrowDtype, split_blocks=True, self_destruct=True)
+    del table
+    return frame
+
+
 def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
     """Every cell as text, blank as ``""``; columns that already hold only text are left as they are.
 
@@ -954,7 +1009,8 @@ def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
     again would copy every cell of a large export for nothing.
     """
     done = [c for c, dtype in enumerate(frame.dtypes)
-            if dtype == object and pd.api.types.infer_dtype(frame.iloc[:, c], skipna=False) in ("string", "empty")]
+            if _arrow_text(dtype) or
+            dtype == object and pd.api.types.infer_dtype(frame.iloc[:, c], skipna=False) in ("string", "empty")]
     if len(done) == frame.shape[1]:
         return frame
     return frame.fillna("").astype(str)
@@ -968,7 +1024,9 @@ def _filled_rows(frame: pd.DataFrame) -> pd.Series:
     """
     if frame.shape[1] == 0:
         return pd.Series(False, index=frame.index)
-    filled = pd.Series(frame.iloc[:, 0].to_numpy(dtype=object) != "", index=frame.index)
+    first = frame.iloc[:, 0]
+    filled = pd.Series(first.ne("").to_numpy(dtype=bool) if _arrow_text(first.dtype) else
+                       first.to_numpy(dtype=object) != "", index=frame.index)
     maybe = ~filled.to_numpy()
     if maybe.any() and frame.shape[1] > 1:
         rest = frame.iloc[maybe, 1:]

@@ -106,3 +106,25 @@ def test_a_large_csv_read_column_by_column_is_the_frame_pandas_reads_whole(tmp_p
     assert pieces.index[pieces["lead_id"] == "L5"].tolist() == [5 + 1]  # one blank line above it
     only, _ = read_table(path, "funnel.csv", usecols=lambda name: name != "note")
     assert only is not None and list(only.columns) == ["lead_id", "created_at", "source"]
+
+
+@pytest.mark.parametrize("name, data", [
+    ("blank lines and a row of empty cells", b"lead_id,created_at,note\nL1,2026-03-01,a\n\nL2,2026-03-02,b\n,,\nL3,,c\n\n"),
+    ("a quoted cell over two lines, CRLF", b'lead_id,created_at,note\r\nL1,2026-03-01,"two\r\nlines"\r\nL2, 2026-03-02 ,"a, b"\r\nL3,NA,null'),
+    ("UTF-8 with byte-order mark, semicolons", "\ufefflead_id;created_at;note\nL1;2026-03-01;Zoë\nL2;;\n".encode("utf-8")),
+    ("a repeated header among the columns read", b"lead_id,created_at,lead_id\nL1,2026-03-01,x\n"),
+    ("a short row", b"lead_id,created_at,note\nL1,2026-03-01\nL2,2026-03-02,b\n"),
+])
+def test_pyarrow_reads_the_frame_the_c_parser_reads(tmp_path, name, data) -> None:
+    """Same columns, cells and row numbers with ``arrow=True``; pyarrow leaves to the C parser what it reads otherwise."""
+    import pandas as pd
+
+    path = tmp_path / "funnel.csv"
+    path.write_bytes(data)
+    wanted = {"lead_id", "created_at", "note"}
+    by_c, problems = read_table(path, "funnel.csv", usecols=lambda n: n.strip().lower() in wanted)
+    by_arrow, arrow_problems = read_table(path, "funnel.csv", usecols=lambda n: n.strip().lower() in wanted, arrow=True)
+    assert by_c is not None and by_arrow is not None and problems == arrow_problems == []
+    pd.testing.assert_frame_equal(by_arrow.astype(object), by_c)
+    fallback = name.startswith(("a repeated", "a short"))
+    assert (by_arrow["created_at"].dtype == object) == fallback

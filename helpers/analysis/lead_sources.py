@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Literal, TypedDict
 
+import numpy as np
 import pandas as pd
 
 from helpers.analysis.funnel_frame import as_float_array, reached
@@ -93,20 +94,28 @@ def source_split(frame: pd.DataFrame, mapping: LeadSourceMap | Mapping[str, str]
     if "source" not in frame.columns:
         empty["reason"] = "the export has no source column"
         return empty
-    raw = frame["source"].fillna("").astype(str).str.strip()
-    uniques = raw.unique()  # match each distinct value once, not each row
-    key = raw.map(dict(zip(uniques, (source_key(u) for u in uniques))))
-    blank = key.isin(_BLANK)
-    if blank.all():
+    # each distinct source value is stripped, keyed and mapped once; rows take their value's answers
+    codes, variants = pd.factorize(frame["source"].fillna("").astype(str).to_numpy(dtype=object), use_na_sentinel=False)
+    label_codes, found = pd.factorize(pd.Series(variants, dtype=object).str.strip().to_numpy(dtype=object),
+                                      use_na_sentinel=False)
+    labels = np.asarray(found, dtype=object)  # the stripped values, in the order they first appear
+    row_label = np.asarray(label_codes)[codes]
+    leads = np.bincount(row_label, minlength=len(labels))
+    keys = pd.Series([source_key(u) for u in labels], dtype=object)
+    blank_label = keys.isin(_BLANK).to_numpy()
+    if blank_label.all():
         empty["reason"] = "no lead in the export has a source value"
         return empty
-    mapped = key.map(lookup).where(~blank)
-    group = mapped.fillna("not_mapped")
-    if not group.isin(["marketing", "sales", "partner"]).any():
+    mapped_label = keys.map(lookup).where(~blank_label)
+    group_label = mapped_label.fillna("not_mapped").to_numpy(dtype=object)
+    unmapped_label = (mapped_label.isna() & ~blank_label).to_numpy()
+    blank = int(leads[blank_label].sum())
+    if not np.isin(group_label, ["marketing", "sales", "partner"]).any():
         empty["reason"] = "no source value in the export is mapped to marketing, sales or partner"
-        empty["unmapped"] = _unmapped(raw, mapped.isna() & ~blank)
-        empty["blank"] = int(blank.sum())
+        empty["unmapped"] = _unmapped(labels, leads, unmapped_label)
+        empty["blank"] = blank
         return empty
+    group = pd.Series(group_label[row_label], index=frame.index)
     reach = reached(frame)
     amount = pd.Series(as_float_array(frame["amount"]), index=frame.index) if "amount" in frame.columns \
         else pd.Series(float("nan"), index=frame.index)
@@ -121,7 +130,9 @@ def source_split(frame: pd.DataFrame, mapping: LeadSourceMap | Mapping[str, str]
     rows: dict[str, dict[str, float]] = {str(g): {str(k): float(v) for k, v in r.items()}
                                          for g, r in sums.astype(float).to_dict(orient="index").items()}
     totals = {k: sum(r[k] for r in rows.values()) for k in ("lead", "opp", "revenue")}
-    counts = pd.DataFrame({"group": group, "source": raw.where(~blank, "")}).value_counts()
+    pairs = pd.DataFrame({"group": group_label, "source": np.where(blank_label, "", labels), "leads": leads})
+    # what DataFrame.value_counts gives on the rows: (group, source) pairs sorted, then by leads, most first
+    counts = pairs.groupby(["group", "source"])["leads"].sum().sort_values(ascending=False)
     groups: list[SourceGroup] = []
     for name in SOURCE_GROUPS:
         row = rows[name]
@@ -136,9 +147,10 @@ def source_split(frame: pd.DataFrame, mapping: LeadSourceMap | Mapping[str, str]
                        "won_revenue_share": (_share(row["revenue"], totals["revenue"]) if has_won and has_amount
                                              else None)})
     return {"available": True, "reason": None, "groups": groups,
-            "unmapped": _unmapped(raw, mapped.isna() & ~blank), "blank": int(blank.sum())}
+            "unmapped": _unmapped(labels, leads, unmapped_label), "blank": blank}
 
 
-def _unmapped(raw: pd.Series, mask: pd.Series) -> list[UnmappedSource]:
-    counts = raw[mask].value_counts()
+def _unmapped(labels: np.ndarray, leads: np.ndarray, mask: np.ndarray) -> list[UnmappedSource]:
+    """The source values in ``mask`` with their leads, most first (ties: first seen first, as ``value_counts``)."""
+    counts = pd.Series(leads[mask], index=pd.Index(labels[mask], dtype=object), name="count").sort_values(ascending=False)
     return [{"source": str(src), "leads": int(n)} for src, n in counts.items()]

@@ -78,7 +78,8 @@ def read_activities(folder: Path, settings: ActivitySettings | None = None,
     settings : ActivitySettings, optional
         The engagement's own column names and counted types.
     lead_ids : Series, optional
-        The funnel export's lead ids: activities naming none of them are left out with one warning.
+        The funnel export's lead ids, as :func:`helpers.engagement.funnel.read_funnel` returns them
+        (text without surrounding spaces): activities naming none of them are left out with one warning.
 
     Returns
     -------
@@ -163,8 +164,9 @@ def read_activities(folder: Path, settings: ActivitySettings | None = None,
         frame = frame.assign(lead_id=split).explode("lead_id", ignore_index=False)
         frame = frame[frame["lead_id"].ne("")]
     if lead_ids is not None:
-        funnel_ids = set(lead_ids.astype(str).str.strip())
-        stray = ~frame["lead_id"].isin(funnel_ids)
+        # of a million funnel ids, only those an activity names are kept to compare with
+        named = lead_ids[lead_ids.isin(frame["lead_id"].unique())]
+        stray = ~frame["lead_id"].isin(named)
         if stray.any():
             left_out["lead not in the funnel export"] = int(stray.sum())
             sample = ", ".join(f"'{v}'" for v in frame.loc[stray, "lead_id"].drop_duplicates().head(3))

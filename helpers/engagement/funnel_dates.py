@@ -13,6 +13,7 @@ from functools import partial
 from typing import Any, Callable, Literal
 import numpy as np
 import pandas as pd
+from helpers.engagement.funnel_cells import FIXED_SHAPES, arrow_of, as_text, fixed_dates, fixed_dates_apply, nonblank, taken, texts
 from helpers.problems import Problem
 
 
@@ -40,7 +41,9 @@ def parse_dates(values: pd.Series, formats: list[str] | tuple[str, ...]) -> pd.S
     Parameters
     ----------
     values : Series of str
-        Cells as text ("" for blank).
+        Cells as text ("" for blank): Python strings, or Arrow strings (then cells of the ISO
+        shapes of :data:`helpers.engagement.funnel_cells.FIXED_SHAPES` are read from the Arrow
+        buffer, to the same values).
     formats : list of str
         Formats tried in order on the cells still unparsed; formats that fit none of a sample of
         the cells are tried last. Leftovers are retried without surrounding spaces or a trailing
@@ -51,32 +54,56 @@ def parse_dates(values: pd.Series, formats: list[str] | tuple[str, ...]) -> pd.S
     Series of datetime64[ns]
         Same index as ``values``.
     """
-    cells = values.to_numpy(dtype=object)
-    out = np.full(len(cells), np.datetime64("NaT"), dtype="datetime64[ns]")
-    todo = cells != ""  # positions still to read; the work is done on arrays, not on index labels
+    arrow = arrow_of(values)
+    cells = values.to_numpy(dtype=object) if arrow is None else None
+    every: np.ndarray | None = None  # Arrow cells as Python strings, made once when many are needed
 
-    def attempt(text: np.ndarray, where: np.ndarray, sample: int | None) -> None:
-        """Each format in turn on the cells of ``text`` (at positions ``where``) still unread."""
+    def text_at(at: np.ndarray) -> np.ndarray:
+        nonlocal every
+        if cells is not None:
+            return cells[at]
+        if len(at) <= SAMPLE:
+            return taken(values, at)
+        if every is None:
+            every = texts(values)
+        return every[at]
+
+    out = np.full(len(values), np.datetime64("NaT"), dtype="datetime64[ns]")
+    todo = nonblank(values)  # positions still to read; the work is done on arrays, not on index labels
+    fast = arrow is not None and fixed_dates_apply(formats)
+
+    def attempt(text: Callable[[np.ndarray], np.ndarray], where: np.ndarray, sample: int | None) -> None:
+        """Each format in turn on the cells (at positions ``where``, ``text(positions)``) still unread."""
         for fmt in formats:
             if not todo.any():
                 return
-            pending = todo[where]
-            at, chunk = where[pending], text[pending]
-            if sample and len(chunk) > sample and pd.to_datetime(chunk[:sample], format=fmt, errors="coerce").isna().all():
+            at = where[todo[where]]
+            if sample and len(at) > sample and pd.to_datetime(text(at[:sample]), format=fmt, errors="coerce").isna().all():
                 continue
-            parsed = np.asarray(pd.to_datetime(chunk, format=fmt, errors="coerce").astype("datetime64[ns]"))
+            if fast and fmt in FIXED_SHAPES and len(where) == len(todo):  # ISO cells of one shape, from the buffer
+                got, stamps = fixed_dates(arrow, fmt)
+                new = todo[got]
+                out[got[new]] = stamps[new]
+                todo[got[new]] = False
+                at = where[todo[where]]
+                if not len(at):
+                    continue
+            parsed = np.asarray(pd.to_datetime(text(at), format=fmt, errors="coerce").astype("datetime64[ns]"))
             read = ~np.isnat(parsed)
             out[at[read]] = parsed[read]
             todo[at[read]] = False
 
-    attempt(cells, np.arange(len(cells)), SAMPLE)
-    attempt(cells, np.arange(len(cells)), None)
+    everywhere = np.arange(len(values))
+    attempt(text_at, everywhere, SAMPLE)
+    attempt(text_at, everywhere, None)
     if todo.any():  # few cells: strip spaces and zone names, then formats again and ISO 8601
         where = np.flatnonzero(todo)
-        text = pd.Series(cells[where], dtype=object).str.strip().str.replace(r"(?i)\s*(utc|gmt|z)$", "", regex=True)
+        text = pd.Series(text_at(where), dtype=object).str.strip().str.replace(r"(?i)\s*(utc|gmt|z)$", "", regex=True)
         stripped = text.to_numpy(dtype=object)
         todo[where[stripped == ""]] = False
-        attempt(stripped, where, None)
+        position = np.full(len(values), -1, dtype=np.int64)
+        position[where] = np.arange(len(where))
+        attempt(lambda at: stripped[position[at]], where, None)
         pending = todo[where]
         if pending.any():
             iso = pd.to_datetime(pd.Series(stripped[pending], dtype=object), format="ISO8601", errors="coerce", utc=True)
@@ -144,14 +171,14 @@ def _no_such_day(cells: pd.Series) -> pd.Series:
 
 def filled(values: pd.Series) -> pd.Series:
     """True where a text cell is not ``""`` (compared on the array: a million cells in a few milliseconds)."""
-    return pd.Series(values.to_numpy(dtype=object) != "", index=values.index)
+    return pd.Series(nonblank(values), index=values.index)
 
 
 def unread_cells(values: pd.Series, parsed: pd.Series) -> pd.Series:
     """True where a cell holds text (not just spaces) that did not parse; strips only those few cells."""
     bad = parsed.isna() & filled(values)
     if bad.any():
-        bad.loc[bad] = values[bad].str.strip().ne("")
+        bad.loc[bad] = as_text(values[bad]).str.strip().ne("")
     return bad
 
 
@@ -183,7 +210,7 @@ def date_problems(cells: pd.Series, bad: pd.Series, rel: str, col: str, crm: str
                    example: str) -> list[Problem]:
     """Errors for unreadable date cells: days missing from the calendar apart from other text."""
     # only the few unreadable cells are examined
-    impossible = _no_such_day(cells[bad]).reindex(cells.index, fill_value=False).astype(bool)
+    impossible = _no_such_day(as_text(cells[bad])).reindex(cells.index, fill_value=False).astype(bool)
     other = bad & ~impossible
     fmt_hint = (f"correct the cell in {crm} or in the file; dates as the {crm} export writes them "
                 f"(e.g. {example}) or as YYYY-MM-DD HH:MM are read" if crm else

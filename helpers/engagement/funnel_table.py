@@ -129,7 +129,8 @@ def hidden_columns(path: Path, index: int) -> set[int]:
     return out
 
 
-def read_export_table(path: Path, rel: str, names: set[str]) -> tuple[pd.DataFrame | None, list[Problem], TableInfo]:
+def read_export_table(path: Path, rel: str, names: set[str],
+                      arrow: bool = False) -> tuple[pd.DataFrame | None, list[Problem], TableInfo]:
     """The funnel table of an export, its header found by the column names a mapping knows.
 
     Parameters
@@ -141,6 +142,9 @@ def read_export_table(path: Path, rel: str, names: set[str]) -> tuple[pd.DataFra
     names : set of str
         Column names (lower case) that any mapping in play can use. When the header is the first
         row of a CSV file, only these columns are read.
+    arrow : bool
+        A UTF-8 CSV file whose header is its first row is read by pyarrow, cells as Arrow strings
+        (``read_table(arrow=True)``; other files as without it).
 
     Returns
     -------
@@ -152,7 +156,7 @@ def read_export_table(path: Path, rel: str, names: set[str]) -> tuple[pd.DataFra
     """
     info = TableInfo()
     if path.suffix.lower() not in {".xlsx", ".xlsm"}:
-        frame, problems = read_table(path, rel, usecols=lambda name: name.strip().lower() in names)
+        frame, problems = read_table(path, rel, usecols=lambda name: name.strip().lower() in names, arrow=arrow)
         if frame is not None and any(c.strip().lower() in names for c in frame.columns):
             return frame, problems, info
         frame, problems = read_table(path, rel)  # no known header on row 1: look at the whole file

@@ -87,3 +87,19 @@ def test_export_without_amounts_gives_no_amounts_not_zero(business: pd.DataFrame
     marketing = next(g for g in split["groups"] if g["group"] == "marketing")
     assert (marketing["opportunities"], marketing["won"]) == (3, 2)
     assert (marketing["pipeline_amount"], marketing["won_revenue"], marketing["won_revenue_share"]) == (None, None, None)
+
+
+def test_spellings_with_spaces_count_as_one_value_and_ties_keep_the_order_leads_came_in() -> None:
+    """Each distinct value is mapped once: ' web ' is web; unmapped values most leads first, ties first seen first."""
+    created = pd.Timestamp("2026-03-02 09:00")
+    frame = pd.DataFrame({"lead_id": [f"L{i}" for i in range(9)],
+                          "source": ["fair", " web ", "web", "podcast", "fair", "podcast", "", "cold call", None],
+                          "created_at": [created] * 9})
+    split = source_split(frame, MAPPING)
+    marketing = next(g for g in split["groups"] if g["group"] == "marketing")
+    assert marketing["leads"] == 2 and marketing["sources"] == ["web"]
+    assert split["unmapped"] == [{"source": "fair", "leads": 2}, {"source": "podcast", "leads": 2},
+                                 {"source": "cold call", "leads": 1}]
+    assert split["blank"] == 2
+    not_mapped = next(g for g in split["groups"] if g["group"] == "not_mapped")
+    assert not_mapped["leads"] == 7 and not_mapped["sources"] == ["fair", "podcast", "cold call"]
