@@ -14,6 +14,7 @@ from __future__ import annotations
 from matplotlib.figure import Figure
 
 from helpers.results import Results
+from helpers.charts.layout import fit_axes
 from helpers.charts.style import A4_TEXT_WIDTH, PALETTE, described, message_figure, new_figure, style_axes
 
 STAGE_COLOURS = {"created": PALETTE["marketing"], "mql": PALETTE["marketing"], "sal": PALETTE["sales"],
@@ -73,6 +74,7 @@ def funnel_chart(results: Results) -> Figure:
     style_axes(ax)
     ax.grid(axis="y", visible=False)
     ax.set_title("Funnel: leads per stage and conversion of each step", fontsize=10, loc="left")
+    fit_axes(ax)
     return fig
 
 
@@ -105,7 +107,7 @@ def response_chart(results: Results) -> Figure:
     ax.set_yticks([])
     ax.xaxis.set_major_formatter(lambda v, _: f"{100 * v:.0f}%")
     style_axes(ax)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.28), ncol=2, fontsize=7.5, frameon=False)
+    legend = ax.legend(loc="upper center", ncol=2, fontsize=7.5, frameon=False)  # under the axis, see fit_axes
     wait = r["wait"]
     median = (f"{wait['median']:g} {unit}" if wait["median"] is not None else
               f"over {wait['more_than']:g} {unit}" if wait["more_than"] is not None else "\u2013")
@@ -114,6 +116,7 @@ def response_chart(results: Results) -> Figure:
     ax.set_title(f"First response against the {status} rule: {_pct(r['within_rule']['share'])} within {rule}\n"
                  f"({n:,} leads judged{recent}; median wait {median}, unanswered leads counted as waiting)",
                  fontsize=9, loc="left")
+    fit_axes(ax, below=legend)
     return fig
 
 
@@ -142,6 +145,7 @@ def source_chart(results: Results, top: int = 8) -> Figure:
     style_axes(ax)
     ax.grid(axis="y", visible=False)
     ax.set_title("Leads and conversion by source", fontsize=10, loc="left")
+    fit_axes(ax)
     return fig
 
 
@@ -169,4 +173,5 @@ def stage_time_chart(results: Results) -> Figure:
     style_axes(ax)
     ax.grid(axis="y", visible=False)
     ax.set_title("Time in each stage", fontsize=10, loc="left")
+    fit_axes(ax)
     return fig

@@ -15,6 +15,7 @@ from matplotlib.patches import FancyBboxPatch, Rectangle
 
 from helpers.analysis.journey import JourneySummary, StageRow
 from helpers.results import Results
+from helpers.charts.layout import fill_figure
 from helpers.charts.style import A4_LANDSCAPE_WIDTH, A4_TEXT_WIDTH, PALETTE, described, message_figure, new_figure
 from helpers.vocabulary import OWNER_LABELS
 
@@ -90,6 +91,7 @@ def _draw(section: JourneySummary, journey: str, width: float) -> Figure:
     fig.set_label(f"Customer journey map, {j['label'] or journey}: stages, owners, hand-offs, emotion, "
                   "pain points and KPIs")
     ax = fig.add_subplot()
+    fill_figure(ax)  # everything is drawn inside the axes' limits
     ax.set_xlim(-LABEL_WIDTH, n)
     ax.set_ylim(-total_h - 0.05, TOP)
     ax.axis("off")

@@ -14,6 +14,7 @@ from matplotlib.figure import Figure
 
 from helpers.formatting import long_date
 from helpers.results import Results
+from helpers.charts.layout import fit_axes
 from helpers.charts.style import A4_TEXT_WIDTH, PALETTE, described, message_figure, new_figure, style_axes
 
 #: HBR 2006 stage bands on the 20-100 index.
@@ -63,8 +64,9 @@ def before_after(results: Results) -> Figure:
     for (_, lo, hi), shade in zip(BANDS, BAND_SHADES):
         ax.axvspan(lo, hi, color=shade, zorder=0)
     style_axes(ax)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, fontsize=8, frameon=False)
+    legend = ax.legend(loc="upper center", ncol=2, fontsize=8, frameon=False)  # under the axis, see fit_axes
     ax.set_title("Each dimension, before and after", fontsize=10, loc="left")
+    fit_axes(ax, below=legend)
     return fig
 
 
@@ -109,4 +111,5 @@ def wave_history(results: Results) -> Figure:
     style_axes(ax)
     ax.legend(loc="upper left", fontsize=8, frameon=False, ncol=3)
     ax.set_title("Alignment across the waves", fontsize=10, loc="left")
+    fit_axes(ax)
     return fig

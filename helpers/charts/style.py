@@ -11,6 +11,8 @@ from typing import Any, Callable, TypeVar
 import matplotlib
 from matplotlib.figure import Figure  # noqa: E402
 
+from helpers.charts.layout import fill_figure
+
 
 if matplotlib.get_backend().lower() not in {"agg", "module://matplotlib_inline.backend_inline"}:
     matplotlib.use("Agg")
@@ -79,8 +81,11 @@ def new_figure(width: float = A4_TEXT_WIDTH, height: float = 3.5, **kwargs: Any)
         Size in inches; the default fits A4 portrait text width.
     **kwargs
         Passed to :class:`matplotlib.figure.Figure`.
+
+    No layout engine is attached: each chart places its axes once, from the sizes of its own
+    labels (:func:`helpers.charts.layout.fit_axes`), so drawing the figure is its only pass.
     """
-    fig = Figure(figsize=(width, height), layout="constrained", **kwargs)
+    fig = Figure(figsize=(width, height), **kwargs)
     fig.patch.set_facecolor("white")
     return fig
 
@@ -91,6 +96,7 @@ def message_figure(text: str, width: float = A4_TEXT_WIDTH, height: float = 1.2)
     ax = fig.add_subplot()
     ax.axis("off")
     ax.text(0.5, 0.5, text, ha="center", va="center", fontsize=10, color=PALETTE["ink"])
+    fill_figure(ax)
     return fig
 
 

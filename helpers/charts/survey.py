@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 
 from helpers.analysis.survey import SurveyResults
 from helpers.analysis.survey_groups import LevelScore
+from helpers.charts.layout import fit_axes
 from helpers.charts.style import (
     A4_TEXT_WIDTH,
     PALETTE,
@@ -110,6 +111,7 @@ def dot_plot(results: SurveyResults, title: str | None = None) -> Figure:
     ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, fontsize=8, frameon=False)
     if title:
         ax.set_title(title, fontsize=11, loc="left", pad=18)
+    fit_axes(ax)
     return fig
 
 
@@ -143,6 +145,7 @@ def gap_chart(results: SurveyResults) -> Figure:
             va="bottom", fontsize=8, color=PALETTE["sales"])
     ax.text(0.01, 1.01, "\u2190 marketing sees it better", transform=ax.transAxes, ha="left",
             va="bottom", fontsize=8, color=PALETTE["marketing"])
+    fit_axes(ax)
     return fig
 
 
@@ -181,6 +184,7 @@ def distribution_chart(results: SurveyResults, ids: list[str] | None = None) -> 
     ax.set_xticks([-100, -50, 0, 50, 100], ["100", "50", "0", "50", "100"])
     ax.set_xlabel("% of answers (left: disagree, right: agree; R = agreeing is bad)", fontsize=8)
     ax.legend(ncol=5, fontsize=7, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False)
+    fit_axes(ax)
     return fig
 
 
@@ -210,4 +214,5 @@ def levels_chart(results: SurveyResults) -> Figure:
     ax.set_ylim(0, 112)
     ax.set_ylabel("Alignment index (20-100)", fontsize=8)
     ax.legend(fontsize=8, frameon=False, loc="upper right")
+    fit_axes(ax)
     return fig
