@@ -56,7 +56,7 @@ def _drawn_tick_labels(axis: Axis) -> list[Text]:
 def _offset(axis: Axis) -> float:
     """Distance from the axes' edge to its tick labels: tick length (when outward) and pad."""
     ticks = axis.get_major_ticks()
-    return float(ticks[0].get_tick_padding() + ticks[0].get_pad()) if ticks else 0.0
+    return float(ticks[0].get_tick_padding()) + float(ticks[0].get_pad()) if ticks else 0.0  # type: ignore[func-returns-value, arg-type]
 
 
 def _axis_label(axis: Axis) -> float:
@@ -64,7 +64,7 @@ def _axis_label(axis: Axis) -> float:
     label = axis.label
     if not label.get_visible() or not label.get_text():
         return 0.0
-    return text_height(label.get_text(), label.get_fontsize(), label.get_linespacing()) + axis.labelpad
+    return text_height(label.get_text(), float(label.get_fontsize()), label.get_linespacing()) + axis.labelpad
 
 
 def _tick_block(axis: Axis, across: bool) -> tuple[float, list[Text]]:
@@ -72,17 +72,15 @@ def _tick_block(axis: Axis, across: bool) -> tuple[float, list[Text]]:
     labels = _drawn_tick_labels(axis)
     if not labels:
         return 0.0, labels
-    sizes = [text_width(t.get_text(), t.get_fontsize(), t.get_fontweight()) if across  # type: ignore[arg-type]
-             else text_height(t.get_text(), t.get_fontsize(), t.get_linespacing()) for t in labels]
+    sizes = [text_width(t.get_text(), float(t.get_fontsize()), str(t.get_fontweight())) if across
+             else text_height(t.get_text(), float(t.get_fontsize()), t.get_linespacing()) for t in labels]
     return max(sizes) + _offset(axis), labels
 
 
 def _floating(ax: Axes, extra: Iterable[Any]) -> list[Any]:
     """Titles, legends and texts of ``ax`` (with ``extra`` artists): what may reach past its edges."""
-    out: list[Any] = [t for t in (ax.title, ax._left_title, ax._right_title) if t.get_text()]  # noqa: SLF001
-    out += [t for t in ax.texts if t.get_visible() and t.get_text()]
-    if ax.get_legend() is not None:
-        out.append(ax.get_legend())
+    out: list[Any] = [a for a in ax.get_children()  # the titles (left, centre, right), texts and legend
+                      if (isinstance(a, Text) and a.get_visible() and a.get_text()) or isinstance(a, Legend)]
     return out + list(extra)
 
 
@@ -114,7 +112,7 @@ def fit_axes(ax: Axes, *, below: Legend | None = None, extra: Iterable[Any] = ()
     def place() -> None:
         x0, y0 = margins["left"] / width, margins["bottom"] / height
         x1, y1 = 1 - margins["right"] / width, 1 - margins["top"] / height
-        ax.set_position([x0, y0, max(x1 - x0, 0.05), max(y1 - y0, 0.05)])
+        ax.set_position((x0, y0, max(x1 - x0, 0.05), max(y1 - y0, 0.05)))
 
     measured = _floating(ax, extra)
     if ax.axison:  # an axes turned off draws no ticks: none are made
@@ -125,7 +123,7 @@ def fit_axes(ax: Axes, *, below: Legend | None = None, extra: Iterable[Any] = ()
         # ticks chosen once, for the axes' final length, instead of by the locator at every draw
         for axis in (ax.xaxis, ax.yaxis):
             if not isinstance(axis.get_major_locator(), FixedLocator):
-                axis.set_major_locator(FixedLocator(axis.get_majorticklocs()))
+                axis.set_major_locator(FixedLocator(list(axis.get_majorticklocs())))
         left = _tick_block(ax.yaxis, across=True)[0] + _axis_label(ax.yaxis)
         margins["left"] = left + edge
         # half of each end label reaches past the axes
@@ -158,4 +156,4 @@ def fill_figure(ax: Axes, edge: float = EDGE) -> None:
     assert fig is not None
     fig.set_layout_engine("none")
     width, height = (float(v) * 72 for v in fig.get_size_inches())
-    ax.set_position([edge / width, edge / height, 1 - 2 * edge / width, 1 - 2 * edge / height])
+    ax.set_position((edge / width, edge / height, 1 - 2 * edge / width, 1 - 2 * edge / height))

@@ -131,7 +131,7 @@ class MeasuredText:
     def get_text_width_height_descent(self, s: str, prop: FontProperties, ismath: Any) -> tuple[float, float, float]:
         """Width, height and descent (pixels) of one line: its advance width and the font's full height."""
         if ismath:
-            return super().get_text_width_height_descent(s, prop, ismath)  # type: ignore[misc, no-any-return]
+            return super().get_text_width_height_descent(s, prop, ismath)  # type: ignore[misc]
         f = face(prop)
         scale = prop.get_size_in_points() / _REFERENCE_SIZE * self._pixels_per_point()
         return f.width(s) * scale, (f.ascent + f.descent) * scale, f.descent * scale
