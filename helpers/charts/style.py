@@ -6,8 +6,10 @@ and A4-friendly sizes.
 """
 
 from __future__ import annotations
+import contextlib
 import functools
-from typing import Any, Callable, TypeVar
+import gc
+from typing import Any, Callable, Iterator, TypeVar
 import matplotlib
 from matplotlib.figure import Figure  # noqa: E402
 
@@ -52,6 +54,25 @@ A4_LANDSCAPE_WIDTH = 10.5
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while one chart is built or drawn.
+
+    A chart allocates thousands of small linked objects (artists, transforms, paths, texts); every
+    few hundred allocations start a collection, which walks the report's live objects again and
+    finds nothing to free, since the figure is alive until the report is done (about a quarter of
+    the charts' CPU time on the demo handouts). Collection resumes as before on leaving, also
+    when the chart raises; a pause already in force (nested charts) is left to its owner.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def described(text: str) -> Callable[[F], F]:
     """Give the figures a chart function returns a description (their label), used as alt text.
 
@@ -61,7 +82,8 @@ def described(text: str) -> Callable[[F], F]:
     def decorate(func: F) -> F:
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            out = func(*args, **kwargs)
+            with collector_paused():
+                out = func(*args, **kwargs)
             for fig in out if isinstance(out, list) else [out]:
                 if isinstance(fig, Figure) and not fig.get_label():
                     fig.set_label(text)

@@ -20,6 +20,7 @@ from matplotlib.backends.backend_mixed import MixedModeRenderer
 from matplotlib.backends.backend_svg import FigureCanvasSVG, RendererSVG
 from helpers import TEMPLATES
 from helpers.charts.metrics import MeasuredText
+from helpers.charts.style import collector_paused
 from helpers.formatting import long_date
 from helpers.formatting import format_number, format_percent, format_signed
 from helpers.results import Results
@@ -74,7 +75,7 @@ def figure_svg(fig: Any) -> str:
     # Drawn in DejaVu Sans (fonts-dejavu-core, the font the sizes are read from) or the reader's
     # sans-serif; ids come from a fixed salt and no date is written, so the same chart always gives
     # the same bytes.
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "common-ground"}):
+    with collector_paused(), matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "common-ground"}):
         canvas = _OnePassCanvas(fig)
         fig.set_dpi(72)  # the SVG backend's unit: 1 px = 1 pt
         width, height = fig.get_size_inches()
