@@ -131,8 +131,9 @@ def gap_chart(results: SurveyResults) -> Figure:
     gaps = np.array([r[1] for r in rows], float)
     colours = [PALETTE["sales"] if g > 0 else PALETTE["marketing"] for g in gaps]
     alphas = [1.0 if r[2] else 0.35 for r in rows]
-    for yi, g, c, a in zip(y, gaps, colours, alphas):
-        ax.barh(yi, g, color=c, alpha=a, height=0.6)
+    for bar, a in zip(ax.barh(y, gaps, color=colours, height=0.6), alphas):
+        bar.set_alpha(a)
+    for yi, g in zip(y, gaps):
         ax.text(g + (0.6 if g >= 0 else -0.6), float(yi), f"{g:+.1f}".replace("-", "\u2212"), va="center",
                 ha="left" if g >= 0 else "right", fontsize=8, color=PALETTE["ink"])
     ax.axvline(0, color=PALETTE["ink"], linewidth=0.8)
