@@ -59,10 +59,11 @@ def collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector while one chart is built or drawn.
 
     A chart allocates thousands of small linked objects (artists, transforms, paths, texts); every
-    few hundred allocations start a collection, which walks the report's live objects again and
-    finds nothing to free, since the figure is alive until the report is done (about a quarter of
-    the charts' CPU time on the demo handouts). Collection resumes as before on leaving, also
-    when the chart raises; a pause already in force (nested charts) is left to its owner.
+    few hundred allocations start a collection, which walks them again and finds nothing to free,
+    since the figure is alive until the report is done. On the four demo handouts the pause cuts
+    the collections during charts from about 50 to 9 per report (their CPU from about 0.06 to
+    0.04 s). Collection resumes as before on leaving, also when the chart raises; a pause already
+    in force (nested charts) is left to its owner.
     """
     was_enabled = gc.isenabled()
     gc.disable()
