@@ -120,18 +120,21 @@ def fit_axes(ax: Axes, *, below: Legend | None = None, extra: Iterable[Any] = ()
 
     measured = _floating(ax, extra)
     if ax.axison:  # an axes turned off draws no ticks: none are made
-        bottom = _tick_block(ax.xaxis, across=False)[0] + _axis_label(ax.xaxis)
+        x_depth, x_labels = _tick_block(ax.xaxis, across=False)
+        y_width, y_labels = _tick_block(ax.yaxis, across=True)
+        bottom = x_depth + _axis_label(ax.xaxis)
         margins["bottom"] += bottom
-        margins["left"] += _tick_block(ax.yaxis, across=True)[0] + _axis_label(ax.yaxis)
+        margins["left"] += y_width + _axis_label(ax.yaxis)
         place()
         # ticks chosen once, for the axes' final length, instead of by the locator at every draw
-        for axis in (ax.xaxis, ax.yaxis):
-            if not isinstance(axis.get_major_locator(), FixedLocator):
-                axis.set_major_locator(FixedLocator(list(axis.get_majorticklocs())))
-        left = _tick_block(ax.yaxis, across=True)[0] + _axis_label(ax.yaxis)
-        margins["left"] = left + edge
-        # half of each end label reaches past the axes
-        measured += _drawn_tick_labels(ax.xaxis) + _drawn_tick_labels(ax.yaxis)
+        if not isinstance(ax.xaxis.get_major_locator(), FixedLocator):
+            ax.xaxis.set_major_locator(FixedLocator(list(ax.xaxis.get_majorticklocs())))
+            x_labels = _drawn_tick_labels(ax.xaxis)
+        if not isinstance(ax.yaxis.get_major_locator(), FixedLocator):
+            ax.yaxis.set_major_locator(FixedLocator(list(ax.yaxis.get_majorticklocs())))
+            y_width, y_labels = _tick_block(ax.yaxis, across=True)
+            margins["left"] = y_width + _axis_label(ax.yaxis) + edge
+        measured += x_labels + y_labels  # half of each end label reaches past the axes
         if below is not None:
             # anchored at the axes' bottom edge, moved down past the x axis' labels (in points)
             below.set_bbox_to_anchor((0.5, 0.0), transform=offset_copy(
