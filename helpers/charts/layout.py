@@ -9,7 +9,8 @@ follows is the only pass over the figure. Numbers are in points (1/72 inch) unle
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from matplotlib.axes import Axes
 from matplotlib.axis import Axis

@@ -15,8 +15,9 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from tests.benchmarks.common import demo_folders
 
@@ -58,8 +59,7 @@ def _instrument(clock: _Clock) -> None:
     """Time the chart functions and ``figure_svg`` wherever the sections look them up."""
     import importlib
 
-    import helpers.report.scorecard as scorecard
-    import helpers.report.section as section
+    from helpers.report import scorecard, section
 
     for name, functions in CHART_FUNCTIONS.items():
         module = importlib.import_module(name)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import io
 
 import pytest
+from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.backends.backend_svg import RendererSVG
 from matplotlib.figure import Figure
-from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import TextToPath
 
