@@ -50,10 +50,13 @@ def before_after(results: Results) -> Figure:
             ax.annotate("", xy=(a, yi), xytext=(b, yi),
                         arrowprops={"arrowstyle": "->", "color": colour, "lw": 1.6})
             ax.text(max(a, b) + 1.5, yi, f"{a - b:+.1f}", va="center", fontsize=8, color=colour)
-        if b is not None:
-            ax.plot([b], [yi], "o", mfc="white", mec=PALETTE["ink"], ms=7, zorder=3)
-        if a is not None:
-            ax.plot([a], [yi], "o", color=PALETTE["ink"], ms=7, zorder=3)
+    # the dots, one marker set per wave: hollow for the previous wave, filled for this one
+    before_dots = [(row["before"], yi) for yi, row in zip(y, rows) if row["before"] is not None]
+    after_dots = [(row["after"], yi) for yi, row in zip(y, rows) if row["after"] is not None]
+    if before_dots:
+        ax.plot(*zip(*before_dots), "o", mfc="white", mec=PALETTE["ink"], ms=7, zorder=3)
+    if after_dots:
+        ax.plot(*zip(*after_dots), "o", color=PALETTE["ink"], ms=7, zorder=3)
     before = long_date(progress["previous"]["date"]) or "earlier"
     after = long_date(progress["current"]["date"]) or "now"
     ax.plot([], [], "o", mfc="white", mec=PALETTE["ink"], label=f"Previous wave ({before})")

@@ -96,9 +96,13 @@ def dot_plot(results: SurveyResults, title: str | None = None) -> Figure:
                     color=PALETTE["neutral"])
     y = np.arange(len(ids))
     if len(teams) == 2:
-        for yi, a, b in zip(y, values["sales"], values["marketing"]):
-            if not (np.isnan(a) or np.isnan(b)):
-                ax.plot([a, b], [yi, yi], color=PALETTE["neutral"], linewidth=1, zorder=2)
+        # one line joining each row's two dots, broken between rows (a row missing a score has none)
+        pairs = [(a, b, yi) for yi, a, b in zip(y, values["sales"], values["marketing"])
+                 if not (np.isnan(a) or np.isnan(b))]
+        if pairs:
+            ax.plot([x for a, b, _ in pairs for x in (a, b, np.nan)],
+                    [float(v) for *_, yi in pairs for v in (yi, yi, np.nan)],
+                    color=PALETTE["neutral"], linewidth=1, zorder=2)
     for team in teams:
         n = results["teams"][team]["n"]
         ax.scatter(values[team], y, s=36, color=PALETTE[team], zorder=3, label=f"{TEAM_LABELS[team]} (n={n})")
