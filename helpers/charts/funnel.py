@@ -11,9 +11,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 from matplotlib.figure import Figure
 
 from helpers.results import Results
+from helpers.charts.layout import fit_axes
 from helpers.charts.style import A4_TEXT_WIDTH, PALETTE, described, message_figure, new_figure, style_axes
 
 STAGE_COLOURS = {"created": PALETTE["marketing"], "mql": PALETTE["marketing"], "sal": PALETTE["sales"],
@@ -46,9 +48,10 @@ def funnel_chart(results: Results) -> Figure:
     fig = new_figure(A4_TEXT_WIDTH, 0.46 * len(stages) + 1.1)
     ax = fig.add_subplot()
     top = max(s["count"] for s in stages) or 1
+    ax.barh([len(stages) - 1 - i for i in range(len(stages))], [s["count"] for s in stages],
+            color=[STAGE_COLOURS.get(s["id"], PALETTE["neutral"]) for s in stages], height=0.62)
     for i, s in enumerate(stages):
         y = len(stages) - 1 - i
-        ax.barh(y, s["count"], color=STAGE_COLOURS.get(s["id"], PALETTE["neutral"]), height=0.62)
         ax.text(s["count"] + top * 0.01, y, f"{s['count']:,}", va="center", fontsize=8.5, color=PALETTE["ink"])
     ids = [s["id"] for s in stages]
     for c in f["conversions"]:
@@ -73,6 +76,7 @@ def funnel_chart(results: Results) -> Figure:
     style_axes(ax)
     ax.grid(axis="y", visible=False)
     ax.set_title("Funnel: leads per stage and conversion of each step", fontsize=10, loc="left")
+    fit_axes(ax)
     return fig
 
 
@@ -105,7 +109,7 @@ def response_chart(results: Results) -> Figure:
     ax.set_yticks([])
     ax.xaxis.set_major_formatter(lambda v, _: f"{100 * v:.0f}%")
     style_axes(ax)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.28), ncol=2, fontsize=7.5, frameon=False)
+    legend = ax.legend(loc="upper center", ncol=2, fontsize=7.5, frameon=False)  # under the axis, see fit_axes
     wait = r["wait"]
     median = (f"{wait['median']:g} {unit}" if wait["median"] is not None else
               f"over {wait['more_than']:g} {unit}" if wait["more_than"] is not None else "\u2013")
@@ -114,6 +118,7 @@ def response_chart(results: Results) -> Figure:
     ax.set_title(f"First response against the {status} rule: {_pct(r['within_rule']['share'])} within {rule}\n"
                  f"({n:,} leads judged{recent}; median wait {median}, unanswered leads counted as waiting)",
                  fontsize=9, loc="left")
+    fit_axes(ax, below=legend)
     return fig
 
 
@@ -127,9 +132,10 @@ def source_chart(results: Results, top: int = 8) -> Figure:
     fig = new_figure(A4_TEXT_WIDTH, 0.32 * len(rows) + 0.85)
     ax = fig.add_subplot()
     most = max(r["leads"] for r in rows) or 1
+    ax.barh([len(rows) - 1 - i for i in range(len(rows))], [r["leads"] for r in rows], color=PALETTE["marketing"],
+            height=0.6)
     for i, r in enumerate(rows):
         y = len(rows) - 1 - i
-        ax.barh(y, r["leads"], color=PALETTE["marketing"], height=0.6)
         mql = r["rates"].get("created_mql")  # None when the step is not tracked
         won = r["won"] / r["leads"] if r["leads"] else None
         text = f"{r['leads']:,} leads"
@@ -142,6 +148,7 @@ def source_chart(results: Results, top: int = 8) -> Figure:
     style_axes(ax)
     ax.grid(axis="y", visible=False)
     ax.set_title("Leads and conversion by source", fontsize=10, loc="left")
+    fit_axes(ax)
     return fig
 
 
@@ -156,10 +163,12 @@ def stage_time_chart(results: Results) -> Figure:
         return _message("No stage dates to measure time in stage.")
     fig = new_figure(A4_TEXT_WIDTH, 0.34 * len(conv) + 0.85)
     ax = fig.add_subplot()
-    for i, (_, timed, med_days, p90, still) in enumerate(conv):
-        y = len(conv) - 1 - i
-        ax.barh(y, med_days, color=PALETTE["neutral"], height=0.55)
-        ax.plot([p90, p90], [y - 0.3, y + 0.3], color=PALETTE["ink"], linewidth=2)
+    rows = [len(conv) - 1 - i for i in range(len(conv))]
+    ax.barh(rows, [c[2] for c in conv], color=PALETTE["neutral"], height=0.55)
+    # the 80th-percentile marks, one line broken between rows (NaN)
+    ax.plot([x for c in conv for x in (c[3], c[3], np.nan)], [v for y in rows for v in (y - 0.3, y + 0.3, np.nan)],
+            color=PALETTE["ink"], linewidth=2)
+    for y, (_, timed, med_days, p90, still) in zip(rows, conv):
         ax.text(max(med_days, p90) * 1.02 + 0.05, y, f"median {med_days:.1f} d \u00b7 80% within {p90:.1f} d (n={timed:,}; {still:,} still open)",
                 va="center", fontsize=7.5)
     ax.set_yticks(range(len(conv)), [label for label, *_ in reversed(conv)], fontsize=8)
@@ -169,4 +178,5 @@ def stage_time_chart(results: Results) -> Figure:
     style_axes(ax)
     ax.grid(axis="y", visible=False)
     ax.set_title("Time in each stage", fontsize=10, loc="left")
+    fit_axes(ax)
     return fig

@@ -15,6 +15,7 @@ from matplotlib.patches import FancyBboxPatch, Rectangle
 
 from helpers.analysis.journey import JourneySummary, StageRow
 from helpers.results import Results
+from helpers.charts.layout import fill_figure
 from helpers.charts.style import A4_LANDSCAPE_WIDTH, A4_TEXT_WIDTH, PALETTE, described, message_figure, new_figure
 from helpers.vocabulary import OWNER_LABELS
 
@@ -90,6 +91,9 @@ def _draw(section: JourneySummary, journey: str, width: float) -> Figure:
     fig.set_label(f"Customer journey map, {j['label'] or journey}: stages, owners, hand-offs, emotion, "
                   "pain points and KPIs")
     ax = fig.add_subplot()
+    fill_figure(ax)  # everything is drawn inside the axes' limits
+    # the limits are fixed: shapes are added with add_artist, which (unlike add_patch) does not
+    # work out each one's extent to widen limits that are never used
     ax.set_xlim(-LABEL_WIDTH, n)
     ax.set_ylim(-total_h - 0.05, TOP)
     ax.axis("off")
@@ -106,7 +110,7 @@ def _draw(section: JourneySummary, journey: str, width: float) -> Figure:
     for i, s in enumerate(stages):
         colour = PALETTE.get(s["owner"], PALETTE["neutral"])
         owners_seen.append(s["owner"])
-        ax.add_patch(FancyBboxPatch((i + 0.04, -HEADER + 0.05), 0.92, HEADER - 0.1, boxstyle="round,pad=0,rounding_size=0.06",
+        ax.add_artist(FancyBboxPatch((i + 0.04, -HEADER + 0.05), 0.92, HEADER - 0.1, boxstyle="round,pad=0,rounding_size=0.06",
                                     facecolor=colour, edgecolor="none"))
         ax.text(i + 0.5, -HEADER * 0.38, _wrap([s["name"]], name_chars, 2, bullet=False), ha="center", va="center",
                 fontsize=9.5, fontweight="bold", color="white")
@@ -117,7 +121,7 @@ def _draw(section: JourneySummary, journey: str, width: float) -> Figure:
     for key, label, h in LANES:
         top, bottom = y, y - h
         centres[key] = (top, bottom)
-        ax.add_patch(Rectangle((-LABEL_WIDTH, bottom), LABEL_WIDTH + n, h, facecolor="#F7F7F7" if
+        ax.add_artist(Rectangle((-LABEL_WIDTH, bottom), LABEL_WIDTH + n, h, facecolor="#F7F7F7" if
                                LANES.index((key, label, h)) % 2 else "white", edgecolor=PALETTE["grid"], linewidth=0.5))
         ax.text(-LABEL_WIDTH + 0.06, (top + bottom) / 2, label, ha="left", va="center", fontsize=8,
                 fontweight="bold", color=PALETTE["ink"])
@@ -135,7 +139,7 @@ def _draw(section: JourneySummary, journey: str, width: float) -> Figure:
                 text = _wrap([kpi], chars, max_lines, bullet=False) if kpi else "no KPI"
             elif key == "evidence":
                 ev = s["evidence"]
-                ax.add_patch(Rectangle((i + 0.06, bottom + 0.1), 0.16, h - 0.2, facecolor=PALETTE["ink"],
+                ax.add_artist(Rectangle((i + 0.06, bottom + 0.1), 0.16, h - 0.2, facecolor=PALETTE["ink"],
                                        alpha=EVIDENCE_ALPHA.get(ev, 0.15), edgecolor=PALETTE["ink"], linewidth=0.6))
                 ax.text(i + 0.27, (top + bottom) / 2, EVIDENCE_LABELS.get(ev, ev), fontsize=FONT, va="center")
                 continue
@@ -153,9 +157,11 @@ def _draw(section: JourneySummary, journey: str, width: float) -> Figure:
            if s["emotion"] is not None]
     if pts:
         ax.plot([p[0] for p in pts], [p[1] for p in pts], color=PALETTE["ink"], linewidth=1.6, zorder=3)
+        c = PALETTE["ink"]  # not green/vermillion: those are the shared and sales owner colours
+        # one marker set for all stages (a neutral emotion is a hollow dot)
+        ax.scatter([p[0] for p in pts], [p[1] for p in pts], s=46, facecolors=[c if p[2] else "white" for p in pts],
+                   edgecolors=c, linewidths=1.2, zorder=4)
         for xp, yp, e in pts:
-            c = PALETTE["ink"]  # not green/vermillion: those are the shared and sales owner colours
-            ax.scatter([xp], [yp], s=46, color=c if e else "white", zorder=4, edgecolor=c, linewidth=1.2)
             ax.text(xp, yp + 0.16 if e <= 0 else yp - 0.16, f"{e:+d}" if e else "0", fontsize=7, ha="center",
                     va="bottom" if e <= 0 else "top", color=c, zorder=4, fontweight="bold")
     marked = [i for i, s in enumerate(stages) if s["id"] in handoffs or (i == 0 and s["handoff"])]
@@ -181,7 +187,7 @@ def _draw(section: JourneySummary, journey: str, width: float) -> Figure:
     for o in reversed(legend):
         label = OWNER_LABELS[o]
         lx -= 0.25 / col_inches + len(label) * per_char
-        ax.add_patch(Rectangle((lx, TOP - 0.29), 0.1 / col_inches, 0.14, facecolor=PALETTE[o], edgecolor="none"))
+        ax.add_artist(Rectangle((lx, TOP - 0.29), 0.1 / col_inches, 0.14, facecolor=PALETTE[o], edgecolor="none"))
         ax.text(lx + 0.13 / col_inches, TOP - 0.22, label, fontsize=7.5, va="center")
     return fig
 

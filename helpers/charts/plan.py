@@ -14,6 +14,7 @@ from matplotlib.figure import Figure
 
 from helpers.formatting import long_date
 from helpers.results import Results
+from helpers.charts.layout import fit_axes
 from helpers.charts.style import A4_TEXT_WIDTH, PALETTE, described, message_figure, new_figure, style_axes
 
 #: HBR 2006 stage bands on the 20-100 index.
@@ -49,10 +50,13 @@ def before_after(results: Results) -> Figure:
             ax.annotate("", xy=(a, yi), xytext=(b, yi),
                         arrowprops={"arrowstyle": "->", "color": colour, "lw": 1.6})
             ax.text(max(a, b) + 1.5, yi, f"{a - b:+.1f}", va="center", fontsize=8, color=colour)
-        if b is not None:
-            ax.plot([b], [yi], "o", mfc="white", mec=PALETTE["ink"], ms=7, zorder=3)
-        if a is not None:
-            ax.plot([a], [yi], "o", color=PALETTE["ink"], ms=7, zorder=3)
+    # the dots, one marker set per wave: hollow for the previous wave, filled for this one
+    before_dots = [(row["before"], yi) for yi, row in zip(y, rows) if row["before"] is not None]
+    after_dots = [(row["after"], yi) for yi, row in zip(y, rows) if row["after"] is not None]
+    if before_dots:
+        ax.plot(*zip(*before_dots), "o", mfc="white", mec=PALETTE["ink"], ms=7, zorder=3)
+    if after_dots:
+        ax.plot(*zip(*after_dots), "o", color=PALETTE["ink"], ms=7, zorder=3)
     before = long_date(progress["previous"]["date"]) or "earlier"
     after = long_date(progress["current"]["date"]) or "now"
     ax.plot([], [], "o", mfc="white", mec=PALETTE["ink"], label=f"Previous wave ({before})")
@@ -63,8 +67,9 @@ def before_after(results: Results) -> Figure:
     for (_, lo, hi), shade in zip(BANDS, BAND_SHADES):
         ax.axvspan(lo, hi, color=shade, zorder=0)
     style_axes(ax)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, fontsize=8, frameon=False)
+    legend = ax.legend(loc="upper center", ncol=2, fontsize=8, frameon=False)  # under the axis, see fit_axes
     ax.set_title("Each dimension, before and after", fontsize=10, loc="left")
+    fit_axes(ax, below=legend)
     return fig
 
 
@@ -109,4 +114,5 @@ def wave_history(results: Results) -> Figure:
     style_axes(ax)
     ax.legend(loc="upper left", fontsize=8, frameon=False, ncol=3)
     ax.set_title("Alignment across the waves", fontsize=10, loc="left")
+    fit_axes(ax)
     return fig

@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 
 from helpers.analysis.survey import SurveyResults
 from helpers.analysis.survey_groups import LevelScore
+from helpers.charts.layout import fit_axes
 from helpers.charts.style import (
     A4_TEXT_WIDTH,
     PALETTE,
@@ -95,9 +96,13 @@ def dot_plot(results: SurveyResults, title: str | None = None) -> Figure:
                     color=PALETTE["neutral"])
     y = np.arange(len(ids))
     if len(teams) == 2:
-        for yi, a, b in zip(y, values["sales"], values["marketing"]):
-            if not (np.isnan(a) or np.isnan(b)):
-                ax.plot([a, b], [yi, yi], color=PALETTE["neutral"], linewidth=1, zorder=2)
+        # one line joining each row's two dots, broken between rows (a row missing a score has none)
+        pairs = [(a, b, yi) for yi, a, b in zip(y, values["sales"], values["marketing"])
+                 if not (np.isnan(a) or np.isnan(b))]
+        if pairs:
+            ax.plot([x for a, b, _ in pairs for x in (a, b, np.nan)],
+                    [float(v) for *_, yi in pairs for v in (yi, yi, np.nan)],
+                    color=PALETTE["neutral"], linewidth=1, zorder=2)
     for team in teams:
         n = results["teams"][team]["n"]
         ax.scatter(values[team], y, s=36, color=PALETTE[team], zorder=3, label=f"{TEAM_LABELS[team]} (n={n})")
@@ -110,6 +115,7 @@ def dot_plot(results: SurveyResults, title: str | None = None) -> Figure:
     ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, fontsize=8, frameon=False)
     if title:
         ax.set_title(title, fontsize=11, loc="left", pad=18)
+    fit_axes(ax)
     return fig
 
 
@@ -129,8 +135,9 @@ def gap_chart(results: SurveyResults) -> Figure:
     gaps = np.array([r[1] for r in rows], float)
     colours = [PALETTE["sales"] if g > 0 else PALETTE["marketing"] for g in gaps]
     alphas = [1.0 if r[2] else 0.35 for r in rows]
-    for yi, g, c, a in zip(y, gaps, colours, alphas):
-        ax.barh(yi, g, color=c, alpha=a, height=0.6)
+    for bar, a in zip(ax.barh(y, gaps, color=colours, height=0.6), alphas):
+        bar.set_alpha(a)
+    for yi, g in zip(y, gaps):
         ax.text(g + (0.6 if g >= 0 else -0.6), float(yi), f"{g:+.1f}".replace("-", "\u2212"), va="center",
                 ha="left" if g >= 0 else "right", fontsize=8, color=PALETTE["ink"])
     ax.axvline(0, color=PALETTE["ink"], linewidth=0.8)
@@ -143,6 +150,7 @@ def gap_chart(results: SurveyResults) -> Figure:
             va="bottom", fontsize=8, color=PALETTE["sales"])
     ax.text(0.01, 1.01, "\u2190 marketing sees it better", transform=ax.transAxes, ha="left",
             va="bottom", fontsize=8, color=PALETTE["marketing"])
+    fit_axes(ax)
     return fig
 
 
@@ -181,6 +189,7 @@ def distribution_chart(results: SurveyResults, ids: list[str] | None = None) -> 
     ax.set_xticks([-100, -50, 0, 50, 100], ["100", "50", "0", "50", "100"])
     ax.set_xlabel("% of answers (left: disagree, right: agree; R = agreeing is bad)", fontsize=8)
     ax.legend(ncol=5, fontsize=7, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False)
+    fit_axes(ax)
     return fig
 
 
@@ -210,4 +219,5 @@ def levels_chart(results: SurveyResults) -> Figure:
     ax.set_ylim(0, 112)
     ax.set_ylabel("Alignment index (20-100)", fontsize=8)
     ax.legend(fontsize=8, frameon=False, loc="upper right")
+    fit_axes(ax)
     return fig

@@ -19,6 +19,8 @@ import matplotlib
 from matplotlib.backends.backend_mixed import MixedModeRenderer
 from matplotlib.backends.backend_svg import FigureCanvasSVG, RendererSVG
 from helpers import TEMPLATES
+from helpers.charts.metrics import MeasuredText
+from helpers.charts.style import collector_paused
 from helpers.formatting import long_date
 from helpers.formatting import format_number, format_percent, format_signed
 from helpers.results import Results
@@ -59,32 +61,37 @@ def figure_png(fig: Any, dpi: int = 130) -> bytes:
 
 
 def figure_svg(fig: Any) -> str:
-    """The SVG text of a matplotlib figure, laid out and drawn in one pass.
+    """The SVG text of a matplotlib figure, drawn in one pass with no layout engine.
 
-    ``savefig`` would measure every text item up to four times (a layout pass and a draw
-    without rendering, then the layout again and the real draw, each with a renderer of its
-    own). Here the figure's layout engine (the charts use constrained layout) measures text with
-    the very renderer that writes the SVG, so each text is measured once and the positions it
-    finds are the ones drawn. Client text is XML-escaped by matplotlib and drawn literally (no
-    mathtext, see :mod:`helpers.charts.style`).
+    The charts place their axes themselves (:mod:`helpers.charts.layout`), so drawing is the only
+    pass. Text stays text (small, sharp, selectable): the reader's browser sets it, so matplotlib
+    only needs each text's size to place it, and takes it from the font's advances
+    (:class:`helpers.charts.metrics.MeasuredText`) instead of a FreeType layout of every string.
+    A figure with a layout engine (one built elsewhere) is laid out by it with this renderer.
+    Client text is XML-escaped by matplotlib and drawn literally (no mathtext, see
+    :mod:`helpers.charts.style`).
     """
     buf = io.StringIO()
-    # Text stays text (small, sharp, selectable): drawn in DejaVu Sans (fonts-dejavu-core, the font
-    # matplotlib measured it with) or the reader's sans-serif; ids come from a fixed salt and no
-    # date is written, so the same chart always gives the same bytes.
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "common-ground"}):
+    # Drawn in DejaVu Sans (fonts-dejavu-core, the font the sizes are read from) or the reader's
+    # sans-serif; ids come from a fixed salt and no date is written, so the same chart always gives
+    # the same bytes.
+    with collector_paused(), matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "common-ground"}):
         canvas = _OnePassCanvas(fig)
         fig.set_dpi(72)  # the SVG backend's unit: 1 px = 1 pt
         width, height = fig.get_size_inches()
-        canvas.renderer = MixedModeRenderer(fig, width, height, 72, RendererSVG(
+        canvas.renderer = MixedModeRenderer(fig, width, height, 72, _MeasuredSVGRenderer(
             width * 72, height * 72, buf, image_dpi=72, metadata={"Date": None}))
         fig.draw(canvas.renderer)
         canvas.renderer.finalize()
     return buf.getvalue()
 
 
+class _MeasuredSVGRenderer(MeasuredText, RendererSVG):
+    """The SVG renderer, measuring text from the font's advances (the browser sets the text)."""
+
+
 class _OnePassCanvas(FigureCanvasSVG):
-    """An SVG canvas whose layout engine measures text with the renderer that draws it."""
+    """An SVG canvas whose layout engine, if any, measures text with the renderer that draws it."""
 
     renderer: Any = None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from helpers.charts.plan import before_after, wave_history
+from helpers.charts.style import PALETTE
 from tests.report.test_progress import three_waves, two_waves, weak_handoff
 
 DIMENSIONS = ["Shared goals and revenue accountability", "Shared definitions and hand-off SLA",
@@ -27,8 +28,9 @@ def test_before_after_marks_each_dimension_and_the_change():
     changes = [t for t in _texts(fig) if t]  # the arrows are annotations without text
     assert changes == ["+0.0", "+21.5", "+0.0", "+0.0", "+0.0", "+0.0", "+0.0", "+0.0"]
     # the hand-off row (second from the top) has its hollow dot at 38.5 and its filled dot at 60.0
-    handoff = [line for line in ax.lines if list(line.get_ydata()) == [6]]
-    assert sorted(float(line.get_xdata()[0]) for line in handoff) == [38.5, 60.0]
+    dots = {line.get_markerfacecolor(): dict(zip(line.get_ydata(), line.get_xdata()))
+            for line in ax.lines if line.get_marker() == "o" and len(line.get_xdata())}
+    assert dots["white"][6] == 38.5 and dots[PALETTE["ink"]][6] == 60.0
 
 
 def test_wave_history_plots_the_index_of_every_wave():

@@ -1,0 +1,167 @@
+"""Explicit geometry for the charts: each axes placed once from the sizes of its own labels.
+
+Constrained layout measured every tick label and text of a figure, then drew (and measured) them
+all again. A chart here knows its labels, so :func:`fit_axes` measures the few that surround the
+plot (tick labels, axis labels, titles, legends and texts that reach past the axes) with the
+font's advances (:mod:`helpers.charts.metrics`) and sets the axes position once: the drawing that
+follows is the only pass over the figure. Numbers are in points (1/72 inch) unless said.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from matplotlib.axes import Axes
+from matplotlib.axis import Axis
+from matplotlib.backend_bases import RendererBase
+from matplotlib.legend import Legend
+from matplotlib.text import Text
+from matplotlib.ticker import FixedLocator
+from matplotlib.transforms import offset_copy
+
+from helpers.charts.metrics import MeasuredText, text_height, text_width
+
+#: White space kept between the outermost text and the figure's edge.
+EDGE = 4.0
+#: Gap between the x axis' labels and a legend placed below them.
+LEGEND_GAP = 4.0
+#: Room for hinting beside the y axis' labels (right-aligned, so all of their width counts): the PNG
+#: previews (Agg) round each glyph's advance to whole pixels, which makes a 9-point label up to 4%
+#: wider at 100 dpi than the unhinted width the handout's SVG is set in.
+HINTED = 1.04
+
+
+class MeasuringRenderer(MeasuredText, RendererBase):
+    """A renderer that only measures (text extents from the font's advances), at ``dpi``."""
+
+    def __init__(self, dpi: float) -> None:
+        super().__init__()
+        self.dpi = dpi
+
+    def points_to_pixels(self, points: Any) -> Any:
+        """Points to pixels at this renderer's resolution."""
+        return points * self.dpi / 72.0
+
+
+def _drawn_tick_labels(axis: Axis) -> list[Text]:
+    """The tick labels ``axis`` draws: visible, not empty, on a tick inside the view."""
+    if not axis.get_visible():
+        return []
+    axis.get_majorticklabels()  # sets the ticks' positions and texts from the locator and formatter
+    low, high = sorted(axis.get_view_interval())
+    span = (high - low) * 1e-9
+    out = []
+    for tick in axis.get_major_ticks():
+        if low - span <= tick.get_loc() <= high + span:
+            out += [label for label in (tick.label1, tick.label2) if label.get_visible() and label.get_text()]
+    return out
+
+
+def _offset(axis: Axis) -> float:
+    """Distance from the axes' edge to its tick labels: tick length (when outward) and pad."""
+    ticks = axis.get_major_ticks()
+    return float(ticks[0].get_tick_padding()) + float(ticks[0].get_pad()) if ticks else 0.0  # type: ignore[func-returns-value, arg-type]
+
+
+def _axis_label(axis: Axis) -> float:
+    """Depth of an axis' label with its pad (0 when it has none)."""
+    label = axis.label
+    if not label.get_visible() or not label.get_text():
+        return 0.0
+    return text_height(label.get_text(), float(label.get_fontsize()), label.get_linespacing()) + axis.labelpad
+
+
+def _tick_block(axis: Axis, across: bool) -> tuple[float, list[Text]]:
+    """Depth of an axis' tick labels (``across``: their widths, else their heights) and the labels."""
+    labels = _drawn_tick_labels(axis)
+    if not labels:
+        return 0.0, labels
+    sizes = [HINTED * text_width(t.get_text(), float(t.get_fontsize()), str(t.get_fontweight())) if across
+             else text_height(t.get_text(), float(t.get_fontsize()), t.get_linespacing()) for t in labels]
+    return max(sizes) + _offset(axis), labels
+
+
+def _floating(ax: Axes, extra: Iterable[Any]) -> list[Any]:
+    """Titles, legends and texts of ``ax`` (with ``extra`` artists): what may reach past its edges."""
+    out: list[Any] = [a for a in ax.get_children()  # the titles (left, centre, right), texts and legend
+                      if (isinstance(a, Text) and a.get_visible() and a.get_text()) or isinstance(a, Legend)]
+    return out + list(extra)
+
+
+def fit_axes(ax: Axes, *, below: Legend | None = None, extra: Iterable[Any] = (), edge: float = EDGE) -> None:
+    """Place ``ax`` (the figure's only axes) so everything around it fits inside the figure.
+
+    The margins are the measured depth of the tick labels and axis labels on each side, then
+    widened for whatever else reaches further (titles, legends, texts, ``extra`` artists), each
+    measured once with the font's advances. No layout engine runs afterwards.
+
+    Parameters
+    ----------
+    ax : Axes
+        The axes to place; its ticks and labels must be set.
+    below : Legend, optional
+        A legend to put under the x axis' labels, centred on the axes.
+    extra : iterable of artists
+        More artists whose extent must fit (e.g. a figure text).
+    edge : float
+        White space (points) between the outermost text and the figure's edge.
+    """
+    fig = ax.get_figure(root=True)
+    assert fig is not None
+    fig.set_layout_engine("none")
+    width, height = (float(v) * 72 for v in fig.get_size_inches())
+    px = fig.dpi / 72.0  # pixels per point at the figure's resolution
+    margins = {"left": edge, "right": edge, "bottom": edge, "top": edge}
+
+    def place() -> None:
+        x0, y0 = margins["left"] / width, margins["bottom"] / height
+        x1, y1 = 1 - margins["right"] / width, 1 - margins["top"] / height
+        ax.set_position((x0, y0, max(x1 - x0, 0.05), max(y1 - y0, 0.05)))
+
+    measured = _floating(ax, extra)
+    if ax.axison:  # an axes turned off draws no ticks: none are made
+        x_depth, x_labels = _tick_block(ax.xaxis, across=False)
+        y_width, y_labels = _tick_block(ax.yaxis, across=True)
+        bottom = x_depth + _axis_label(ax.xaxis)
+        margins["bottom"] += bottom
+        margins["left"] += y_width + _axis_label(ax.yaxis)
+        place()
+        # ticks chosen once, for the axes' final length, instead of by the locator at every draw
+        if not isinstance(ax.xaxis.get_major_locator(), FixedLocator):
+            ax.xaxis.set_major_locator(FixedLocator(list(ax.xaxis.get_majorticklocs())))
+            x_labels = _drawn_tick_labels(ax.xaxis)
+        if not isinstance(ax.yaxis.get_major_locator(), FixedLocator):
+            ax.yaxis.set_major_locator(FixedLocator(list(ax.yaxis.get_majorticklocs())))
+            y_width, y_labels = _tick_block(ax.yaxis, across=True)
+            margins["left"] = y_width + _axis_label(ax.yaxis) + edge
+        measured += x_labels + y_labels  # half of each end label reaches past the axes
+        if below is not None:
+            # anchored at the axes' bottom edge, moved down past the x axis' labels (in points)
+            below.set_bbox_to_anchor((0.5, 0.0), transform=offset_copy(
+                ax.transAxes, fig=fig, x=0, y=-(bottom + LEGEND_GAP), units="points"))
+    renderer = MeasuringRenderer(fig.dpi)
+    for _ in range(3):  # texts placed in data units move with the axes: settle in a few steps
+        place()
+        over = {"left": 0.0, "right": 0.0, "bottom": 0.0, "top": 0.0}
+        for artist in measured:
+            ext = artist.get_window_extent(renderer)
+            over["left"] = max(over["left"], edge - ext.x0 / px)
+            over["right"] = max(over["right"], ext.x1 / px - (width - edge))
+            over["bottom"] = max(over["bottom"], edge - ext.y0 / px)
+            over["top"] = max(over["top"], ext.y1 / px - (height - edge))
+        grew = [side for side, value in over.items() if value > 0.05]
+        for side in grew:
+            margins[side] += over[side]
+        if not grew:
+            break
+    place()
+
+
+def fill_figure(ax: Axes, edge: float = EDGE) -> None:
+    """Place an axes drawn without axis lines (a map, a message) over the whole figure, ``edge`` points in."""
+    fig = ax.get_figure(root=True)
+    assert fig is not None
+    fig.set_layout_engine("none")
+    width, height = (float(v) * 72 for v in fig.get_size_inches())
+    ax.set_position((edge / width, edge / height, 1 - 2 * edge / width, 1 - 2 * edge / height))
