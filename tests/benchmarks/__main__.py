@@ -21,12 +21,12 @@ def main() -> int:
     """Run the funnel, large-engagement, render and batch benchmarks in one process, one after the other."""
     parser = argparse.ArgumentParser(prog="python -m tests.benchmarks")
     parser.add_argument("--quick", action="store_true", help="smaller inputs, single runs")
-    parser.add_argument("--only", choices=["funnel", "large", "render", "batch"], action="append",
+    parser.add_argument("--only", choices=["funnel", "large", "render", "report", "batch"], action="append",
                         help="run only this benchmark (repeatable)")
     parser.add_argument("--engagements", type=int, default=None, help="engagements in the batch (default 20)")
     parser.add_argument("--repeat", type=int, default=None, help="runs of each command, median kept (default 3)")
     args = parser.parse_args()
-    chosen = args.only or ["funnel", "large", "render", "batch"]
+    chosen = args.only or ["funnel", "large", "render", "report", "batch"]
     repeat = args.repeat or (1 if args.quick else 3)
     leads = 200_000 if args.quick else 1_000_000
     engagements = args.engagements or (6 if args.quick else 20)
@@ -49,6 +49,11 @@ def main() -> int:
 
         render = bench_render.main(repeat)
         parts.append(f"render/papermill {render['ratio']:.2f}x, handout {render['handout_kb']:.0f} KB")
+    if "report" in chosen:
+        from tests.benchmarks import bench_charts
+
+        report = bench_charts.main(1 if args.quick else 2)
+        parts.append(f"warm report {report['cpu_per_report']:.2f} CPU-s (charts {report['chart_cpu']:.2f})")
     if "batch" in chosen:
         from tests.benchmarks import bench_batch
 

@@ -85,8 +85,9 @@ def tree_memory(root: int) -> tuple[int, int]:
     Returns
     -------
     (resident, high_water)
-        Bytes resident now, summed over the tree, and the largest peak (``VmHWM``) of any one
-        process of the tree so far (kept by the kernel between two samples).
+        Bytes resident now, summed over the tree (each process's proportional share, so pages a
+        fork shares with its parent count once: :func:`proportional`), and the largest peak
+        (``VmHWM``) of any one process of the tree so far (kept by the kernel between two samples).
     """
     resident, high, _ = tree_usage(root)
     return resident, high
@@ -127,7 +128,25 @@ def tree_usage(root: int) -> tuple[int, int, dict[int, float]]:
                 high = max([high] + [int(line.split()[1]) * 1024 for line in fh if line.startswith("VmHWM:")])
         except (OSError, ValueError, IndexError):
             continue
+        rss[pid] = proportional(pid, rss.get(pid, 0))
     return sum(rss.get(pid, 0) for pid in tree), high, {pid: cpu[pid] for pid in tree if pid in cpu}
+
+
+def proportional(pid: int, resident: int) -> int:
+    """A process's proportional set size (``Pss``): its own pages, plus its share of pages shared.
+
+    Workers forked from ``workbook batch``'s fork server share the server's pages until they write
+    to them; summing plain resident sizes would count those pages once per process. Falls back
+    to ``resident`` where ``/proc/PID/smaps_rollup`` cannot be read.
+    """
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii", errors="replace") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return resident
 
 
 def peak_run(cmd: list[str], cwd: Path | None = None, ok_codes: tuple[int, ...] = (0,)) -> tuple[float, float, float]:
