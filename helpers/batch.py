@@ -19,6 +19,7 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import signal
+import sys
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -95,10 +96,19 @@ WORKER_DIED = "the worker process died"
 _started: Any = None  # in a pool worker: the queue on which it announces each job it starts
 
 
-def _worker_init(started: Any = None, warm: bool = True) -> None:
-    """Pay the heavy imports once per worker and keep a kernel booting ahead."""
+def _worker_init(started: Any = None, warm: bool = True, environment: dict[str, str] | None = None) -> None:
+    """Take the coordinator's environment, pay the heavy imports once per worker, keep a kernel booting ahead.
+
+    A worker forked from the fork server starts with the environment the server started with,
+    which may be older than this batch's (a notebook that sets ``COMMON_GROUND_REPORT_NOTEBOOK``
+    between two batches, a test that sets it for one): ``environment`` is the coordinator's, as
+    a spawned worker would have it.
+    """
     global _started
     _started = started
+    if environment is not None and environment != dict(os.environ):
+        os.environ.clear()
+        os.environ.update(environment)
     if warm:
         from helpers.render.handout import exporter
 
@@ -176,15 +186,19 @@ PRELOAD = "helpers.render.preload"
 
 
 def worker_context(warm: bool = True) -> Any:
-    """How worker processes start: forked from a warm fork server where possible, else spawned.
+    """How worker processes start: forked from a warm fork server on Linux, else spawned.
 
-    With the in-process engine on a system that has ``forkserver`` (Linux, macOS), workers are
-    forked from a server process that imported :data:`PRELOAD` once: they start with every
-    import paid and the exporter built, and share those pages until they write to them. This
-    process itself is never forked (it may hold threads and a progress bar's state). Otherwise,
-    and with the kernel engine (zmq sockets must not be forked), each worker is spawned fresh.
+    With the in-process engine on Linux, workers are forked from a server process that imported
+    :data:`PRELOAD` once: they start with every import paid and the exporter built, and share
+    those pages until they write to them; each takes the coordinator's environment when it
+    starts (:func:`_worker_init`). This process itself is never forked (it may hold threads and
+    a progress bar's state). With the kernel engine (zmq sockets must not be forked), and on
+    macOS (whose system libraries are not fork-safe once loaded; Python spawns there by default)
+    and Windows, each worker is spawned fresh. The server lives as long as this process: code
+    under ``helpers/`` or the handout template edited since the first batch of a notebook session
+    is seen by its workers after the kernel restarts, as by the kernel itself.
     """
-    if warm and engine_choice() == "inprocess" and "forkserver" in multiprocessing.get_all_start_methods():
+    if warm and sys.platform == "linux" and engine_choice() == "inprocess":
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload([PRELOAD])
         return ctx
@@ -198,7 +212,7 @@ def _executor(jobs: int, scheduler: str | None, started: Any = None, warm: bool 
         client = Client(scheduler)
         return client.get_executor(pure=False), client
     return cf.ProcessPoolExecutor(max_workers=jobs, mp_context=worker_context(warm), initializer=_worker_init,
-                                  initargs=(started, warm)), None
+                                  initargs=(started, warm, dict(os.environ))), None
 
 
 class _Run:

@@ -265,6 +265,18 @@ def _extras(args: argparse.Namespace) -> Extras | None:
                   xlsx=args.xlsx or every, deck_template=template)
 
 
+def _bad_engine(engine: str | None) -> bool:
+    """Say so (one line) when the engine asked for, or set in the environment, does not exist."""
+    from helpers.render.engine import ENGINE_ENV, engine_choice
+
+    try:
+        engine_choice(engine)
+    except ValueError as exc:
+        _say(f"error: {ENGINE_ENV}: {exc}", sys.stderr)
+        return True
+    return False
+
+
 def cmd_render(args: argparse.Namespace) -> int:
     """Render one engagement's handout."""
     from helpers.render.handout import render_engagement
@@ -273,7 +285,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     if not folder.is_dir():
         _say(f"error: {folder} is not a folder; give an engagement folder (it holds engagement.yaml)", sys.stderr)
         return 1
-    if _out_error(Path(args.out)):
+    if _out_error(Path(args.out)) or _bad_engine(args.engine):
         return 1
     extras = _extras(args)
     if extras is None:
@@ -300,6 +312,8 @@ def _batch(folders: list[Path], args: argparse.Namespace) -> int:
         return 1
     if args.engine:  # the worker processes read it (they inherit this environment)
         os.environ[ENGINE_ENV] = args.engine
+    if _bad_engine(args.engine):
+        return 1
     summary = run_batch(folders, Path(args.out), jobs=args.jobs, scheduler=getattr(args, "scheduler", None),
                         progress=not args.quiet, extras=extras)
     for result in summary.results:

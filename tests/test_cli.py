@@ -160,3 +160,17 @@ def test_check_lists_stakeholder_red_flags_for_the_consultant(capsys) -> None:
     code, out = run(capsys, "check", str(DEMO / "kessler-fluid-systems"))
     assert code == 0
     assert "note    stakeholders: The economic buyer, Walter Kessler, has not been interviewed." in out
+
+
+def test_an_unknown_engine_in_the_environment_is_one_line_before_anything_is_written(tmp_path, capsys,
+                                                                                    monkeypatch) -> None:
+    from helpers.demo.generator import DEMO_ROOT
+
+    monkeypatch.setenv("COMMON_GROUND_ENGINE", "bogus")
+    for command in ("render", "batch"):
+        folder = DEMO_ROOT / "quillstack" if command == "render" else DEMO_ROOT
+        code, out = run(capsys, command, str(folder), "--out", str(tmp_path / command))
+        assert code == 1, command
+        assert "error: COMMON_GROUND_ENGINE: unknown engine 'bogus'; choose one of inprocess, kernel" in out
+        assert "Traceback" not in out
+        assert not list((tmp_path / command).glob("*.html")), command

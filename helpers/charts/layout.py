@@ -141,7 +141,7 @@ def fit_axes(ax: Axes, *, below: Legend | None = None, extra: Iterable[Any] = ()
             below.set_bbox_to_anchor((0.5, 0.0), transform=offset_copy(
                 ax.transAxes, fig=fig, x=0, y=-(bottom + LEGEND_GAP), units="points"))
     renderer = MeasuringRenderer(fig.dpi)
-    for _ in range(3):  # texts placed in data units move with the axes: settle in a few steps
+    for _ in range(10):  # texts placed in data units move with the axes: until settled (a few steps)
         place()
         over = {"left": 0.0, "right": 0.0, "bottom": 0.0, "top": 0.0}
         for artist in measured:

@@ -11,6 +11,12 @@ from helpers.fileio import atomic_write_bytes  # noqa: E402
 CHROMIUM = Path(os.environ.get("COMMON_GROUND_CHROMIUM", "/usr/bin/chromium"))
 
 
+def chromium_path() -> Path:
+    """The browser to print with: ``COMMON_GROUND_CHROMIUM`` as it is now (a batch worker may have
+    been forked before it was set), else Debian's ``/usr/bin/chromium``."""
+    return Path(os.environ.get("COMMON_GROUND_CHROMIUM", "/usr/bin/chromium"))
+
+
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run"]
 
@@ -27,7 +33,7 @@ def _pdf_bytes(html: Path) -> bytes:
             copy.write_bytes(html.read_bytes())
             html = copy
         context = pw.chromium.launch_persistent_context(
-            profile, executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS, offline=True)
+            profile, executable_path=str(chromium_path()), headless=True, args=CHROMIUM_FLAGS, offline=True)
         try:
             page = context.new_page()
             page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:"))
@@ -48,8 +54,8 @@ def print_pdf(html: Path, pdf: Path) -> Path:
     pdf : Path
         Destination (written atomically).
     """
-    if not CHROMIUM.is_file():
-        raise FileNotFoundError(f"Chromium not found at {CHROMIUM}; install it (apt-get install chromium) "
+    if not chromium_path().is_file():
+        raise FileNotFoundError(f"Chromium not found at {chromium_path()}; install it (apt-get install chromium) "
                                 "or set COMMON_GROUND_CHROMIUM")
     # Playwright's sync API refuses to run where an asyncio loop is running (a Jupyter kernel, or a
     # process where nbclient left one): print from a fresh thread, which has no loop.

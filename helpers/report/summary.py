@@ -189,11 +189,13 @@ def lenses(results: Results, signal: str) -> dict[str, str] | None:
         if dim.get("gap") is not None and dim.get("verdict"):
             survey += f" (sales \u2212 marketing {dim['gap']:+.1f}, {dim['verdict']})".replace("-", "\u2212")
     discovery = results["discovery"]
-    if discovery is None or not discovery["interviews"]:
+    # the client's own people: a customer's interview is not counted (results written before
+    # ``team_interviews`` existed counted every interview)
+    n = discovery.get("team_interviews", discovery["interviews"]) if discovery is not None else 0
+    if discovery is None or not n:
         heard = "not measured"
     else:
         pains = discovery["pain_dimensions"].get(topic)
-        n = discovery["team_interviews"]  # the client's own people: a customer's interview is not counted
         if pains is None:
             heard = f"not raised as a pain in the {n} interviews"
         else:
