@@ -36,7 +36,7 @@ from helpers.render.outputs import (OutputSet, OwnedByAnother, assign_slugs, des
                                     write_file)
 from helpers.render.pdf import print_pdf
 from helpers.engagement.load import Engagement, load
-from helpers.report.section import svg_data_uri
+from helpers.report.section import svg_data_uri, template_cache
 from helpers.results import Results, client_view, compute, to_json
 from helpers.textsafe import safe_image
 
@@ -129,6 +129,7 @@ def exporter() -> Any:
     exp = getattr(_local, "exporter", None)
     if exp is None:
         exp = _handout_exporter_class()(template_name="handout", extra_template_basedirs=[str(TEMPLATES)])
+        exp.environment.bytecode_cache = template_cache()  # before the first template is loaded
         exp.exclude_input = exp.exclude_input_prompt = exp.exclude_output_prompt = True
         exp.embed_images = True
         exp.register_filter("svg_data_uri", svg_data_uri)

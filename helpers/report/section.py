@@ -32,10 +32,25 @@ REPORT_TEMPLATES = TEMPLATES / "report"
 Part = Union[str, Any]  # an HTML string or a matplotlib Figure
 
 
+def template_cache() -> jinja2.BytecodeCache | None:
+    """Jinja's cache of compiled templates between runs, or None where it cannot be used safely.
+
+    Jinja's own per-user folder in the temporary directory (created private, refused when
+    another user owns it). A cached template is used only while its source is unchanged (Jinja
+    checks the source's checksum), so an edited template is compiled again. Saves compiling the
+    section and handout templates at the start of every ``workbook render``.
+    """
+    try:
+        return jinja2.FileSystemBytecodeCache()
+    except (OSError, RuntimeError):
+        return None
+
+
 @lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(REPORT_TEMPLATES)),
+        bytecode_cache=template_cache(),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
