@@ -24,7 +24,7 @@ from helpers.analysis.discovery import DiscoverySynthesis, synthesize
 from helpers.analysis.findings import Finding, key_findings
 from helpers.analysis.funnel import FunnelMetrics, metrics
 from helpers.analysis.journey import JourneySummary, summarize
-from helpers.analysis.checks import quoted_numbers, unnamed_owners
+from helpers.analysis.checks import activities_after_export, quoted_numbers, unnamed_owners
 from helpers.analysis.plan import PlanResult, build
 from helpers.analysis.revenue import kpi_targets, with_client_targets
 from helpers.analysis.survey import SurveyResults, empty_scores, score
@@ -155,6 +155,8 @@ def compute(engagement: Engagement, *, _seen: frozenset[Path] = frozenset()) -> 
         funnel = {**funnel, "calculator": with_client_targets(funnel["calculator"], kpi_targets(journey["kpis"]))}
     if discovery is not None and funnel is not None:
         warnings.extend(quoted_numbers(discovery, funnel))
+    if funnel is not None:
+        warnings.extend(activities_after_export(engagement.activities, funnel))
     for name, section in (("discovery", discovery), ("journey", journey), ("funnel", funnel)):
         if section is None:
             missing.append({"section": name, "message": MISSING_MESSAGES[name]})

@@ -1,7 +1,8 @@
 """Checks for the consultant before a handout goes out (consultant-only warnings, pure).
 
 * :func:`quoted_numbers` - shared quotes that give a number the CRM export can confirm or contradict;
-* :func:`unnamed_owners` - planned actions whose owner nobody at the client fits yet.
+* :func:`unnamed_owners` - planned actions whose owner nobody at the client fits yet;
+* :func:`activities_after_export` - an activity log that runs past the funnel export.
 
 Each returns plain sentences for ``results["warnings"]``; nothing here reaches the client.
 """
@@ -10,11 +11,13 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
+
 from helpers.analysis.discovery import DiscoverySynthesis
 from helpers.analysis.funnel import FunnelMetrics
 from helpers.analysis.plan import PlanResult
 
-__all__ = ["COUNTED", "quoted_numbers", "unnamed_owners"]
+__all__ = ["COUNTED", "activities_after_export", "quoted_numbers", "unnamed_owners"]
 
 
 def unnamed_owners(plan: PlanResult) -> list[str]:
@@ -50,3 +53,29 @@ def quoted_numbers(discovery: DiscoverySynthesis, funnel: FunnelMetrics) -> list
                    f"goes out: \u201c{hit.group(0)}\u201d in \u201c{quote['text'][:120]}\u201d. The export "
                    f"({period['start']} to {period['end']}) has {counts}.")
     return out
+
+
+def activities_after_export(activities: pd.DataFrame | None, funnel: FunnelMetrics) -> list[str]:
+    """A warning when the activity log holds activities dated after the funnel export's time.
+
+    The two files were then exported at different times: attempts after the funnel's export time
+    are outside every window counted, and leads created since are missing from the funnel. A date
+    without a time of day counts as after only from the next day.
+    """
+    if activities is None or activities.empty or "activity_at" not in activities.columns:
+        return []
+    export = pd.Timestamp(funnel["export_time"]["at"])
+    at = pd.to_datetime(activities["activity_at"])
+    if at.dt.tz is not None and export.tzinfo is None:
+        at = at.dt.tz_localize(None)
+    date_only = bool(((at - at.dt.normalize()) == pd.Timedelta(0)).all())
+    later = at[at.dt.normalize() > export.normalize()] if date_only else at[at > export]
+    if later.empty:
+        return []
+    n = len(later)
+    file = str(activities.attrs.get("file") or "the activity export")
+    basis = "its latest date" if funnel["export_time"]["basis"] == "latest_date" else "set in engagement.yaml"
+    return [f"{file}: {n} activit{'ies are' if n != 1 else 'y is'} dated after {export.strftime('%-d %B %Y')}, "
+            f"the funnel export's time ({basis}), the latest on {later.max().strftime('%-d %B %Y')}: the two files "
+            "were exported at different times. Attempts after the funnel's export time are not counted, and leads "
+            "created since are not in the funnel. Export both files on the same day."]
