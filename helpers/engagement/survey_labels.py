@@ -178,13 +178,11 @@ YES_NO = {norm(k): v for k, v in YES_NO.items()}
 KNOWN_LANGUAGES = "English, German, French, Spanish or Dutch"
 
 
-def dont_know(cells: pd.Series) -> pd.Series:
-    """True where an answer says "don't know" in one of the five languages (not a rating)."""
-    return norm_series(cells).isin(DONT_KNOW)
-
-
 def dont_know_cells(block: pd.DataFrame) -> pd.DataFrame:
-    """:func:`dont_know` for every cell of a table at once (each distinct answer normalised once)."""
+    """True where an answer says "don't know" in one of the five languages (not a rating).
+
+    For every cell of a table at once: each distinct answer is normalised once.
+    """
     text = block.astype(str)
     said = [u for u in pd.unique(text.to_numpy().ravel()) if norm(u) in DONT_KNOW]
     return text.isin(said)

@@ -20,7 +20,6 @@ from __future__ import annotations
 import base64
 import copy
 import os
-import re
 import sys
 import threading
 import zipfile
@@ -30,7 +29,7 @@ from helpers import TEMPLATES  # noqa: E402
 from helpers.formatting import long_date
 from helpers.render.engine import execute_report, prestart_kernel
 from helpers.problems import Problem  # noqa: E402
-from helpers.render.notebook import path_patterns, scrub, strip_text, table_of_contents
+from helpers.render.notebook import PathRule, path_patterns, scrub, strip_text, table_of_contents
 from helpers.render.result import DeckTemplateUnusable, EXTRA_KINDS, Extras, RenderResult, slug_for
 from helpers.render.outputs import (OutputSet, OwnedByAnother, assign_slugs, describe_os_error, mark_stale,
                                     write_file)
@@ -242,7 +241,7 @@ def render_engagement(folder: Path, out: Path, *, pdf: bool = False, kernel_name
         staged.write("json", to_json(view))
         json_tmp = staged.write("consultant.json", to_json(results))
         # the notebook names the staged file; the saved notebook names the file it will be
-        patterns = [(re.compile(re.escape(str(json_tmp))), str(staged.final("consultant.json")))] + \
+        patterns = [PathRule(str(json_tmp), str(staged.final("consultant.json")), outside_base64=False)] + \
             path_patterns([folder, out])
         executed, error = execute_report(folder, json_tmp, kernel_name, engine)
 

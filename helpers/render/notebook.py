@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 import re
+from functools import lru_cache
 import sys
 import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from helpers import PROJECT_ROOT  # noqa: E402
 
 
-#: The "not inside base64 data" guard :func:`path_patterns` puts before each escaped path.
-_GUARD = "(?<![A-Za-z0-9+/])"
+class PathRule(NamedTuple):
+    """One absolute path to take out of a document, and what replaces it."""
+
+    path: str
+    replacement: str
+    #: Not where the path's characters continue base64 data (a data URI could hold them by chance).
+    outside_base64: bool = True
 
 
-def path_patterns(extra: list[Path]) -> list[tuple[re.Pattern[str], str]]:
+@lru_cache(maxsize=64)
+def _regex(path: str, outside_base64: bool) -> re.Pattern[str]:
+    return re.compile(("(?<![A-Za-z0-9+/])" if outside_base64 else "") + re.escape(path))
+
+
+def path_patterns(extra: list[Path]) -> list[PathRule]:
     """Absolute paths of this machine, longest first, each with what replaces it."""
     pairs: dict[str, str] = {}
     for p in extra:
@@ -23,29 +34,22 @@ def path_patterns(extra: list[Path]) -> list[tuple[re.Pattern[str], str]]:
     for root in (Path.home(), Path(tempfile.gettempdir()), Path(sys.prefix)):
         if len(str(root)) > 1:
             pairs.setdefault(str(root), "~" if root == Path.home() else "")
-    ordered = sorted(pairs.items(), key=lambda kv: -len(kv[0]))
-    # not inside base64 data (a data URI could contain the same characters by chance)
-    return [(re.compile(_GUARD + re.escape(k)), v) for k, v in ordered]
+    return [PathRule(k, v) for k, v in sorted(pairs.items(), key=lambda kv: -len(kv[0]))]
 
 
-def _literal(pattern: re.Pattern[str]) -> str:
-    """The text a pattern of escaped literal text (optionally behind :data:`_GUARD`) looks for."""
-    return re.sub(r"\\(.)", r"\1", pattern.pattern.removeprefix(_GUARD))
-
-
-def strip_text(text: str, patterns: list[tuple[re.Pattern[str], str]]) -> str:
+def strip_text(text: str, rules: list[PathRule]) -> str:
     """``text`` with the machine's absolute paths replaced (see :func:`path_patterns`).
 
-    A pattern runs only when its path occurs in the text at all: a plain substring test is
-    hundreds of times cheaper than the regular expression on a page of embedded charts.
+    A rule's expression runs only when its path occurs in the text at all: a plain substring test
+    is hundreds of times cheaper than the regular expression on a page of embedded charts.
     """
-    for pattern, repl in patterns:
-        if _literal(pattern) in text:
-            text = pattern.sub(repl.replace("\\", "\\\\"), text)
+    for rule in rules:
+        if rule.path in text:
+            text = _regex(rule.path, rule.outside_base64).sub(rule.replacement.replace("\\", "\\\\"), text)
     return text
 
 
-def strip_paths(value: Any, patterns: list[tuple[re.Pattern[str], str]]) -> Any:
+def strip_paths(value: Any, patterns: list[PathRule]) -> Any:
     """Replace the machine's absolute paths in every string of a notebook (images untouched).
 
     Returns new lists and mappings (of the same types); the notebook passed in is not changed.
@@ -60,7 +64,7 @@ def strip_paths(value: Any, patterns: list[tuple[re.Pattern[str], str]]) -> Any:
     return value
 
 
-def scrub(nb: Any, patterns: list[tuple[re.Pattern[str], str]]) -> Any:
+def scrub(nb: Any, patterns: list[PathRule]) -> Any:
     """The executed notebook without widget state, papermill metadata, stderr or local paths (a new notebook)."""
     import nbformat
 

@@ -8,13 +8,14 @@ from pathlib import Path
 from helpers.fileio import atomic_write_bytes  # noqa: E402
 
 
-CHROMIUM = Path(os.environ.get("COMMON_GROUND_CHROMIUM", "/usr/bin/chromium"))
-
-
 def chromium_path() -> Path:
     """The browser to print with: ``COMMON_GROUND_CHROMIUM`` as it is now (a batch worker may have
     been forked before it was set), else Debian's ``/usr/bin/chromium``."""
     return Path(os.environ.get("COMMON_GROUND_CHROMIUM", "/usr/bin/chromium"))
+
+
+#: The browser as this process started (what the tests check for); printing reads :func:`chromium_path`.
+CHROMIUM = chromium_path()
 
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

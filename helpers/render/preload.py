@@ -1,7 +1,8 @@
 """Warm start for batch workers: imported once by the batch's fork server, inherited by every worker.
 
 ``workbook batch`` starts its worker processes from a fork server (``multiprocessing``'s
-``forkserver`` start method, on Linux and macOS) that imports this module first. Importing it
+``forkserver`` start method, on Linux only: see :func:`helpers.batch.worker_context`) that
+imports this module first. Importing it
 pays, once for the whole batch, what every worker would otherwise pay on its own: the imports
 of pandas, matplotlib, IPython, papermill and nbconvert, the report's own modules, and the
 handout exporter with its compiled template. Each worker is then a fork of a process that did
