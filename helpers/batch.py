@@ -453,8 +453,6 @@ def _result_columns(data: Results) -> dict[str, Any]:
 
 def portfolio_rows(results: list[RenderResult]) -> list[dict[str, Any]]:
     """One row per engagement (see :data:`PORTFOLIO_COLUMNS`); percentile of the index among those rendered."""
-    import pandas as pd
-
     rows = []
     for res in results:
         data = _read_results(res)   # None when the engagement failed: its figures stay empty
@@ -464,22 +462,39 @@ def portfolio_rows(results: list[RenderResult]) -> list[dict[str, Any]]:
                "date": long_date(data["date"] if data is not None else None),
                "error": None if res.ok else (res.error or "; ".join(str(p) for p in res.problems[:3]))}
         rows.append(row)
-    index = pd.Series([r["index"] for r in rows], dtype="Float64")
-    pct = (index.rank(method="max", pct=True) * 100).round(0)
-    for row, value in zip(rows, pct):
-        row["percentile"] = None if pd.isna(value) else int(value)
+    scores = [r["index"] for r in rows if r["index"] is not None]
+    for row in rows:  # the share of scored engagements at or below this one (ties share the highest rank)
+        if row["index"] is not None:
+            row["percentile"] = int(round(100 * sum(1 for s in scores if s <= row["index"]) / len(scores)))
     return rows
+
+
+#: Portfolio columns of whole numbers; the other numeric columns are measures, written as decimals.
+WHOLE_COLUMNS = ("percentile", "respondents")
+
+
+def _csv_value(column: str, value: Any) -> Any:
+    """One portfolio cell as the CSV holds it: empty for none, a decimal for a measure, text that is never a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, bool) or column in WHOLE_COLUMNS:
+        return value
+    if isinstance(value, (int, float)):
+        return float(value)
+    return csv_cell(value)  # a client named =HYPERLINK(...) stays text
 
 
 def write_portfolio(results: list[RenderResult], out: Path) -> tuple[Path, Path]:
     """Write ``OUT/portfolio.csv`` and the overview handout ``OUT/portfolio.html``."""
-    import pandas as pd
+    import csv
+    import io
 
     rows = portfolio_rows(results)
-    frame = pd.DataFrame(rows, columns=PORTFOLIO_COLUMNS).astype({"percentile": "Int64", "respondents": "Int64"})
-    text_columns = [c for c in PORTFOLIO_COLUMNS if frame[c].dtype == object]
-    frame[text_columns] = frame[text_columns].map(csv_cell)  # a client named =HYPERLINK(...) stays text
-    csv_path = write_file(Path(out) / "portfolio.csv", frame.to_csv(index=False).encode("utf-8"))
+    table = io.StringIO()
+    writer = csv.writer(table, lineterminator="\n")
+    writer.writerow(PORTFOLIO_COLUMNS)
+    writer.writerows([_csv_value(c, row.get(c)) for c in PORTFOLIO_COLUMNS] for row in rows)
+    csv_path = write_file(Path(out) / "portfolio.csv", table.getvalue().encode("utf-8"))
     scored = [r for r in rows if r["stage"] in STAGES]
     counts = {s: sum(1 for r in scored if r["stage"] == s) for s in STAGES}
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES / "handout")), autoescape=True,

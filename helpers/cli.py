@@ -250,12 +250,13 @@ def _out_error(out: Path) -> bool:
 def _extras(args: argparse.Namespace) -> Extras | None:
     """The working files asked for on the command line; None (after one ``error:`` line) when the
     ``--deck-template`` given cannot be used."""
-    from helpers.engagement.meta import deck_template_problem
     from helpers.render.result import Extras
 
     every = getattr(args, "all_outputs", False)
     template = Path(args.deck_template).expanduser().resolve() if getattr(args, "deck_template", None) else None
     if template is not None:
+        from helpers.engagement.meta import deck_template_problem  # the readers' start-up, only when asked
+
         reason = deck_template_problem(template)
         if reason is not None:
             _say(f"error: --deck-template {reason}; give a .pptx file, or leave the option out to use the "
@@ -338,7 +339,7 @@ def _batch(folders: list[Path], args: argparse.Namespace) -> int:
 
 def cmd_batch(args: argparse.Namespace) -> int:
     """Render every engagement directly under a folder."""
-    from helpers.engagement.load import find_engagements
+    from helpers.engagement.folders import find_engagements  # the coordinator never imports the readers
 
     root = Path(args.dir)
     if not root.is_dir():
@@ -426,6 +427,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``workbook`` console script."""
     args = build_parser().parse_args(argv)
+    from helpers.render.engine import skip_iri_format_checker
+
+    skip_iri_format_checker()  # the workbook's own process: no notebook schema uses the iri formats
     if getattr(args, "jobs", None) is not None and args.jobs < 1:
         print("error: --jobs must be 1 or more", file=sys.stderr)
         return 2

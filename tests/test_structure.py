@@ -145,3 +145,25 @@ def test_the_batch_coordinator_loads_no_rendering_stack() -> None:
             f"print(','.join(m for m in {heavy!r} if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "", f"loaded by the coordinator: {done.stdout.strip()}"
+
+
+def test_a_whole_batch_run_leaves_pandas_and_the_readers_to_the_workers(tmp_path: Path) -> None:
+    """Listing the engagement folders and writing the portfolio table need neither pandas nor the readers.
+
+    Runs ``workbook batch`` on one demo engagement in a fresh interpreter and lists what its own
+    process imported by the end: pandas alone costs the coordinator about a second of CPU.
+    """
+    import shutil
+    import subprocess
+    import sys
+
+    root = tmp_path / "portfolio"
+    shutil.copytree(ROOT.parent / "templates" / "demo" / "quillstack", root / "quillstack")
+    heavy = ["pandas", "helpers.engagement.load", "helpers.fileio", "matplotlib", "scipy", "nbformat"]
+    code = ("import sys; from helpers.cli import main; "
+            f"code = main(['batch', {str(root)!r}, '--out', {str(tmp_path / 'out')!r}, '--quiet']); "
+            f"print('LOADED', ','.join(m for m in {heavy!r} if m in sys.modules), code)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path)
+    last = done.stdout.strip().splitlines()[-1]
+    assert last == "LOADED  0", f"the batch failed or its coordinator loaded: {last}"
+    assert (tmp_path / "out" / "portfolio.csv").read_text(encoding="utf-8").count("Quillstack") == 1

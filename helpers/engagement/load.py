@@ -19,7 +19,8 @@ from helpers.engagement.activities import read_activities
 from helpers.engagement.funnel import read_funnel
 from helpers.engagement.interviews import Interview, read_interviews
 from helpers.engagement.journey import Journey, read_journey
-from helpers.engagement.meta import EngagementMeta, is_engagement, read_meta
+from helpers.engagement.folders import find_engagements, is_engagement
+from helpers.engagement.meta import EngagementMeta, read_meta
 from helpers.engagement.plan import PlanFile, read_plan
 from helpers.engagement.survey import read_survey
 from helpers.formatting import slugify
@@ -41,14 +42,6 @@ class Engagement:
     activities: pd.DataFrame | None = None
     plan: PlanFile | None = None
     warnings: tuple[Problem, ...] = ()
-
-
-def find_engagements(root: Path) -> list[Path]:
-    """Engagement folders directly under ``root`` (sorted by name)."""
-    root = Path(root)
-    if not root.is_dir():
-        return []
-    return sorted(p for p in root.iterdir() if p.is_dir() and is_engagement(p))
 
 
 def load(path: str | Path) -> tuple[Engagement | None, Problems]:

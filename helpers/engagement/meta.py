@@ -19,6 +19,7 @@ from helpers import TEMPLATES
 from helpers.content.errors import ContentInvalid
 from helpers.content.lead_sources import LeadSourceMap, load_lead_sources, parse_lead_sources
 from helpers.engagement.activities import ActivitySettings
+from helpers.engagement.folders import ENGAGEMENT_FILE, is_engagement
 from helpers.engagement.sla import Sla, read_sla
 from helpers.fileio import read_yaml
 from helpers.problems import Problem, warning
@@ -27,12 +28,6 @@ from helpers.vocabulary import (CURRENCIES, CURRENCY_SYMBOLS, INFLUENCES, MIN_GR
                                 SURVEY_TEAMS)
 
 
-ENGAGEMENT_FILE = "engagement.yaml"
-
-
-def is_engagement(folder: Path) -> bool:
-    """True when ``folder`` holds an ``engagement.yaml``."""
-    return (Path(folder) / ENGAGEMENT_FILE).is_file()
 
 
 REQUIRED_FIELDS = ("client", "consultant", "date", "industry")

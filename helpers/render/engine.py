@@ -26,6 +26,30 @@ from helpers import NOTEBOOKS
 REPORT_NOTEBOOK = NOTEBOOKS / "05_client_report.ipynb"
 
 
+#: jsonschema's optional checker for the ``iri`` formats: it builds an Earley parser when imported.
+IRI_CHECKER = "rfc3987_syntax"
+
+
+def skip_iri_format_checker() -> bool:
+    """Keep jsonschema from importing its ``iri`` format checker in this process; True if it will not.
+
+    nbformat (and so papermill and nbconvert) imports jsonschema, whose format module imports
+    ``rfc3987_syntax`` when it is installed (jupyter's ``jsonschema[format-nongpl]`` installs it),
+    and that module builds a Lark Earley parser on import: 2.7 s of every render on a 2-core
+    machine (jsonschema issue 1428). No notebook schema uses the ``iri`` or ``iri-reference``
+    formats, so marking the module as absent (``sys.modules[name] = None``, Python's documented
+    way) loses no check the report's notebooks are given. Called by the ``workbook`` command and
+    the batch fork server, never on import: a user's own kernel keeps every checker. Does nothing
+    once jsonschema's format module is loaded.
+    """
+    import sys
+
+    if "jsonschema._format" in sys.modules:
+        return sys.modules.get(IRI_CHECKER, "absent") is None
+    sys.modules.setdefault(IRI_CHECKER, None)  # type: ignore[arg-type]
+    return sys.modules[IRI_CHECKER] is None
+
+
 #: Set to the path of another report notebook (same parameters) to render with it instead.
 NOTEBOOK_ENV = "COMMON_GROUND_REPORT_NOTEBOOK"
 
@@ -220,7 +244,7 @@ def _engine() -> str:
     return "commonground"
 
 
-def _report_notebook() -> Any:
+def report_notebook() -> Any:
     """A fresh copy of the report notebook (read from disk once per thread)."""
     import nbformat
 
@@ -254,7 +278,7 @@ def execute_report(engagement: Path, results_json: Path, kernel_name: str | None
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    nb = _report_notebook()
+    nb = report_notebook()
     name = kernel_name or _kernel_name(nb)
     if engine_choice(engine) == "inprocess":
         return _execute_inprocess(nb, engagement, results_json, name)
@@ -315,4 +339,4 @@ def prestart_kernel(kernel_name: str | None = None, engine: str | None = None) -
 
         warm_up()
         return
-    kernel_pool(kernel_name or _kernel_name(_report_notebook())).prefetch()
+    kernel_pool(kernel_name or _kernel_name(report_notebook())).prefetch()

@@ -15,26 +15,82 @@ handler, as OpenBLAS has.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # before numpy is imported: no BLAS thread pool to fork
 
-from helpers.render.engine import engine_choice, prestart_kernel
-from helpers.render.handout import exporter
+from helpers.render.engine import engine_choice, prestart_kernel, report_notebook, skip_iri_format_checker
+
+skip_iri_format_checker()  # before nbformat is imported below
+
+from helpers.render.handout import exporter  # noqa: E402  (after the checker is skipped)
 
 
 #: Imported by a render outside the report itself, on first use (see :func:`warm`).
 LAZY_IMPORTS = ("scipy.stats", "papermill")  # speed to lead's Kaplan-Meier estimate; the report's executor
 
 
+def warm_content() -> None:
+    """Read and validate the bundled content once (instrument, question bank, playbook, lead sources).
+
+    The loaders cache per file and stamp (:func:`helpers.content.errors.cached_loader`): a worker
+    whose ``templates/`` file changed since reads it again, as any process would.
+    """
+    from helpers.content.activities import load_activity_layout
+    from helpers.content.instrument import earlier_instrument, load_instrument
+    from helpers.content.lead_sources import load_lead_sources
+    from helpers.content.playbook import load_playbook
+    from helpers.content.question_bank import load_questions
+
+    earlier_instrument(load_instrument())
+    for loader in (load_questions, load_playbook, load_lead_sources, load_activity_layout):
+        loader()
+    import holidays  # an SLA that names a country checks it against this list (built once, then cached)
+
+    holidays.list_supported_countries()
+
+
+def warm_drawing() -> None:
+    """Draw one throwaway chart to SVG and validate one empty notebook.
+
+    A process's first chart pays for loading the font and filling matplotlib's caches of text
+    measures, paths and transforms; its first notebook write pays for compiling nbformat's schema
+    validator. Paid here once, every worker starts with them done. No client data is involved.
+    """
+    import nbformat
+    from matplotlib.figure import Figure
+
+    from helpers.report.section import figure_svg
+
+    fig = Figure(figsize=(4, 2))
+    ax = fig.add_axes((0.2, 0.2, 0.7, 0.7))
+    ax.barh([0, 1], [1, 2], color="#4C72B0")
+    ax.plot([0.5, 1.5], [0, 1], marker="o")
+    ax.set_yticks([0, 1], labels=["Sales", "Marketing"])
+    ax.set_title("Warm-up", fontweight="bold")
+    ax.text(1, 0.5, "text", fontsize=8)
+    figure_svg(fig)
+    nbformat.validate(report_notebook())  # read once, and the validator of its format version compiled
+
+
 def warm() -> None:
-    """Import the report's modules and build the exporter (the in-process engine only)."""
+    """Import the report's modules, build the exporter and fill the caches (the in-process engine only).
+
+    Ends by moving every object alive now into the garbage collector's permanent generation
+    (:func:`gc.freeze`): the workers' collections then never walk the imported modules, and never
+    write to (and so copy) the memory pages they share with this server.
+    """
     if engine_choice() == "inprocess":
         prestart_kernel()
         exporter()
         for name in LAZY_IMPORTS:
             importlib.import_module(name)
+        warm_content()
+        warm_drawing()
+    gc.collect()
+    gc.freeze()
 
 
 warm()
