@@ -123,11 +123,19 @@ def _handout_exporter_class() -> Any:
     return HandoutExporter
 
 
+#: nbconvert's default preprocessors that are switched on (the others are skipped, but nbconvert
+#: validates the whole notebook after each one, enabled or not: eight validations per document).
+HANDOUT_PREPROCESSORS = ["nbconvert.preprocessors.TagRemovePreprocessor",
+                         "nbconvert.preprocessors.RegexRemovePreprocessor",
+                         "nbconvert.preprocessors.HighlightMagicsPreprocessor"]
+
+
 def exporter() -> Any:
     """The handout HTML exporter of this thread (built once: template loading is the slow part)."""
     exp = getattr(_local, "exporter", None)
     if exp is None:
-        exp = _handout_exporter_class()(template_name="handout", extra_template_basedirs=[str(TEMPLATES)])
+        exp = _handout_exporter_class()(template_name="handout", extra_template_basedirs=[str(TEMPLATES)],
+                                        default_preprocessors=HANDOUT_PREPROCESSORS)
         exp.environment.bytecode_cache = template_cache()  # before the first template is loaded
         exp.exclude_input = exp.exclude_input_prompt = exp.exclude_output_prompt = True
         exp.embed_images = True
