@@ -148,6 +148,7 @@ def _check_one(folder: Path) -> bool:
     from concurrent.futures import ThreadPoolExecutor
 
     from helpers.engagement.load import load
+    from helpers.fileio import forget_read_ahead
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="load") as pool:
         loading = pool.submit(load, folder)
@@ -157,6 +158,7 @@ def _check_one(folder: Path) -> bool:
         from helpers.analysis.survey import score
 
         eng, problems = loading.result()
+    forget_read_ahead()  # a table read ahead and not used (the folder had no usable funnel.csv)
     if eng is not None and eng.survey is not None:  # scoring warns about respondents it leaves out
         problems.extend(score(eng.survey, eng.instrument, invited=eng.meta.survey.invited,
                               min_group=eng.meta.confidentiality.min_group)[1])
@@ -176,12 +178,16 @@ def _check_one(folder: Path) -> bool:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Validate one engagement, or every engagement directly under a portfolio folder."""
-    from helpers.engagement.load import find_engagements, is_engagement
+    from helpers.engagement.funnel_ahead import read_funnel_ahead
 
     folder = Path(args.dir)
     if not folder.is_dir():
         print(f"error: {folder} is not a folder; give an engagement folder (it holds engagement.yaml)", file=sys.stderr)
         return 1
+    read_funnel_ahead(folder)  # a large export is parsed while pandas and the readers are imported
+
+    from helpers.engagement.load import find_engagements, is_engagement
+
     folders = [folder] if is_engagement(folder) else find_engagements(folder)
     if not folders:
         print(f"error: {folder} holds no engagement.yaml, and no folder under it does; "
