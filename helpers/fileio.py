@@ -1117,9 +1117,10 @@ def _read_ahead(path: Path, head: bytes, usecols: Callable[[str], bool]) -> tupl
     text = head.decode("utf-8-sig", errors="replace").lstrip("\ufeff")
     sep = sniff_delimiter(text)
     quoted = False
-    with open(path, "rb") as fh:  # in pieces: no copy of the whole file in memory
-        while not quoted and (piece := fh.read(8 * MB)):
-            quoted = b'"' in piece
+    piece = bytearray(_HEAD)  # one small buffer, reused: no copy of the file, and no large allocation
+    with open(path, "rb", buffering=0) as fh:  # (freeing a large one makes the C allocator keep later ones)
+        while not quoted and (n := fh.readinto(piece)):
+            quoted = piece.find(b'"', 0, n) >= 0
     try:
         names = next(csv.reader(io.StringIO(text), delimiter=sep))
     except (StopIteration, csv.Error):
