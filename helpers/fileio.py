@@ -1068,7 +1068,7 @@ def _file_stamp(path: Path) -> tuple[int, int] | None:
 
 
 def read_ahead(path: str | os.PathLike[str], usecols: Callable[[str], bool],
-               max_bytes: int = FUNNEL_MAX_BYTES) -> bool:
+               max_bytes: int = FUNNEL_MAX_BYTES, max_rows: int = FUNNEL_MAX_ROWS) -> bool:
     """Start reading a large UTF-8 CSV file with pyarrow on a thread of its own; True when started.
 
     For a command that will read the file with :func:`read_table` (``arrow=True``) after importing
@@ -1081,7 +1081,9 @@ def read_ahead(path: str | os.PathLike[str], usecols: Callable[[str], bool],
     of :func:`read_table`'s checks (limits, encoding, rows) still run on the file.
 
     Nothing is started (False) for a file that is missing, smaller than
-    :data:`READ_AHEAD_MIN_BYTES`, larger than ``max_bytes`` or not UTF-8 by its first bytes.
+    :data:`READ_AHEAD_MIN_BYTES`, larger than ``max_bytes`` or not UTF-8 by its first bytes; the
+    thread reads nothing into memory from a file of more than ``max_rows`` lines below its header
+    (counted first, in small pieces), so a file the limits refuse costs no more than it did.
     """
     p = Path(path).resolve()
     stamp = _file_stamp(p)
@@ -1100,7 +1102,7 @@ def read_ahead(path: str | os.PathLike[str], usecols: Callable[[str], bool],
 
     def run() -> None:
         try:
-            ahead.result[0] = _read_ahead(p, head, usecols)
+            ahead.result[0] = _read_ahead(p, head, usecols, max_rows)
         except Exception:  # whatever went wrong, read_table reads the file itself and reports it
             ahead.result[0] = None
         finally:
@@ -1110,17 +1112,23 @@ def read_ahead(path: str | os.PathLike[str], usecols: Callable[[str], bool],
     return True
 
 
-def _read_ahead(path: Path, head: bytes, usecols: Callable[[str], bool]) -> tuple[str, bool, Any] | None:
-    """``(sep, quoted, table)`` of the file as :func:`_read_csv_arrow` would read it; None when it would not."""
+def _read_ahead(path: Path, head: bytes, usecols: Callable[[str], bool],
+                max_rows: int) -> tuple[str, bool, Any] | None:
+    """``(sep, quoted, table)`` of the file as :func:`_read_csv_arrow` would read it; None when it
+    would not, or when the file has more than ``max_rows`` lines below the header."""
     import pyarrow as pa
 
     text = head.decode("utf-8-sig", errors="replace").lstrip("\ufeff")
     sep = sniff_delimiter(text)
     quoted = False
+    newlines = 0
     piece = bytearray(_HEAD)  # one small buffer, reused: no copy of the file, and no large allocation
     with open(path, "rb", buffering=0) as fh:  # (freeing a large one makes the C allocator keep later ones)
-        while not quoted and (n := fh.readinto(piece)):
-            quoted = piece.find(b'"', 0, n) >= 0
+        while n := fh.readinto(piece):
+            quoted = quoted or piece.find(b'"', 0, n) >= 0
+            newlines += piece.count(b"\n", 0, n)
+            if newlines > max_rows + 1:
+                return None  # read_table refuses it (or counts its rows first); nothing read ahead
     try:
         names = next(csv.reader(io.StringIO(text), delimiter=sep))
     except (StopIteration, csv.Error):

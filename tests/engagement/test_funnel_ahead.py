@@ -109,3 +109,15 @@ def test_check_says_the_same_with_the_funnel_read_ahead(tmp_path: Path, monkeypa
     assert taken == [True, False]
     assert "funnel: 6 leads" in with_ahead
     assert with_ahead == without
+
+
+def test_a_file_over_the_row_limit_is_not_read_ahead(tmp_path: Path) -> None:
+    """A file the limits refuse is refused as before, and never parsed into memory ahead of that."""
+    path = tmp_path / "funnel.csv"
+    path.write_text("lead_id,created_at\n" + "".join(f"L{i},2026-03-01\n" for i in range(30)), encoding="utf-8")
+    assert read_ahead(path, lambda name: True, max_rows=20)
+    ahead = fileio._AHEAD[path.resolve()]
+    ahead.done.wait()
+    assert ahead.result[0] is None
+    frame, problems = read_table(path, "funnel.csv", arrow=True, max_rows=20)
+    assert frame is None and "more than the 20 rows" in problems[0].message
