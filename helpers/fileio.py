@@ -885,6 +885,8 @@ def read_table(path: str | os.PathLike[str], rel: str, header: int | list[int] |
             newlines = raw.count(b"\n") if decoded is None else decoded.count("\n")
             lines = f"about {newlines:,} lines"
             by_arrow = arrow and header == 0 and decoded is None and enc in ("utf-8", "utf-8-sig")
+            if not by_arrow:
+                _drop_ahead(p)  # a table read ahead of a file read otherwise is let go now
             quoted = by_arrow and b'"' in raw  # a quoted cell may hold a line break
 
             def parse(nrows: int | None) -> pd.DataFrame:
@@ -1160,14 +1162,16 @@ def _taken_ahead(path: Path, sep: str, quoted: bool, wanted: list[str]) -> Any:
     return table.select(wanted)
 
 
-def forget_read_ahead() -> None:
-    """Let go of every table read ahead and not taken (waiting for readings still under way)."""
+def _drop_ahead(path: Path) -> None:
+    """Let go of the reading ahead of ``path``, if any (its table goes once its thread ends)."""
     with _AHEAD_LOCK:
-        pending = list(_AHEAD.values())
+        _AHEAD.pop(Path(path).resolve(), None)
+
+
+def forget_read_ahead() -> None:
+    """Let go of every reading ahead not taken (each table goes once its thread ends)."""
+    with _AHEAD_LOCK:
         _AHEAD.clear()
-    for ahead in pending:
-        ahead.done.wait()
-        ahead.result[0] = None
 
 
 def _as_text(frame: pd.DataFrame) -> pd.DataFrame:

@@ -121,3 +121,14 @@ def test_a_file_over_the_row_limit_is_not_read_ahead(tmp_path: Path) -> None:
     assert ahead.result[0] is None
     frame, problems = read_table(path, "funnel.csv", arrow=True, max_rows=20)
     assert frame is None and "more than the 20 rows" in problems[0].message
+
+
+def test_a_file_read_by_the_c_parser_lets_the_reading_ahead_go(tmp_path: Path) -> None:
+    """Windows-1252 only in a column not read ahead: the file is read as Windows-1252, and the table is dropped."""
+    path = tmp_path / "funnel.csv"
+    path.write_bytes("lead_id,created_at,note\nL1,2026-03-01,café\n".encode("cp1252"))
+    assert read_ahead(path, lambda name: name != "note")
+    fileio._AHEAD[path.resolve()].done.wait()
+    frame, problems = read_table(path, "funnel.csv", arrow=True)
+    assert problems == [] and frame is not None and frame["note"].tolist() == ["café"]
+    assert path.resolve() not in fileio._AHEAD
