@@ -14,22 +14,11 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import Callable, Generic, Protocol, TypeVar
+from typing import Callable, Generic, TypeVar
 
 from helpers.problems import Problem
 
 T = TypeVar("T")
-T_co = TypeVar("T_co", covariant=True)
-
-
-class Loader(Protocol[T_co]):
-    """``load(path=None) -> model`` (the bundled file by default); ``load.read(path=None) -> (model, problems)``."""
-
-    def __call__(self, path: Path | None = None) -> T_co: ...
-
-    def read(self, path: Path | None = None) -> tuple[T_co | None, list[Problem]]: ...
-
-
 class ContentInvalid(Exception):
     """A content file in ``templates/`` cannot be used; ``problems`` lists every problem found."""
 
