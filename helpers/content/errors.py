@@ -19,6 +19,8 @@ from typing import Callable, Generic, TypeVar
 from helpers.problems import Problem
 
 T = TypeVar("T")
+
+
 class ContentInvalid(Exception):
     """A content file in ``templates/`` cannot be used; ``problems`` lists every problem found."""
 
