@@ -57,13 +57,18 @@ def cache_folder() -> Path | None:
     if os.environ.get(CACHE_ENV, "").strip().lower() in ("off", "0", "no", "false"):
         return None
     base = os.environ.get("XDG_CACHE_HOME") or ""
-    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".cache"
+    try:
+        root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".cache"
+    except (RuntimeError, KeyError):  # no home folder to be found
+        return None
+    if not root.is_absolute():  # "~" that could not be expanded: never a folder relative to the current one
+        return None
     folder = root / CACHE_NAME
     try:
         folder.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         folder.mkdir(exist_ok=True, mode=0o700)
         info = os.lstat(folder)
-    except (OSError, RuntimeError):  # RuntimeError: no home folder to be found
+    except OSError:
         return None
     if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
         return None
