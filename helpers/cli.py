@@ -91,16 +91,16 @@ def content_problems() -> list[Problem]:
     """Problems in the editable content of ``templates/`` (instrument, questions, playbook, lead sources, CRM mappings)."""
     from helpers import TEMPLATES
     from helpers.content.crm import load_crm
-    from helpers.content.instrument import read_instrument
-    from helpers.content.lead_sources import read_lead_sources
-    from helpers.content.playbook import read_playbook
-    from helpers.content.question_bank import read_question_bank
+    from helpers.content.instrument import load_instrument
+    from helpers.content.lead_sources import load_lead_sources
+    from helpers.content.playbook import load_playbook
+    from helpers.content.question_bank import load_questions
 
-    problems: list[Problem] = []
-    problems.extend(read_instrument()[1])
-    problems.extend(read_question_bank()[1])
-    problems.extend(read_playbook()[1])
-    problems.extend(read_lead_sources()[1])
+    problems: list[Problem] = []  # each file read once: the engagement's loading takes the same models
+    problems.extend(load_instrument.read()[1])
+    problems.extend(load_questions.read()[1])
+    problems.extend(load_playbook.read()[1])
+    problems.extend(load_lead_sources.read()[1])
     for mapping in sorted((TEMPLATES / "crm").glob("*.yaml")):
         problems.extend(load_crm(mapping.stem)[1])
     return problems
@@ -145,12 +145,21 @@ def _source_lines(eng: Engagement) -> list[str]:
 
 
 def _check_one(folder: Path) -> bool:
-    from helpers.engagement.load import load
+    from concurrent.futures import ThreadPoolExecutor
 
-    eng, problems = load(folder)
-    if eng is not None and eng.survey is not None:  # scoring warns about respondents it leaves out
+    from helpers.engagement.load import load
+    from helpers.fileio import forget_read_ahead
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="load") as pool:
+        loading = pool.submit(load, folder)
+        # imported while the folder is read (a large funnel export is parsed without the GIL): the
+        # analyses below, with scipy's special functions, take about a third of a second to import
+        from helpers.analysis.discovery import synthesize
         from helpers.analysis.survey import score
 
+        eng, problems = loading.result()
+    forget_read_ahead()  # a table read ahead and not used (the folder had no usable funnel.csv)
+    if eng is not None and eng.survey is not None:  # scoring warns about respondents it leaves out
         problems.extend(score(eng.survey, eng.instrument, invited=eng.meta.survey.invited,
                               min_group=eng.meta.confidentiality.min_group)[1])
     status = "usable" if eng is not None else "NOT usable"
@@ -161,8 +170,6 @@ def _check_one(folder: Path) -> bool:
             _say(f"  {line}")
     _print_problems(folder.name, problems)
     if eng is not None:  # the stakeholder map's red flags, for the consultant (by name)
-        from helpers.analysis.discovery import synthesize
-
         synthesis: dict[str, Any] = dict(synthesize(eng.interviews, eng.meta.stakeholders) or {})
         for flag in synthesis.get("red_flags") or []:
             _say(f"  note    stakeholders: {flag['message']}")
@@ -171,12 +178,16 @@ def _check_one(folder: Path) -> bool:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Validate one engagement, or every engagement directly under a portfolio folder."""
-    from helpers.engagement.load import find_engagements, is_engagement
+    from helpers.engagement.funnel_ahead import read_funnel_ahead
 
     folder = Path(args.dir)
     if not folder.is_dir():
         print(f"error: {folder} is not a folder; give an engagement folder (it holds engagement.yaml)", file=sys.stderr)
         return 1
+    read_funnel_ahead(folder)  # a large export is parsed while pandas and the readers are imported
+
+    from helpers.engagement.load import find_engagements, is_engagement
+
     folders = [folder] if is_engagement(folder) else find_engagements(folder)
     if not folders:
         print(f"error: {folder} holds no engagement.yaml, and no folder under it does; "

@@ -128,3 +128,19 @@ def test_pyarrow_reads_the_frame_the_c_parser_reads(tmp_path, name, data) -> Non
     pd.testing.assert_frame_equal(by_arrow.astype(object), by_c)
     fallback = name.startswith(("a repeated", "a short"))
     assert (by_arrow["created_at"].dtype == object) == fallback
+
+
+@pytest.mark.parametrize("tail, encoding", [
+    ("Zoë Müller,café\n".encode("utf-8"), "utf-8"),
+    ("Zoë Müller,café\n".encode("cp1252"), "cp1252"),  # one byte that UTF-8 cannot read, far down the file
+    (b"\xed\xa0\x80 surrogate,x\n", "cp1252"),  # an encoded surrogate is not UTF-8 for Python either
+    (b"\xc0\xaf overlong,x\n", "cp1252"),
+    ("emoji \U0001F600,x\n".encode("utf-8"), "utf-8"),
+])
+def test_the_encoding_of_a_large_export_is_judged_on_every_byte(tmp_path, tail, encoding) -> None:
+    """The last row decides: a file that is UTF-8 except for one late row is read as cp1252, as Python's decoder judges it."""
+    path = tmp_path / "funnel.csv"
+    path.write_bytes(b"lead_id,note\n" + b"".join(b"L%d,plain\n" % i for i in range(5000)) + tail)
+    frame, problems = read_table(path, "funnel.csv", arrow=True)
+    assert problems == [] and frame is not None
+    assert frame.iloc[-1].tolist() == tail.decode(encoding).rstrip("\n").split(",")

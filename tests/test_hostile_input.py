@@ -51,7 +51,8 @@ def run_measured(code: str) -> dict:
     """Run ``code`` in a fresh interpreter; it sets ``result``. Returns its time and extra peak memory."""
     script = textwrap.dedent("""
         import json, resource, time
-        from helpers import fileio  # imports (pandas, yaml) are not part of the measurement
+        import pandas  # imports (pandas, which fileio's table readers import when first called, and yaml)
+        from helpers import fileio  # are not part of the measurement
         from helpers.fileio import read_table, read_yaml
         base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         start = time.perf_counter()

@@ -420,4 +420,4 @@ def _climates(raw: Any, questions: dict[str, Question], rel: str, problems: list
 
 #: The question bank (default ``templates/spin_questions.yaml``); raises
 #: :class:`~helpers.content.errors.ContentInvalid` when it is broken.
-load_questions = cached_loader(read_question_bank, DEFAULT_BANK)
+load_questions = cached_loader(read_question_bank, DEFAULT_BANK, depends=(JOURNEY_TEMPLATE,))

@@ -9,6 +9,7 @@ readers only; analyses take an :class:`Engagement` and never read files themselv
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,22 +66,24 @@ def load(path: str | Path) -> tuple[Engagement | None, Problems]:
     problems = Problems()
     meta, found = read_meta(folder)
     problems.extend(found)
-    instrument = load_instrument()
-    survey_frame, found = read_survey(folder, instrument)
-    problems.extend(found)
-    if survey_frame is not None and survey_frame.attrs.get("instrument_version", instrument.version) != instrument.version:
-        instrument = earlier_instrument(instrument) or instrument  # a wave surveyed on version 1: scored as asked
-    interviews, found = read_interviews(folder)
-    problems.extend(found)
-    journey_model, found = read_journey(folder)
-    problems.extend(found)
-    funnel_frame, found = read_funnel(folder, meta.crm if meta else None, meta.columns if meta else {})
-    problems.extend(found)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="funnel") as pool:
+        # The funnel export (up to millions of rows) is read on its own thread while the other
+        # files are read here: pyarrow parses it without holding the GIL. Problems keep their order.
+        funnel_read = pool.submit(read_funnel, folder, meta.crm if meta else None, meta.columns if meta else {})
+        instrument = load_instrument()
+        survey_frame, survey_problems = read_survey(folder, instrument)
+        if survey_frame is not None and survey_frame.attrs.get("instrument_version", instrument.version) != instrument.version:
+            instrument = earlier_instrument(instrument) or instrument  # a wave surveyed on version 1: scored as asked
+        interviews, interview_problems = read_interviews(folder)
+        journey_model, journey_problems = read_journey(folder)
+        plan_file, plan_problems = read_plan(folder)
+        funnel_frame, funnel_problems = funnel_read.result()
+    for found in (survey_problems, interview_problems, journey_problems, funnel_problems):
+        problems.extend(found)
     activities, found = read_activities(folder, meta.activities if meta else None,
                                         funnel_frame["lead_id"] if funnel_frame is not None else None)
     problems.extend(found)
-    plan_file, found = read_plan(folder)
-    problems.extend(found)
+    problems.extend(plan_problems)
     if meta is None or not problems.ok:
         return None, problems
     engagement = Engagement(path=folder, slug=slugify(folder.name, "engagement"), meta=meta, instrument=instrument,

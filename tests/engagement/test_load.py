@@ -136,3 +136,19 @@ def test_every_demo_engagement_loads_without_errors() -> None:
         assert eng.survey is not None and len(eng.survey) >= 12
         assert len(eng.interviews) >= 3 and eng.journey is not None
         assert eng.funnel is not None and len(eng.funnel) >= 500
+
+
+def test_problems_keep_the_order_of_the_files_while_the_funnel_is_read_on_its_own_thread(make_engagement) -> None:
+    """The funnel export is read beside the other files; the consultant still reads the problems file by file."""
+    folder = make_engagement({
+        "engagement.yaml": "consultant: P\ndate: 2026-01-01\nindustry: X\n",
+        "survey.csv": survey_csv([("S1", "sales", "staff", [9] + [3] * 23), ("M1", "marketing", "staff", [3] * 24)]),
+        "interviews/ana.yaml": "interviewee: Ana\nteam: sales\nanswers: [unclosed\n",
+        "journey.yaml": "stages: [unclosed\n",
+        "funnel.csv": "source,amount\nWeb,100\n",
+        "plan.yaml": "plays: [unclosed\n",
+    })
+    _, problems = load(folder)
+    order = list(dict.fromkeys(p.file for p in problems.errors))
+    assert order == ["engagement.yaml", "survey.csv", "interviews/ana.yaml", "journey.yaml", "funnel.csv", "plan.yaml"], \
+        messages(problems)

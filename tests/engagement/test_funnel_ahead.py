@@ -1,0 +1,134 @@
+"""A large funnel export read ahead (helpers.engagement.funnel_ahead, helpers.fileio.read_ahead).
+
+``workbook check`` starts parsing ``funnel.csv`` before pandas is imported; the funnel reader then
+takes that table. What a consultant must not notice: the frame, the problems and the check's
+output are the same as without reading ahead, and a file edited after the reading started is
+read as it is now.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+from contextlib import redirect_stdout
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from helpers import cli, fileio
+from helpers.engagement.funnel import read_funnel
+from helpers.engagement.funnel_ahead import read_funnel_ahead
+from helpers.fileio import forget_read_ahead, read_ahead, read_table
+from tests.conftest import FIXTURES
+
+
+@pytest.fixture(autouse=True)
+def small_files_too(monkeypatch: pytest.MonkeyPatch):
+    """Read ahead the small fixture files as well (the real threshold is 8 MB)."""
+    monkeypatch.setattr(fileio, "READ_AHEAD_MIN_BYTES", 0)
+    yield
+    forget_read_ahead()
+
+
+def hubspot_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "client"
+    shutil.copytree(FIXTURES / "crm" / "hubspot", folder)
+    return folder
+
+
+def test_the_funnel_read_ahead_is_the_funnel_read_now(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = hubspot_folder(tmp_path)
+    now, now_problems = read_funnel(folder, "hubspot", {})
+    taken: list[bool] = []
+    real = fileio._taken_ahead
+
+    def spy(*args: object) -> object:
+        table = real(*args)  # type: ignore[arg-type]
+        taken.append(table is not None)
+        return table
+
+    monkeypatch.setattr(fileio, "_taken_ahead", spy)
+    assert read_funnel_ahead(folder)
+    ahead, ahead_problems = read_funnel(folder, "hubspot", {})
+    assert taken == [True]
+    assert now is not None and ahead is not None
+    pd.testing.assert_frame_equal(ahead, now)
+    assert ahead.attrs == now.attrs and ahead_problems == now_problems
+
+
+def test_a_file_edited_after_the_reading_started_is_read_as_it_is_now(tmp_path: Path) -> None:
+    path = tmp_path / "funnel.csv"
+    path.write_text("lead_id,created_at\nL1,2026-03-01\n", encoding="utf-8")
+    assert read_ahead(path, lambda name: True)
+    fileio._AHEAD[path.resolve()].done.wait()  # read ahead in full before the edit
+    path.write_text("lead_id,created_at\nL1,2026-03-01\nL2,2026-03-02\n", encoding="utf-8")
+    frame, problems = read_table(path, "funnel.csv", arrow=True)
+    assert problems == [] and frame is not None
+    assert frame["lead_id"].tolist() == ["L1", "L2"]
+
+
+def test_a_reading_ahead_without_a_wanted_column_is_not_used(tmp_path: Path) -> None:
+    path = tmp_path / "funnel.csv"
+    path.write_text("lead_id,created_at,source\nL1,2026-03-01,Web\n", encoding="utf-8")
+    assert read_ahead(path, lambda name: name != "source")
+    frame, problems = read_table(path, "funnel.csv", arrow=True)
+    assert problems == [] and frame is not None
+    assert list(frame.columns) == ["lead_id", "created_at", "source"] and frame["source"].tolist() == ["Web"]
+
+
+def test_only_a_utf8_text_file_is_read_ahead(tmp_path: Path) -> None:
+    utf16 = tmp_path / "funnel.csv"
+    utf16.write_text("lead_id,created_at\nL1,2026-03-01\n", encoding="utf-16")
+    assert not read_ahead(utf16, lambda name: True)
+    assert not read_ahead(tmp_path / "missing.csv", lambda name: True)
+
+
+def test_check_says_the_same_with_the_funnel_read_ahead(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = hubspot_folder(tmp_path)
+
+    def check() -> str:
+        out = io.StringIO()
+        with redirect_stdout(out):
+            cli.main(["check", str(folder)])
+        return out.getvalue()
+
+    taken: list[bool] = []
+    real = fileio._taken_ahead
+
+    def spy(*args: object) -> object:
+        table = real(*args)  # type: ignore[arg-type]
+        taken.append(table is not None)
+        return table
+
+    monkeypatch.setattr(fileio, "_taken_ahead", spy)
+    with_ahead = check()
+    assert taken == [True]
+    monkeypatch.setattr(fileio, "READ_AHEAD_MIN_BYTES", 10**12)
+    without = check()
+    assert taken == [True, False]
+    assert "funnel: 6 leads" in with_ahead
+    assert with_ahead == without
+
+
+def test_a_file_over_the_row_limit_is_not_read_ahead(tmp_path: Path) -> None:
+    """A file the limits refuse is refused as before, and never parsed into memory ahead of that."""
+    path = tmp_path / "funnel.csv"
+    path.write_text("lead_id,created_at\n" + "".join(f"L{i},2026-03-01\n" for i in range(30)), encoding="utf-8")
+    assert read_ahead(path, lambda name: True, max_rows=20)
+    ahead = fileio._AHEAD[path.resolve()]
+    ahead.done.wait()
+    assert ahead.result[0] is None
+    frame, problems = read_table(path, "funnel.csv", arrow=True, max_rows=20)
+    assert frame is None and "more than the 20 rows" in problems[0].message
+
+
+def test_a_file_read_by_the_c_parser_lets_the_reading_ahead_go(tmp_path: Path) -> None:
+    """Windows-1252 only in a column not read ahead: the file is read as Windows-1252, and the table is dropped."""
+    path = tmp_path / "funnel.csv"
+    path.write_bytes("lead_id,created_at,note\nL1,2026-03-01,café\n".encode("cp1252"))
+    assert read_ahead(path, lambda name: name != "note")
+    fileio._AHEAD[path.resolve()].done.wait()
+    frame, problems = read_table(path, "funnel.csv", arrow=True)
+    assert problems == [] and frame is not None and frame["note"].tolist() == ["café"]
+    assert path.resolve() not in fileio._AHEAD
