@@ -5,6 +5,12 @@ load: tab B's ping took in tab A's saved words, then B's own keystrokes (sent be
 words) arrived as the whole field and were saved over A's words. These tests replay that order
 on the kernel side without any timing luck: each form's widgets receive exactly the messages
 their browser would send, in the order that lost words.
+
+In JupyterLab (4.4 and later, with ipykernel 7) every widget message goes to one kernel subshell,
+a thread apart from the cells, in the order the browser sent it: B's ping and B's edit are handled
+one after the other, so the order replayed here is the order the kernel sees. The browser itself
+shows a value the kernel puts into a box even while the box's own edit is on its way (ipywidgets
+filters only echoes), so B's edit was typed on the text before A's words.
 """
 
 from __future__ import annotations
