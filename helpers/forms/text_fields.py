@@ -139,7 +139,7 @@ class TrackedField(w.ValueWidget):
         while found is not None and found._successor is not None and id(found) not in seen:
             seen.add(id(found))
             found = found._successor
-        return found
+        return found if found is not None and getattr(found, "comm", None) is not None else None
 
 
 class TrackedText(TrackedField, w.Text):
