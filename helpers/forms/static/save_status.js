@@ -47,7 +47,7 @@ function editPending(box) {
 // arrives without the value it numbers.
 function guard(box) {
   if (box[GUARDED]) return;
-  box[GUARDED] = { typed: undefined };
+  box[GUARDED] = { typed: undefined, shown: null };
   const apply = box.set_state.bind(box);
   box.set_state = (state) => {
     if (state && has(state, "value") && editPending(box)) {
@@ -59,7 +59,10 @@ function guard(box) {
       delete state.cg_rev;
     }
     const result = apply(state);
-    if (state && has(state, "value")) box[GUARDED].typed = undefined; // the box shows the kernel's text now
+    if (state && has(state, "value")) {
+      box[GUARDED].typed = undefined; // the box shows the kernel's text now (with this page's edits merged in)
+      if (box[GUARDED].shown) box[GUARDED].shown(box.get("value"));
+    }
     return result;
   };
 }
@@ -145,6 +148,15 @@ function render({ model, el }) {
         const box = await model.widget_manager.get_model(modelId);
         if (box && (model.get("field_models") || {})[id] === modelId) {
           guard(box);
+          // text kept for this box becomes what it shows once the kernel answered: the kernel
+          // holds the edit (merged), and the next pong confirms it when it is on disk
+          box[GUARDED].shown = (value) => {
+            const kept = load();
+            if (kept[id] && !kept[id].missing && kept[id].value !== value) {
+              kept[id].value = value;
+              store(kept);
+            }
+          };
           boxes.set(id, box);
         }
       } catch (e) {
