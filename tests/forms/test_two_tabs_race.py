@@ -15,6 +15,7 @@ filters only echoes), so B's edit was typed on the text before A's words.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
@@ -148,6 +149,25 @@ def test_the_journey_grid_keeps_a_cell_typed_while_the_ping_took_in_the_other_ta
     saved = yaml.safe_load((engagement / "journey.yaml").read_text(encoding="utf-8"))
     text = str(saved["journeys"][0]["stages"][0]["kpi"])
     assert "demos booked" in text and "reply time" in text, text
+
+
+def test_journey_typing_waiting_for_its_pause_is_written_before_the_ping_takes_the_other_tab_in(
+        engagement: Path) -> None:
+    a, b = open_journey(engagement), open_journey(engagement)
+    a.cells[(0, "kpi")].value = "Leads per week"  # the file exists now
+    ping(b.status)
+
+    async def in_the_kernel() -> None:  # the kernel's event loop: typing waits for its 300 ms pause
+        b.cells[(0, "kpi")].value = "Leads per week; reply time"
+        assert b.typing.busy
+        a.cells[(0, "kpi")].value = "Demos; Leads per week"
+        a.typing.flush()  # A's words are on disk
+        ping(b.status)  # B's ping comes while B's typing still waits for its pause
+        await asyncio.sleep(0.5)
+
+    asyncio.run(in_the_kernel())
+    saved = yaml.safe_load((engagement / "journey.yaml").read_text(encoding="utf-8"))
+    assert saved["journeys"][0]["stages"][0]["kpi"] == "Demos; Leads per week; reply time"
 
 
 def plan_tab(folder: Path) -> PlanForm:
