@@ -246,6 +246,48 @@ def test_two_tabs_an_edit_typed_on_the_old_text_arriving_after_the_ping_keeps_ev
     expect(answer_a).to_have_value(final, timeout=20_000)
 
 
+def test_two_tabs_a_journey_cell_typed_on_the_old_text_arriving_after_the_ping_keeps_every_word(
+        context: Any, notebook: Any, lab: Any, require: Any, tmp_path: Path) -> None:
+    """The same forced interleaving in the journey grid, which builds its cells again when another tab's text comes in."""
+    source = require(NOTEBOOKS / "02_customer_journey.ipynb", "journey, issue 5")
+    second = tmp_path / "02_customer_journey_forced_race.ipynb"
+    shutil.copyfile(source, second)
+    network = HeldKernelMessages(context)
+    params = {"engagement": own_engagement(lab, "engagement-forced-race-journey")}
+    target = lab.root / "engagement-forced-race-journey" / "journey.yaml"
+
+    def kpi(page: Any) -> Any:
+        return page.locator(".cg-journey-form .cg-lane-kpi.cg-stage-0 input")
+
+    def saved_kpi(data: dict[str, Any]) -> str:
+        return str(data["journeys"][0]["stages"][0].get("kpi"))
+
+    a = notebook(source, params)
+    a.run_all()
+    kpi(a.page).wait_for()
+    a.wait_done()
+    kpi(a.page).fill("Leads per week")
+    file_holds(a.page, target, lambda d: saved_kpi(d) == "Leads per week")
+    b = notebook(second, params)
+    b.run_all()
+    kpi(b.page).wait_for()
+    b.wait_done()
+    expect(kpi(b.page)).to_have_value("Leads per week")
+
+    network.hold(b.page)
+    kpi(a.page).fill("Demos booked; Leads per week")
+    file_holds(a.page, target, lambda d: saved_kpi(d) == "Demos booked; Leads per week")
+    b.page.wait_for_timeout(3_000)  # B's kernel took A's words in at a ping (and built its grid again)
+    assert kpi(b.page).input_value() == "Leads per week"
+    kpi(b.page).fill("Leads per week; reply time")  # reaches the cell B's kernel has just replaced
+    b.page.wait_for_timeout(1_500)
+    network.release()
+    # different words changed: merged without a conflict, shown in both tabs
+    file_holds(b.page, target, lambda d: saved_kpi(d) == "Demos booked; Leads per week; reply time", timeout=30)
+    expect(kpi(b.page)).to_have_value("Demos booked; Leads per week; reply time", timeout=20_000)
+    expect(kpi(a.page)).to_have_value("Demos booked; Leads per week; reply time", timeout=20_000)
+
+
 @pytest.mark.parametrize("name, params, ready, top", [
     ("01_discovery_interview.ipynb", {"interviewee": "Gary Novak"}, ".cg-interview-form .cg-question",
      ".cg-interview-form"),
