@@ -26,8 +26,11 @@ IDENTITY_KEYS: tuple[str, ...] = ("id", "question")
 OTHER_EDITOR = "[other editor, {clock}]: "
 
 _MISSING = object()
-#: What a text is merged by: words, runs of white space, single punctuation marks.
-_TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
+#: What a text is merged by: a word or a punctuation mark with the white space after it.
+_TOKEN = re.compile(r"\w+\s*|[^\w\s]\s*|\s+")
+#: Above this many token pairs left to compare (after the common start and end), two edits of a
+#: long text count as a conflict (both texts kept) rather than keep the kernel busy for seconds.
+_MAX_PAIRS = 4_000_000
 
 
 @dataclass(frozen=True)
@@ -84,10 +87,24 @@ def both_texts(mine: str, theirs: str, clock: str) -> str:
     return f"{mine}\n\n{OTHER_EDITOR.format(clock=clock)}{theirs}"
 
 
-def _changes(base: list[str], other: list[str]) -> list[tuple[int, int, tuple[str, ...]]]:
-    """The edits turning the tokens ``base`` into ``other``: (start, end, new tokens) over ``base``."""
-    matcher = difflib.SequenceMatcher(None, base, other, autojunk=False)
-    return [(i1, i2, tuple(other[j1:j2])) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
+def _changes(base: list[str], other: list[str]) -> list[tuple[int, int, tuple[str, ...]]] | None:
+    """The edits turning the tokens ``base`` into ``other``: (start, end, new tokens) over ``base``.
+
+    Only the part between the common start and the common end is compared (an edit is usually in
+    one place); None when that part is too long to compare quickly.
+    """
+    start = 0
+    while start < len(base) and start < len(other) and base[start] == other[start]:
+        start += 1
+    end = 0
+    while end < len(base) - start and end < len(other) - start and base[-1 - end] == other[-1 - end]:
+        end += 1
+    old, new = base[start:len(base) - end], other[start:len(other) - end]
+    if len(old) * len(new) > _MAX_PAIRS:
+        return None
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    return [(start + i1, start + i2, tuple(new[j1:j2]))
+            for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
 
 
 def _clash(a: tuple[int, int, tuple[str, ...]], b: tuple[int, int, tuple[str, ...]]) -> bool:
@@ -101,7 +118,7 @@ def _clash(a: tuple[int, int, tuple[str, ...]], b: tuple[int, int, tuple[str, ..
 def merge_text(base: str, mine: str, theirs: str) -> str | None:
     """Both edits of one text, word by word, or None when they change the same words.
 
-    Each side's changes against ``base`` are found on words, white space and punctuation. When
+    Each side's changes against ``base`` are found on words and punctuation marks. When
     no change of one side touches a change of the other (words added at the same place count as
     touching), the text carries both; a change both sides made identically is applied once.
 
@@ -118,6 +135,8 @@ def merge_text(base: str, mine: str, theirs: str) -> str | None:
         return theirs
     tokens = _TOKEN.findall(base)
     mine_changes, their_changes = _changes(tokens, _TOKEN.findall(mine)), _changes(tokens, _TOKEN.findall(theirs))
+    if mine_changes is None or their_changes is None:
+        return None
     if any(_clash(m, t) for m in mine_changes for t in their_changes):
         return None
     out: list[str] = []
