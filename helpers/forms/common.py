@@ -305,7 +305,8 @@ class AutosaveDocument:
             conflicts: list[Conflict] = []
             if theirs is not None:
                 self.data, conflicts = merge(self.base, self.data, theirs, at)
-            self._merged(MergeReport(at, conflicts + own))
+            named = {c.path for c in conflicts}
+            self._merged(MergeReport(at, conflicts + [c for c in own if c.path not in named]))
         return []
 
     def _merged(self, report: MergeReport) -> None:
