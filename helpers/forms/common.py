@@ -5,10 +5,12 @@ Every change is written at once, atomically, so a kernel restart or a closed bro
 never loses what the consultant typed. Nothing is written until something changes.
 
 Two editors of one file (two browser tabs, two kernels, a form and a text editor) never erase
-each other's words: before every write the document checks that the file is still the version
-it last read or wrote (modification time, size and a hash of the content); when it is not, the
-two edits are merged field by field (:mod:`helpers.forms.merge`), a field both changed keeps
-both texts, and the conflict is reported to the form. A write that fails (read-only folder,
+each other's words: before every write the document checks that the file still holds the content
+it last read or wrote (a hash of the content, never trusting modification time and size alone);
+when it does not, the two edits are merged field by field (:mod:`helpers.forms.merge`), a text both
+changed word by word, changes of the same words keep both texts, and the conflict is reported to
+the form. An edit the browser typed on an older value of one field is merged the same way before
+it reaches the document (:mod:`helpers.forms.text_fields`). A write that fails (read-only folder,
 disk full) leaves the document *not saved* with the reason, and is retried on the next change.
 """
 
@@ -274,13 +276,12 @@ class AutosaveDocument:
 
     def _theirs(self) -> tuple[dict[str, Any] | None, Version | None, list[Problem]]:
         """The file's content and version when another editor changed it since we read or wrote it."""
+        # Always by content: a rewrite of the same size within one tick of a coarse file clock keeps
+        # modification time and size (a capture file is a few kB, so reading it at each ping is cheap).
         try:
-            st = self.path.stat()
+            raw = self.path.read_bytes()
         except FileNotFoundError:
             return None, None, []
-        if self.version is not None and (st.st_mtime_ns, st.st_size) == self.version[:2]:
-            return None, self.version, []
-        raw = self.path.read_bytes()
         now = file_version(self.path, raw)
         if self.version is not None and now is not None and now.sha256 == self.version.sha256:
             return None, now, []
@@ -290,14 +291,22 @@ class AutosaveDocument:
         return theirs, now, problems
 
     def _merge_theirs(self) -> list[Problem]:
-        """Merge the other editor's changes (if any) into ``data``; the problems if their file is unreadable."""
+        """Merge the other editor's changes (if any) into ``data``; the problems if their file is unreadable.
+
+        Texts this form itself merged with both versions kept (a field's edit typed on an older
+        value, :mod:`helpers.forms.text_fields`) are reported as conflicts too.
+        """
+        own = new_marks(self.base, self.data)
         theirs, _version, problems = self._theirs()
         if problems:
             return problems
-        if theirs is not None:
+        if theirs is not None or own:
             at = clock()
-            self.data, conflicts = merge(self.base, self.data, theirs, at)
-            self._merged(MergeReport(at, conflicts))
+            conflicts: list[Conflict] = []
+            if theirs is not None:
+                self.data, conflicts = merge(self.base, self.data, theirs, at)
+            named = {c.path for c in conflicts}
+            self._merged(MergeReport(at, conflicts + [c for c in own if c.path not in named]))
         return []
 
     def _merged(self, report: MergeReport) -> None:

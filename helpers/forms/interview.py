@@ -25,6 +25,7 @@ from helpers.forms.common import (AutosaveDocument, DocumentUnreadable, chosen, 
                                   wrong_engagement)
 from helpers.forms.interview_preview import preview
 from helpers.forms.save_status import SaveStatus
+from helpers.forms.text_fields import TrackedText, TrackedTextarea
 from helpers.forms.interview_add import QuestionAdder
 from helpers.forms.interview_audience import AudienceQuestion, needs_audience
 from helpers.forms.interview_widgets import (CHECKED_TIP, NAMED_TIP, show_followers, TEXTAREA, InterviewDocument, QuestionRow,
@@ -60,9 +61,9 @@ class InterviewForm:
         self._cache: dict[int, QuestionRow] = {}
         self.tab_spins: list[str | None] = []
         pick = lambda items: prompt_options("\u2014 not set \u2014", items)
-        self.name = w.Text(description="Interviewee")
+        self.name = TrackedText(description="Interviewee")
         self.team = w.Dropdown(options=list(TEAMS), description="Team")
-        self.role = w.Text(description="Job title")
+        self.role = TrackedText(description="Job title")
         self.named = w.Checkbox(description="may be quoted by job title", indent=False, tooltip=NAMED_TIP)
         self.checked = w.Checkbox(description="Quotes checked with the speaker", indent=False, tooltip=CHECKED_TIP)
         self.level = w.Dropdown(options=pick([(x, x) for x in LEVELS]), description="Level")
@@ -71,7 +72,7 @@ class InterviewForm:
         self.date = w.DatePicker(description="Date")
         self.audience = w.Dropdown(options=[(v, k) for k, v in self.bank.audiences.items()],
                                    description="Questions", layout=w.Layout(width="36em"))
-        self.notes = w.Textarea(layout=TEXTAREA, continuous_update=True)
+        self.notes = TrackedTextarea(layout=TEXTAREA, continuous_update=True)
         self.tabs = w.Tab()
         self.status = SaveStatus(doc, f"interviews/{doc.path.name}")
         self.status.on_sync = self.show_file

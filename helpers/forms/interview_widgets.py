@@ -24,6 +24,7 @@ from helpers.fileio import read_yaml
 from helpers.forms.common import AutosaveDocument, Version, failure_reason
 from helpers.forms.merge import Conflict
 from helpers.forms.interview_emotion import emotion_controls
+from helpers.forms.text_fields import TrackedTextarea
 
 
 
@@ -192,7 +193,7 @@ class QuestionRow:
         self.label = w.HTML()
         answer = entry.get("answer")
         answer = ("Yes" if answer else "No") if isinstance(answer, bool) else str(answer or "")
-        self.answer = w.Textarea(value=answer, layout=ANSWER_BOX, continuous_update=True, rows=3,
+        self.answer = TrackedTextarea(value=answer, layout=ANSWER_BOX, continuous_update=True, rows=3,
                                  placeholder="Type the answer while you listen; it is saved as you type.")
         # Tab goes from one answer box to the next: the row's other controls are for the mouse
         self.tags = {t: w.ToggleButton(value=t in (entry.get("tags") or []), description=t, tooltip=TAG_TIPS[t],

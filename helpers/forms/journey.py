@@ -28,6 +28,7 @@ from helpers.forms.common import (AutosaveDocument, Debouncer, DocumentUnreadabl
                                   wrong_engagement)
 from helpers.forms.journey_messages import conflict_name, grid_messages
 from helpers.forms.save_status import SaveStatus
+from helpers.forms.text_fields import TrackedText, TrackedTextarea
 from helpers.engagement.journey import (EVIDENCE, FILE, TEMPLATE, load_template, mark_template, normalise_owner,
                                         not_mapped, parse_journey)
 from helpers.vocabulary import OWNER_LABELS, OWNERS
@@ -69,14 +70,14 @@ def _lane_widget(kind: str, value: Any) -> w.Widget:
         return w.Checkbox(value=bool(value), indent=False, description="hand-off", layout=CELL)
     if kind == "list":
         items = value if isinstance(value, list) else ([] if value in (None, "") else [str(value)])
-        return w.Textarea(value="\n".join(map(str, items)), continuous_update=True,
+        return TrackedTextarea(value="\n".join(map(str, items)), continuous_update=True,
                           layout=w.Layout(width="98%", height="5.5em"))
     if kind == "emotion":
         return w.Dropdown(options=EMOTIONS, value=shown(value if value in (-2, -1, 0, 1, 2) else None), layout=CELL)
     if kind == "evidence":
         return w.Dropdown(options=[(e.capitalize(), e) for e in EVIDENCE], value=value if value in EVIDENCE else "assumed",
                           layout=CELL)
-    return w.Text(value="" if value is None else str(value), continuous_update=True, layout=CELL)
+    return TrackedText(value="" if value is None else str(value), continuous_update=True, layout=CELL)
 
 
 class JourneyForm:
@@ -122,7 +123,7 @@ class JourneyForm:
         options = [(str(j.get("label") or j.get("id") or f"Journey {i + 1}"), i) for i, j in enumerate(journeys)
                    if isinstance(j, dict)]
         self.journey_picker = w.ToggleButtons(options=options or [("New customers", 0)], value=0)
-        self.persona = w.Text(description="Persona", continuous_update=True, layout=w.Layout(width="60%"),
+        self.persona = TrackedText(description="Persona", continuous_update=True, layout=w.Layout(width="60%"),
                               style={"description_width": "70px"})
         self.add_button = w.Button(description="Add a stage", icon="plus")
         self.undo_button = w.Button(icon="undo", layout=w.Layout(width="auto", display="none"))
@@ -166,7 +167,14 @@ class JourneyForm:
         return journeys[self.index].setdefault("stages", [])
 
     def rebuild(self) -> None:
-        """(Re)create the grid of the journey shown from the document."""
+        """(Re)create the grid of the journey shown from the document.
+
+        The save indicator hears of the new text boxes in one message.
+        """
+        with self.status.hold_sync():
+            self._build_grid()
+
+    def _build_grid(self) -> None:
         journey = self.doc.data.get("journeys", [{}])[self.index]
         self.persona.unobserve_all("value")
         self.persona.value = str(journey.get("persona") or "")

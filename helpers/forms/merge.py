@@ -15,6 +15,8 @@ widgets of a form keep pointing at the same entry objects after a merge.
 
 from __future__ import annotations
 
+import difflib
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +26,11 @@ IDENTITY_KEYS: tuple[str, ...] = ("id", "question")
 OTHER_EDITOR = "[other editor, {clock}]: "
 
 _MISSING = object()
+#: What a text is merged by: a word or a punctuation mark with the white space after it.
+_TOKEN = re.compile(r"\w+\s*|[^\w\s]\s*|\s+")
+#: Above this many token pairs left to compare (after the common start and end), two edits of a
+#: long text count as a conflict (both texts kept) rather than keep the kernel busy for seconds.
+_MAX_PAIRS = 4_000_000
 
 
 @dataclass(frozen=True)
@@ -80,6 +87,68 @@ def both_texts(mine: str, theirs: str, clock: str) -> str:
     return f"{mine}\n\n{OTHER_EDITOR.format(clock=clock)}{theirs}"
 
 
+def _changes(base: list[str], other: list[str]) -> list[tuple[int, int, tuple[str, ...]]] | None:
+    """The edits turning the tokens ``base`` into ``other``: (start, end, new tokens) over ``base``.
+
+    Only the part between the common start and the common end is compared (an edit is usually in
+    one place); None when that part is too long to compare quickly.
+    """
+    start = 0
+    while start < len(base) and start < len(other) and base[start] == other[start]:
+        start += 1
+    end = 0
+    while end < len(base) - start and end < len(other) - start and base[-1 - end] == other[-1 - end]:
+        end += 1
+    old, new = base[start:len(base) - end], other[start:len(other) - end]
+    if len(old) * len(new) > _MAX_PAIRS:
+        return None
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    return [(start + i1, start + i2, tuple(new[j1:j2]))
+            for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
+
+
+def _clash(a: tuple[int, int, tuple[str, ...]], b: tuple[int, int, tuple[str, ...]]) -> bool:
+    """Whether two edits of one text touch the same words (or add words at the same place)."""
+    if a == b:
+        return False
+    (a1, a2, _), (b1, b2, _) = a, b
+    return (a1 < b2 and b1 < a2) or (a1 == a2 and b1 <= a1 <= b2) or (b1 == b2 and a1 <= b1 <= a2)
+
+
+def merge_text(base: str, mine: str, theirs: str) -> str | None:
+    """Both edits of one text, word by word, or None when they change the same words.
+
+    Each side's changes against ``base`` are found on words and punctuation marks. When
+    no change of one side touches a change of the other (words added at the same place count as
+    touching), the text carries both; a change both sides made identically is applied once.
+
+    Examples
+    --------
+    >>> merge_text("Leads wait.", "Inbound leads wait.", "Leads wait three days.")
+    'Inbound leads wait three days.'
+    >>> merge_text("Leads wait.", "Leads wait. Sales says Y.", "Leads wait. Marketing says X.") is None
+    True
+    """
+    if mine == theirs or theirs == base:
+        return mine
+    if mine == base:
+        return theirs
+    tokens = _TOKEN.findall(base)
+    mine_changes, their_changes = _changes(tokens, _TOKEN.findall(mine)), _changes(tokens, _TOKEN.findall(theirs))
+    if mine_changes is None or their_changes is None:
+        return None
+    if any(_clash(m, t) for m in mine_changes for t in their_changes):
+        return None
+    out: list[str] = []
+    at = 0
+    for start, end, new in sorted(set(mine_changes) | set(their_changes), key=lambda c: (c[0], c[1])):
+        out.extend(tokens[at:start])
+        out.extend(new)
+        at = end
+    out.extend(tokens[at:])
+    return "".join(out)
+
+
 def adopt(mine: Any, theirs: Any) -> Any:
     """``theirs``, reusing the dicts and lists of ``mine`` (updated in place) where the shapes match."""
     if isinstance(mine, dict) and isinstance(theirs, dict):
@@ -134,6 +203,9 @@ def merge(base: Any, mine: Any, theirs: Any, clock: str,
     if isinstance(mine, list) and isinstance(theirs, list):
         return _merge_list(base if isinstance(base, list) else [], mine, theirs, clock, path)
     if isinstance(mine, str) and isinstance(theirs, str):
+        merged = merge_text(base, mine, theirs) if isinstance(base, str) else None
+        if merged is not None:
+            return merged, []
         return both_texts(mine, theirs, clock), [Conflict(path, mine, theirs, "both")]
     if mine is _MISSING or mine is None:  # I cleared or removed it, they edited it: keep their words
         return theirs, [Conflict(path, None, theirs, "theirs")]

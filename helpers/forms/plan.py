@@ -26,6 +26,7 @@ import ipywidgets as w
 from helpers.forms.common import AutosaveDocument, Debouncer, DocumentUnreadable, chosen, prompt_options
 from helpers.forms.merge import Conflict
 from helpers.forms.save_status import SaveStatus
+from helpers.forms.text_fields import TrackedText, TrackedTextarea
 from helpers.engagement.plan import FILE, read_plan
 from helpers.analysis.plan import build
 from helpers.analysis.waves import still_open
@@ -276,7 +277,14 @@ class PlanForm:
 
     # ------------------------------------------------------------------ view
     def rebuild(self) -> None:
-        """Recreate the rows from the document and the engine's candidates."""
+        """Recreate the rows from the document and the engine's candidates.
+
+        The save indicator hears of the new text boxes in one message.
+        """
+        with self.status.hold_sync():
+            self._build_rows()
+
+    def _build_rows(self) -> None:
         self.rows = {}
         boxes = []
         for item in self.candidates():
@@ -294,7 +302,7 @@ class PlanForm:
             horizon = w.Dropdown(options=HORIZONS, description="Horizon",
                                  value=_pick(entry.get("horizon"), HORIZONS, self.default(pid, "horizon") or 90))
             # the engine's wording has the client's own numbers filled in (the playbook's has placeholders)
-            action = w.Textarea(value=entry.get("action") or item.get("action") or self.default(pid, "action") or "",
+            action = TrackedTextarea(value=entry.get("action") or item.get("action") or self.default(pid, "action") or "",
                                 layout=WIDE,
                                 continuous_update=True)
             self.status.bind(action, "action", pid)
@@ -329,10 +337,10 @@ class PlanForm:
 
     def _own_fields(self, pid: str, entry: dict[str, Any], note: w.HTML) -> list[w.Widget]:
         """Title, success measure and a remove button for a play the consultant added (saved as typed)."""
-        title = w.Text(value=str(entry.get("title") or ""), description="Title", layout=WIDE, continuous_update=True)
+        title = TrackedText(value=str(entry.get("title") or ""), description="Title", layout=WIDE, continuous_update=True)
         success = entry.get("success")
         text = success.get("text") if isinstance(success, dict) else success
-        measure = w.Text(value=str(text or ""), description="Success", layout=WIDE, continuous_update=True,
+        measure = TrackedText(value=str(text or ""), description="Success", layout=WIDE, continuous_update=True,
                          tooltip="how the next wave will tell it worked")
         remove = w.Button(description="Remove this play", icon="trash", tooltip="It can be undone")
         remove.add_class("cg-remove-play")

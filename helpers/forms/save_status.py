@@ -13,9 +13,13 @@ widget's comm and
   it is written to the file;
 * when the form is shown again (the notebook is run again after a restart), sends what was
   kept back to the kernel, which puts it into the same fields, where it is saved as usual;
-  text that fits no field of the new form is offered for copying, never dropped.
+  text that fits no field of the new form is offered for copying, never dropped;
+* stamps every edit of a bound text box with the value it was typed on and keeps the box from
+  taking another tab's text while its own edit is on its way (:mod:`helpers.forms.text_fields`),
+  so the kernel merges an edit made on an older value instead of saving it over newer words.
 
-Forms name their text fields with :meth:`SaveStatus.bind` (a ``cg-field-<id>`` class). The
+Forms name their text fields with :meth:`SaveStatus.bind` (a ``cg-field-<id>`` class; a
+:class:`~helpers.forms.text_fields.TrackedField` box is also listed in ``field_models``). The
 widget also carries the forms' style sheet (``static/forms.css``): every form shows this widget
 at its top, so the laptop layout (compact interview rows, the journey grid's frozen lane labels)
 comes with it.
@@ -32,9 +36,9 @@ import anywidget
 import ipywidgets as w
 import traitlets
 
-from helpers.forms.common import AutosaveDocument, Debouncer
+from helpers.forms.common import AutosaveDocument, Debouncer, clock
 from helpers.forms.merge import Conflict, both_texts
-from helpers.forms.common import clock
+from helpers.forms.text_fields import TrackedField
 
 STATIC = Path(__file__).parent / "static"
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
@@ -75,6 +79,8 @@ class SaveStatus(anywidget.AnyWidget):
     value = traitlets.Unicode("").tag(sync=True)
     state = traitlets.Unicode("new").tag(sync=True)
     storage_key = traitlets.Unicode("").tag(sync=True)
+    #: field id -> model id of each bound :class:`TrackedField` (the front end stamps their edits)
+    field_models = traitlets.Dict().tag(sync=True)
 
     def __init__(self, doc: AutosaveDocument, where: str, new: str | None = None,
                  resumed: str | None = None) -> None:
@@ -134,13 +140,20 @@ class SaveStatus(anywidget.AnyWidget):
             if css.startswith("cg-field-"):
                 widget.remove_class(css)
         widget.add_class(f"cg-field-{fid}")
+        old = self.fields.get(fid)
+        if isinstance(old, TrackedField) and isinstance(widget, TrackedField):
+            old.replaced_by(widget)  # an edit still on its way to the old box lands in this one
         self.fields[fid] = widget
+        if isinstance(widget, TrackedField) and self.field_models.get(fid) != widget.model_id:
+            self.field_models = {**self.field_models, fid: widget.model_id}
         return fid
 
     # ------------------------------------------------------------------ messages from the browser
     def _on_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
         if not isinstance(content, dict) or content.get("type") != "ping":
             return
+        if self.debouncer is not None:
+            self.debouncer.flush()  # typing waiting for its pause is written (and merged) before another tab's text comes in
         if self.doc.sync() and self.on_sync is not None:
             self.on_sync()
         raw = content.get("fields")

@@ -3,7 +3,9 @@
 * The kernel restarted mid-sentence: the form says NOT SAVED at once, keeps what is typed in the
   browser, and writes it to the file when the notebook is run again.
 * Two tabs (two kernels) typing into the same interview: both answers reach the file; a field
-  both changed keeps both texts and both forms say so.
+  both changed keeps both texts and both forms say so, also when tab B's edit, typed on the
+  text before tab A's words, reaches B's kernel after B took A's words in (forced by holding
+  what B's kernel sends to B's browser, not left to timing).
 * Every capture form at 1280x720, saved as a screenshot under reports/test-artifacts/.
 """
 
@@ -12,10 +14,12 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 try:
     from playwright.sync_api import expect
@@ -140,6 +144,148 @@ def test_two_tabs_typing_into_one_interview_keep_every_word(notebook: Any, lab: 
     b.page.set_viewport_size(LAPTOP)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     b.page.screenshot(path=str(ARTIFACTS / "01-interview-two-tabs-conflict-1280x720.png"))
+
+
+class HeldKernelMessages:
+    """Holds what one kernel sends to the browser, then delivers it in order (a slow network, on demand).
+
+    Every kernel websocket of the browser context goes through Playwright; messages from the
+    kernel chosen with :meth:`hold` wait until :meth:`release`. What the browser sends is never held.
+    Playwright delivers only while the test waits through it, so waits use ``page.wait_for_timeout``.
+    """
+
+    def __init__(self, context: Any) -> None:
+        self.kernel: str | None = None
+        self.holding = False
+        self.held: list[tuple[Any, Any]] = []
+        context.route_web_socket(re.compile(r"/api/kernels/[^/?]+/channels"), self._route)
+
+    def _route(self, ws: Any) -> None:
+        server = ws.connect_to_server()
+        kernel = re.search(r"/api/kernels/([^/?]+)/channels", ws.url).group(1)
+
+        def down(message: Any) -> None:
+            if kernel == self.kernel and (self.holding or self.held):
+                self.held.append((ws, message))
+            else:
+                ws.send(message)
+
+        server.on_message(down)
+
+    def hold(self, page: Any) -> None:
+        """Hold from now on what the kernel of the notebook in ``page`` sends to the browser."""
+        self.kernel = page.evaluate("window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.id")
+        self.holding = True
+
+    def release(self) -> None:
+        """Deliver everything held, in the order it was sent, and stop holding."""
+        self.holding = False
+        while self.held:
+            ws, message = self.held[0]
+            ws.send(message)
+            self.held.pop(0)
+
+
+def file_holds(page: Any, path: Path, check: Any, timeout: float = 60.0) -> dict[str, Any]:
+    """Poll ``path`` until ``check(parsed_yaml)``, waiting through Playwright (held messages keep flowing)."""
+    deadline = time.monotonic() + timeout
+    data: Any = None
+    while time.monotonic() < deadline:
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError):
+            data = None
+        if isinstance(data, dict) and check(data):
+            return data
+        page.wait_for_timeout(100)
+    raise AssertionError(f"{path} did not get the expected content within {timeout:.0f}s; it holds:\n{data!r}")
+
+
+def test_two_tabs_an_edit_typed_on_the_old_text_arriving_after_the_ping_keeps_every_word(
+        context: Any, notebook: Any, lab: Any, require: Any, tmp_path: Path) -> None:
+    """The interleaving that lost words once under load, forced instead of hoped for.
+
+    What tab B's kernel sends to B's browser is held, so B's kernel takes A's words in at B's ping
+    while B's browser still shows the text before them; B's edit, typed on that older text, then
+    reaches B's kernel after the ping. The kernel must merge it, not save it over A's words.
+    """
+    source = require(NOTEBOOKS / "01_discovery_interview.ipynb", "discovery, issue 4")
+    second = tmp_path / "01_discovery_interview_forced_race.ipynb"
+    shutil.copyfile(source, second)
+    network = HeldKernelMessages(context)  # before any notebook opens its kernel connection
+    params = {"engagement": own_engagement(lab, "engagement-forced-race"), "interviewee": "Luis Ortega"}
+    target = lab.root / "engagement-forced-race" / "interviews" / "luis-ortega.yaml"
+    a = notebook(source, params)
+    a.run_all()
+    q0, answer_a = first_question(a.page)
+    a.wait_done()
+    answer_a.click()
+    answer_a.press_sequentially("From tab A.", delay=5)
+    file_holds(a.page, target, lambda d: entry(d, q0).get("answer") == "From tab A.")
+    b = notebook(second, params)
+    b.run_all()
+    _, answer_b = first_question(b.page)
+    b.wait_done()
+    expect(answer_b).to_have_value("From tab A.")
+
+    network.hold(b.page)  # B's browser hears nothing from B's kernel for now
+    answer_a.fill("From tab A. Marketing says X.")
+    file_holds(a.page, target, lambda d: entry(d, q0).get("answer") == "From tab A. Marketing says X.")
+    b.page.wait_for_timeout(3_000)  # B pings every 2 s: B's kernel has taken A's words in
+    assert answer_b.input_value() == "From tab A."  # B's browser has not heard of them
+    answer_b.fill("From tab A. Sales says Y.")  # typed on the text B shows, reaches B's kernel after the ping
+    b.page.wait_for_timeout(1_500)
+    network.release()
+    data = file_holds(b.page, target, lambda d: "Marketing says X." in str(entry(d, q0).get("answer"))
+                      and "Sales says Y." in str(entry(d, q0).get("answer")), timeout=30)
+    assert re.search(r"\[other editor, \d\d:\d\d:\d\d\]", entry(data, q0)["answer"])
+    for page in (a.page, b.page):
+        expect(page.locator(".cg-interview-form .cg-conflict")).to_be_visible(timeout=20_000)
+    final = entry(file_holds(b.page, target, lambda d: True), q0)["answer"]
+    expect(answer_b).to_have_value(final)  # B shows what is on disk
+    expect(answer_a).to_have_value(final, timeout=20_000)
+
+
+def test_two_tabs_a_journey_cell_typed_on_the_old_text_arriving_after_the_ping_keeps_every_word(
+        context: Any, notebook: Any, lab: Any, require: Any, tmp_path: Path) -> None:
+    """The same forced interleaving in the journey grid, which builds its cells again when another tab's text comes in."""
+    source = require(NOTEBOOKS / "02_customer_journey.ipynb", "journey, issue 5")
+    second = tmp_path / "02_customer_journey_forced_race.ipynb"
+    shutil.copyfile(source, second)
+    network = HeldKernelMessages(context)
+    params = {"engagement": own_engagement(lab, "engagement-forced-race-journey")}
+    target = lab.root / "engagement-forced-race-journey" / "journey.yaml"
+
+    def kpi(page: Any) -> Any:
+        return page.locator(".cg-journey-form .cg-lane-kpi.cg-stage-0 input")
+
+    def saved_kpi(data: dict[str, Any]) -> str:
+        return str(data["journeys"][0]["stages"][0].get("kpi"))
+
+    a = notebook(source, params)
+    a.run_all()
+    kpi(a.page).wait_for()
+    a.wait_done()
+    kpi(a.page).fill("Leads per week")
+    file_holds(a.page, target, lambda d: saved_kpi(d) == "Leads per week")
+    b = notebook(second, params)
+    b.run_all()
+    kpi(b.page).wait_for()
+    b.wait_done()
+    expect(kpi(b.page)).to_have_value("Leads per week")
+
+    network.hold(b.page)
+    kpi(a.page).fill("Demos booked; Leads per week")
+    file_holds(a.page, target, lambda d: saved_kpi(d) == "Demos booked; Leads per week")
+    b.page.wait_for_timeout(3_000)  # B's kernel took A's words in at a ping (and built its grid again)
+    assert kpi(b.page).input_value() == "Leads per week"
+    kpi(b.page).fill("Leads per week; reply time")  # reaches the cell B's kernel has just replaced
+    b.page.wait_for_timeout(1_500)
+    network.release()
+    # different words changed: merged without a conflict, shown in both tabs
+    file_holds(b.page, target, lambda d: saved_kpi(d) == "Demos booked; Leads per week; reply time", timeout=30)
+    expect(kpi(b.page)).to_have_value("Demos booked; Leads per week; reply time", timeout=20_000)
+    expect(kpi(a.page)).to_have_value("Demos booked; Leads per week; reply time", timeout=20_000)
 
 
 @pytest.mark.parametrize("name, params, ready, top", [

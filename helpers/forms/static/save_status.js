@@ -7,6 +7,12 @@
 // and the file is written. When the form is shown again (after a kernel restart and a re-run),
 // kept texts are sent back and put into their fields; texts that fit no field are offered
 // for copying. Nothing typed is dropped silently.
+//
+// Two tabs on one file: the kernel numbers every value it puts into a bound text box (cg_rev,
+// helpers/forms/text_fields.py). Each edit is stamped with the number of the value it was typed
+// on (cg_edit_base, sent in the same message as the text), and a box does not take a new value
+// from the kernel while its own edit is typed but not yet answered: the kernel merges the edit
+// with the newer text and the answer to the edit brings the merged text back.
 
 const PING_MS = 2000;
 const LOST_MS = 7000;
@@ -17,6 +23,48 @@ function fieldOf(target) {
   if (!host) return null;
   const css = Array.from(host.classList).find((c) => c.startsWith("cg-field-"));
   return css ? css.slice("cg-field-".length) : null;
+}
+
+const GUARDED = "__commonGroundGuarded";
+let stamps = 0; // edits stamped in this page (makes every stamp a change, so it always travels with the text)
+
+function has(object, key) {
+  return object !== null && object !== undefined && Object.prototype.hasOwnProperty.call(object, key);
+}
+
+// Whether the box holds an edit the kernel has not answered yet: typed and not yet sent (a box
+// that sends on Enter or leaving), waiting to be sent, or sent and its echo not back.
+function editPending(box) {
+  return (
+    (box[GUARDED].typed !== undefined && box[GUARDED].typed !== box.get("value")) ||
+    (box._msg_buffer !== null && box._msg_buffer !== undefined && has(box._msg_buffer, "value")) ||
+    (box._expectedEchoMsgIds instanceof Map && box._expectedEchoMsgIds.has("value"))
+  );
+}
+
+// Keep a box's own edit: a value the kernel sends while the edit is pending is not shown (the
+// kernel merges the edit with it and answers with the merged text); a revision number never
+// arrives without the value it numbers.
+function guard(box) {
+  if (box[GUARDED]) return;
+  box[GUARDED] = { typed: undefined, shown: null };
+  const apply = box.set_state.bind(box);
+  box.set_state = (state) => {
+    if (state && has(state, "value") && editPending(box)) {
+      state = Object.assign({}, state);
+      delete state.value;
+      delete state.cg_rev;
+    } else if (state && has(state, "cg_rev") && !has(state, "value")) {
+      state = Object.assign({}, state);
+      delete state.cg_rev;
+    }
+    const result = apply(state);
+    if (state && has(state, "value")) {
+      box[GUARDED].typed = undefined; // the box shows the kernel's text now (with this page's edits merged in)
+      if (box[GUARDED].shown) box[GUARDED].shown(box.get("value"));
+    }
+    return result;
+  };
 }
 
 function render({ model, el }) {
@@ -91,11 +139,47 @@ function render({ model, el }) {
     }
   }
 
+  const boxes = new Map(); // field id -> widget model of a bound text box
+  async function findBoxes() {
+    const wanted = model.get("field_models") || {};
+    for (const [id, modelId] of Object.entries(wanted)) {
+      if (boxes.has(id) && boxes.get(id).model_id === modelId) continue;
+      try {
+        const box = await model.widget_manager.get_model(modelId);
+        if (box && (model.get("field_models") || {})[id] === modelId) {
+          guard(box);
+          // text kept for this box becomes what it shows once the kernel answered: the kernel
+          // holds the edit (merged), and the next pong confirms it when it is on disk
+          box[GUARDED].shown = (value) => {
+            const kept = load();
+            if (kept[id] && !kept[id].missing && kept[id].value !== value) {
+              kept[id].value = value;
+              store(kept);
+            }
+          };
+          boxes.set(id, box);
+        }
+      } catch (e) {
+        /* the box was closed meanwhile */
+      }
+    }
+  }
+  model.on("change:field_models", findBoxes);
+  findBoxes();
+
   function onInput(ev) {
     const root = el.closest(".cg-form");
     if (!root || !root.contains(ev.target)) return;
     const id = fieldOf(ev.target);
     if (!id || typeof ev.target.value !== "string") return;
+    const box = boxes.get(id);
+    if (box && box[GUARDED]) {
+      // runs before the box's own input handler (capture phase): the stamp goes out with the text
+      stamps += 1;
+      box[GUARDED].typed = ev.target.value;
+      // silent: a change event would make the box's view show the model's text again, dropping this keystroke
+      box.set("cg_edit_base", [box.get("cg_rev") || 0, stamps], { silent: true });
+    }
     const kept = load();
     kept[id] = { value: ev.target.value, t: Date.now() };
     store(kept);
