@@ -12,13 +12,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.axis import Axis
 from matplotlib.backend_bases import RendererBase
+from matplotlib.collections import PathCollection
+from matplotlib.figure import Figure
 from matplotlib.legend import Legend
+from matplotlib.lines import Line2D
+from matplotlib.markers import MarkerStyle
 from matplotlib.text import Text
 from matplotlib.ticker import FixedLocator
-from matplotlib.transforms import offset_copy
+from matplotlib.transforms import Bbox, BboxTransformFrom, BboxTransformTo, IdentityTransform, TransformedBbox, offset_copy
 
 from helpers.charts.metrics import MeasuredText, text_height, text_width
 
@@ -165,3 +170,58 @@ def fill_figure(ax: Axes, edge: float = EDGE) -> None:
     fig.set_layout_engine("none")
     width, height = (float(v) * 72 for v in fig.get_size_inches())
     ax.set_position((edge / width, edge / height, 1 - 2 * edge / width, 1 - 2 * edge / height))
+
+
+class FigureArea:
+    """The whole figure (``edge`` points in) as a drawing area in its own units, with no Axes.
+
+    A chart without axis lines or ticks (the journey map) needs none of an Axes' machinery: its
+    spines, axis objects, tick lists, titles and the clip path it gives every artist cost more
+    to build than the boxes and texts themselves. Artists drawn here go straight onto the figure,
+    placed by one transform from these units to the figure, as an Axes with the same limits
+    filling the figure (:func:`fill_figure`) would place them. Texts are the figure's
+    (``fig.texts``); shapes, lines and markers its artists (``fig.artists``).
+
+    Parameters
+    ----------
+    fig : Figure
+        The figure to draw on (no layout engine is used).
+    xlim, ylim : tuple of float
+        The units' range across and up the area.
+    edge : float
+        White space (points) kept between the area and the figure's edge.
+    """
+
+    def __init__(self, fig: Figure, xlim: tuple[float, float], ylim: tuple[float, float], edge: float = EDGE) -> None:
+        fig.set_layout_engine("none")
+        width, height = (float(v) * 72 for v in fig.get_size_inches())
+        area = Bbox.from_extents(edge / width, edge / height, 1 - edge / width, 1 - edge / height)
+        self.figure = fig
+        self.transform = BboxTransformFrom(Bbox.from_extents(xlim[0], ylim[0], xlim[1], ylim[1])) + BboxTransformTo(
+            TransformedBbox(area, fig.transFigure))
+
+    def text(self, x: float, y: float, s: str, **kwargs: Any) -> Text:
+        """A text at ``(x, y)`` in the area's units (``matplotlib.text.Text`` keywords)."""
+        return self.figure.text(x, y, s, transform=self.transform, **kwargs)
+
+    def add_artist(self, artist: Artist) -> Artist:
+        """Add a shape (a patch made in the area's units) to the figure."""
+        artist.set_transform(self.transform)
+        return self.figure.add_artist(artist)
+
+    def plot(self, x: list[float], y: list[float], **kwargs: Any) -> Artist:
+        """A line through the points (``matplotlib.lines.Line2D`` keywords)."""
+        return self.add_artist(Line2D(x, y, **kwargs))
+
+    def scatter(self, x: list[float], y: list[float], s: float, **kwargs: Any) -> PathCollection:
+        """Round markers of area ``s`` (points squared) at the points, as ``Axes.scatter`` draws them.
+
+        ``kwargs`` are ``PathCollection`` keywords (``facecolors``, ``edgecolors``, ``linewidths``,
+        ``zorder``).
+        """
+        marker = MarkerStyle("o")
+        markers = PathCollection((marker.get_path().transformed(marker.get_transform()),), sizes=[s],
+                                 offsets=list(zip(x, y)), offset_transform=self.transform, **kwargs)
+        markers.set_transform(IdentityTransform())
+        self.figure.add_artist(markers)
+        return markers
