@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 
 from helpers.results import Results
 from helpers.charts.layout import fit_axes
-from helpers.charts.style import A4_TEXT_WIDTH, PALETTE, described, message_figure, new_figure, style_axes
+from helpers.charts.style import A4_TEXT_WIDTH, PALETTE, described, message_figure, new_figure, set_title, style_axes
 
 STAGE_COLOURS = {"created": PALETTE["marketing"], "mql": PALETTE["marketing"], "sal": PALETTE["sales"],
                  "sql": PALETTE["sales"], "opportunity": PALETTE["sales"], "won": PALETTE["good"]}
@@ -75,7 +75,7 @@ def funnel_chart(results: Results) -> Figure:
     ax.set_xlabel("leads reaching the stage (or a later one)" + note, fontsize=7)
     style_axes(ax)
     ax.grid(axis="y", visible=False)
-    ax.set_title("Funnel: leads per stage and conversion of each step", fontsize=10, loc="left")
+    set_title(ax, "Funnel: leads per stage and conversion of each step", fontsize=10, loc="left")
     fit_axes(ax)
     return fig
 
@@ -115,7 +115,7 @@ def response_chart(results: Results) -> Figure:
               f"over {wait['more_than']:g} {unit}" if wait["more_than"] is not None else "\u2013")
     status = "agreed" if r["rule_status"] == "agreed" else "proposed"
     recent = f"; {r['too_recent']:,} too recent to judge" if r["too_recent"] else ""
-    ax.set_title(f"First response against the {status} rule: {_pct(r['within_rule']['share'])} within {rule}\n"
+    set_title(ax, f"First response against the {status} rule: {_pct(r['within_rule']['share'])} within {rule}\n"
                  f"({n:,} leads judged{recent}; median wait {median}, unanswered leads counted as waiting)",
                  fontsize=9, loc="left")
     fit_axes(ax, below=legend)
@@ -147,7 +147,7 @@ def source_chart(results: Results, top: int = 8) -> Figure:
     ax.set_xlim(0, most * 1.9)
     style_axes(ax)
     ax.grid(axis="y", visible=False)
-    ax.set_title("Leads and conversion by source", fontsize=10, loc="left")
+    set_title(ax, "Leads and conversion by source", fontsize=10, loc="left")
     fit_axes(ax)
     return fig
 
@@ -177,6 +177,6 @@ def stage_time_chart(results: Results) -> Figure:
     ax.set_xlabel("days", fontsize=8)
     style_axes(ax)
     ax.grid(axis="y", visible=False)
-    ax.set_title("Time in each stage", fontsize=10, loc="left")
+    set_title(ax, "Time in each stage", fontsize=10, loc="left")
     fit_axes(ax)
     return fig

@@ -14,15 +14,15 @@ from typing import Any
 
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
-from matplotlib.axis import Axis
+from matplotlib.axis import Axis, YAxis
 from matplotlib.backend_bases import RendererBase
 from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.markers import MarkerStyle
-from matplotlib.text import Text
-from matplotlib.ticker import FixedLocator
+from matplotlib.text import Annotation, Text
+from matplotlib.ticker import FixedFormatter, FixedLocator
 from matplotlib.transforms import Bbox, BboxTransformFrom, BboxTransformTo, IdentityTransform, TransformedBbox, offset_copy
 
 from helpers.charts.metrics import MeasuredText, text_height, text_width
@@ -94,6 +94,30 @@ def _floating(ax: Axes, extra: Iterable[Any]) -> list[Any]:
     return out + list(extra)
 
 
+class _Extents:
+    """Window extents of artists while their axes move: a text is laid out once, then only moved.
+
+    A text's extent is its laid-out box (which depends on its string, font, alignment and
+    rotation, not on where it stands) put at its anchor point; moving the axes moves only the
+    anchor. Annotations (whose box follows their own coordinates) and legends are measured anew.
+    """
+
+    def __init__(self, renderer: RendererBase) -> None:
+        self.renderer = renderer
+        self.boxes: dict[int, tuple[Bbox, tuple[float, float]]] = {}
+
+    def of(self, artist: Any) -> Bbox:
+        """The artist's extent (pixels) where it stands now."""
+        if not isinstance(artist, Text) or isinstance(artist, Annotation):
+            return artist.get_window_extent(self.renderer)
+        x, y = artist.get_transform().transform(artist.get_unitless_position())
+        known = self.boxes.get(id(artist))
+        if known is None:
+            known = self.boxes[id(artist)] = (artist.get_window_extent(self.renderer), (x, y))
+        box, (x0, y0) = known
+        return box.translated(x - x0, y - y0)
+
+
 def fit_axes(ax: Axes, *, below: Legend | None = None, extra: Iterable[Any] = (), edge: float = EDGE) -> None:
     """Place ``ax`` (the figure's only axes) so everything around it fits inside the figure.
 
@@ -146,11 +170,12 @@ def fit_axes(ax: Axes, *, below: Legend | None = None, extra: Iterable[Any] = ()
             below.set_bbox_to_anchor((0.5, 0.0), transform=offset_copy(
                 ax.transAxes, fig=fig, x=0, y=-(bottom + LEGEND_GAP), units="points"))
     renderer = MeasuringRenderer(fig.dpi)
+    extents = _Extents(renderer)
     for _ in range(10):  # texts placed in data units move with the axes: until settled (a few steps)
         place()
         over = {"left": 0.0, "right": 0.0, "bottom": 0.0, "top": 0.0}
         for artist in measured:
-            ext = artist.get_window_extent(renderer)
+            ext = extents.of(artist)
             over["left"] = max(over["left"], edge - ext.x0 / px)
             over["right"] = max(over["right"], ext.x1 / px - (width - edge))
             over["bottom"] = max(over["bottom"], edge - ext.y0 / px)
@@ -161,6 +186,39 @@ def fit_axes(ax: Axes, *, below: Legend | None = None, extra: Iterable[Any] = ()
         if not grew:
             break
     place()
+    if ax.axison:
+        _settle_axis(ax.xaxis, x_labels, renderer)
+        _settle_axis(ax.yaxis, y_labels, renderer)
+
+
+def _settle_axis(axis: Axis, labels: list[Text], renderer: RendererBase) -> None:
+    """Fix what drawing would work out again for an axis of a placed axes: tick texts, label place.
+
+    The tick labels' texts are kept (a fixed formatter; unless the formatter shows an offset or
+    scale beside the axis), and the axis label is put where matplotlib puts it at every draw
+    (``labelpad`` points beyond the tick labels and the spine, with its ticks) but once, from the
+    same measures, in points from the axes' edge, so it stays there at any resolution.
+    """
+    ax = axis.axes
+    fig = ax.get_figure(root=True)
+    assert fig is not None
+    formatter = axis.get_major_formatter()
+    if not isinstance(formatter, FixedFormatter) and not formatter.get_offset():
+        axis.set_major_formatter(FixedFormatter(formatter.format_ticks(list(axis.get_majorticklocs()))))
+    px = fig.dpi / 72.0
+    box = ax.get_window_extent(renderer)
+    vertical = isinstance(axis, YAxis)
+    side = "left" if vertical else "bottom"
+    if axis.get_label_position() != side:  # a label on the far side: left to matplotlib
+        return
+    reach = Bbox.union([label.get_window_extent(renderer) for label in labels]
+                       + [ax.spines[side].get_window_extent(renderer) if side in ax.spines else box])
+    if vertical:
+        depth = (box.x0 - reach.x0) / px + axis.labelpad
+        axis.set_label_coords(0.0, 0.5, transform=offset_copy(ax.transAxes, fig=fig, x=-depth, y=0, units="points"))
+    else:
+        depth = (box.y0 - reach.y0) / px + axis.labelpad
+        axis.set_label_coords(0.5, 0.0, transform=offset_copy(ax.transAxes, fig=fig, x=0, y=-depth, units="points"))
 
 
 def fill_figure(ax: Axes, edge: float = EDGE) -> None:

@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 from helpers.formatting import long_date
 from helpers.results import Results
 from helpers.charts.layout import fit_axes
-from helpers.charts.style import A4_TEXT_WIDTH, PALETTE, described, message_figure, new_figure, style_axes
+from helpers.charts.style import A4_TEXT_WIDTH, PALETTE, described, message_figure, new_figure, set_title, style_axes
 
 #: HBR 2006 stage bands on the 20-100 index.
 BANDS = (("Undefined", 20, 40), ("Defined", 40, 60), ("Aligned", 60, 80), ("Integrated", 80, 100))
@@ -68,7 +68,7 @@ def before_after(results: Results) -> Figure:
         ax.axvspan(lo, hi, color=shade, zorder=0)
     style_axes(ax)
     legend = ax.legend(loc="upper center", ncol=2, fontsize=8, frameon=False)  # under the axis, see fit_axes
-    ax.set_title("Each dimension, before and after", fontsize=10, loc="left")
+    set_title(ax, "Each dimension, before and after", fontsize=10, loc="left")
     fit_axes(ax, below=legend)
     return fig
 
@@ -113,6 +113,6 @@ def wave_history(results: Results) -> Figure:
     ax.set_ylabel("Alignment index", fontsize=9)
     style_axes(ax)
     ax.legend(loc="upper left", fontsize=8, frameon=False, ncol=3)
-    ax.set_title("Alignment across the waves", fontsize=10, loc="left")
+    set_title(ax, "Alignment across the waves", fontsize=10, loc="left")
     fit_axes(ax)
     return fig

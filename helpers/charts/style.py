@@ -129,3 +129,13 @@ def style_axes(ax: Any) -> None:
     ax.grid(True, color=PALETTE["grid"], linewidth=0.6)
     ax.set_axisbelow(True)
     ax.tick_params(labelsize=9, colors=PALETTE["ink"])
+
+
+def set_title(ax: Any, text: str, **kwargs: Any) -> None:
+    """Put a title on ``ax`` at the top edge of the plot (``Axes.set_title`` keywords).
+
+    The place is given (``y=1``), so drawing does not work it out again: matplotlib's automatic
+    placement measures the axis' decorations at every draw, only to move a title up past tick
+    labels on top of the plot, and no chart here has any.
+    """
+    ax.set_title(text, y=1.0, **kwargs)
