@@ -9,6 +9,7 @@ follows is the only pass over the figure. Numbers are in points (1/72 inch) unle
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from typing import Any
 
@@ -187,17 +188,18 @@ def fit_axes(ax: Axes, *, below: Legend | None = None, extra: Iterable[Any] = ()
             break
     place()
     if ax.axison:
-        _settle_axis(ax.xaxis, x_labels, renderer)
-        _settle_axis(ax.yaxis, y_labels, renderer)
+        _settle_axis(ax.xaxis, x_labels, extents)
+        _settle_axis(ax.yaxis, y_labels, extents)
 
 
-def _settle_axis(axis: Axis, labels: list[Text], renderer: RendererBase) -> None:
-    """Fix what drawing would work out again for an axis of a placed axes: tick texts, label place.
+def _settle_axis(axis: Axis, labels: list[Text], extents: _Extents) -> None:
+    """Fix what drawing would work out again for an axis of a placed axes, and merge its tick lines.
 
     The tick labels' texts are kept (a fixed formatter; unless the formatter shows an offset or
-    scale beside the axis), and the axis label is put where matplotlib puts it at every draw
-    (``labelpad`` points beyond the tick labels and the spine, with its ticks) but once, from the
-    same measures, in points from the axes' edge, so it stays there at any resolution.
+    scale beside the axis); the axis label is put where matplotlib puts it at every draw
+    (``labelpad`` points beyond the tick labels, or beyond the spine and its ticks when there
+    are none) but once, in points from the axes' edge, so it stays there at any resolution; and
+    the drawn ticks' marks and grid lines become one line each (:func:`_merge_tick_lines`).
     """
     ax = axis.axes
     fig = ax.get_figure(root=True)
@@ -205,14 +207,17 @@ def _settle_axis(axis: Axis, labels: list[Text], renderer: RendererBase) -> None
     formatter = axis.get_major_formatter()
     if not isinstance(formatter, FixedFormatter) and not formatter.get_offset():
         axis.set_major_formatter(FixedFormatter(formatter.format_ticks(list(axis.get_majorticklocs()))))
+    renderer = extents.renderer
     px = fig.dpi / 72.0
     box = ax.get_window_extent(renderer)
     vertical = isinstance(axis, YAxis)
     side = "left" if vertical else "bottom"
+    _merge_tick_lines(axis, _drawn_ticks(axis))
     if axis.get_label_position() != side:  # a label on the far side: left to matplotlib
         return
-    reach = Bbox.union([label.get_window_extent(renderer) for label in labels]
-                       + [ax.spines[side].get_window_extent(renderer) if side in ax.spines else box])
+    # tick labels stand beyond their spine and its tick marks, so they alone reach furthest
+    reach = Bbox.union([extents.of(label) for label in labels] if labels else
+                       [ax.spines[side].get_window_extent(renderer) if side in ax.spines else box])
     if vertical:
         depth = (box.x0 - reach.x0) / px + axis.labelpad
         axis.set_label_coords(0.0, 0.5, transform=offset_copy(ax.transAxes, fig=fig, x=-depth, y=0, units="points"))
@@ -220,6 +225,51 @@ def _settle_axis(axis: Axis, labels: list[Text], renderer: RendererBase) -> None
         depth = (box.y0 - reach.y0) / px + axis.labelpad
         axis.set_label_coords(0.5, 0.0, transform=offset_copy(ax.transAxes, fig=fig, x=0, y=-depth, units="points"))
 
+
+def _drawn_ticks(axis: Axis) -> list[Any]:
+    """The major ticks ``axis`` draws: on a location inside the view."""
+    low, high = sorted(axis.get_view_interval())
+    span = (high - low) * 1e-9
+    return [tick for tick in axis.get_major_ticks() if low - span <= tick.get_loc() <= high + span]
+
+
+def _merge_tick_lines(axis: Axis, ticks: list[Any]) -> None:
+    """Draw the marks and grid lines of ``ticks`` as one line each, looking as the ticks draw them.
+
+    Each tick otherwise draws its own mark and grid line, two artists per tick with all of an
+    artist's drawing overhead. The merged lines take the first tick's style, the ticks'
+    transforms and the axis' drawing order (under the plot when the axis is); the grid line is
+    clipped to the plot as grid lines are, the marks not. Only the near side's marks are merged.
+    """
+    if not ticks:
+        return
+    ax = axis.axes
+    vertical = isinstance(axis, YAxis)
+    locs = [float(tick.get_loc()) for tick in ticks]
+    first = ticks[0]
+    if first.gridline.get_visible():
+        line = first.gridline
+        along = [v for loc in locs for v in (loc, loc, math.nan)]
+        across = [v for _ in locs for v in (0.0, 1.0, math.nan)]
+        grid = Line2D(*((across, along) if vertical else (along, across)), color=line.get_color(),
+                      linewidth=line.get_linewidth(), linestyle=line.get_linestyle(), alpha=line.get_alpha(),
+                      zorder=axis.get_zorder(),
+                      transform=ax.get_yaxis_transform("grid") if vertical else ax.get_xaxis_transform("grid"))
+        ax.add_artist(grid)  # clipped to the plot
+        for tick in ticks:
+            tick.gridline.set_visible(False)
+    if first.tick1line.get_visible():
+        mark = first.tick1line
+        zeros = [0.0] * len(locs)
+        marks = Line2D(*((zeros, locs) if vertical else (locs, zeros)), linestyle="none", marker=mark.get_marker(),
+                       markersize=mark.get_markersize(), markeredgewidth=mark.get_markeredgewidth(),
+                       markeredgecolor=mark.get_markeredgecolor(), color=mark.get_color(), alpha=mark.get_alpha(),
+                       zorder=axis.get_zorder(),
+                       transform=ax.get_yaxis_transform("tick1") if vertical else ax.get_xaxis_transform("tick1"))
+        ax.add_artist(marks)
+        marks.set_clip_on(False)  # tick marks stand outside the plot
+        for tick in ticks:
+            tick.tick1line.set_visible(False)
 
 def fill_figure(ax: Axes, edge: float = EDGE) -> None:
     """Place an axes drawn without axis lines (a map, a message) over the whole figure, ``edge`` points in."""

@@ -123,10 +123,14 @@ def message_figure(text: str, width: float = A4_TEXT_WIDTH, height: float = 1.2)
     return fig
 
 
-def style_axes(ax: Any) -> None:
-    """Light grid, no top/right spines, readable tick labels."""
+def style_axes(ax: Any, grid: str = "both") -> None:
+    """Light grid (across ``grid``: ``"x"``, ``"y"`` or ``"both"`` axes), no top/right spines, readable tick labels.
+
+    Call it right after making the axes: the ticks made afterwards take this style as they are
+    made, where ticks made before are each restyled.
+    """
     ax.spines[["top", "right"]].set_visible(False)
-    ax.grid(True, color=PALETTE["grid"], linewidth=0.6)
+    ax.grid(True, axis=grid, color=PALETTE["grid"], linewidth=0.6)
     ax.set_axisbelow(True)
     ax.tick_params(labelsize=9, colors=PALETTE["ink"])
 
