@@ -32,6 +32,8 @@ from helpers.charts.metrics import MeasuredText, text_height, text_width
 EDGE = 4.0
 #: Gap between the x axis' labels and a legend placed below them.
 LEGEND_GAP = 4.0
+#: Points an artist must stand clear of the figure's edges by, beyond the margins' growth, not to be measured again.
+SAFETY = 0.5
 #: Room for hinting beside the y axis' labels (right-aligned, so all of their width counts): the PNG
 #: previews (Agg) round each glyph's advance to whole pixels, which makes a 9-point label up to 4%
 #: wider at 100 dpi than the unhinted width the handout's SVG is set in.
@@ -172,20 +174,29 @@ def fit_axes(ax: Axes, *, below: Legend | None = None, extra: Iterable[Any] = ()
                 ax.transAxes, fig=fig, x=0, y=-(bottom + LEGEND_GAP), units="points"))
     renderer = MeasuringRenderer(fig.dpi)
     extents = _Extents(renderer)
+    # Moving the axes' edges by up to d points moves anything placed on the axes by up to d
+    # points, so an artist found clear of the figure's edges by more than the margins have grown
+    # since cannot have reached them: it is not measured again.
+    moved = 0.0  # the margins' growth so far (points), summed over the passes' largest growth
+    safe_until: dict[int, float] = {}  # per artist: the growth up to which it stays clear
     for _ in range(10):  # texts placed in data units move with the axes: until settled (a few steps)
         place()
         over = {"left": 0.0, "right": 0.0, "bottom": 0.0, "top": 0.0}
         for artist in measured:
+            if safe_until.get(id(artist), -1.0) > moved:
+                continue
             ext = extents.of(artist)
-            over["left"] = max(over["left"], edge - ext.x0 / px)
-            over["right"] = max(over["right"], ext.x1 / px - (width - edge))
-            over["bottom"] = max(over["bottom"], edge - ext.y0 / px)
-            over["top"] = max(over["top"], ext.y1 / px - (height - edge))
+            reach = {"left": edge - ext.x0 / px, "right": ext.x1 / px - (width - edge),
+                     "bottom": edge - ext.y0 / px, "top": ext.y1 / px - (height - edge)}
+            for side, value in reach.items():
+                over[side] = max(over[side], value)
+            safe_until[id(artist)] = moved - max(reach.values()) - SAFETY
         grew = [side for side, value in over.items() if value > 0.05]
         for side in grew:
             margins[side] += over[side]
         if not grew:
             break
+        moved += max(over[side] for side in grew)
     place()
     if ax.axison:
         _settle_axis(ax.xaxis, x_labels, extents)
