@@ -4,7 +4,11 @@ Constrained layout measured every tick label and text of a figure, then drew (an
 all again. A chart here knows its labels, so :func:`fit_axes` measures the few that surround the
 plot (tick labels, axis labels, titles, legends and texts that reach past the axes) with the
 font's advances (:mod:`helpers.charts.metrics`) and sets the axes position once: the drawing that
-follows is the only pass over the figure. Numbers are in points (1/72 inch) unless said.
+follows is the only pass over the figure. What drawing would otherwise work out again for every
+chart (the axis labels' and titles' places, the tick texts) is fixed then too, and each axis'
+tick marks and grid lines become one line each. A chart with no axis lines (the journey map)
+draws on the figure itself, through :class:`FigureArea`. Numbers are in points (1/72 inch)
+unless said.
 """
 
 from __future__ import annotations
