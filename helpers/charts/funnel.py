@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 
 from helpers.results import Results
 from helpers.charts.layout import fit_axes
-from helpers.charts.style import A4_TEXT_WIDTH, PALETTE, described, message_figure, new_figure, style_axes
+from helpers.charts.style import A4_TEXT_WIDTH, PALETTE, described, message_figure, new_figure, set_title, style_axes
 
 STAGE_COLOURS = {"created": PALETTE["marketing"], "mql": PALETTE["marketing"], "sal": PALETTE["sales"],
                  "sql": PALETTE["sales"], "opportunity": PALETTE["sales"], "won": PALETTE["good"]}
@@ -47,6 +47,7 @@ def funnel_chart(results: Results) -> Figure:
     lost = f["most_leads_lost"]["step"] if f["most_leads_lost"] is not None else None
     fig = new_figure(A4_TEXT_WIDTH, 0.46 * len(stages) + 1.1)
     ax = fig.add_subplot()
+    style_axes(ax, grid="x")
     top = max(s["count"] for s in stages) or 1
     ax.barh([len(stages) - 1 - i for i in range(len(stages))], [s["count"] for s in stages],
             color=[STAGE_COLOURS.get(s["id"], PALETTE["neutral"]) for s in stages], height=0.62)
@@ -73,9 +74,7 @@ def funnel_chart(results: Results) -> Figure:
     note = "\nrates on leads old enough to have converted, with 95% intervals" + (
         "\nreference ranges: vendor-quoted (SiriusDecisions-style demand waterfall, secondary)" if refs else "")
     ax.set_xlabel("leads reaching the stage (or a later one)" + note, fontsize=7)
-    style_axes(ax)
-    ax.grid(axis="y", visible=False)
-    ax.set_title("Funnel: leads per stage and conversion of each step", fontsize=10, loc="left")
+    set_title(ax, "Funnel: leads per stage and conversion of each step", fontsize=10, loc="left")
     fit_axes(ax)
     return fig
 
@@ -97,6 +96,7 @@ def response_chart(results: Results) -> Figure:
              ("not contacted by the export date", r["not_contacted"]["count"], PALETTE["bad"])]
     fig = new_figure(A4_TEXT_WIDTH, 1.9)
     ax = fig.add_subplot()
+    style_axes(ax)
     left = 0.0
     for label, count, colour in parts:
         share = count / n
@@ -108,14 +108,13 @@ def response_chart(results: Results) -> Figure:
     ax.set_xlim(0, 1)
     ax.set_yticks([])
     ax.xaxis.set_major_formatter(lambda v, _: f"{100 * v:.0f}%")
-    style_axes(ax)
     legend = ax.legend(loc="upper center", ncol=2, fontsize=7.5, frameon=False)  # under the axis, see fit_axes
     wait = r["wait"]
     median = (f"{wait['median']:g} {unit}" if wait["median"] is not None else
               f"over {wait['more_than']:g} {unit}" if wait["more_than"] is not None else "\u2013")
     status = "agreed" if r["rule_status"] == "agreed" else "proposed"
     recent = f"; {r['too_recent']:,} too recent to judge" if r["too_recent"] else ""
-    ax.set_title(f"First response against the {status} rule: {_pct(r['within_rule']['share'])} within {rule}\n"
+    set_title(ax, f"First response against the {status} rule: {_pct(r['within_rule']['share'])} within {rule}\n"
                  f"({n:,} leads judged{recent}; median wait {median}, unanswered leads counted as waiting)",
                  fontsize=9, loc="left")
     fit_axes(ax, below=legend)
@@ -131,6 +130,7 @@ def source_chart(results: Results, top: int = 8) -> Figure:
         return _message("No lead sources in the funnel data.")
     fig = new_figure(A4_TEXT_WIDTH, 0.32 * len(rows) + 0.85)
     ax = fig.add_subplot()
+    style_axes(ax, grid="x")
     most = max(r["leads"] for r in rows) or 1
     ax.barh([len(rows) - 1 - i for i in range(len(rows))], [r["leads"] for r in rows], color=PALETTE["marketing"],
             height=0.6)
@@ -143,11 +143,9 @@ def source_chart(results: Results, top: int = 8) -> Figure:
             text += f" \u00b7 {_pct(mql)} to MQL"
         text += f" \u00b7 {r['won']:,} won ({_pct(won)})"
         ax.text(r["leads"] + most * 0.01, y, text, va="center", fontsize=7.5)
-    ax.set_yticks(range(len(rows)), [r["source"][:28] for r in reversed(rows)], fontsize=8)
+    ax.set_yticks(range(len(rows)), [r["source"][:28] for r in reversed(rows)])
     ax.set_xlim(0, most * 1.9)
-    style_axes(ax)
-    ax.grid(axis="y", visible=False)
-    ax.set_title("Leads and conversion by source", fontsize=10, loc="left")
+    set_title(ax, "Leads and conversion by source", fontsize=10, loc="left")
     fit_axes(ax)
     return fig
 
@@ -163,6 +161,7 @@ def stage_time_chart(results: Results) -> Figure:
         return _message("No stage dates to measure time in stage.")
     fig = new_figure(A4_TEXT_WIDTH, 0.34 * len(conv) + 0.85)
     ax = fig.add_subplot()
+    style_axes(ax, grid="x")
     rows = [len(conv) - 1 - i for i in range(len(conv))]
     ax.barh(rows, [c[2] for c in conv], color=PALETTE["neutral"], height=0.55)
     # the 80th-percentile marks, one line broken between rows (NaN)
@@ -171,12 +170,10 @@ def stage_time_chart(results: Results) -> Figure:
     for y, (_, timed, med_days, p90, still) in zip(rows, conv):
         ax.text(max(med_days, p90) * 1.02 + 0.05, y, f"median {med_days:.1f} d \u00b7 80% within {p90:.1f} d (n={timed:,}; {still:,} still open)",
                 va="center", fontsize=7.5)
-    ax.set_yticks(range(len(conv)), [label for label, *_ in reversed(conv)], fontsize=8)
+    ax.set_yticks(range(len(conv)), [label for label, *_ in reversed(conv)])
     longest = max(c[3] for c in conv) or 1
     ax.set_xlim(0, longest * 1.9 + 0.5)
     ax.set_xlabel("days", fontsize=8)
-    style_axes(ax)
-    ax.grid(axis="y", visible=False)
-    ax.set_title("Time in each stage", fontsize=10, loc="left")
+    set_title(ax, "Time in each stage", fontsize=10, loc="left")
     fit_axes(ax)
     return fig

@@ -15,7 +15,7 @@ from matplotlib.patches import FancyBboxPatch, Rectangle
 
 from helpers.analysis.journey import JourneySummary, StageRow
 from helpers.results import Results
-from helpers.charts.layout import fill_figure
+from helpers.charts.layout import FigureArea
 from helpers.charts.style import A4_LANDSCAPE_WIDTH, A4_TEXT_WIDTH, PALETTE, described, message_figure, new_figure
 from helpers.vocabulary import OWNER_LABELS
 
@@ -90,13 +90,8 @@ def _draw(section: JourneySummary, journey: str, width: float) -> Figure:
     fig = new_figure(width, height)
     fig.set_label(f"Customer journey map, {j['label'] or journey}: stages, owners, hand-offs, emotion, "
                   "pain points and KPIs")
-    ax = fig.add_subplot()
-    fill_figure(ax)  # everything is drawn inside the axes' limits
-    # the limits are fixed: shapes are added with add_artist, which (unlike add_patch) does not
-    # work out each one's extent to widen limits that are never used
-    ax.set_xlim(-LABEL_WIDTH, n)
-    ax.set_ylim(-total_h - 0.05, TOP)
-    ax.axis("off")
+    # no axes: the boxes, lines and texts go straight onto the figure, in column and lane units
+    ax = FigureArea(fig, (-LABEL_WIDTH, n), (-total_h - 0.05, TOP))
     col_inches = width * 0.97 / (n + LABEL_WIDTH)
     chars = max(int(col_inches * 72 / (FONT * 0.6)), 10)
     name_chars = max(int(col_inches * 0.9 * 72 / (9.5 * 0.62)), 6)

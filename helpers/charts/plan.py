@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 from helpers.formatting import long_date
 from helpers.results import Results
 from helpers.charts.layout import fit_axes
-from helpers.charts.style import A4_TEXT_WIDTH, PALETTE, described, message_figure, new_figure, style_axes
+from helpers.charts.style import A4_TEXT_WIDTH, PALETTE, described, message_figure, new_figure, set_title, style_axes
 
 #: HBR 2006 stage bands on the 20-100 index.
 BANDS = (("Undefined", 20, 40), ("Defined", 40, 60), ("Aligned", 60, 80), ("Integrated", 80, 100))
@@ -42,6 +42,7 @@ def before_after(results: Results) -> Figure:
         return _message("No dimension scores to compare between the waves.")
     fig = new_figure(width=A4_TEXT_WIDTH, height=0.32 * len(rows) + 0.9)
     ax = fig.add_subplot()
+    style_axes(ax)
     y = np.arange(len(rows))[::-1]
     for yi, row in zip(y, rows):
         b, a = row["before"], row["after"]
@@ -61,14 +62,13 @@ def before_after(results: Results) -> Figure:
     after = long_date(progress["current"]["date"]) or "now"
     ax.plot([], [], "o", mfc="white", mec=PALETTE["ink"], label=f"Previous wave ({before})")
     ax.plot([], [], "o", color=PALETTE["ink"], label=f"This wave ({after})")
-    ax.set_yticks(y, ["\n".join(textwrap.wrap(r["label"] or r["id"], 34)) for r in rows], fontsize=8)
+    ax.set_yticks(y, ["\n".join(textwrap.wrap(r["label"] or r["id"], 34)) for r in rows])
     ax.set_xlim(20, 100)
     ax.set_xlabel("Score (20-100)", fontsize=9)
     for (_, lo, hi), shade in zip(BANDS, BAND_SHADES):
         ax.axvspan(lo, hi, color=shade, zorder=0)
-    style_axes(ax)
     legend = ax.legend(loc="upper center", ncol=2, fontsize=8, frameon=False)  # under the axis, see fit_axes
-    ax.set_title("Each dimension, before and after", fontsize=10, loc="left")
+    set_title(ax, "Each dimension, before and after", fontsize=10, loc="left")
     fit_axes(ax, below=legend)
     return fig
 
@@ -89,6 +89,7 @@ def wave_history(results: Results) -> Figure:
         return _message("The history needs at least two waves with survey results.")
     fig = new_figure(width=A4_TEXT_WIDTH, height=3.4)
     ax = fig.add_subplot()
+    style_axes(ax)
     x = np.arange(len(history))
     labels = [h["date"] or f"Wave {i + 1}" for i, h in enumerate(history)]
     for (name, lo, hi), shade in zip(BANDS, BAND_SHADES):
@@ -107,12 +108,11 @@ def wave_history(results: Results) -> Figure:
                 if not np.isnan(v):
                     ax.annotate(f"{v:.1f}", (xi, v), textcoords="offset points", xytext=(0, 7),
                                 ha="center", fontsize=8)
-    ax.set_xticks(x, labels, fontsize=8)
+    ax.set_xticks(x, labels)
     ax.set_xlim(-0.4, len(history) - 0.4)
     ax.set_ylim(20, 100)
     ax.set_ylabel("Alignment index", fontsize=9)
-    style_axes(ax)
     ax.legend(loc="upper left", fontsize=8, frameon=False, ncol=3)
-    ax.set_title("Alignment across the waves", fontsize=10, loc="left")
+    set_title(ax, "Alignment across the waves", fontsize=10, loc="left")
     fit_axes(ax)
     return fig

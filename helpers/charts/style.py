@@ -123,9 +123,23 @@ def message_figure(text: str, width: float = A4_TEXT_WIDTH, height: float = 1.2)
     return fig
 
 
-def style_axes(ax: Any) -> None:
-    """Light grid, no top/right spines, readable tick labels."""
+def style_axes(ax: Any, grid: str = "both") -> None:
+    """Light grid (across ``grid``: ``"x"``, ``"y"`` or ``"both"`` axes), no top/right spines, readable tick labels.
+
+    Call it right after making the axes: the ticks made afterwards take this style as they are
+    made, where ticks made before are each restyled.
+    """
     ax.spines[["top", "right"]].set_visible(False)
-    ax.grid(True, color=PALETTE["grid"], linewidth=0.6)
+    ax.grid(True, axis=grid, color=PALETTE["grid"], linewidth=0.6)
     ax.set_axisbelow(True)
     ax.tick_params(labelsize=9, colors=PALETTE["ink"])
+
+
+def set_title(ax: Any, text: str, **kwargs: Any) -> None:
+    """Put a title on ``ax`` at the top edge of the plot (``Axes.set_title`` keywords).
+
+    The place is given (``y=1``), so drawing does not work it out again: matplotlib's automatic
+    placement measures the axis' decorations at every draw, only to move a title up past tick
+    labels on top of the plot, and no chart here has any.
+    """
+    ax.set_title(text, y=1.0, **kwargs)

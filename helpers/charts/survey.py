@@ -25,6 +25,7 @@ from helpers.charts.style import (
     described,
     message_figure,
     new_figure,
+    set_title,
     style_axes,
 )
 from helpers.vocabulary import TEAM_LABELS
@@ -114,7 +115,7 @@ def dot_plot(results: SurveyResults, title: str | None = None) -> Figure:
                                                       f" (shown from {low:.0f} to {high:.0f})"), fontsize=8)
     ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, fontsize=8, frameon=False)
     if title:
-        ax.set_title(title, fontsize=11, loc="left", pad=18)
+        set_title(ax, title, fontsize=11, loc="left", pad=18)
     fit_axes(ax)
     return fig
 

@@ -9,11 +9,12 @@ client-typed text can never inject markup into a handout.
 
 from __future__ import annotations
 import base64
+import contextlib
 import io
 from html import escape as html_escape
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Union
+from typing import Any, Iterator, Union
 import jinja2
 import matplotlib
 from matplotlib.backends.backend_mixed import MixedModeRenderer
@@ -90,7 +91,7 @@ def figure_svg(fig: Any) -> str:
     # Drawn in DejaVu Sans (fonts-dejavu-core, the font the sizes are read from) or the reader's
     # sans-serif; ids come from a fixed salt and no date is written, so the same chart always gives
     # the same bytes.
-    with collector_paused(), matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "common-ground"}):
+    with collector_paused(), _svg_settings():
         canvas = _OnePassCanvas(fig)
         fig.set_dpi(72)  # the SVG backend's unit: 1 px = 1 pt
         width, height = fig.get_size_inches()
@@ -99,6 +100,22 @@ def figure_svg(fig: Any) -> str:
         fig.draw(canvas.renderer)
         canvas.renderer.finalize()
     return buf.getvalue()
+
+
+@contextlib.contextmanager
+def _svg_settings() -> Iterator[None]:
+    """Text as text and ids from a fixed salt while a figure is drawn, then the previous values back.
+
+    Only these two settings are saved and restored (``matplotlib.rc_context`` copies and
+    validates every setting, twice per chart).
+    """
+    params = matplotlib.rcParams
+    fonttype, salt = params["svg.fonttype"], params["svg.hashsalt"]
+    try:
+        params["svg.fonttype"], params["svg.hashsalt"] = "none", "common-ground"
+        yield
+    finally:
+        params["svg.fonttype"], params["svg.hashsalt"] = fonttype, salt
 
 
 class _MeasuredSVGRenderer(MeasuredText, RendererSVG):

@@ -11,6 +11,7 @@ report in a batch. Run with ``python -m tests.benchmarks.bench_charts [repeat]``
 from __future__ import annotations
 
 import functools
+import os
 import statistics
 import sys
 import tempfile
@@ -97,9 +98,10 @@ def main(repeat: int = 2) -> dict[str, float]:
     reports = len(totals)
     print(f"warm in-process report ({reports} renders of {len(folders)} demos): median {per_report:.2f} CPU-s "
           f"(min {min(totals):.2f}, max {max(totals):.2f}); charts median {chart:.2f} CPU-s "
-          f"({100 * chart / per_report:.0f}%): building {clock.seconds['build'] / reports:.2f}, "
+          f"(min {min(charts):.2f}; {100 * chart / per_report:.0f}%): building {clock.seconds['build'] / reports:.2f}, "
           f"SVG {clock.seconds['svg'] / reports:.2f} per report on average, "
-          f"{clock.calls['svg'] / reports:.1f} figures per report")
+          f"{clock.calls['svg'] / reports:.1f} figures per report; load average {os.getloadavg()[0]:.2f} "
+          f"on {os.cpu_count()} cores at the end (CPU time grows with other work on the machine)")
     return {"cpu_per_report": per_report, "chart_cpu": chart, "build_cpu": clock.seconds["build"] / reports,
             "svg_cpu": clock.seconds["svg"] / reports}
 

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import matplotlib
 import matplotlib.font_manager
 import matplotlib.textpath
+import numpy as np
 import pytest
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.markers import TICKDOWN, TICKLEFT
+from matplotlib.text import Text
 
 from helpers import report
-from helpers.charts.layout import fit_axes
+from helpers.charts.layout import FigureArea, MeasuringRenderer, fill_figure, fit_axes
 from helpers.charts.metrics import text_width
-from helpers.charts.style import new_figure, style_axes
+from helpers.charts.style import new_figure, set_title, style_axes
 from helpers.demo.generator import DEMO_ROOT
 from helpers.report.section import figure_svg
 
@@ -83,3 +88,106 @@ def test_a_legend_put_below_sits_under_the_tick_labels_inside_the_picture() -> N
     box = legend.get_window_extent(renderer)
     assert box.y1 <= ticks_bottom and box.y0 >= 0
     assert ax.title.get_window_extent(renderer).y1 <= fig.bbox.y1
+
+
+def _bar_chart(xlabel: str = "leads", ylabel: str = "") -> tuple[Figure, Axes]:
+    fig = new_figure(height=2.4)
+    ax = fig.add_subplot()
+    style_axes(ax)
+    ax.barh([0, 1, 2], [30, 50, 20])
+    ax.set_yticks([0, 1, 2], ["Won", "SQL", "A lead source with a long name"])
+    ax.set_xlim(0, 60)
+    ax.set_xlabel(xlabel, fontsize=8)
+    ax.set_ylabel(ylabel, fontsize=8)
+    set_title(ax, "Leads by source", fontsize=10, loc="left")
+    fit_axes(ax)
+    return fig, ax
+
+
+def test_axis_labels_sit_labelpad_beyond_the_tick_labels_as_matplotlib_puts_them() -> None:
+    fig, ax = _bar_chart(ylabel="source")
+    renderer = MeasuringRenderer(fig.dpi)  # the measures the SVG is drawn with
+    pad = ax.xaxis.labelpad * fig.dpi / 72
+    lowest = min(t.get_window_extent(renderer).y0 for t in ax.get_xticklabels() if t.get_text())
+    assert ax.xaxis.label.get_window_extent(renderer).y1 == pytest.approx(lowest - pad, abs=0.01)
+    leftmost = min(t.get_window_extent(renderer).x0 for t in ax.get_yticklabels() if t.get_text())
+    assert ax.yaxis.label.get_window_extent(renderer).x1 == pytest.approx(leftmost - pad, abs=0.01)
+    # and the place holds at the SVG's resolution (points, not pixels)
+    fig.set_dpi(72)
+    renderer = MeasuringRenderer(72)
+    lowest = min(t.get_window_extent(renderer).y0 for t in ax.get_xticklabels() if t.get_text())
+    assert ax.xaxis.label.get_window_extent(renderer).y1 == pytest.approx(lowest - ax.xaxis.labelpad, abs=0.01)
+
+
+def test_a_title_stands_on_the_top_edge_of_the_plot() -> None:
+    fig, ax = _bar_chart()
+    renderer = MeasuringRenderer(fig.dpi)
+    title = next(t for t in ax.get_children() if isinstance(t, Text) and t.get_text() == "Leads by source")
+    assert title.get_position()[1] == 1.0  # not moved at drawing
+    assert title.get_window_extent(renderer).y0 >= ax.get_window_extent(renderer).y1
+
+
+def test_each_axis_draws_all_its_tick_marks_and_grid_lines_as_one_line_each() -> None:
+    fig, ax = _bar_chart()
+    svg = figure_svg(fig)
+    x_ticks = [t for t in ax.xaxis.get_major_ticks() if 0 <= t.get_loc() <= 60]
+    y_ticks = ax.yaxis.get_major_ticks()[:3]
+    # every tick still has its mark on screen: one marker drawn per tick, from the merged lines
+    assert svg.count("<use ") == len(x_ticks) + len(y_ticks) == 7 + 3
+    assert not any(t.tick1line.get_visible() or t.gridline.get_visible() for t in x_ticks + y_ticks)
+    merged = [line for line in ax.lines if line.get_marker() in (TICKDOWN, TICKLEFT) or line.get_linestyle() == "-"]
+    marks = {line.get_marker(): line for line in merged if line.get_marker() in (TICKDOWN, TICKLEFT)}
+    assert list(marks[TICKDOWN].get_xdata()) == [t.get_loc() for t in x_ticks]
+    assert list(marks[TICKLEFT].get_ydata()) == [0, 1, 2]
+    # grid lines on both axes (style_axes' default), each axis' lines as one broken line
+    grids = [line for line in merged if line.get_linestyle() == "-"]
+    assert len(grids) == 2 and all(line.get_clip_on() for line in grids)
+    assert sum(np.isnan(line.get_xdata()).sum() for line in grids) == len(x_ticks) + len(y_ticks)
+
+
+def test_a_grid_only_where_asked_for() -> None:
+    fig = new_figure(height=2.0)
+    ax = fig.add_subplot()
+    style_axes(ax, grid="x")
+    ax.barh([0, 1], [3, 5])
+    ax.set_yticks([0, 1], ["SQL", "Won"])
+    fit_axes(ax)
+    grids = [line for line in ax.lines if line.get_linestyle() == "-"]
+    assert len(grids) == 1 and not np.isnan(grids[0].get_ydata()[:2]).any()  # vertical lines: across y
+    assert list(grids[0].get_ydata()[:2]) == [0.0, 1.0]
+
+
+def test_a_figure_area_places_things_as_an_axes_filling_the_figure_would() -> None:
+    with_axes = new_figure(width=7.0, height=3.0)
+    ax = with_axes.add_subplot()
+    fill_figure(ax)
+    ax.set_xlim(-0.9, 5)
+    ax.set_ylim(-6.2, 1.6)
+    ax.axis("off")
+    on_axes = ax.text(2.5, -3.0, "Pain points", fontsize=8)
+    without = new_figure(width=7.0, height=3.0)
+    area = FigureArea(without, (-0.9, 5), (-6.2, 1.6))
+    on_figure = area.text(2.5, -3.0, "Pain points", fontsize=8)
+    renderer = MeasuringRenderer(72)
+    for a, b in ((on_axes, on_figure),):
+        assert tuple(a.get_window_extent(renderer).bounds) == pytest.approx(tuple(b.get_window_extent(renderer).bounds))
+    assert without.axes == [] and without.texts == [on_figure]
+
+
+def test_journey_maps_are_drawn_without_axes_and_with_their_texts_inside() -> None:
+    figures = [fig for fig in demo_charts("quillstack") if "journey" in fig.get_label().lower()]
+    assert len(figures) == 2
+    for fig in figures:
+        assert fig.axes == [] and len(fig.texts) > 30
+        renderer = MeasuringRenderer(fig.dpi)
+        for text in fig.texts:
+            box = text.get_window_extent(renderer)
+            assert box.x0 >= 0 and box.x1 <= fig.bbox.x1 and box.y0 >= 0 and box.y1 <= fig.bbox.y1, text.get_text()
+
+
+def test_drawing_as_svg_leaves_matplotlib_settings_as_they_were() -> None:
+    fig, _ = _bar_chart()
+    with matplotlib.rc_context({"svg.fonttype": "path", "svg.hashsalt": None}):
+        svg = figure_svg(fig)
+        assert matplotlib.rcParams["svg.fonttype"] == "path" and matplotlib.rcParams["svg.hashsalt"] is None
+    assert "<text" in svg and svg == figure_svg(fig)  # text as text, and the same bytes every time

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import Collection
 from matplotlib.colors import to_hex
 
 from helpers.charts.style import PALETTE
@@ -25,8 +26,13 @@ def custom() -> dict:
     return {"journey": summarize(journey)}
 
 
+def _text_artists(fig) -> list:
+    """The figure's texts in drawing order: the map draws on the figure itself, a message in an axes."""
+    return list(fig.texts) + [t for ax in fig.axes for t in ax.texts]
+
+
 def _texts(fig) -> list[str]:
-    return [t.get_text() for t in fig.axes[0].texts]
+    return [t.get_text() for t in _text_artists(fig)]
 
 
 def test_map_shows_each_stage_with_owner_kpi_and_evidence(custom):
@@ -63,7 +69,7 @@ def test_one_map_per_journey_and_a_message_without_one(custom):
 def _labels(fig) -> list:
     FigureCanvasAgg(fig).draw()
     renderer = fig.canvas.get_renderer()
-    texts = [t for t in fig.axes[0].texts if t.get_text().startswith("\u21e2")]
+    texts = [t for t in _text_artists(fig) if t.get_text().startswith("\u21e2")]
     return sorted(((t.get_window_extent(renderer), t.get_text()) for t in texts), key=lambda b: b[0].x0)
 
 
@@ -82,14 +88,14 @@ def test_handoff_labels_stay_below_title_and_persona(results):
     fig = journey_map(results, "new", width=7.0)
     boxes = _labels(fig)
     renderer = fig.canvas.get_renderer()
-    persona = next(t for t in fig.axes[0].texts if t.get_text().startswith("Persona:")).get_window_extent(renderer)
+    persona = next(t for t in _text_artists(fig) if t.get_text().startswith("Persona:")).get_window_extent(renderer)
     assert boxes and all(box.y1 <= persona.y0 for box, _ in boxes)
 
 
 def test_emotion_and_pain_points_do_not_borrow_owner_colours(results):
     fig = journey_map(results, "new")
     owner_colours = {PALETTE[o] for o in ("sales", "marketing", "shared", "customer_success")}
-    points = [to_hex(c) for coll in fig.axes[0].collections for c in coll.get_facecolors()]
+    points = [to_hex(c) for coll in fig.artists if isinstance(coll, Collection) for c in coll.get_facecolors()]
     assert points and not {p.upper() for p in points} & {c.upper() for c in owner_colours}
-    pains = [t for t in fig.axes[0].texts if "Nobody calls back" in t.get_text()]
+    pains = [t for t in _text_artists(fig) if "Nobody calls back" in t.get_text()]
     assert pains and to_hex(pains[0].get_color()).upper() not in {c.upper() for c in owner_colours}
