@@ -10,9 +10,13 @@ analyses (:mod:`helpers.survey`, :mod:`helpers.discovery`, :mod:`helpers.journey
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 __version__ = "0.1.0"
+
+#: When this process imported the package: source files changed after it are not the code running.
+IMPORTED_AT = time.time()
 
 #: Root of the project checkout (the folder holding ``templates/`` and ``notebooks/``).
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

@@ -1035,7 +1035,7 @@ READ_AHEAD_MIN_BYTES = 8 * MB
 class _Ahead(NamedTuple):
     """A CSV file being read ahead: the file's state when it started, and the reading."""
 
-    stamp: tuple[int, int]
+    stamp: tuple[int, ...]
     done: threading.Event
     result: list[Any]  # [(sep, quoted, table)] once read; [None] when it could not be
 
@@ -1044,12 +1044,16 @@ _AHEAD: dict[Path, _Ahead] = {}
 _AHEAD_LOCK = threading.Lock()
 
 
-def _file_stamp(path: Path) -> tuple[int, int] | None:
+def _file_stamp(path: Path) -> tuple[int, ...] | None:
+    """Which file ``path`` is and which version of it: a file replaced by another of the same size and
+    modification time (``cp -p``, unzip, a sync client) is another inode or has a new change time."""
     try:
         info = path.stat()
     except OSError:
         return None
-    return (info.st_mtime_ns, info.st_size) if stat.S_ISREG(info.st_mode) else None
+    if not stat.S_ISREG(info.st_mode):
+        return None
+    return (info.st_mtime_ns, info.st_size, info.st_ino, info.st_dev, info.st_ctime_ns)
 
 
 def read_ahead(path: str | os.PathLike[str], usecols: Callable[[str], bool],

@@ -61,6 +61,12 @@ OWNERS: tuple[str, ...] = ("marketing", "sales", "shared", "customer_success")
 OWNER_LABELS: dict[str, str] = {"marketing": "Marketing", "sales": "Sales", "shared": "Shared",
                                 "customer_success": "Customer success"}
 #: Funnel stages in order; "created" is the inquiry (every lead has it).
+#: The funnel reader's own column names for dates (an export may already use them).
+FUNNEL_DATE_COLUMNS: tuple[str, ...] = ("created_at", "mql_at", "sal_at", "sql_at", "opportunity_at", "won_at",
+                                        "lost_at", "first_response_at", "rejected_at", "closed_at")
+#: Every column the funnel reader knows by its own name.
+FUNNEL_COLUMNS_OWN: tuple[str, ...] = ("lead_id", "source", *FUNNEL_DATE_COLUMNS, "amount", "attempts", "status",
+                                       "outcome")
 FUNNEL_STAGES: tuple[str, ...] = ("created", "mql", "sal", "sql", "opportunity", "won")
 FUNNEL_STAGE_LABELS: dict[str, str] = {"created": "Inquiry", "mql": "MQL", "sal": "SAL", "sql": "SQL",
                                        "opportunity": "Opportunity", "won": "Won"}

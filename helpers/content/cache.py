@@ -30,8 +30,19 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Sequence
 
-from helpers import PROJECT_ROOT, __version__
+from helpers import IMPORTED_AT, PROJECT_ROOT, TEMPLATES, __version__
 from helpers.fileio import atomic_write_bytes
+
+#: Only files under these folders are cached: the bundled content, never a client's file.
+CACHED_ROOTS: tuple[Path, ...] = (TEMPLATES,)
+
+#: The classes an entry may hold (module, name): the content models and problems, and the plain
+#: types they are made of. Anything else in an entry is refused, as a damaged entry is.
+ALLOWED_MODULES = ("helpers.content.", "helpers.problems")
+ALLOWED_CLASSES = {("datetime", "date"), ("datetime", "datetime"), ("datetime", "timedelta"),
+                   ("pathlib", "PosixPath"), ("pathlib", "WindowsPath"), ("pathlib", "Path"),
+                   ("collections", "OrderedDict"), ("builtins", "set"), ("builtins", "frozenset"),
+                   ("builtins", "complex"), ("builtins", "slice"), ("builtins", "range")}
 
 #: Folder under the user's cache folder.
 CACHE_NAME = Path("common-ground") / "content"
@@ -56,6 +67,8 @@ def cache_folder() -> Path | None:
     """
     if os.environ.get(CACHE_ENV, "").strip().lower() in ("off", "0", "no", "false"):
         return None
+    if not hasattr(os, "getuid"):  # Windows: no owner to compare, so no cache (reading works as without)
+        return None
     base = os.environ.get("XDG_CACHE_HOME") or ""
     try:
         root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".cache"
@@ -75,9 +88,20 @@ def cache_folder() -> Path | None:
     return folder
 
 
+def cacheable(path: Path) -> bool:
+    """True for a file of the bundled content (under :data:`CACHED_ROOTS`); a client's file never is."""
+    target = Path(path).resolve()
+    return any(target.is_relative_to(Path(root).resolve()) for root in CACHED_ROOTS)
+
+
 @lru_cache(maxsize=1)
-def code_version() -> str:
-    """A digest of everything that decides what a content reader returns, apart from the files it reads."""
+def code_version() -> str | None:
+    """A digest of everything that decides what a content reader returns, apart from the files it reads.
+
+    None (no cache in this process) when one of those source files changed after this process
+    imported the package (a ``git pull`` under an open kernel): the digest would name code that is
+    not the code running, and its results must not be kept or taken under that name.
+    """
     digest = hashlib.sha256(f"{__version__}|{sys.version}|{pickle.HIGHEST_PROTOCOL}".encode())
     try:
         import yaml
@@ -89,6 +113,8 @@ def code_version() -> str:
     for path in sources:
         digest.update(path.name.encode())
         try:
+            if path.stat().st_mtime > IMPORTED_AT:
+                return None
             digest.update(path.read_bytes())
         except OSError:
             digest.update(b"<missing>")
@@ -98,9 +124,13 @@ def code_version() -> str:
 def entry_key(reader: str, files: Sequence[Path]) -> str | None:
     """The key of a reader's result on ``files`` (the file read first, then its dependencies).
 
-    None when one of the files cannot be read: the reader then runs and reports it, uncached.
+    None when one of the files cannot be read, is not bundled content (:func:`cacheable`), or the
+    code changed under this process (:func:`code_version`): the reader then runs, uncached.
     """
-    digest = hashlib.sha256(f"{code_version()}|{reader}".encode())
+    version = code_version()
+    if version is None or not all(cacheable(path) for path in files):
+        return None
+    digest = hashlib.sha256(f"{version}|{reader}".encode())
     for path in files:
         try:
             data = Path(path).read_bytes()
@@ -122,7 +152,7 @@ def fetch(key: str) -> Any:
         if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid():
             return MISS
         with open(path, "rb") as fh:
-            return pickle.load(fh)
+            return _ContentUnpickler(fh).load()
     except FileNotFoundError:
         return MISS
     except Exception:  # a truncated or foreign entry (any unpickling error): read the template again
@@ -138,3 +168,12 @@ def store(key: str, value: Any) -> None:
         atomic_write_bytes(folder / f"{key}.pickle", pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
     except (OSError, pickle.PicklingError, TypeError, AttributeError):
         return
+
+
+class _ContentUnpickler(pickle.Unpickler):
+    """Loads only the classes content is made of (:data:`ALLOWED_CLASSES`, this package's content models)."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) in ALLOWED_CLASSES or module.startswith(ALLOWED_MODULES):
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not content")

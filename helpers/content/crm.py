@@ -35,8 +35,9 @@ def load_crm(name: str) -> tuple[dict | None, list[Problem]]:
         column}), ``date_formats`` (list of strptime formats) and optional ``statuses``
         ({won|lost|rejected: [status texts]}).
     """
-    path = CRM_DIR / f"{str(name).strip().lower()}.yaml"  # "HubSpot" as the consultant writes it
-    if not path.exists():
+    key = str(name).strip().lower()  # "HubSpot" as the consultant writes it
+    path = CRM_DIR / f"{key}.yaml"
+    if key not in bundled_crms():  # a bundled name only: "../../other-client/engagement" is no mapping
         known = ", ".join(bundled_crms())
         return None, [Problem("engagement.yaml", f"unknown CRM '{name}'",
                               f"use one of: {known}, or leave crm out and map columns yourself", field="crm")]

@@ -34,13 +34,13 @@ from helpers.engagement.funnel_table import read_export_table
 from helpers.engagement.funnel_dates import DEFAULT_DATE_FORMATS, date_problems, filled, ordered_formats, quoted_cells, row_problems, unread_cells, day_month_order, parse_dates
 from helpers.problems import Problem
 from helpers.content.crm import bundled_crms, load_crm
+from helpers.vocabulary import FUNNEL_COLUMNS_OWN, FUNNEL_DATE_COLUMNS
 
 
-DATE_COLUMNS: tuple[str, ...] = ("created_at", "mql_at", "sal_at", "sql_at", "opportunity_at", "won_at",
-                                 "lost_at", "first_response_at", "rejected_at", "closed_at")
+DATE_COLUMNS: tuple[str, ...] = FUNNEL_DATE_COLUMNS
 
 
-COLUMNS: tuple[str, ...] = ("lead_id", "source", *DATE_COLUMNS, "amount", "attempts", "status", "outcome")
+COLUMNS: tuple[str, ...] = FUNNEL_COLUMNS_OWN
 
 
 REQUIRED: tuple[str, ...] = ("lead_id", "created_at")

@@ -5,7 +5,8 @@ thread, and the funnel reader (:mod:`helpers.engagement.funnel`) takes the table
 file, with every check it makes. This module imports no pandas (its point is to start before
 pandas is imported), so it does not know the mapping that will be chosen: it reads ahead every
 column whose header occurs in the text of a bundled CRM mapping or of ``engagement.yaml``
-(``columns:``), which holds every column the reader can map, and a few more.
+(``columns:``), or is one of the reader's own column names (an export may already use them):
+every column the reader can map, and a few more.
 """
 
 from __future__ import annotations
@@ -14,14 +15,15 @@ from pathlib import Path
 
 from helpers.content.crm import CRM_DIR
 from helpers.fileio import YAML_MAX_BYTES, read_ahead
+from helpers.vocabulary import FUNNEL_COLUMNS_OWN
 
 #: The funnel file read ahead (``funnel.xlsx`` is not: the CSV wins when both exist, as in the reader).
 FUNNEL_CSV = "funnel.csv"
 
 
 def _words(folder: Path) -> str:
-    """The lower-case text of every file that can name a funnel column."""
-    parts = []
+    """The lower-case text of every file that can name a funnel column, and the reader's own names."""
+    parts = list(FUNNEL_COLUMNS_OWN)
     for path in [folder / "engagement.yaml", *sorted(CRM_DIR.glob("*.yaml"))]:
         try:
             if path.stat().st_size <= YAML_MAX_BYTES:

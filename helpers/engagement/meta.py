@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from helpers import TEMPLATES
+from helpers.content.crm import bundled_crms
 from helpers.content.errors import ContentInvalid
 from helpers.content.lead_sources import LeadSourceMap, load_lead_sources, parse_lead_sources
 from helpers.engagement.activities import ActivitySettings
@@ -463,7 +464,7 @@ def read_meta(folder: Path) -> tuple[EngagementMeta | None, list[Problem]]:
                                 field="columns"))
         columns = {}
     crm = str(crm_named).strip().lower() if crm_named else None
-    if crm and not (TEMPLATES / "crm" / f"{crm}.yaml").is_file():
+    if crm and (crm not in bundled_crms()):  # a plain bundled name: never a path to another folder's file
         known = sorted(p.stem for p in (TEMPLATES / "crm").glob("*.yaml"))
         problems.append(Problem(ENGAGEMENT_FILE, f"crm {crm!r} has no bundled mapping",
                                 f"use one of {', '.join(known) or 'none'} or map columns yourself under `columns:`",

@@ -244,15 +244,32 @@ def _engine() -> str:
     return "commonground"
 
 
+class ReportNotebookUnreadable(Exception):
+    """The report notebook (the bundled one, or the one :data:`NOTEBOOK_ENV` names) cannot be read."""
+
+
 def report_notebook() -> Any:
-    """A fresh copy of the report notebook (read from disk once per thread)."""
+    """A fresh copy of the report notebook (read from disk once per thread).
+
+    Raises
+    ------
+    ReportNotebookUnreadable
+        When the file is missing, unreadable or not a notebook (the message says which file and
+        how to fix it; an ``OSError`` here would read as a folder that cannot be written).
+    """
     import nbformat
 
     path = Path(os.environ.get(NOTEBOOK_ENV) or REPORT_NOTEBOOK)
     cache = _local.__dict__.setdefault("notebooks", {})
-    key = (str(path), path.stat().st_mtime_ns)
-    if key not in cache:
-        cache[key] = nbformat.read(str(path), as_version=4)
+    try:
+        key = (str(path), path.stat().st_mtime_ns)
+        if key not in cache:
+            cache[key] = nbformat.read(str(path), as_version=4)
+    except (OSError, ValueError) as exc:  # missing, unreadable, not JSON, not a valid notebook
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc).splitlines()[0]
+        fix = (f"set {NOTEBOOK_ENV} to a report notebook that exists, or unset it" if os.environ.get(NOTEBOOK_ENV)
+               else "restore notebooks/05_client_report.ipynb from the project")
+        raise ReportNotebookUnreadable(f"the report notebook {path} cannot be read ({reason}); {fix}") from exc
     return copy.deepcopy(cache[key])
 
 
@@ -339,4 +356,8 @@ def prestart_kernel(kernel_name: str | None = None, engine: str | None = None) -
 
         warm_up()
         return
-    kernel_pool(kernel_name or _kernel_name(report_notebook())).prefetch()
+    try:
+        name = kernel_name or _kernel_name(report_notebook())
+    except ReportNotebookUnreadable:  # the render says so; nothing to start ahead
+        return
+    kernel_pool(name).prefetch()

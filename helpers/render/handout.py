@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 from helpers import TEMPLATES  # noqa: E402
 from helpers.formatting import long_date
-from helpers.render.engine import execute_report, prestart_kernel
+from helpers.render.engine import ReportNotebookUnreadable, execute_report, prestart_kernel
 from helpers.problems import Problem  # noqa: E402
 from helpers.render.notebook import PathRule, path_patterns, scrub, strip_text, table_of_contents
 from helpers.render.result import DeckTemplateUnusable, EXTRA_KINDS, Extras, RenderResult, slug_for
@@ -296,6 +296,11 @@ def render_engagement(folder: Path, out: Path, *, pdf: bool = False, kernel_name
     except OwnedByAnother as exc:
         staged.discard()
         result.error = f"not rendered: {exc}; rename the folder or render into another --out folder"
+        return result
+    except ReportNotebookUnreadable as exc:
+        staged.discard()
+        result.error = f"not rendered: {exc}"
+        result.stale = mark_stale(out, slug, folder, str(exc))
         return result
     except OSError as exc:
         staged.discard()

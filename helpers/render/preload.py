@@ -87,8 +87,11 @@ def warm() -> None:
         exporter()
         for name in LAZY_IMPORTS:
             importlib.import_module(name)
-        warm_content()
-        warm_drawing()
+        for step in (warm_content, warm_drawing):
+            try:
+                step()
+            except Exception:  # a broken template or report notebook: each worker meets it and says so
+                pass
     gc.collect()
     gc.freeze()
 

@@ -32,6 +32,7 @@ def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "xdg"
     monkeypatch.setenv("XDG_CACHE_HOME", str(home))
     monkeypatch.delenv(cache.CACHE_ENV, raising=False)
+    monkeypatch.setattr(cache, "CACHED_ROOTS", (TEMPLATES, tmp_path))  # the tests' copies stand for templates/
     return home / cache.CACHE_NAME
 
 
@@ -212,3 +213,76 @@ def test_a_mapping_is_the_callers_own_copy() -> None:
     spec["columns"].clear()
     again, _ = load_crm("HubSpot")
     assert again is not None and again["columns"]
+
+
+def test_a_file_outside_the_bundled_content_is_never_cached(tmp_path: Path, cache_home: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """A client's file read by a content reader (a mapping named by a path, say) is read, never kept."""
+    monkeypatch.setattr(cache, "CACHED_ROOTS", (TEMPLATES,))
+    path = copy_of_instrument(tmp_path)
+    first, load = a_run(path)
+    load()
+    second, load = a_run(path)
+    load()
+    assert (first.calls, second.calls) == (1, 1)
+    assert not cache_home.exists() or not list(cache_home.glob("*.pickle"))
+
+
+def test_a_crm_named_by_a_path_is_refused_not_read(tmp_path: Path) -> None:
+    """``crm: ../../other-client/engagement`` names no bundled mapping: one problem, and the other file is not read."""
+    other = tmp_path / "other-client"
+    other.mkdir()
+    (other / "engagement.yaml").write_text("client: Secret Client B\ncolumns:\n  Secret Col: lead_id\n",
+                                           encoding="utf-8")
+    from helpers.content.crm import CRM_DIR
+
+    relative = os.path.relpath(other / "engagement", CRM_DIR)  # ../../../tmp/.../other-client/engagement
+    mapping, problems = load_crm(relative)
+    assert mapping is None
+    assert [p.message for p in problems] == [f"unknown CRM '{relative}'"]
+
+
+def test_code_changed_under_a_running_process_turns_the_cache_off(tmp_path: Path, cache_home: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a ``git pull`` under an open kernel, results of the old code are not kept under the new code's name."""
+    monkeypatch.setattr(cache, "IMPORTED_AT", 0.0)  # every source file is newer than this process
+    cache.code_version.cache_clear()
+    try:
+        path = copy_of_instrument(tmp_path)
+        first, load = a_run(path)
+        load()
+        second, load = a_run(path)
+        load()
+        assert (first.calls, second.calls) == (1, 1)
+    finally:
+        cache.code_version.cache_clear()
+
+
+def test_an_entry_holding_anything_but_content_is_not_loaded(tmp_path: Path, cache_home: Path) -> None:
+    """A planted entry that would run code when unpickled is refused and the template read instead."""
+    path = copy_of_instrument(tmp_path)
+    reader, load = a_run(path)
+    load()
+    marker = tmp_path / "ran"
+    entry = next(cache_home.glob("*.pickle"))
+
+    class Planted:
+        def __reduce__(self) -> tuple[Any, tuple[str]]:
+            return (os.system, (f"touch {marker}",))
+
+    entry.write_bytes(pickle.dumps((Planted(), [])))
+    again, load = a_run(path)
+    assert load().version >= 1
+    assert again.calls == 1 and not marker.exists()
+
+
+def test_without_owner_ids_there_is_no_cache(tmp_path: Path, cache_home: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """On Windows (no ``os.getuid``) every template is read as without the cache, with no error."""
+    monkeypatch.delattr(os, "getuid")
+    path = copy_of_instrument(tmp_path)
+    first, load = a_run(path)
+    load()
+    second, load = a_run(path)
+    load()
+    assert (first.calls, second.calls) == (1, 1)

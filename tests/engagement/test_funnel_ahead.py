@@ -9,6 +9,7 @@ read as it is now.
 from __future__ import annotations
 
 import io
+import os
 import shutil
 from contextlib import redirect_stdout
 from pathlib import Path
@@ -57,6 +58,31 @@ def test_the_funnel_read_ahead_is_the_funnel_read_now(tmp_path: Path, monkeypatc
     assert ahead.attrs == now.attrs and ahead_problems == now_problems
 
 
+def test_an_export_in_the_readers_own_column_names_is_read_once(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Columns named as the reader names them (``rejected_at`` appears in no mapping file) are read ahead too."""
+    folder = tmp_path / "client"
+    folder.mkdir()
+    (folder / "engagement.yaml").write_text("client: A\nconsultant: B\ndate: 2026-03-31\nindustry: C\n",
+                                            encoding="utf-8")
+    (folder / "funnel.csv").write_text("lead_id,created_at,mql_at,rejected_at,status\n"
+                                       "L1,2026-03-01,2026-03-02,2026-03-03,Rejected\n"
+                                       "L2,2026-03-04,,,Open\n", encoding="utf-8")
+    taken: list[bool] = []
+    real = fileio._taken_ahead
+
+    def spy(*args: object) -> object:
+        table = real(*args)  # type: ignore[arg-type]
+        taken.append(table is not None)
+        return table
+
+    monkeypatch.setattr(fileio, "_taken_ahead", spy)
+    assert read_funnel_ahead(folder)
+    frame, problems = read_funnel(folder, None, {})
+    assert taken == [True]
+    assert frame is not None and frame["rejected_at"].notna().tolist() == [True, False]
+
+
 def test_a_file_edited_after_the_reading_started_is_read_as_it_is_now(tmp_path: Path) -> None:
     path = tmp_path / "funnel.csv"
     path.write_text("lead_id,created_at\nL1,2026-03-01\n", encoding="utf-8")
@@ -66,6 +92,23 @@ def test_a_file_edited_after_the_reading_started_is_read_as_it_is_now(tmp_path: 
     frame, problems = read_table(path, "funnel.csv", arrow=True)
     assert problems == [] and frame is not None
     assert frame["lead_id"].tolist() == ["L1", "L2"]
+
+
+def test_a_file_replaced_by_one_of_the_same_size_and_time_is_read_as_it_is_now(tmp_path: Path) -> None:
+    """``cp -p``, unzip or a sync client can put another file in place with the same size and date."""
+    path = tmp_path / "funnel.csv"
+    path.write_text("lead_id,status,created_at\nL1,Open,2026-03-01\n", encoding="utf-8")
+    assert read_ahead(path, lambda name: True)
+    fileio._AHEAD[path.resolve()].done.wait()
+    before = path.stat()
+    other = tmp_path / "new.csv"
+    other.write_text("lead_id,status,created_at\nL1,Lost,2026-03-01\n", encoding="utf-8")  # same size
+    os.utime(other, ns=(before.st_atime_ns, before.st_mtime_ns))
+    os.replace(other, path)
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    frame, problems = read_table(path, "funnel.csv", arrow=True)
+    assert problems == [] and frame is not None
+    assert frame["status"].tolist() == ["Lost"]
 
 
 def test_a_reading_ahead_without_a_wanted_column_is_not_used(tmp_path: Path) -> None:

@@ -121,3 +121,22 @@ def test_dask_scheduler_runs_the_same_jobs(tmp_path: Path) -> None:
     assert by_slug["small"].ok and (tmp_path / "small.html").is_file()
     assert not by_slug["broken"].ok and [r.slug for r in summary.failed] == ["broken"]
     assert (tmp_path / "portfolio.csv").is_file()
+
+
+def test_a_missing_report_notebook_fails_each_engagement_with_a_message_not_a_traceback(tmp_path: Path) -> None:
+    """The batch's fork server warms up on the report notebook; when that cannot be read, it still
+    starts, and each engagement fails with one line saying why (no traceback), as with one render."""
+    import os
+    import subprocess
+    import sys
+
+    root = tmp_path / "portfolio"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "templates" / "demo" / "quillstack", root / "quillstack")
+    env = {**os.environ, NOTEBOOK_ENV: str(tmp_path / "missing.ipynb")}
+    done = subprocess.run([sys.executable, "-m", "helpers.cli", "batch", str(root), "--out", str(tmp_path / "out"),
+                           "--quiet"], capture_output=True, text=True, env=env, timeout=600)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr + done.stdout, done.stderr[-2000:]
+    assert "quillstack: FAILED: not rendered: the report notebook" in done.stdout and "missing.ipynb" in done.stdout
+    assert "cannot write" not in done.stdout
+    assert not (tmp_path / "out" / "quillstack.html").exists()
