@@ -15,6 +15,7 @@ drawing it as SVG no longer go through FreeType's layout for every text.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,6 +74,12 @@ class _Face:
 
 
 _faces: dict[tuple[Any, ...], _Face] = {}
+# An FT2Font reads its file through an open file object, whose offset a forked process shares with
+# its parent: two batch workers forked from one fork server would read glyphs through one offset
+# ("FT_Load_Glyph ... too many hints"). As matplotlib does for its own font cache, a forked child
+# opens its fonts again.
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_faces.clear)
 
 
 def _key(prop: FontProperties) -> tuple[Any, ...]:

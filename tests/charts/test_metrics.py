@@ -53,3 +53,21 @@ def test_a_renderer_with_the_measures_sizes_text_like_the_functions() -> None:
     width, height, descent = renderer.get_text_width_height_descent("Sales (n=8)", FontProperties(size=8), False)
     assert width == pytest.approx(2 * text_width("Sales (n=8)", 8))
     assert height > descent > 0
+
+
+def test_a_forked_process_opens_the_fonts_again() -> None:
+    """Batch workers are forked from one server that has drawn a chart: each must read glyphs through
+    its own open font file, never the server's (a shared file offset garbles glyphs under load)."""
+    import os
+
+    from matplotlib.font_manager import FontProperties
+
+    from helpers.charts import metrics
+
+    parent = metrics.face(FontProperties(size=9)).font
+    pid = os.fork()
+    if pid == 0:  # the child: a face of its own, and it measures text as the parent does
+        child = metrics.face(FontProperties(size=9))
+        os._exit(0 if child.font is not parent and child.width("Sales") > 0 else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
