@@ -28,7 +28,7 @@ from helpers.forms.common import (AutosaveDocument, Debouncer, DocumentUnreadabl
                                   wrong_engagement)
 from helpers.forms.journey_messages import conflict_name, grid_messages
 from helpers.forms.save_status import SaveStatus
-from helpers.forms.text_fields import TrackedText, TrackedTextarea
+from helpers.forms.text_fields import TrackedField, TrackedText, TrackedTextarea
 from helpers.engagement.journey import (EVIDENCE, FILE, TEMPLATE, load_template, mark_template, normalise_owner,
                                         not_mapped, parse_journey)
 from helpers.vocabulary import OWNER_LABELS, OWNERS
@@ -181,6 +181,7 @@ class JourneyForm:
         ji = self.index
         self.persona.observe(partial(self._typed, ("persona", ji), partial(self._typed_persona, ji)), names="value")
         self.status.bind(self.persona, "persona", journey.get("id") or self.index)
+        before = list(self.cells.values())
         self.cells, self.stage_buttons, self.notes = {}, {}, {}
         stages = self.stages()
         corner = w.HTML("<b>Stage name</b>", layout=w.Layout(align_self="stretch"))
@@ -231,7 +232,24 @@ class JourneyForm:
                                                    overflow="auto", align_items="center"))
         grid.add_class("cg-journey-grid")
         self.grid.children = [grid]
+        self._close_unplaced(before)
         self.show_messages()
+
+    def _close_unplaced(self, widgets: list[w.Widget]) -> None:
+        """Close the old grid's cells that no new cell took over (a removed stage's; every choice box).
+
+        Their observers write by position: a late edit of a removed stage would land in the stage
+        that moved into its place. A closed box takes no edit; the browser keeps the text and, told
+        the field is gone, offers it for copying. A text box another box replaced stays open: it
+        hands a late edit to its successor (:meth:`TrackedField.replaced_by`), which merges it.
+        """
+        shown = {id(cell) for cell in self.cells.values()}
+        for widget in widgets:
+            if id(widget) in shown or (isinstance(widget, TrackedField) and widget.successor() is not None):
+                continue
+            widget.unobserve_all("value")
+            widget.close()
+        self.status.forget_closed()
 
     def _pick_journey(self, _change: dict[str, Any]) -> None:
         self.typing.flush()  # what was typed lands in the journey it was typed in

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,8 @@ OTHER_EDITOR = "[other editor, {clock}]: "
 _MISSING = object()
 #: What a text is merged by: a word or a punctuation mark with the white space after it.
 _TOKEN = re.compile(r"\w+\s*|[^\w\s]\s*|\s+")
+#: What a merge is checked by: a word or a punctuation mark, without white space.
+_WORD = re.compile(r"\w+|[^\w\s]")
 #: Above this many token pairs left to compare (after the common start and end), two edits of a
 #: long text count as a conflict (both texts kept) rather than keep the kernel busy for seconds.
 _MAX_PAIRS = 4_000_000
@@ -76,15 +79,72 @@ def _identities(items: list[Any]) -> list[Any] | None:
     return ids
 
 
+def holds(text: str, part: str) -> bool:
+    """Whether ``part`` (stripped) appears in ``text`` as whole words, not as the start or end of longer words.
+
+    Examples
+    --------
+    >>> holds("Yes, since May.", "Yes")
+    True
+    >>> holds("Yesterday only", "Yes")
+    False
+    """
+    part = part.strip()
+    if not part:
+        return True
+    before = r"(?<!\w)" if re.match(r"\w", part) else ""
+    after = r"(?!\w)" if re.search(r"\w$", part) else ""
+    return re.search(before + re.escape(part) + after, text) is not None
+
+
+def extends(text: str, start: str) -> bool:
+    """Whether ``text`` is ``start`` followed by more words (``start`` does not end inside a word of ``text``).
+
+    Examples
+    --------
+    >>> extends("Yes, since May.", "Yes")
+    True
+    >>> extends("Yesterday only", "Yes")
+    False
+    """
+    if not text.startswith(start):
+        return False
+    return not (start and re.search(r"\w$", start) and re.match(r"\w", text[len(start):]))
+
+
 def both_texts(mine: str, theirs: str, clock: str) -> str:
-    """The text kept when both editors changed one text field differently."""
+    """The text kept when both editors changed one text field differently.
+
+    A text that holds the other one as whole words is kept alone (no word is lost); otherwise
+    both are kept, the other editor's marked ``[other editor, <clock>]``. A short answer that only
+    starts a longer word of the other text ("Yes" and "Yesterday only") is not held by it.
+    """
     if not mine.strip():
         return theirs
-    if not theirs.strip() or theirs in mine:
+    if not theirs.strip() or holds(mine, theirs):
         return mine
-    if mine in theirs:
+    if holds(theirs, mine):
         return theirs
     return f"{mine}\n\n{OTHER_EDITOR.format(clock=clock)}{theirs}"
+
+
+def accounts_for(base: str, mine: str, theirs: str, merged: str) -> bool:
+    """Whether ``merged`` holds exactly the words of ``base`` with both editors' additions and removals.
+
+    Counted per word and punctuation mark: a word neither text has is invented (two words run
+    together), a word neither editor removed must still be there, and a word is never there more
+    often than both editors' additions allow (a sentence both editors moved is not doubled).
+    """
+    b, m, t, o = (Counter(_WORD.findall(x)) for x in (base, mine, theirs, merged))
+    for word in b.keys() | m.keys() | t.keys() | o.keys():
+        added_m, added_t = m[word] - b[word], t[word] - b[word]
+        low = b[word] + min(added_m, 0) + min(added_t, 0)
+        high = b[word] + max(added_m, 0) + max(added_t, 0)
+        if not low <= o[word] <= high:
+            return False
+        if o[word] > max(m[word], t[word]) and not (added_m > 0 and added_t > 0):
+            return False
+    return True
 
 
 def _changes(base: list[str], other: list[str]) -> list[tuple[int, int, tuple[str, ...]]] | None:
@@ -120,7 +180,9 @@ def merge_text(base: str, mine: str, theirs: str) -> str | None:
 
     Each side's changes against ``base`` are found on words and punctuation marks. When
     no change of one side touches a change of the other (words added at the same place count as
-    touching), the text carries both; a change both sides made identically is applied once.
+    touching), the text carries both; a change both sides made identically is applied once. A
+    result whose words do not add up (:func:`accounts_for`: two words run together, a sentence
+    both sides moved doubled) is not trusted either: None, and the caller keeps both texts.
 
     Examples
     --------
@@ -146,7 +208,8 @@ def merge_text(base: str, mine: str, theirs: str) -> str | None:
         out.extend(new)
         at = end
     out.extend(tokens[at:])
-    return "".join(out)
+    merged = "".join(out)
+    return merged if accounts_for(base, mine, theirs, merged) else None
 
 
 def adopt(mine: Any, theirs: Any) -> Any:
