@@ -219,3 +219,49 @@ def test_merge_text_combines_edits_of_different_words(base: str, mine: str, thei
     from helpers.forms.merge import merge_text
 
     assert merge_text(base, mine, theirs) == merged
+
+
+def test_keystrokes_still_on_their_way_during_a_conflict_keep_the_text_once(engagement: Path) -> None:
+    """Review 6 #1: every keystroke typed on the old text used to add another marked copy, half-typed words included."""
+    a, b, qid = two_interview_tabs(engagement)
+    box_b = b.row(qid).answer
+    shown_in_b = seen(box_b)
+    a.row(qid).answer.value = "From tab A. Marketing says X."
+    ping(b.status)
+    for seq, text in enumerate(["From tab A. S", "From tab A. Sa", "From tab A. Sal", "From tab A. Sales"], 1):
+        typed(box_b, text, shown_in_b, seq)  # sent before B's browser heard of the merge
+    text = answer_of(b.path, qid)
+    assert re.fullmatch(r"From tab A\. Sales\n\n" + MARK + r"From tab A\. Marketing says X\.", text), text
+    assert box_b.value == text
+
+
+def test_keystrokes_reaching_a_replaced_box_during_a_conflict_keep_the_text_once() -> None:
+    """The same burst, arriving at a box the form built again: handed on and merged once."""
+    from helpers.forms.text_fields import TrackedTextarea
+
+    old, new = TrackedTextarea(value="Demos"), TrackedTextarea(value="Demos; calls")
+    old.replaced_by(new)
+    for seq, text in enumerate(["Demos; t", "Demos; tr", "Demos; trials"], 1):
+        typed(old, text, old.cg_rev, seq)
+    assert re.fullmatch(r"Demos; trials\n\n" + MARK + r"Demos; calls", new.value), new.value
+
+
+def test_a_late_edit_of_a_removed_journey_stage_never_lands_in_the_next_stage(engagement: Path) -> None:
+    """Review 6 #6: the old cell wrote by position, over the stage that moved into its place."""
+    form = open_journey(engagement)
+    form.cells[(0, "kpi")].value = "Stage 0 KPI"
+    form.cells[(1, "kpi")].value = "Stage 1 KPI"
+    form.typing.flush()
+    old = form.cells[(0, "kpi")]
+    fid = next(f for f, box in form.status.fields.items() if box is old)
+    form.stage_action(0, "remove")
+    typed(old, "Stage 0 KPI, typed late", old.cg_rev, 9)  # on its way when the stage was removed
+    form.typing.flush()
+    stages = yaml.safe_load((engagement / "journey.yaml").read_text(encoding="utf-8"))["journeys"][0]["stages"]
+    assert stages[0]["kpi"] == "Stage 1 KPI", stages[0]
+    assert all("typed late" not in str(s.get("kpi")) for s in stages)
+    answers: list[dict[str, Any]] = []
+    form.status.send = lambda content, buffers=None: answers.append(content)  # type: ignore[method-assign]
+    form.status._on_msg(form.status, {"type": "ping", "t": 1, "fields": {fid: "Stage 0 KPI, typed late"},
+                                      "restore": []}, [])
+    assert answers[0]["missing"] == [fid], "the browser is told to offer the late text for copying"
