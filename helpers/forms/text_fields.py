@@ -13,7 +13,10 @@ tell it from a deliberate replacement, so the words the kernel had put in were s
 value from the kernel while an edit is still on its way. An edit made on an older value is then
 merged three-way (:func:`helpers.forms.merge.merge_text`) with the box's value now; edits of the
 same words keep both texts, marked ``[other editor, time]``, which the document reports as a
-conflict. Without the front end (no stamp), an edit is taken as it comes, as before.
+conflict. Keystrokes sent before the browser heard of that merge all carry the same older number;
+each is merged again from the same two texts (:class:`StaleLine`), so the text is kept once, never
+once per keystroke. Without the front end (no stamp), or with a number the kernel never issued,
+an edit is taken as it comes, as before.
 
 When a form builds its boxes again (another tab's stages or plays came in), an edit still on its
 way to the old box is handed to the box that replaced it (:meth:`TrackedField.replaced_by`), so it
