@@ -53,12 +53,13 @@ def merged_edit(base: str | None, mine: str, theirs: str, clock: str) -> str:
 
 @dataclass(frozen=True)
 class StaleLine:
-    """The last merge of the keystrokes typed on one older value.
+    """How the keystrokes typed on one older value were last merged.
 
     A burst of keystrokes sent before the browser heard of the merge all carry the same older
-    number. Each is merged again from the same ``base`` with the same other text (``theirs``)
-    while the box still holds the previous merge (``merged``), so a conflict keeps the text once
-    and a half-typed word is never kept as a text of its own.
+    number. Each is merged again from the same ``base`` with the same other text (``theirs``),
+    so a conflict keeps the text once and a half-typed word is never kept as a text of its own.
+    What changed in the box since the previous keystroke's merge (``own``), another editor's
+    words taken in meanwhile, is merged into the result as a third edit.
 
     Attributes
     ----------
@@ -68,14 +69,15 @@ class StaleLine:
         The box's text the first of them was merged with.
     clock : str
         The time shown in the conflict's ``[other editor, time]`` marker.
-    merged : str
-        The text the latest of them was merged into.
+    own : str
+        The latest of them merged with ``theirs`` (what the box held after it, unless another
+        editor's words came in since).
     """
 
     base: str | None
     theirs: str
     clock: str
-    merged: str
+    own: str
 
 
 def _keep_newest(entries: dict[int, Any]) -> None:
@@ -140,12 +142,16 @@ class TrackedField(w.ValueWidget):
     def _merge_line(self, rev: int, typed: str, current: str) -> str:
         """``typed`` (stamped ``rev``, older than ``current``) merged with ``current``, one burst merged once."""
         line = self._stale.get(rev)
-        if line is not None and line.merged == current:
-            base, theirs, when = line.base, line.theirs, line.clock
-        else:
-            base, theirs, when = self._lines.get(rev), current, clock()
-        merged = merged_edit(base, typed, theirs, when)
-        self._stale[rev] = StaleLine(base, theirs, when, merged)
+        merged: str | None = None
+        if line is not None:
+            own = merged_edit(line.base, typed, line.theirs, line.clock)
+            merged = own if current == line.own else merge_text(line.own, own, current)
+            if merged is not None:
+                self._stale[rev] = StaleLine(line.base, line.theirs, line.clock, own)
+        if merged is None:  # the first keystroke on this value, or another editor changed the same words since
+            base, when = self._lines.get(rev), clock()
+            merged = merged_edit(base, typed, current, when)
+            self._stale[rev] = StaleLine(base, current, when, merged)
         _keep_newest(self._stale)
         self._remember(rev, typed)
         return merged

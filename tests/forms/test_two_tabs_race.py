@@ -265,3 +265,21 @@ def test_a_late_edit_of_a_removed_journey_stage_never_lands_in_the_next_stage(en
     form.status._on_msg(form.status, {"type": "ping", "t": 1, "fields": {fid: "Stage 0 KPI, typed late"},
                                       "restore": []}, [])
     assert answers[0]["missing"] == [fid], "the browser is told to offer the late text for copying"
+
+
+def test_words_another_tab_adds_during_a_burst_of_conflicting_keystrokes_are_kept_and_the_text_once(
+        engagement: Path) -> None:
+    a, b, qid = two_interview_tabs(engagement)
+    box_b = b.row(qid).answer
+    shown_in_b = seen(box_b)
+    a.row(qid).answer.value = "From tab A. Marketing says X."
+    ping(b.status)
+    typed(box_b, "From tab A. S", shown_in_b, 1)
+    typed(box_b, "From tab A. Sa", shown_in_b, 2)
+    ping(a.status)  # A takes in B's merge and adds to its own words
+    a.row(qid).answer.value = a.row(qid).answer.value + " Leads go cold."
+    ping(b.status)
+    typed(box_b, "From tab A. Sal", shown_in_b, 3)
+    typed(box_b, "From tab A. Sales", shown_in_b, 4)
+    text = answer_of(b.path, qid)
+    assert re.fullmatch(r"From tab A\. Sales\n\n" + MARK + r"From tab A\. Marketing says X\. Leads go cold\.", text), text
