@@ -283,3 +283,30 @@ def test_words_another_tab_adds_during_a_burst_of_conflicting_keystrokes_are_kep
     typed(box_b, "From tab A. Sales", shown_in_b, 4)
     text = answer_of(b.path, qid)
     assert re.fullmatch(r"From tab A\. Sales\n\n" + MARK + r"From tab A\. Marketing says X\. Leads go cold\.", text), text
+
+
+def test_a_choice_on_its_way_when_the_grid_is_built_again_still_lands_in_its_stage(engagement: Path) -> None:
+    """Only cells whose stage left its place are closed: an owner chosen while another tab's text came in is kept."""
+    a, b = open_journey(engagement), open_journey(engagement)
+    a.cells[(0, "kpi")].value = "Leads per week"
+    ping(b.status)
+    owner_b = b.cells[(1, "owner")]
+    a.cells[(0, "kpi")].value = "Leads per week; demos booked"
+    ping(b.status)  # B takes in A's cell: the grid is built again
+    owner_b.set_state({"index": [v for _label, v in owner_b.options].index("sales")})  # B's choice, on the grid before
+    stages = yaml.safe_load((engagement / "journey.yaml").read_text(encoding="utf-8"))["journeys"][0]["stages"]
+    assert stages[1]["owner"] == "sales" and stages[0]["kpi"] == "Leads per week; demos booked", stages[:2]
+
+
+def test_a_late_choice_in_a_removed_journey_stage_never_lands_in_the_next_stage(engagement: Path) -> None:
+    form = open_journey(engagement)
+    form.cells[(0, "kpi")].value = "Stage 0 KPI"  # the file exists now
+    form.typing.flush()
+    owner = form.cells[(0, "owner")]
+    next_owner = form.stages()[1]["owner"]
+    form.stage_action(0, "remove")
+    choice = next(v for _label, v in owner.options if v and v != next_owner)
+    if owner.comm is not None:  # a closed box gets no message from the browser
+        owner.set_state({"index": [v for _label, v in owner.options].index(choice)})
+    stages = yaml.safe_load((engagement / "journey.yaml").read_text(encoding="utf-8"))["journeys"][0]["stages"]
+    assert stages[0]["owner"] == next_owner, stages[0]
