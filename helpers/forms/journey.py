@@ -28,7 +28,7 @@ from helpers.forms.common import (AutosaveDocument, Debouncer, DocumentUnreadabl
                                   wrong_engagement)
 from helpers.forms.journey_messages import conflict_name, grid_messages
 from helpers.forms.save_status import SaveStatus
-from helpers.forms.text_fields import TrackedText, TrackedTextarea
+from helpers.forms.text_fields import TrackedField, TrackedText, TrackedTextarea
 from helpers.engagement.journey import (EVIDENCE, FILE, TEMPLATE, load_template, mark_template, normalise_owner,
                                         not_mapped, parse_journey)
 from helpers.vocabulary import OWNER_LABELS, OWNERS
@@ -108,6 +108,8 @@ class JourneyForm:
         self.doc = doc
         self.live_preview = live_preview
         self.cells: dict[tuple[int, str], w.Widget] = {}
+        #: (journey index, stage id) of each stage column of the grid shown, by position
+        self.columns: list[tuple[int, Any]] = []
         self.stage_buttons: dict[tuple[int, str], w.Button] = {}
         self.typing = Debouncer(0.3)
         self.status = SaveStatus(doc, FILE, new=(
@@ -181,8 +183,10 @@ class JourneyForm:
         ji = self.index
         self.persona.observe(partial(self._typed, ("persona", ji), partial(self._typed_persona, ji)), names="value")
         self.status.bind(self.persona, "persona", journey.get("id") or self.index)
+        before, before_columns = dict(self.cells), self.columns
         self.cells, self.stage_buttons, self.notes = {}, {}, {}
         stages = self.stages()
+        self.columns = [(ji, stage.get("id")) for stage in stages]
         corner = w.HTML("<b>Stage name</b>", layout=w.Layout(align_self="stretch"))
         corner.add_class("cg-grid-corner")
         labels = []
@@ -231,7 +235,27 @@ class JourneyForm:
                                                    overflow="auto", align_items="center"))
         grid.add_class("cg-journey-grid")
         self.grid.children = [grid]
+        self._close_unplaced(before, before_columns)
         self.show_messages()
+
+    def _close_unplaced(self, cells: dict[tuple[int, str], w.Widget], columns: list[tuple[int, Any]]) -> None:
+        """Close the old grid's cells whose stage is no longer in their place (removed, moved, another journey).
+
+        Their observers write by position: a late edit of a removed stage would land in the stage
+        that moved into its place. A closed box takes no edit; the browser keeps the text and, told
+        the field is gone, offers it for copying. A text box another box replaced stays open: it
+        hands a late edit to its successor (:meth:`TrackedField.replaced_by`), which merges it. A
+        cell whose stage is still in its place stays as it was (its late edit is that stage's).
+        """
+        shown = {id(cell) for cell in self.cells.values()}
+        for (si, _key), widget in cells.items():
+            if id(widget) in shown or (isinstance(widget, TrackedField) and widget.successor() is not None):
+                continue
+            if si < min(len(columns), len(self.columns)) and columns[si] == self.columns[si]:
+                continue
+            widget.unobserve_all("value")
+            widget.close()
+        self.status.forget_closed()
 
     def _pick_journey(self, _change: dict[str, Any]) -> None:
         self.typing.flush()  # what was typed lands in the journey it was typed in

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,8 +27,13 @@ IDENTITY_KEYS: tuple[str, ...] = ("id", "question")
 OTHER_EDITOR = "[other editor, {clock}]: "
 
 _MISSING = object()
+#: One edit of a text: (start, end, new tokens) over the tokens of the text it was made on.
+Change = tuple[int, int, tuple[str, ...]]
 #: What a text is merged by: a word or a punctuation mark with the white space after it.
 _TOKEN = re.compile(r"\w+\s*|[^\w\s]\s*|\s+")
+#: What a merge is checked by: a word or a punctuation mark, without white space.
+_WORD = re.compile(r"\w+|[^\w\s]")
+_WORD_CHAR = re.compile(r"\w")
 #: Above this many token pairs left to compare (after the common start and end), two edits of a
 #: long text count as a conflict (both texts kept) rather than keep the kernel busy for seconds.
 _MAX_PAIRS = 4_000_000
@@ -76,18 +82,56 @@ def _identities(items: list[Any]) -> list[Any] | None:
     return ids
 
 
+def holds(text: str, part: str) -> bool:
+    """Whether ``part`` (stripped) appears in ``text`` as whole words, not as the start or end of longer words.
+
+    Examples
+    --------
+    >>> holds("Yes, since May.", "Yes")
+    True
+    >>> holds("Yesterday only", "Yes")
+    False
+    """
+    part = part.strip()
+    if not part:
+        return True
+    before = r"(?<!\w)" if re.match(r"\w", part) else ""
+    after = r"(?!\w)" if re.search(r"\w$", part) else ""
+    return re.search(before + re.escape(part) + after, text) is not None
+
+
+def extends(text: str, start: str) -> bool:
+    """Whether ``text`` is ``start`` followed by more words (``start`` does not end inside a word of ``text``).
+
+    Examples
+    --------
+    >>> extends("Yes, since May.", "Yes")
+    True
+    >>> extends("Yesterday only", "Yes")
+    False
+    """
+    if not text.startswith(start):
+        return False
+    return not (start and re.search(r"\w$", start) and re.match(r"\w", text[len(start):]))
+
+
 def both_texts(mine: str, theirs: str, clock: str) -> str:
-    """The text kept when both editors changed one text field differently."""
+    """The text kept when both editors changed one text field differently.
+
+    A text that holds the other one as whole words is kept alone (no word is lost); otherwise
+    both are kept, the other editor's marked ``[other editor, <clock>]``. A short answer that only
+    starts a longer word of the other text ("Yes" and "Yesterday only") is not held by it.
+    """
     if not mine.strip():
         return theirs
-    if not theirs.strip() or theirs in mine:
+    if not theirs.strip() or holds(mine, theirs):
         return mine
-    if mine in theirs:
+    if holds(theirs, mine):
         return theirs
     return f"{mine}\n\n{OTHER_EDITOR.format(clock=clock)}{theirs}"
 
 
-def _changes(base: list[str], other: list[str]) -> list[tuple[int, int, tuple[str, ...]]] | None:
+def _changes(base: list[str], other: list[str]) -> list[Change] | None:
     """The edits turning the tokens ``base`` into ``other``: (start, end, new tokens) over ``base``.
 
     Only the part between the common start and the common end is compared (an edit is usually in
@@ -107,7 +151,7 @@ def _changes(base: list[str], other: list[str]) -> list[tuple[int, int, tuple[st
             for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
 
 
-def _clash(a: tuple[int, int, tuple[str, ...]], b: tuple[int, int, tuple[str, ...]]) -> bool:
+def _clash(a: Change, b: Change) -> bool:
     """Whether two edits of one text touch the same words (or add words at the same place)."""
     if a == b:
         return False
@@ -120,7 +164,9 @@ def merge_text(base: str, mine: str, theirs: str) -> str | None:
 
     Each side's changes against ``base`` are found on words and punctuation marks. When
     no change of one side touches a change of the other (words added at the same place count as
-    touching), the text carries both; a change both sides made identically is applied once.
+    touching), the text carries both; a change both sides made identically is applied once. A
+    result whose words do not add up (two words run together, a sentence both sides moved
+    doubled) is not trusted either: None, and the caller keeps both texts.
 
     Examples
     --------
@@ -139,14 +185,46 @@ def merge_text(base: str, mine: str, theirs: str) -> str | None:
         return None
     if any(_clash(m, t) for m in mine_changes for t in their_changes):
         return None
-    out: list[str] = []
+    applied = sorted(set(mine_changes) | set(their_changes), key=lambda c: (c[0], c[1]))
+    pieces: list[str] = []
     at = 0
-    for start, end, new in sorted(set(mine_changes) | set(their_changes), key=lambda c: (c[0], c[1])):
-        out.extend(tokens[at:start])
-        out.extend(new)
+    for start, end, new in applied:
+        pieces.extend(("".join(tokens[at:start]), "".join(new)))
         at = end
-    out.extend(tokens[at:])
-    return "".join(out)
+    pieces.append("".join(tokens[at:]))
+    pieces = [piece for piece in pieces if piece]
+    if any(_WORD_CHAR.match(left[-1]) and _WORD_CHAR.match(right[0]) for left, right in zip(pieces, pieces[1:])):
+        return None  # an edit's words run into the next word ("wait" + "then call.")
+    if not _adds_up(tokens, mine_changes, their_changes, applied):
+        return None
+    return "".join(pieces)
+
+
+def _word_delta(tokens: list[str], changes: list[Change]) -> Counter[str]:
+    """How many more times each word or punctuation mark is there after ``changes`` (negative: fewer)."""
+    delta: Counter[str] = Counter()
+    for start, end, new in changes:
+        delta.update(_WORD.findall("".join(new)))
+        delta.subtract(_WORD.findall("".join(tokens[start:end])))
+    return delta
+
+
+def _adds_up(tokens: list[str], mine: list[Change], theirs: list[Change], applied: list[Change]) -> bool:
+    """Whether the merged changes ``applied`` add and remove each word as the two editors did, no more.
+
+    Per word or punctuation mark: the merge removes no more than both editors removed (no word
+    lost) and adds no more than both added (nothing invented), and a word is not there more often
+    than in either editor's text unless both added it (a sentence both editors moved, each to
+    another place, is not doubled).
+    """
+    dm, dt, do = _word_delta(tokens, mine), _word_delta(tokens, theirs), _word_delta(tokens, applied)
+    for word in dm.keys() | dt.keys() | do.keys():
+        m, t, o = dm[word], dt[word], do[word]
+        if not min(m, 0) + min(t, 0) <= o <= max(m, 0) + max(t, 0):
+            return False
+        if o > max(m, t) and not (m > 0 and t > 0):
+            return False
+    return True
 
 
 def adopt(mine: Any, theirs: Any) -> Any:

@@ -37,7 +37,7 @@ import ipywidgets as w
 import traitlets
 
 from helpers.forms.common import AutosaveDocument, Debouncer, clock
-from helpers.forms.merge import Conflict, both_texts
+from helpers.forms.merge import Conflict, both_texts, extends
 from helpers.forms.text_fields import TrackedField
 
 STATIC = Path(__file__).parent / "static"
@@ -88,6 +88,8 @@ class SaveStatus(anywidget.AnyWidget):
         self.doc, self.where, self.new, self.resumed = doc, where, new, resumed
         self.note = ""
         self.fields: dict[str, w.Widget] = {}
+        #: fields whose box was closed with nothing in its place (a removed journey stage's cells)
+        self.gone: set[str] = set()
         self.on_sync: Callable[[], None] | None = None
         self.debouncer: Debouncer | None = None
         #: Names a field both editors changed in the form's words (a question, a stage's KPI), not its file path.
@@ -144,9 +146,25 @@ class SaveStatus(anywidget.AnyWidget):
         if isinstance(old, TrackedField) and isinstance(widget, TrackedField):
             old.replaced_by(widget)  # an edit still on its way to the old box lands in this one
         self.fields[fid] = widget
+        self.gone.discard(fid)
         if isinstance(widget, TrackedField) and self.field_models.get(fid) != widget.model_id:
             self.field_models = {**self.field_models, fid: widget.model_id}
         return fid
+
+    def forget_closed(self) -> list[str]:
+        """Forget the fields whose box was closed (a form removed them); their field ids.
+
+        Text the browser still keeps for such a field (an edit that was on its way when the
+        field was removed) is answered as *missing* at the next ping, so the browser offers it
+        for copying instead of writing it anywhere.
+        """
+        closed = [fid for fid, widget in self.fields.items() if getattr(widget, "comm", None) is None]
+        for fid in closed:
+            del self.fields[fid]
+        self.gone.update(closed)
+        if any(fid in self.field_models for fid in closed):
+            self.field_models = {fid: mid for fid, mid in self.field_models.items() if fid not in closed}
+        return closed
 
     # ------------------------------------------------------------------ messages from the browser
     def _on_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
@@ -159,7 +177,7 @@ class SaveStatus(anywidget.AnyWidget):
         raw = content.get("fields")
         sent: dict[str, Any] = raw if isinstance(raw, dict) else {}
         restore = set(content.get("restore") or []) & set(sent)
-        missing: list[str] = []
+        missing: list[str] = sorted(self.gone & set(sent))
         placed: dict[str, str] = {}
         for fid in restore:
             widget = self.fields.get(fid)
@@ -168,10 +186,10 @@ class SaveStatus(anywidget.AnyWidget):
                 continue
             current, kept = str(widget.value or ""), str(sent[fid])
             if current != kept:
-                widget.value = kept if kept.startswith(current) else both_texts(current, kept, clock())
+                widget.value = kept if extends(kept, current) else both_texts(current, kept, clock())
             placed[fid] = str(widget.value or "")
         clean = not self.doc.dirty and not (self.debouncer is not None and self.debouncer.busy)
         confirmed = {fid: text for fid, text in sent.items()
                      if clean and fid in self.fields and str(self.fields[fid].value or "") == str(text)}
-        self.send({"type": "pong", "t": content.get("t"), "confirmed": confirmed, "missing": missing,
+        self.send({"type": "pong", "t": content.get("t"), "confirmed": confirmed, "missing": sorted(set(missing)),
                    "placed": placed, "state": self.doc.state})

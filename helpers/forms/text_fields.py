@@ -13,7 +13,10 @@ tell it from a deliberate replacement, so the words the kernel had put in were s
 value from the kernel while an edit is still on its way. An edit made on an older value is then
 merged three-way (:func:`helpers.forms.merge.merge_text`) with the box's value now; edits of the
 same words keep both texts, marked ``[other editor, time]``, which the document reports as a
-conflict. Without the front end (no stamp), an edit is taken as it comes, as before.
+conflict. Keystrokes sent before the browser heard of that merge all carry the same older number;
+each is merged again from the same two texts (:class:`StaleLine`), so the text is kept once, never
+once per keystroke. Without the front end (no stamp), or with a number the kernel never issued,
+an edit is taken as it comes, as before.
 
 When a form builds its boxes again (another tab's stages or plays came in), an edit still on its
 way to the old box is handed to the box that replaced it (:meth:`TrackedField.replaced_by`), so it
@@ -22,6 +25,7 @@ is merged and written like any other.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import ipywidgets as w
@@ -47,6 +51,41 @@ def merged_edit(base: str | None, mine: str, theirs: str, clock: str) -> str:
     return both_texts(mine, theirs, clock)
 
 
+@dataclass(frozen=True)
+class StaleLine:
+    """How the keystrokes typed on one older value were last merged.
+
+    A burst of keystrokes sent before the browser heard of the merge all carry the same older
+    number. Each is merged again from the same ``base`` with the same other text (``theirs``),
+    so a conflict keeps the text once and a half-typed word is never kept as a text of its own.
+    What changed in the box since the previous keystroke's merge (``own``), another editor's
+    words taken in meanwhile, is merged into the result as a third edit.
+
+    Attributes
+    ----------
+    base : str or None
+        The value the keystrokes were typed on (None: no longer known).
+    theirs : str
+        The box's text the first of them was merged with.
+    clock : str
+        The time shown in the conflict's ``[other editor, time]`` marker.
+    own : str
+        The latest of them merged with ``theirs`` (what the box held after it, unless another
+        editor's words came in since).
+    """
+
+    base: str | None
+    theirs: str
+    clock: str
+    own: str
+
+
+def _keep_newest(entries: dict[int, Any]) -> None:
+    """Drop all but the :data:`KEPT_REVISIONS` highest revisions of ``entries``."""
+    for old in sorted(entries)[:-KEPT_REVISIONS]:
+        del entries[old]
+
+
 class TrackedField(w.ValueWidget):
     """What :class:`TrackedText` and :class:`TrackedTextarea` add to an ipywidgets text box.
 
@@ -65,6 +104,8 @@ class TrackedField(w.ValueWidget):
         super().__init__(*args, **kwargs)
         #: revision -> the latest text known on that revision's line (what an edit stamped with it was typed on)
         self._lines: dict[int, str] = {0: self.text()}
+        #: revision -> the last merge of keystrokes stamped with it (see :class:`StaleLine`)
+        self._stale: dict[int, StaleLine] = {}
         self._successor: TrackedField | None = None
 
     def text(self) -> str:
@@ -89,43 +130,60 @@ class TrackedField(w.ValueWidget):
 
     def _remember(self, rev: int, text: str) -> None:
         self._lines[rev] = text
-        for old in [r for r in self._lines if r <= rev - KEPT_REVISIONS]:
-            del self._lines[old]
+        _keep_newest(self._lines)
+
+    def _stamp(self, raw: Any) -> int | None:
+        """The revision an edit was typed on, or None when it carries no number the kernel issued."""
+        rev = raw[0] if isinstance(raw, list) and raw else None
+        if not isinstance(rev, int) or isinstance(rev, bool) or not 0 <= rev <= self.cg_rev:
+            return None
+        return rev
+
+    def _merge_line(self, rev: int, typed: str, current: str) -> str:
+        """``typed`` (stamped ``rev``, older than ``current``) merged with ``current``, one burst merged once."""
+        line = self._stale.get(rev)
+        merged: str | None = None
+        if line is not None:
+            own = merged_edit(line.base, typed, line.theirs, line.clock)
+            merged = own if current == line.own else merge_text(line.own, own, current)
+            if merged is not None:
+                self._stale[rev] = StaleLine(line.base, line.theirs, line.clock, own)
+        if merged is None:  # the first keystroke on this value, or another editor changed the same words since
+            base, when = self._lines.get(rev), clock()
+            merged = merged_edit(base, typed, current, when)
+            self._stale[rev] = StaleLine(base, current, when, merged)
+        _keep_newest(self._stale)
+        self._remember(rev, typed)
+        return merged
 
     # ------------------------------------------------------------------ the browser sends an edit
     def set_state(self, sync_data: dict[str, Any]) -> None:
-        """Take a message from the browser; an edit typed on an older value is merged, not taken whole."""
+        """Take a message from the browser; an edit typed on an older value is merged, not taken whole.
+
+        An edit without a number (no front end), or with a number the kernel never issued, is
+        taken as it comes.
+        """
         if "value" not in sync_data:
             super().set_state(sync_data)
             return
         data = dict(sync_data)
         typed = str(data["value"] or "")
-        stamp = data.get("cg_edit_base", self.cg_edit_base)
-        rev = stamp[0] if isinstance(stamp, list) and stamp and isinstance(stamp[0], int) else None
+        rev = self._stamp(data.get("cg_edit_base"))
         target = self.successor()
         if target is not None:  # this box was replaced: the edit belongs to its successor
-            base = self._lines.get(rev, None) if rev is not None else self.text()
-            self._lines[rev if rev is not None else self.cg_rev] = typed
             data.pop("value")
             super().set_state(data)
-            target.take_edit(typed, base)
+            setattr(target, "value", self._merge_line(self.cg_rev if rev is None else rev, typed, target.text()))
             return
         if rev is None or rev == self.cg_rev:
-            self._lines[self.cg_rev] = typed
+            self._remember(self.cg_rev, typed)
             super().set_state(data)
             return
-        base = self._lines.get(rev)
-        self._lines[rev] = typed
-        merged = merged_edit(base, typed, self.text(), clock())
+        merged = self._merge_line(rev, typed, self.text())
         data["value"] = merged
         data["cg_rev"] = self.cg_rev + 1  # the echo tells the browser what it shows now
         self._remember(self.cg_rev + 1, merged)
         super().set_state(data)
-
-    def take_edit(self, typed: str, base: str | None) -> None:
-        """Put an edit typed on ``base`` (in a box this one replaced) into this box, merged with its value."""
-        current = self.text()
-        setattr(self, "value", typed if base == current else merged_edit(base, typed, current, clock()))
 
     # ------------------------------------------------------------------ a form builds its boxes again
     def replaced_by(self, successor: "TrackedField") -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -79,3 +80,26 @@ def test_another_tab_s_answer_shows_in_this_form_at_the_next_ping(engagement: Pa
     assert form.row(question).answer.value == "Typed in the other tab"
     assert form.row("sl_p_02").answer.value == "Mine"
     assert "merged in" in form.status.value
+
+
+def test_text_kept_in_the_browser_does_not_swallow_a_shorter_answer_it_starts_with(engagement: Path) -> None:
+    """Review 6 #4, restore path: "Yesterday only" kept in the browser replaced another tab's "Yes" without a trace."""
+    form = open_form(engagement, "Dana Whitfield")
+    assert isinstance(form, InterviewForm)
+    form.row("sl_p_02").answer.value = "Yes"  # the other tab's answer, on disk
+    again = open_form(engagement, "Dana Whitfield")  # this tab's notebook run again after a restart
+    assert isinstance(again, InterviewForm)
+    ping(again.status, {"answer--sl_p_02": "Yesterday only"}, restore=["answer--sl_p_02"])
+    saved = yaml.safe_load(again.path.read_text(encoding="utf-8"))
+    text = next(e for e in saved["answers"] if e["question"] == "sl_p_02")["answer"]
+    assert re.fullmatch(r"Yes\n\n\[other editor, \d\d:\d\d:\d\d\]: Yesterday only", text), text
+
+
+def test_text_kept_in_the_browser_that_continues_the_saved_answer_replaces_it(engagement: Path) -> None:
+    form = open_form(engagement, "Dana Whitfield")
+    assert isinstance(form, InterviewForm)
+    form.row("sl_p_02").answer.value = "Half the leads"
+    again = open_form(engagement, "Dana Whitfield")
+    assert isinstance(again, InterviewForm)
+    ping(again.status, {"answer--sl_p_02": "Half the leads are students."}, restore=["answer--sl_p_02"])
+    assert again.row("sl_p_02").answer.value == "Half the leads are students."

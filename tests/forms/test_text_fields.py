@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
+
 from helpers.forms.text_fields import KEPT_REVISIONS, TrackedTextarea
 
 
@@ -67,3 +69,40 @@ def test_a_closed_successor_does_not_take_edits() -> None:
     old.replaced_by(new)
     new.close()
     assert old.successor() is None
+
+
+def test_an_edit_without_a_number_is_taken_as_typed_not_merged_with_an_earlier_number() -> None:
+    """Review 6 #5: it borrowed the previous message's number; a deletion came back as a marked copy."""
+    box = TrackedTextarea(value="Leads wait.")
+    browser_edit(box, "Leads wait two days.", box.cg_rev)
+    box.value = "Leads wait two days. Marketing says X."
+    box.set_state({"value": "Leads wait. Marketing says X."})  # no stamp: no front end
+    assert box.value == "Leads wait. Marketing says X."
+
+
+@pytest.mark.parametrize("number", [7, -1])
+def test_an_edit_with_a_number_the_kernel_never_issued_is_taken_as_typed(number: int) -> None:
+    """Review 6 #7: it was taken as a forgotten value and the whole text kept twice."""
+    box = TrackedTextarea(value="Leads wait.")
+    browser_edit(box, "Leads wait two days.", number)
+    assert box.value == "Leads wait two days."
+    assert len(box._lines) <= KEPT_REVISIONS and number not in box._lines
+
+
+def test_a_box_remembers_only_the_newest_values() -> None:
+    box = TrackedTextarea(value="a")
+    for n in range(3 * KEPT_REVISIONS):
+        box.value = f"kernel {n}"
+        browser_edit(box, f"typed {n}", max(0, box.cg_rev - 1))
+    assert len(box._lines) <= KEPT_REVISIONS and len(box._stale) <= KEPT_REVISIONS
+
+
+@pytest.mark.parametrize("other_tab, typed_here", [("Yes", "Yesterday only"), ("No", "None of them"),
+                                                    ("demo", "demos")])
+def test_the_other_tab_s_short_answer_is_not_swallowed_by_a_longer_word(other_tab: str, typed_here: str) -> None:
+    """Review 6 #4: "Yes" counted as held by "Yesterday only" and disappeared without a marker."""
+    box = TrackedTextarea(value="")
+    shown = box.cg_rev
+    box.value = other_tab  # the other tab's answer, put in at the ping
+    browser_edit(box, typed_here, shown)
+    assert re.search(rf"\b{other_tab}\b", box.value) and typed_here in box.value, box.value

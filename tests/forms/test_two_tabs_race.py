@@ -219,3 +219,94 @@ def test_merge_text_combines_edits_of_different_words(base: str, mine: str, thei
     from helpers.forms.merge import merge_text
 
     assert merge_text(base, mine, theirs) == merged
+
+
+def test_keystrokes_still_on_their_way_during_a_conflict_keep_the_text_once(engagement: Path) -> None:
+    """Review 6 #1: every keystroke typed on the old text used to add another marked copy, half-typed words included."""
+    a, b, qid = two_interview_tabs(engagement)
+    box_b = b.row(qid).answer
+    shown_in_b = seen(box_b)
+    a.row(qid).answer.value = "From tab A. Marketing says X."
+    ping(b.status)
+    for seq, text in enumerate(["From tab A. S", "From tab A. Sa", "From tab A. Sal", "From tab A. Sales"], 1):
+        typed(box_b, text, shown_in_b, seq)  # sent before B's browser heard of the merge
+    text = answer_of(b.path, qid)
+    assert re.fullmatch(r"From tab A\. Sales\n\n" + MARK + r"From tab A\. Marketing says X\.", text), text
+    assert box_b.value == text
+
+
+def test_keystrokes_reaching_a_replaced_box_during_a_conflict_keep_the_text_once() -> None:
+    """The same burst, arriving at a box the form built again: handed on and merged once."""
+    from helpers.forms.text_fields import TrackedTextarea
+
+    old, new = TrackedTextarea(value="Demos"), TrackedTextarea(value="Demos; calls")
+    old.replaced_by(new)
+    for seq, text in enumerate(["Demos; t", "Demos; tr", "Demos; trials"], 1):
+        typed(old, text, old.cg_rev, seq)
+    assert re.fullmatch(r"Demos; trials\n\n" + MARK + r"Demos; calls", new.value), new.value
+
+
+def test_a_late_edit_of_a_removed_journey_stage_never_lands_in_the_next_stage(engagement: Path) -> None:
+    """Review 6 #6: the old cell wrote by position, over the stage that moved into its place."""
+    form = open_journey(engagement)
+    form.cells[(0, "kpi")].value = "Stage 0 KPI"
+    form.cells[(1, "kpi")].value = "Stage 1 KPI"
+    form.typing.flush()
+    old = form.cells[(0, "kpi")]
+    fid = next(f for f, box in form.status.fields.items() if box is old)
+    form.stage_action(0, "remove")
+    typed(old, "Stage 0 KPI, typed late", old.cg_rev, 9)  # on its way when the stage was removed
+    form.typing.flush()
+    stages = yaml.safe_load((engagement / "journey.yaml").read_text(encoding="utf-8"))["journeys"][0]["stages"]
+    assert stages[0]["kpi"] == "Stage 1 KPI", stages[0]
+    assert all("typed late" not in str(s.get("kpi")) for s in stages)
+    answers: list[dict[str, Any]] = []
+    form.status.send = lambda content, buffers=None: answers.append(content)  # type: ignore[method-assign]
+    form.status._on_msg(form.status, {"type": "ping", "t": 1, "fields": {fid: "Stage 0 KPI, typed late"},
+                                      "restore": []}, [])
+    assert answers[0]["missing"] == [fid], "the browser is told to offer the late text for copying"
+
+
+def test_words_another_tab_adds_during_a_burst_of_conflicting_keystrokes_are_kept_and_the_text_once(
+        engagement: Path) -> None:
+    a, b, qid = two_interview_tabs(engagement)
+    box_b = b.row(qid).answer
+    shown_in_b = seen(box_b)
+    a.row(qid).answer.value = "From tab A. Marketing says X."
+    ping(b.status)
+    typed(box_b, "From tab A. S", shown_in_b, 1)
+    typed(box_b, "From tab A. Sa", shown_in_b, 2)
+    ping(a.status)  # A takes in B's merge and adds to its own words
+    a.row(qid).answer.value = a.row(qid).answer.value + " Leads go cold."
+    ping(b.status)
+    typed(box_b, "From tab A. Sal", shown_in_b, 3)
+    typed(box_b, "From tab A. Sales", shown_in_b, 4)
+    text = answer_of(b.path, qid)
+    assert re.fullmatch(r"From tab A\. Sales\n\n" + MARK + r"From tab A\. Marketing says X\. Leads go cold\.", text), text
+
+
+def test_a_choice_on_its_way_when_the_grid_is_built_again_still_lands_in_its_stage(engagement: Path) -> None:
+    """Only cells whose stage left its place are closed: an owner chosen while another tab's text came in is kept."""
+    a, b = open_journey(engagement), open_journey(engagement)
+    a.cells[(0, "kpi")].value = "Leads per week"
+    ping(b.status)
+    owner_b = b.cells[(1, "owner")]
+    a.cells[(0, "kpi")].value = "Leads per week; demos booked"
+    ping(b.status)  # B takes in A's cell: the grid is built again
+    owner_b.set_state({"index": [v for _label, v in owner_b.options].index("sales")})  # B's choice, on the grid before
+    stages = yaml.safe_load((engagement / "journey.yaml").read_text(encoding="utf-8"))["journeys"][0]["stages"]
+    assert stages[1]["owner"] == "sales" and stages[0]["kpi"] == "Leads per week; demos booked", stages[:2]
+
+
+def test_a_late_choice_in_a_removed_journey_stage_never_lands_in_the_next_stage(engagement: Path) -> None:
+    form = open_journey(engagement)
+    form.cells[(0, "kpi")].value = "Stage 0 KPI"  # the file exists now
+    form.typing.flush()
+    owner = form.cells[(0, "owner")]
+    next_owner = form.stages()[1]["owner"]
+    form.stage_action(0, "remove")
+    choice = next(v for _label, v in owner.options if v and v != next_owner)
+    if owner.comm is not None:  # a closed box gets no message from the browser
+        owner.set_state({"index": [v for _label, v in owner.options].index(choice)})
+    stages = yaml.safe_load((engagement / "journey.yaml").read_text(encoding="utf-8"))["journeys"][0]["stages"]
+    assert stages[0]["owner"] == next_owner, stages[0]

@@ -6,7 +6,8 @@
 // keyed by the form's file, until the kernel confirms that its field holds exactly that text
 // and the file is written. When the form is shown again (after a kernel restart and a re-run),
 // kept texts are sent back and put into their fields; texts that fit no field are offered
-// for copying. Nothing typed is dropped silently.
+// for copying, and so is text typed into a field the form removed meanwhile (a journey stage).
+// Nothing typed is dropped silently.
 //
 // Two tabs on one file: the kernel numbers every value it puts into a bound text box (cg_rev,
 // helpers/forms/text_fields.py). Each edit is stamped with the number of the value it was typed
@@ -131,7 +132,8 @@ function render({ model, el }) {
     if (offer.length) {
       keepNote.textContent = lost
         ? "Typed since the kernel stopped answering (kept in this browser):"
-        : "Typed before the kernel restarted and not placed in this form: copy it where it belongs.";
+        : "Typed but not placed in this form (typed before the kernel restarted, or in a field removed since): " +
+          "copy it where it belongs.";
       keepText.value = offer.map((id) => kept[id].value).join("\n\n");
       keep.style.display = "block";
     } else {
