@@ -20,6 +20,7 @@ import json
 import os
 import re
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -165,7 +166,10 @@ def test_journey_typing_waiting_for_its_pause_is_written_before_the_ping_takes_t
         ping(b.status)  # B's ping comes while B's typing still waits for its pause
         await asyncio.sleep(0.5)
 
-    asyncio.run(in_the_kernel())
+    # in a thread of its own: the test process may already run an event loop (Playwright's, from
+    # the browser tests), and asyncio.run refuses to start inside one
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, in_the_kernel()).result()
     saved = yaml.safe_load((engagement / "journey.yaml").read_text(encoding="utf-8"))
     assert saved["journeys"][0]["stages"][0]["kpi"] == "Demos; Leads per week; reply time"
 
