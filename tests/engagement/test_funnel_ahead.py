@@ -38,9 +38,8 @@ def hubspot_folder(tmp_path: Path) -> Path:
     return folder
 
 
-def test_the_funnel_read_ahead_is_the_funnel_read_now(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    folder = hubspot_folder(tmp_path)
-    now, now_problems = read_funnel(folder, "hubspot", {})
+def tables_taken(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """For each read of the file, whether the table read ahead was the one used (filled as reads happen)."""
     taken: list[bool] = []
     real = fileio._taken_ahead
 
@@ -50,6 +49,13 @@ def test_the_funnel_read_ahead_is_the_funnel_read_now(tmp_path: Path, monkeypatc
         return table
 
     monkeypatch.setattr(fileio, "_taken_ahead", spy)
+    return taken
+
+
+def test_the_funnel_read_ahead_is_the_funnel_read_now(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = hubspot_folder(tmp_path)
+    now, now_problems = read_funnel(folder, "hubspot", {})
+    taken = tables_taken(monkeypatch)
     assert read_funnel_ahead(folder)
     ahead, ahead_problems = read_funnel(folder, "hubspot", {})
     assert taken == [True]
@@ -68,15 +74,7 @@ def test_an_export_in_the_readers_own_column_names_is_read_once(tmp_path: Path,
     (folder / "funnel.csv").write_text("lead_id,created_at,mql_at,rejected_at,status\n"
                                        "L1,2026-03-01,2026-03-02,2026-03-03,Rejected\n"
                                        "L2,2026-03-04,,,Open\n", encoding="utf-8")
-    taken: list[bool] = []
-    real = fileio._taken_ahead
-
-    def spy(*args: object) -> object:
-        table = real(*args)  # type: ignore[arg-type]
-        taken.append(table is not None)
-        return table
-
-    monkeypatch.setattr(fileio, "_taken_ahead", spy)
+    taken = tables_taken(monkeypatch)
     assert read_funnel_ahead(folder)
     frame, problems = read_funnel(folder, None, {})
     assert taken == [True]
@@ -136,15 +134,7 @@ def test_check_says_the_same_with_the_funnel_read_ahead(tmp_path: Path, monkeypa
             cli.main(["check", str(folder)])
         return out.getvalue()
 
-    taken: list[bool] = []
-    real = fileio._taken_ahead
-
-    def spy(*args: object) -> object:
-        table = real(*args)  # type: ignore[arg-type]
-        taken.append(table is not None)
-        return table
-
-    monkeypatch.setattr(fileio, "_taken_ahead", spy)
+    taken = tables_taken(monkeypatch)
     with_ahead = check()
     assert taken == [True]
     monkeypatch.setattr(fileio, "READ_AHEAD_MIN_BYTES", 10**12)
