@@ -425,15 +425,72 @@ def _finite_or_none(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
+def kaplan_meier(durations: np.ndarray, observed: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Kaplan-Meier survival curve of right-censored durations, as ``scipy.stats.ecdf`` computes it.
+
+    Parameters
+    ----------
+    durations : ndarray of float
+        Finite durations (answered leads: the wait; the others: the time observed so far).
+    observed : ndarray of bool
+        True where the duration ends in an event (the lead was answered), False where censored.
+
+    Returns
+    -------
+    (times, survival, at_risk, events)
+        The distinct durations in increasing order (censored ones included), the survival
+        probability just after each, and the number at risk and of events at each.
+
+    The same arithmetic as scipy's right-censored ``ecdf`` (sort once, count at risk and events
+    at each distinct time, multiply the conditional survivals); a test checks the two against
+    each other on thousands of random samples. It is written out here because ``scipy.stats``
+    takes a second to import (half of it rewriting docstrings, scipy issue 22510), paid by
+    every ``workbook render`` for this one estimator.
+    """
+    order = np.argsort(durations, kind="stable")
+    times = durations[order]
+    died = observed[order].astype(np.int64)
+    at_risk = np.arange(times.size, 0, -1)
+    edges = np.diff(times, prepend=-np.inf, append=np.inf) > 0
+    first, last = edges[:-1], edges[1:]  # first and last of each run of equal durations
+    events = np.diff(np.cumsum(died)[last], prepend=0)
+    n = at_risk[first]
+    return times[first], np.cumprod((n - events) / n), n, events
+
+
+def step_value(times: np.ndarray, values: np.ndarray, at: Any, before: float = 1.0) -> np.ndarray:
+    """A right-continuous step function's value at ``at``: ``values[i]`` from ``times[i]`` on, ``before`` before."""
+    return np.concatenate([[before], values])[np.searchsorted(times, np.asarray(at, dtype=float), side="right")]
+
+
+def loglog_band(survival: np.ndarray, at_risk: np.ndarray, events: np.ndarray,
+                confidence: float) -> tuple[np.ndarray, np.ndarray]:
+    """Pointwise confidence band of a Kaplan-Meier curve: exponential Greenwood ("log-log").
+
+    NaN where the band is undefined (where the curve is 1 or 0), as in ``scipy.stats.ecdf``'s
+    ``confidence_interval(method="log-log")``.
+    """
+    from scipy import special
+
+    with np.errstate(all="ignore"):
+        var = 1 / np.log(survival) ** 2 * np.cumsum(events / (at_risk * (at_risk - events)))
+        z_se = special.ndtri(1 / 2 + confidence / 2) * np.sqrt(var)
+        points = np.log(-np.log(survival))
+        low = np.exp(-np.exp(points + z_se))
+        high = np.exp(-np.exp(points - z_se))
+    return np.clip(low, 0, 1), np.clip(high, 0, 1)
+
+
 def censored_median(durations: Amounts, observed: Sequence[bool] | np.ndarray | pd.Series,
                     threshold: float | None = None, confidence: float = 0.95) -> CensoredMedian:
-    """Median time to first response with right-censoring: the Kaplan-Meier estimate (``scipy.stats.ecdf``).
+    """Median time to first response with right-censoring: the Kaplan-Meier estimate.
 
-    The survival curve and its confidence band (exponential Greenwood, "log-log") come from
-    ``scipy.stats.ecdf`` on right-censored data. The numbers are lifelines' ``KaplanMeierFitter``
-    ones (its timeline, its band at the curve's ends, its median of each band; tests check the
-    two against each other on thousands of samples). lifelines itself is not imported here: its
-    package loads every fitter it has, more than a second of every render for one estimator.
+    The survival curve (:func:`kaplan_meier`) and its confidence band (exponential Greenwood,
+    "log-log": :func:`loglog_band`) are those of ``scipy.stats.ecdf`` on right-censored data,
+    and the numbers are lifelines' ``KaplanMeierFitter`` ones (its timeline, its band at the
+    curve's ends, its median of each band); tests check all three against each other on
+    thousands of samples. Neither library is imported here: lifelines loads every fitter it
+    has, and ``scipy.stats`` takes a second to import, for one estimator in every render.
 
     Parameters
     ----------
@@ -452,10 +509,6 @@ def censored_median(durations: Amounts, observed: Sequence[bool] | np.ndarray | 
     -------
     CensoredMedian
     """
-    import warnings
-
-    from scipy.stats import CensoredData, ecdf
-
     d = _amounts(durations)
     o = np.asarray(pd.Series(np.asarray(observed)).fillna(False).astype(bool).to_numpy())
     if d.shape != o.shape:
@@ -473,9 +526,9 @@ def censored_median(durations: Amounts, observed: Sequence[bool] | np.ndarray | 
         return CensoredMedian(median=None, more_than=float(d.max()), ci_low=None, ci_high=None,
                               confidence=confidence, n=n, n_observed=0, n_censored=n, n_negative=n_negative,
                               threshold=thr, within=None if thr is None else 0.0, responders_median=None)
-    curve = ecdf(CensoredData.right_censored(d, ~o)).sf
-    times = curve.quantiles if curve.quantiles[0] <= 0 else np.concatenate([[0.0], curve.quantiles])
-    surv = curve.evaluate(times)
+    quantiles, survival, at_risk, events = kaplan_meier(d, o)
+    times = quantiles if quantiles[0] <= 0 else np.concatenate([[0.0], quantiles])
+    surv = step_value(quantiles, survival, times)
     at_half = np.isclose(surv, 0.5, rtol=0, atol=1e-9)
     reached = at_half | (surv < 0.5)
     median: float | None = None
@@ -488,17 +541,14 @@ def censored_median(durations: Amounts, observed: Sequence[bool] | np.ndarray | 
             median = (float(times[i]) + float(times[below[0]])) / 2
     else:
         more_than = float(d.max())
-    with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # the band is undefined where the curve is 1 or 0
-        band = curve.confidence_interval(confidence, method="log-log")
-        edges = [band.low.evaluate(times), band.high.evaluate(times)]
+    edges = [step_value(quantiles, side, times) for side in loglog_band(survival, at_risk, events, confidence)]
     # where the band is undefined: 1 before the first answer, 0 once everyone left has answered
     edges = [np.where(np.isnan(e), np.where(surv == 0, 0.0, 1.0), e) for e in edges]
     bounds = np.array([np.inf if e[-1] > 0.5 else float(times[np.searchsorted(-e, -0.5)]) for e in edges])
     finite = bounds[np.isfinite(bounds)]
     ci_low = _finite_or_none(bounds.min())
     ci_high = _finite_or_none(bounds.max()) if finite.size == 2 else None
-    within = None if thr is None else float(1.0 - curve.evaluate(thr))
+    within = None if thr is None else float(1.0 - step_value(quantiles, survival, thr))
     return CensoredMedian(median=median, more_than=more_than, ci_low=ci_low, ci_high=ci_high,
                           confidence=confidence, n=n, n_observed=n_observed, n_censored=n - n_observed,
                           n_negative=n_negative, threshold=thr, within=within, responders_median=responders)

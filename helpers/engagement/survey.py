@@ -253,16 +253,18 @@ def read_export(path: Path, rel: str, instrument: "Instrument") -> tuple[pd.Data
         out["level"] = level.astype(object).where(level.notna(), np.nan)  # blank stays missing, not "nan"
     else:
         out["level"] = pd.Series(np.nan, index=data.index, dtype="str")
+    ratings: dict[str, np.ndarray] = {}
     if not any(p.is_error for p in numeric):  # codes of an unknown scale: one message, not one per cell
-        problems += _rating_problems(rel, data, stmt_cols, shown, rows, out, fmt)
+        ratings, found = _rating_problems(rel, data, stmt_cols, shown, rows, fmt)
+        problems += found
     problems += _duplicate_respondents(rel, out["respondent"], rows)
     if any(p.is_error for p in problems):
         return None, problems, fmt
     unsure_cells = dont_know_cells(data[list(stmt_cols)])
     unsure = unsure_cells.sum(axis=1)
-    out = out.reindex(columns=["respondent", "team", "level", *ids])
-    out[ids] = out[ids].astype(float)
-    out = out.reset_index(drop=True)
+    unasked = np.full(len(out), np.nan)
+    scores = pd.DataFrame({sid: ratings.get(sid, unasked) for sid in ids}, index=out.index, dtype=float)
+    out = pd.concat([out, scores], axis=1).reset_index(drop=True)  # one frame, not one insert per statement
     out.attrs["asked"] = [s for s in ids if s in stmt_cols.values()]
     out.attrs["rows"] = [int(r) for r in rows]  # spreadsheet row of each respondent
     out.attrs["dont_know"] = [int(n) for n in unsure]
@@ -476,26 +478,34 @@ SUMMARY_AFTER = 3
 
 
 def _rating_problems(rel: str, data: pd.DataFrame, stmt_cols: dict[int, str], shown: list[str],
-                     rows: pd.Series, out: pd.DataFrame, fmt: str = "canonical") -> list[Problem]:
+                     rows: pd.Series, fmt: str = "canonical") -> tuple[dict[str, np.ndarray], list[Problem]]:
+    """Each statement's ratings (float, NaN when unanswered or not a rating) and the problems of its cells.
+
+    A statement matched by two columns takes its ratings from the last one. Problems are in
+    spreadsheet order (row, then column); a column with more than :data:`SUMMARY_AFTER` answers
+    that are not ratings gets one summary line instead.
+    """
     cols = list(stmt_cols)
-    long = data[cols].melt(ignore_index=False, var_name="col", value_name="raw")
-    value, reason = parse_ratings(long["raw"])
-    long = long.assign(value=value, reason=reason, row=rows.reindex(long.index).to_numpy())
-    wide = long.pivot(columns="col", values="value")
-    source = {sid: i for i, sid in stmt_cols.items()}  # a statement matched twice: its last column
-    if source:
-        out[list(source)] = wide.reindex(index=out.index, columns=list(source.values())).astype(float).to_numpy()
-    bad = long[long["reason"] != ""].sort_values(["row", "col"])
-    words = bad[bad["reason"] == "not_a_rating"]
+    block = data[cols].to_numpy(dtype=object)  # one row per respondent, one column per statement column
+    value, reason = parse_ratings(pd.Series(block.ravel(), dtype=object))
+    values = value.to_numpy(dtype=float).reshape(block.shape)
+    reasons = reason.to_numpy(dtype=object).reshape(block.shape)
+    last = {sid: j for j, sid in enumerate(stmt_cols.values())}
+    ratings = {sid: values[:, j] for sid, j in last.items()}
+    row_of, col_of = rows.to_numpy(dtype=np.int64), np.asarray(cols, dtype=np.int64)
+    at_row, at_col = np.nonzero(reasons != "")
+    order = np.lexsort((col_of[at_col], row_of[at_row]))  # spreadsheet order: by row, then column
+    bad = [(str(reasons[r, j]), block[r, j], int(row_of[r]), int(col_of[j]))
+           for r, j in zip(at_row[order], at_col[order])]
     per_col: dict[int, list[str]] = {}
-    for c, raw in zip(words["col"], words["raw"]):
-        per_col.setdefault(int(c), []).append(str(raw))
-    summarised = [c for c, cells in per_col.items() if len(cells) > SUMMARY_AFTER]
-    bad = bad[~bad["col"].isin(summarised)]
+    for why, raw, _, c in bad:
+        if why == "not_a_rating":
+            per_col.setdefault(c, []).append(str(raw))
+    summarised = {c for c, cells in per_col.items() if len(cells) > SUMMARY_AFTER}
     what = {"range": "rating {v} is outside 1-5", "fraction": "rating {v} is not a whole number",
             "not_a_rating": "'{v}' is not a rating"}
-    out_p = [Problem(rel, what[r].format(v=v), RATING_HINT, row=int(row), field=shown[c])
-             for r, v, row, c in zip(bad["reason"], bad["raw"], bad["row"], bad["col"])]
+    out_p = [Problem(rel, what[why].format(v=raw), RATING_HINT, row=row, field=shown[c])
+             for why, raw, row, c in bad if c not in summarised]
     hint = LABEL_HINT.get(fmt, "recode the answers to 1-5 (or to the English labels, e.g. 'Agree') in the file")
     for c in sorted(summarised):
         cells = per_col[c]
@@ -503,17 +513,21 @@ def _rating_problems(rel: str, data: pd.DataFrame, stmt_cols: dict[int, str], sh
         out_p.append(Problem(rel, f"column {shown[c]}: {len(cells)} answers in a language or scale not "
                              f"recognised: {sample}, ...", f"labels of the 5-point agreement scale in "
                              f"{KNOWN_LANGUAGES} are read; {hint}", field=shown[c]))
-    clash = seven_point_labels(long["raw"])
+    by_column = pd.Series(block.ravel(order="F"), dtype=object)  # column by column, as the answers are read
+    clash = seven_point_labels(by_column)
     if clash:
-        hit = long[norm_series(long["raw"]).isin(SEVEN_POINT)].sort_values(["row", "col"]).iloc[0]
+        seven = norm_series(by_column).isin(SEVEN_POINT).to_numpy().reshape(block.shape, order="F")
+        at_row, at_col = np.nonzero(seven)
+        first = np.lexsort((col_of[at_col], row_of[at_row]))[0]
+        r, j = at_row[first], at_col[first]
         shown_clash = ", ".join(f"'{c}'" for c in clash)
         out_p.insert(0, Problem(
-            rel, f"'{hit['raw']}' is a point of a 7-point scale: the answers use {shown_clash} side "
+            rel, f"'{block[r, j]}' is a point of a 7-point scale: the answers use {shown_clash} side "
             "by side, which cannot all be scored on 1-5", "collect the answers on the 5-point scale "
             "(Strongly disagree, Disagree, Neither agree nor disagree, Agree, Strongly agree, or "
-            "1-5), or recode every answer to 1-5 in the file", row=int(hit["row"]),
-            field=shown[hit["col"]]))
-    return out_p
+            "1-5), or recode every answer to 1-5 in the file", row=int(row_of[r]),
+            field=shown[int(col_of[j])]))
+    return ratings, out_p
 
 
 def _duplicate_respondents(rel: str, respondent: pd.Series, rows: pd.Series) -> list[Problem]:

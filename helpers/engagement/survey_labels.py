@@ -9,6 +9,7 @@ scored). Pure functions on pandas Series; nothing here reads or writes files.
 from __future__ import annotations
 import re
 import unicodedata
+from typing import Any
 import numpy as np
 import pandas as pd
 
@@ -203,28 +204,47 @@ def parse_ratings(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
         ``value`` is float (NaN for no answer or a bad cell); ``reason`` is ``""`` when fine,
         else ``"not_a_rating"``, ``"fraction"`` or ``"range"``.
     """
-    if len(cells) > 64 and cells.nunique() < len(cells) // 4:  # survey answers repeat: parse each once
-        text = cells.astype(str)
-        uniq = pd.Series(text.unique())
-        value_u, reason_u = parse_ratings(uniq)
-        return (text.map(dict(zip(uniq, value_u))).astype(float),
-                text.map(dict(zip(uniq, reason_u))).astype(object))
-    raw = cells.astype(str).str.strip()
-    key = norm_series(raw)
-    number = pd.to_numeric(raw.str.replace(",", ".", regex=False), errors="coerce")
-    labelled = key.map(LABELS).astype(float)
-    lead = pd.to_numeric(raw.str.extract(r"^(\d+)\s*[-\u2013(:.)]\s*[A-Za-z]", expand=False),
-                         errors="coerce")
-    trail = pd.to_numeric(raw.str.extract(r"[A-Za-z]\s*\(\s*(\d+)\s*\)$", expand=False),
-                          errors="coerce")
-    value = number.fillna(lead).fillna(trail).fillna(labelled)
-    blank = key.isin(NO_ANSWER) | raw.isin(["-", "\u2013", "\u2014"])
-    reason = pd.Series("", index=cells.index, dtype=object)
-    reason[value.isna() & ~blank] = "not_a_rating"
-    reason[value.notna() & (value != value.round())] = "fraction"
-    reason[value.notna() & (value == value.round()) & ((value < 1) | (value > 5))] = "range"
-    value = value.where(reason == "", np.nan).where(~blank, np.nan)
-    return value.astype(float), reason
+    codes, distinct = pd.factorize(cells.astype(str).to_numpy(dtype=object), use_na_sentinel=False)
+    value, reason = _distinct_ratings([str(u) for u in distinct])  # answers repeat: each read once
+    return (pd.Series(value[codes], index=cells.index, dtype=float),
+            pd.Series(reason[codes], index=cells.index, dtype=object))
+
+
+_LEAD_NUMBER = re.compile(r"^(\d+)\s*[-\u2013(:.)]\s*[A-Za-z]")  # "4 - Agree", "4 (Agree)"
+_TRAIL_NUMBER = re.compile(r"[A-Za-z]\s*\(\s*(\d+)\s*\)$")  # "Agree (4)"
+_DASHES = {"-", "\u2013", "\u2014"}
+
+
+def _distinct_ratings(answers: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`parse_ratings` of distinct answers: ``(value, reason)`` arrays, one item per answer.
+
+    A number is read as pandas reads it (``pd.to_numeric``, a decimal comma taken as a point),
+    else the number before or after a label ("4 - Agree", "Agree (4)"), else the label itself.
+    """
+    raw = [a.strip() for a in answers]
+    key = [norm(r) for r in raw]
+
+    def numbers(texts: list[str | None]) -> np.ndarray:
+        return pd.to_numeric(pd.Series(texts, dtype=object), errors="coerce").to_numpy(dtype=float)
+
+    def group(pattern: re.Pattern[str], text: str) -> str | None:
+        found = pattern.search(text)
+        return found.group(1) if found else None
+
+    value = numbers([r.replace(",", ".") for r in raw])
+    for fallback in (numbers([group(_LEAD_NUMBER, r) for r in raw]), numbers([group(_TRAIL_NUMBER, r) for r in raw]),
+                     np.array([LABELS.get(k, np.nan) for k in key], dtype=float)):
+        value = np.where(np.isnan(value), fallback, value)
+    blank = np.array([k in NO_ANSWER or r in _DASHES for k, r in zip(key, raw)], dtype=bool)
+    known = ~np.isnan(value)
+    with np.errstate(invalid="ignore"):
+        whole = known & (value == np.round(value))
+        reason = np.full(len(raw), "", dtype=object)
+        reason[~known & ~blank] = "not_a_rating"
+        reason[known & ~whole] = "fraction"
+        reason[whole & ((value < 1) | (value > 5))] = "range"
+    value = np.where((reason == "") & ~blank, value, np.nan)
+    return value, reason
 
 
 def seven_point_labels(cells: pd.Series) -> list[str]:
@@ -255,13 +275,27 @@ def map_words(cells: pd.Series, words: dict[str, str], *, partial: bool = True) 
     leader, "Non-manager" -> staff). An answer naming both values ("Sales & marketing") is NaN.
     With ``partial=False`` only the first rule applies.
     """
-    base = norm_series(cells.astype(str).str.replace(r"\([^)]*\)", " ", regex=True))
-    key = base.str.replace(_FILLER, " ", regex=True).str.split().str.join(" ")
-    exact = key.map(words).astype(object)
-    exact = exact.where(exact.notna(), base.map(words).astype(object))
-    todo = exact.isna() & (base != "")
-    if not partial or not todo.any():
-        return exact
+    text = cells.astype(str)
+    phrases = sorted(words, key=len, reverse=True) if partial else []
+    mapped = {u: _word_value(u, words, phrases) for u in text.unique()}  # each distinct answer once
+    return text.map(mapped).astype(object)
+
+
+def _word_value(text: str, words: dict[str, str], phrases: list[str]) -> Any:
+    """:func:`map_words` for one answer; ``phrases`` are the spellings to look for inside it (longest first)."""
+    base = norm(re.sub(r"\([^)]*\)", " ", text))
+    key = " ".join(re.sub(_FILLER, " ", base).split())
+    exact = words.get(key, words.get(base))
+    if exact is not None or not phrases or not base:
+        return np.nan if exact is None else exact
+    work = f" {base} "
+    hits = set()
+    for phrase in phrases:
+        pattern = f" {phrase} "
+        if pattern in work:
+            hits.add(words[phrase])
+            work = work.replace(pattern, " | ")
+    return next(iter(hits)) if len(hits) == 1 else np.nan
     work = " " + base[todo] + " "
     hits = pd.DataFrame(False, index=work.index, columns=sorted(set(words.values())))
     for phrase in sorted(words, key=len, reverse=True):

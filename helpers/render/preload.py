@@ -29,7 +29,7 @@ from helpers.render.handout import exporter  # noqa: E402  (after the checker is
 
 
 #: Imported by a render outside the report itself, on first use (see :func:`warm`).
-LAZY_IMPORTS = ("scipy.stats", "papermill")  # speed to lead's Kaplan-Meier estimate; the report's executor
+LAZY_IMPORTS = ("scipy.special", "papermill")  # the survey's t quantiles and the KM band; the report's executor
 
 
 def warm_content() -> None:

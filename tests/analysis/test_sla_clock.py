@@ -8,13 +8,15 @@ British Summer Time starts Sun 29 Mar (London is UTC+1 from then until 25 Oct).
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
 import yaml
 
-from helpers.analysis.sla_clock import add_days, add_hours, bench, censored_median, elapsed_days, elapsed_hours
+from helpers.analysis.sla_clock import (add_days, add_hours, bench, censored_median, elapsed_days, elapsed_hours,
+                                       kaplan_meier, loglog_band, step_value)
 from helpers.engagement.sla import SlaClock
 
 BUSINESS = SlaClock(clock="business", working_hours="08:00-18:00")
@@ -415,3 +417,45 @@ def test_km_gives_lifelines_numbers_on_thousands_of_samples():
         assert (ours.median is None) == (not np.isfinite(median)), (waits.tolist(), answered.tolist())
         if ours.median is not None:
             assert ours.median == pytest.approx(float(median), abs=1e-9), (waits.tolist(), answered.tolist())
+
+
+def test_km_curve_and_band_are_scipy_ecdf_ones_on_thousands_of_samples():
+    """The Kaplan-Meier curve and its log-log band, written out with numpy, equal ``scipy.stats.ecdf``'s.
+
+    Evaluated at every distinct duration, between them, before the first and after the last,
+    on samples with ties, zeros, everyone censored or answered and the curve reaching 0.
+    """
+    from scipy.stats import CensoredData, ecdf
+
+    rng = np.random.default_rng(30)
+    for _ in range(3000):
+        n = int(rng.integers(1, 80))
+        waits = np.round(rng.exponential(float(rng.choice([1, 5, 20, 100])), n), int(rng.integers(0, 3)))
+        answered = rng.random(n) < float(rng.choice([0.0, 0.2, 0.7, 1.0]))
+        times, survival, at_risk, events = kaplan_meier(waits, answered)
+        reference = ecdf(CensoredData.right_censored(waits, ~answered)).sf
+        np.testing.assert_array_equal(times, reference.quantiles)
+        at = np.concatenate([times, times - 0.25, times + 0.25, [times[0] - 1, times[-1] + 1]])
+        np.testing.assert_allclose(step_value(times, survival, at), reference.evaluate(at), rtol=0, atol=1e-12)
+        confidence = float(rng.choice([0.8, 0.9, 0.95]))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # scipy warns where the band is undefined
+            band = reference.confidence_interval(confidence, method="log-log")
+        low, high = loglog_band(survival, at_risk, events, confidence)
+        np.testing.assert_allclose(step_value(times, low, at), band.low.evaluate(at), rtol=0, atol=1e-12)
+        np.testing.assert_allclose(step_value(times, high, at), band.high.evaluate(at), rtol=0, atol=1e-12)
+
+
+def test_a_render_imports_no_scipy_stats(tmp_path):
+    """Speed to lead's estimate needs no ``scipy.stats`` (a second of every render): a render does not load it."""
+    import subprocess
+    import sys
+
+    from helpers import PROJECT_ROOT
+
+    demo = PROJECT_ROOT / "templates" / "demo" / "hartwell-orme-2026-08"
+    code = ("import sys\nfrom helpers.render.handout import render_engagement\n"
+            f"r = render_engagement({str(demo)!r}, {str(tmp_path)!r})\n"
+            "print(r.ok, 'scipy.stats' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["True", "False"], done.stderr[-2000:]
