@@ -165,3 +165,17 @@ def test_a_file_read_by_the_c_parser_lets_the_reading_ahead_go(tmp_path: Path) -
     frame, problems = read_table(path, "funnel.csv", arrow=True)
     assert problems == [] and frame is not None and frame["note"].tolist() == ["café"]
     assert path.resolve() not in fileio._AHEAD
+
+
+@pytest.mark.parametrize("piece", [7, 64, 8 * 1024 * 1024])
+def test_line_breaks_and_quotes_are_counted_across_pieces(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          piece: int) -> None:
+    """The count before reading ahead sees every line break and a quote in the last piece, whatever the piece size."""
+    monkeypatch.setattr(fileio, "_COUNT_PIECE", piece)
+    path = tmp_path / "funnel.csv"
+    body = "".join(f"{i},web,2026-03-{1 + i % 28:02d}\n" for i in range(500))
+    path.write_text("lead_id,source,created_at\n" + body + '501,"web, paid",2026-03-02', encoding="utf-8")
+    assert fileio._newlines_and_quotes(path, 10_000) == (501, True)
+    path.write_text("lead_id,source,created_at\n" + body, encoding="utf-8")
+    assert fileio._newlines_and_quotes(path, 10_000) == (501, False)
+    assert fileio._newlines_and_quotes(path, 500) is None  # past the most allowed: stops, says so
