@@ -296,13 +296,3 @@ def _word_value(text: str, words: dict[str, str], phrases: list[str]) -> Any:
             hits.add(words[phrase])
             work = work.replace(pattern, " | ")
     return next(iter(hits)) if len(hits) == 1 else np.nan
-    work = " " + base[todo] + " "
-    hits = pd.DataFrame(False, index=work.index, columns=sorted(set(words.values())))
-    for phrase in sorted(words, key=len, reverse=True):
-        pat = f" {phrase} "
-        hit = work.str.contains(pat, regex=False)
-        hits[words[phrase]] |= hit
-        work = work.str.replace(pat, " | ", regex=False)
-    one = hits.sum(axis=1) == 1
-    exact.loc[one[one].index] = hits[one].idxmax(axis=1)
-    return exact
