@@ -455,6 +455,8 @@ def kaplan_meier(durations: np.ndarray, observed: np.ndarray) -> tuple[np.ndarra
     first, last = edges[:-1], edges[1:]  # first and last of each run of equal durations
     events = np.diff(np.cumsum(died)[last], prepend=0)
     n = at_risk[first]
+    if died.all():  # nothing censored: scipy's own arithmetic for that case, to the last bit
+        return times[first], 1 - np.cumsum(events) / times.size, n, events
     return times[first], np.cumprod((n - events) / n), n, events
 
 

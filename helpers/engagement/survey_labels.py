@@ -206,8 +206,8 @@ def parse_ratings(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
     """
     codes, distinct = pd.factorize(cells.astype(str).to_numpy(dtype=object), use_na_sentinel=False)
     value, reason = _distinct_ratings([str(u) for u in distinct])  # answers repeat: each read once
-    return (pd.Series(value[codes], index=cells.index, dtype=float),
-            pd.Series(reason[codes], index=cells.index, dtype=object))
+    return (pd.Series(value[codes], index=cells.index, dtype=float, name=cells.name),
+            pd.Series(reason[codes], index=cells.index, dtype=object, name=cells.name))
 
 
 _LEAD_NUMBER = re.compile(r"^(\d+)\s*[-\u2013(:.)]\s*[A-Za-z]")  # "4 - Agree", "4 (Agree)"
