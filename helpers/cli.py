@@ -458,5 +458,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
+def run() -> None:
+    """The ``workbook`` console script: :func:`main`, then exit without a last collection of every object.
+
+    At exit Python's garbage collector walks everything still alive once more, only for the
+    system to take the memory back anyway: after reading a million-lead export that was a third
+    of a second of ``workbook check`` (3.46-3.75 s against 3.20-3.38 s, four alternate runs).
+    :func:`gc.freeze` puts every object out of its reach first; flushing, ``atexit`` handlers and
+    module teardown still run, and the exit code is :func:`main`'s. Only the console script
+    does this: :func:`main` called in a process that goes on (tests, a notebook) leaves the
+    collector as it was.
+    """
+    import gc
+
+    code = main()
+    gc.freeze()
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -174,3 +174,28 @@ def test_an_unknown_engine_in_the_environment_is_one_line_before_anything_is_wri
         assert "error: COMMON_GROUND_ENGINE: unknown engine 'bogus'; choose one of inprocess, kernel" in out
         assert "Traceback" not in out
         assert not list((tmp_path / command).glob("*.html")), command
+
+
+def test_the_console_script_exits_with_mains_code_and_all_its_output(tmp_path) -> None:
+    """``workbook`` (``helpers.cli:run``) exits as ``main`` says, with every line printed, skipping only the last collection."""
+    import subprocess
+    import sys
+
+    def workbook(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-c", "from helpers.cli import run; run()", *args],
+                              capture_output=True, text=True, timeout=300)
+
+    good = workbook("check", str(DEMO / "quillstack"))
+    assert good.returncode == 0, good.stderr[-2000:]
+    assert good.stdout.splitlines()[0] == "quillstack: usable"
+    bad = workbook("check", str(tmp_path / "nowhere"))
+    assert bad.returncode == 1 and "is not a folder" in bad.stderr
+
+
+def test_main_called_in_a_process_that_goes_on_leaves_the_collector_alone(capsys) -> None:
+    """Only the console script freezes the collector at exit: ``main`` called from tests or a notebook does not."""
+    import gc
+
+    frozen = gc.get_freeze_count()
+    assert main(["check", str(DEMO / "quillstack")]) == 0
+    assert gc.get_freeze_count() == frozen

@@ -70,4 +70,4 @@ def test_environment_yml_pins_python_and_installs_the_project() -> None:
 
 def test_console_script_is_workbook() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    assert project["scripts"]["workbook"] == "helpers.cli:main"
+    assert project["scripts"]["workbook"] == "helpers.cli:run"
