@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
 from helpers.content.question_bank import QuestionBank, read_question_bank
@@ -17,3 +20,12 @@ def bank() -> QuestionBank:
     found, problems = read_question_bank(V2)
     assert found is not None and problems == []
     return found
+
+
+@pytest.fixture
+def engagement(tmp_path: Path) -> Path:
+    """An engagement folder holding only the interview fixtures' ``engagement.yaml`` (its stakeholders)."""
+    folder = tmp_path / "acme"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "interviews/good" / "engagement.yaml", folder / "engagement.yaml")
+    return folder

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 from helpers.analysis.plan import build
@@ -16,10 +15,8 @@ from helpers.forms.plan import PlanForm
 from tests.conftest import FIXTURES
 
 
-def test_two_interview_forms_name_the_question_both_changed(tmp_path: Path) -> None:
-    folder = tmp_path / "acme"
-    folder.mkdir()
-    shutil.copy(FIXTURES / "interviews/good" / "engagement.yaml", folder / "engagement.yaml")
+def test_two_interview_forms_name_the_question_both_changed(engagement: Path) -> None:
+    folder = engagement
     a = open_form(folder, "Dana Whitfield")
     assert isinstance(a, InterviewForm)
     a.row("sl_p_02").answer.value = "Leads are weak."

@@ -31,14 +31,6 @@ def v1_bank(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(form_module, "load_questions", lambda *_: bank)
 
 
-@pytest.fixture
-def engagement(tmp_path: Path) -> Path:
-    folder = tmp_path / "acme"
-    folder.mkdir()
-    shutil.copy(FIXTURES / "interviews/good" / "engagement.yaml", folder / "engagement.yaml")
-    return folder
-
-
 def on_disk(form: InterviewForm) -> dict:
     return yaml.safe_load(form.path.read_text(encoding="utf-8"))
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,16 +10,13 @@ import yaml
 from helpers.content.question_bank import QuestionBank
 from helpers.engagement.interviews import journey_stage_of, read_interview
 from helpers.forms.interview import InterviewForm, open_form
-from tests.conftest import FIXTURES
 
 
 
 @pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    out = tmp_path / "acme"
-    out.mkdir()
-    shutil.copy(FIXTURES / "interviews/good" / "engagement.yaml", out / "engagement.yaml")
-    return out
+def folder(engagement: Path) -> Path:
+    """The shared interview engagement folder (``tests/forms/conftest.py``)."""
+    return engagement
 
 
 def _customer_form(folder: Path, bank: QuestionBank) -> InterviewForm:

@@ -16,11 +16,8 @@ from tests.conftest import FIXTURES
 
 
 @pytest.fixture
-def form(tmp_path: Path, bank: QuestionBank) -> InterviewForm:
-    folder = tmp_path / "acme"
-    folder.mkdir()
-    shutil.copy(FIXTURES / "interviews/good" / "engagement.yaml", folder / "engagement.yaml")
-    opened = open_form(folder, "Dana Whitfield", bank=bank)
+def form(engagement: Path, bank: QuestionBank) -> InterviewForm:
+    opened = open_form(engagement, "Dana Whitfield", bank=bank)
     assert isinstance(opened, InterviewForm)
     opened.audience.value = "sales_leader"
     return opened
@@ -71,12 +68,10 @@ def test_new_audiences_are_selectable_and_the_customer_guide_keeps_its_order(for
 
 
 def test_a_person_not_on_the_stakeholder_list_is_asked_who_they_are_first(tmp_path) -> None:
-    import shutil
 
     import yaml
 
     from helpers.forms.interview import open_form
-    from tests.conftest import FIXTURES
 
     folder = tmp_path / "acme"
     folder.mkdir()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -13,15 +12,6 @@ import yaml
 from helpers.forms.common import AutosaveDocument
 from helpers.forms.interview import InterviewForm, open_form
 from helpers.forms.save_status import SaveStatus
-from tests.conftest import FIXTURES
-
-
-@pytest.fixture
-def engagement(tmp_path: Path) -> Path:
-    folder = tmp_path / "acme"
-    folder.mkdir()
-    shutil.copy(FIXTURES / "interviews/good" / "engagement.yaml", folder / "engagement.yaml")
-    return folder
 
 
 def ping(status: SaveStatus, fields: dict[str, str], restore: list[str] | None = None) -> dict[str, Any]:

@@ -19,7 +19,6 @@ import asyncio
 import json
 import os
 import re
-import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -36,14 +35,6 @@ from helpers.forms.save_status import SaveStatus
 from tests.conftest import FIXTURES
 
 MARK = r"\[other editor, \d\d:\d\d:\d\d\]: "
-
-
-@pytest.fixture
-def engagement(tmp_path: Path) -> Path:
-    folder = tmp_path / "acme"
-    folder.mkdir()
-    shutil.copy(FIXTURES / "interviews/good" / "engagement.yaml", folder / "engagement.yaml")
-    return folder
 
 
 def ping(status: SaveStatus) -> None:
