@@ -152,8 +152,8 @@ def _check_one(folder: Path) -> bool:
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="load") as pool:
         loading = pool.submit(load, folder)
-        # imported while the folder is read (a large funnel export is parsed without the GIL): the
-        # analyses below, with scipy's special functions, take about a third of a second to import
+        # imported while the folder is read (a large funnel export is parsed without the GIL); the
+        # survey is scored for its warnings only, so scipy's special functions are never imported
         from helpers.analysis.discovery import synthesize
         from helpers.analysis.survey import score
 
@@ -161,7 +161,7 @@ def _check_one(folder: Path) -> bool:
     forget_read_ahead()  # a table read ahead and not used (the folder had no usable funnel.csv)
     if eng is not None and eng.survey is not None:  # scoring warns about respondents it leaves out
         problems.extend(score(eng.survey, eng.instrument, invited=eng.meta.survey.invited,
-                              min_group=eng.meta.confidentiality.min_group)[1])
+                              min_group=eng.meta.confidentiality.min_group, warnings_only=True)[1])
     status = "usable" if eng is not None else "NOT usable"
     _say(f"{folder.name}: {status}")
     if eng is not None:

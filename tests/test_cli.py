@@ -199,3 +199,17 @@ def test_main_called_in_a_process_that_goes_on_leaves_the_collector_alone(capsys
     frozen = gc.get_freeze_count()
     assert main(["check", str(DEMO / "quillstack")]) == 0
     assert gc.get_freeze_count() == frozen
+
+
+def test_check_of_a_portfolio_imports_no_scipy() -> None:
+    """``workbook check`` shows the survey's warnings, not its intervals: scipy (a third of a second to import) stays unloaded."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom helpers.cli import main\n"
+            f"code = main(['check', {str(DEMO)!r}])\n"
+            "print('RESULT', code, sorted(m for m in sys.modules if m == 'scipy' or m.startswith('scipy.')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = [line for line in done.stdout.splitlines() if line.startswith("RESULT")]
+    assert result == ["RESULT 0 []"], done.stdout[-2000:] + done.stderr[-2000:]
+    assert "usable" in done.stdout and "survey" in done.stdout

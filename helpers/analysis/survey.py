@@ -233,7 +233,8 @@ def _opt(x: Any) -> float | None:
 def score(survey: pd.DataFrame, instrument: Instrument, *, seed: int = 0,
           invited: Mapping[str, int] | None = None,
           min_group: int | None = MIN_GROUP_DEFAULT,
-          anchors: Mapping[str, StageAnchors] | None = None) -> tuple[SurveyResults, list[Problem]]:
+          anchors: Mapping[str, StageAnchors] | None = None,
+          warnings_only: bool = False) -> tuple[SurveyResults, list[Problem]]:
     """Score a survey: indexes, stage, gaps and their tests, reliability, levels and statements.
 
     Parameters
@@ -251,6 +252,10 @@ def score(survey: pd.DataFrame, instrument: Instrument, *, seed: int = 0,
     anchors : mapping of str to StageAnchors, optional
         What each dimension looks like at each stage; defaults to the instrument's own
         (a version-1 instrument has none: the caller may lend the current instrument's).
+    warnings_only : bool
+        Stop once every warning is known, before any interval, gap or test is computed
+        (``workbook check``, which shows the warnings only): ``problems`` are the same as a
+        full scoring's, ``part`` is incomplete and must not be shown.
 
     Returns
     -------
@@ -305,7 +310,8 @@ def score(survey: pd.DataFrame, instrument: Instrument, *, seed: int = 0,
     shown = [t for t in present if int((teams_col == t).sum()) >= floor]
     moments = {t: _moments(values[teams_col == t]) for t in present}
     for t in present:
-        part["teams"][t] = _team(values[teams_col == t], moments[t], dims, t in shown, invited.get(t))
+        part["teams"][t] = _team(values[teams_col == t], moments[t], dims, t in shown and not warnings_only,
+                                 invited.get(t))  # a team's size and response rate are the same either way
         rate = part["teams"][t]["response_rate"]
         if invited.get(t) is not None and rate is None:
             problems.append(warning("engagement.yaml", f"survey.invited.{t}: {invited[t]} invited but "
@@ -320,6 +326,8 @@ def score(survey: pd.DataFrame, instrument: Instrument, *, seed: int = 0,
         if t not in present:
             problems.append(warning(src, f"no {t} respondent: sales and marketing cannot be compared",
                                     f"survey the {t} team too"))
+    if warnings_only:
+        return part, problems
     if not shown:
         part["suppressed"] = True
         for d in dims:

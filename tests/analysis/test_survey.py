@@ -254,3 +254,30 @@ def test_a_dimension_one_team_left_blank_has_no_gap(instrument):
     assert culture["gap"] is None and culture["significant"] is None
     assert culture["index"] == 80.0  # the one side that answered
     assert part["teams"]["marketing"]["dimensions"]["culture"] is None
+
+
+@pytest.mark.parametrize("invited", [None, {"sales": 6, "marketing": 2}])
+@pytest.mark.parametrize("min_group", [3, 5, 40])
+def test_warnings_only_gives_a_full_scoring_s_warnings(instrument, invited, min_group):
+    """``workbook check`` scores for the warnings alone: they are exactly those of a full scoring.
+
+    Cases: every survey fixture as read (with respondents left out, teams under the minimum
+    group, a team missing, statements a team left blank), the hand fixture three times over
+    (both teams shown, gaps tested), every invitation count and group size above.
+    """
+    surveys = []
+    for folder in sorted(p for p in (FIXTURES / "survey").iterdir() if p.is_dir()):
+        survey, _ = read_survey(folder, instrument)
+        if survey is not None:
+            surveys.append(survey)
+    surveys.append(tripled(surveys[[s.attrs.get("source") for s in surveys].index("survey.csv")]))
+    one_team = surveys[-1][surveys[-1]["team"] == "sales"].copy()
+    one_team.attrs = surveys[-1].attrs
+    surveys.append(one_team)
+    seen = 0
+    for survey in surveys:
+        full = score(survey, instrument, invited=invited, min_group=min_group)[1]
+        fast = score(survey, instrument, invited=invited, min_group=min_group, warnings_only=True)[1]
+        assert fast == full
+        seen += len(full)
+    assert seen > 0  # the cases do raise warnings
