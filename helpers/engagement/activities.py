@@ -164,9 +164,10 @@ def read_activities(folder: Path, settings: ActivitySettings | None = None,
         frame = frame.assign(lead_id=split).explode("lead_id", ignore_index=False)
         frame = frame[frame["lead_id"].ne("")]
     if lead_ids is not None:
-        # of a million funnel ids, only those an activity names are kept to compare with
-        named = lead_ids[lead_ids.isin(frame["lead_id"].unique())]
-        stray = ~frame["lead_id"].isin(named)
+        # which of the few ids the activities name the funnel has: one pass over a million funnel
+        # ids against a small set (their hashes are cached), not a hash table of the million
+        named = set(frame["lead_id"].unique().tolist()).intersection(lead_ids.to_numpy(dtype=object))
+        stray = ~frame["lead_id"].isin(list(named))
         if stray.any():
             left_out["lead not in the funnel export"] = int(stray.sum())
             sample = ", ".join(f"'{v}'" for v in frame.loc[stray, "lead_id"].drop_duplicates().head(3))
