@@ -865,12 +865,14 @@ def read_table(path: str | os.PathLike[str], rel: str, header: int | list[int] |
                 return None, [Problem(rel, "the file is empty", "fill it in or delete it")]
             sep = sniff_delimiter(head)
             decoded = source if isinstance(source, str) else None
-            newlines = raw.count(b"\n") if decoded is None else decoded.count("\n")
-            lines = f"about {newlines:,} lines"
             by_arrow = arrow and header == 0 and decoded is None and enc in ("utf-8", "utf-8-sig")
+            known = _counted_ahead(p) if by_arrow else None  # counted by the reading ahead, if any
+            newlines = (known[0] if known is not None else
+                        raw.count(b"\n") if decoded is None else decoded.count("\n"))
+            lines = f"about {newlines:,} lines"
             if not by_arrow:
                 _drop_ahead(p)  # a table read ahead of a file read otherwise is let go now
-            quoted = by_arrow and b'"' in raw  # a quoted cell may hold a line break
+            quoted = by_arrow and (known[1] if known is not None else b'"' in raw)  # a quoted cell may hold a line break
 
             def parse(nrows: int | None) -> pd.DataFrame:
                 # Blank lines are kept while reading, so the index still counts file lines (row
@@ -1037,7 +1039,7 @@ class _Ahead(NamedTuple):
 
     stamp: tuple[int, ...]
     done: threading.Event
-    result: list[Any]  # [(sep, quoted, table)] once read; [None] when it could not be
+    result: list[Any]  # [(sep, quoted, table, newlines)] once read; [None] when it could not be
 
 
 _AHEAD: dict[Path, _Ahead] = {}
@@ -1137,9 +1139,9 @@ def _newlines_and_quotes(path: Path, most: int) -> tuple[int, bool] | None:
 
 
 def _read_ahead(path: Path, head: bytes, usecols: Callable[[str], bool],
-                max_rows: int) -> tuple[str, bool, Any] | None:
-    """``(sep, quoted, table)`` of the file as :func:`_read_csv_arrow` would read it; None when it
-    would not, or when the file has more than ``max_rows`` lines below the header."""
+                max_rows: int) -> tuple[str, bool, Any, int] | None:
+    """``(sep, quoted, table, newlines)`` of the file as :func:`_read_csv_arrow` would read it (and its
+    line breaks); None when it would not, or when the file has more than ``max_rows`` lines below the header."""
     import pyarrow as pa
 
     text = head.decode("utf-8-sig", errors="replace").lstrip("\ufeff")
@@ -1156,7 +1158,7 @@ def _read_ahead(path: Path, head: bytes, usecols: Callable[[str], bool],
     if not wanted or any(not n.strip() or names.count(n) > 1 for n in wanted):
         return None
     try:
-        return sep, quoted, _arrow_csv(path, sep, quoted, wanted)
+        return sep, quoted, _arrow_csv(path, sep, quoted, wanted), counted[0]
     except (pa.ArrowException, ValueError, OSError):
         return None
 
@@ -1173,10 +1175,30 @@ def _taken_ahead(path: Path, sep: str, quoted: bool, wanted: list[str]) -> Any:
     ahead.result[0] = None
     if found is None or ahead.stamp != _file_stamp(p):
         return None
-    ahead_sep, ahead_quoted, table = found
+    ahead_sep, ahead_quoted, table, _ = found
     if ahead_sep != sep or ahead_quoted != quoted or not set(wanted) <= set(table.column_names):
         return None
     return table.select(wanted)
+
+
+def _counted_ahead(path: Path) -> tuple[int, bool] | None:
+    """The line breaks and whether there is a double quote in ``path``, as its reading ahead counted
+    them (:func:`read_ahead`), when that reading has a table of the file as it is now; else None.
+
+    Waits for the reading ahead to end (its table is taken next anyway). The counts are those of
+    ``raw.count(b"\n")`` and ``b'"' in raw`` on the same file, made without the GIL while pandas
+    was imported: counted again, they held the GIL for about 0.2 s on a 114 MB export.
+    """
+    p = Path(path).resolve()
+    with _AHEAD_LOCK:
+        ahead = _AHEAD.get(p)
+    if ahead is None:
+        return None
+    ahead.done.wait()
+    found = ahead.result[0]
+    if found is None or ahead.stamp != _file_stamp(p):
+        return None
+    return found[3], found[1]
 
 
 def _drop_ahead(path: Path) -> None:

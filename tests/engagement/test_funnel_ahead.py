@@ -179,3 +179,19 @@ def test_line_breaks_and_quotes_are_counted_across_pieces(tmp_path: Path, monkey
     path.write_text("lead_id,source,created_at\n" + body, encoding="utf-8")
     assert fileio._newlines_and_quotes(path, 10_000) == (501, False)
     assert fileio._newlines_and_quotes(path, 500) is None  # past the most allowed: stops, says so
+
+
+def test_a_quoted_line_break_read_ahead_reads_as_without(tmp_path: Path) -> None:
+    """The line breaks and quotes counted ahead stand for the file's own: a cell holding a line break
+    (quoted) is one cell, and the rows and their numbers are those of a reading without the read-ahead."""
+    path = tmp_path / "funnel.csv"
+    rows = "".join(f'L{i},2026-03-01,"Web\nform {i}"\n' if i % 3 == 0 else f"L{i},2026-03-01,Web\n" for i in range(60))
+    path.write_text("lead_id,created_at,source\n" + rows + "\n" + "L99,2026-03-02,Fair\n", encoding="utf-8")
+    now, now_problems = read_table(path, "funnel.csv", arrow=True)
+    assert read_ahead(path, lambda name: True)
+    fileio._AHEAD[path.resolve()].done.wait()
+    assert fileio._AHEAD[path.resolve()].result[0][1:4:2] == (True, path.read_bytes().count(b"\n"))
+    ahead, ahead_problems = read_table(path, "funnel.csv", arrow=True)
+    assert now is not None and ahead is not None and ahead_problems == now_problems
+    assert ahead["source"].tolist() == now["source"].tolist() and ahead["source"].tolist()[3] == "Web\nform 3"
+    assert ahead.index.tolist() == now.index.tolist()
