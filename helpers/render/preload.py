@@ -31,6 +31,15 @@ from helpers.render.handout import exporter  # noqa: E402  (after the checker is
 #: Imported by a render outside the report itself, on first use (see :func:`warm`).
 LAZY_IMPORTS = ("scipy.special", "papermill")  # the survey's t quantiles and the KM band; the report's executor
 
+#: Imported only when a report first needs them (none by the modules above): the funnel, journey
+#: and plan charts, Arrow's CSV reader for ``funnel.csv`` (with pandas' conversion from Arrow),
+#: ``to_dict`` of a frame, the text codec of a file with a byte-order mark. Without them here,
+#: each worker imported them during its first report. A test renders a report after this
+#: module's warm-up and checks that it imports nothing new.
+REPORT_IMPORTS = ("helpers.charts.funnel", "helpers.charts.journey", "helpers.charts.plan", "pyarrow.csv",
+                  "pyarrow.pandas_compat", "pyarrow.vendored.version", "pandas.core.methods.to_dict",
+                  "encodings.utf_8_sig")
+
 
 def warm_content() -> None:
     """Read and validate the bundled content once (instrument, question bank, playbook, lead sources).
@@ -75,6 +84,20 @@ def warm_drawing() -> None:
     nbformat.validate(report_notebook())  # read once, and the validator of its format version compiled
 
 
+def warm_shell() -> None:
+    """Open and close one report shell, and run one line in it, as every report does.
+
+    The first :class:`~IPython.core.interactiveshell.InteractiveShell` of a process imports
+    IPython's magics, completer, inspector and debugger and sets up their classes; each report
+    gets a shell of its own (:func:`helpers.render.inprocess.report_shell`), which then finds
+    them ready. Nothing is kept: the shell is closed as a report's is.
+    """
+    from helpers.render.inprocess import report_shell
+
+    with report_shell() as shell:
+        shell.run_cell("None", store_history=True)
+
+
 def warm() -> None:
     """Import the report's modules, build the exporter and fill the caches (the in-process engine only).
 
@@ -85,9 +108,9 @@ def warm() -> None:
     if engine_choice() == "inprocess":
         prestart_kernel()
         exporter()
-        for name in LAZY_IMPORTS:
+        for name in LAZY_IMPORTS + REPORT_IMPORTS:
             importlib.import_module(name)
-        for step in (warm_content, warm_drawing):
+        for step in (warm_content, warm_drawing, warm_shell):
             try:
                 step()
             except Exception:  # a broken template or report notebook: each worker meets it and says so
