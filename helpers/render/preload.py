@@ -4,10 +4,11 @@
 ``forkserver`` start method, on Linux only: see :func:`helpers.batch.worker_context`) that
 imports this module first. Importing it
 pays, once for the whole batch, what every worker would otherwise pay on its own: the imports
-of pandas, matplotlib, IPython, papermill and nbconvert, the report's own modules, and the
-handout exporter with its compiled template. Each worker is then a fork of a process that did
-nothing but this: no client's data, no Python threads, no sockets, no kernel (with the kernel
-engine batch spawns its workers instead). Native libraries' own worker threads are kept out
+of pandas, matplotlib, IPython, papermill and nbconvert, the report's own modules (and those a
+report imports only when it first needs them, :data:`REPORT_IMPORTS`), the handout exporter
+with its compiled template, and one report shell opened and closed. Each worker is then a fork
+of a process that did nothing but this: no client's data, no Python threads, no sockets, no
+kernel (with the kernel engine batch spawns its workers instead). Native libraries' own worker threads are kept out
 where they can be: OpenBLAS is limited to one thread here (the reports do no large linear
 algebra, and two workers already fill two cores); Arrow's allocator thread has its own fork
 handler, as OpenBLAS has.
