@@ -125,6 +125,8 @@ def _handout_exporter_class() -> Any:
 
 #: nbconvert's default preprocessors that are switched on (the others are skipped, but nbconvert
 #: validates the whole notebook after each one, enabled or not: eight validations per document).
+#: The exporter validates once, after the last of them (``optimistic_validation``): an invalid
+#: notebook is refused all the same, by the same check.
 HANDOUT_PREPROCESSORS = ["nbconvert.preprocessors.TagRemovePreprocessor",
                          "nbconvert.preprocessors.RegexRemovePreprocessor",
                          "nbconvert.preprocessors.HighlightMagicsPreprocessor"]
@@ -135,7 +137,7 @@ def exporter() -> Any:
     exp = getattr(_local, "exporter", None)
     if exp is None:
         exp = _handout_exporter_class()(template_name="handout", extra_template_basedirs=[str(TEMPLATES)],
-                                        default_preprocessors=HANDOUT_PREPROCESSORS)
+                                        default_preprocessors=HANDOUT_PREPROCESSORS, optimistic_validation=True)
         exp.environment.bytecode_cache = template_cache()  # before the first template is loaded
         exp.exclude_input = exp.exclude_input_prompt = exp.exclude_output_prompt = True
         exp.embed_images = True

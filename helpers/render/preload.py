@@ -4,10 +4,11 @@
 ``forkserver`` start method, on Linux only: see :func:`helpers.batch.worker_context`) that
 imports this module first. Importing it
 pays, once for the whole batch, what every worker would otherwise pay on its own: the imports
-of pandas, matplotlib, IPython, papermill and nbconvert, the report's own modules, and the
-handout exporter with its compiled template. Each worker is then a fork of a process that did
-nothing but this: no client's data, no Python threads, no sockets, no kernel (with the kernel
-engine batch spawns its workers instead). Native libraries' own worker threads are kept out
+of pandas, matplotlib, IPython, papermill and nbconvert, the report's own modules (and those a
+report imports only when it first needs them, :data:`REPORT_IMPORTS`), the handout exporter
+with its compiled template, and one report shell opened and closed. Each worker is then a fork
+of a process that did nothing but this: no client's data, no Python threads, no sockets, no
+kernel (with the kernel engine batch spawns its workers instead). Native libraries' own worker threads are kept out
 where they can be: OpenBLAS is limited to one thread here (the reports do no large linear
 algebra, and two workers already fill two cores); Arrow's allocator thread has its own fork
 handler, as OpenBLAS has.
@@ -30,6 +31,15 @@ from helpers.render.handout import exporter  # noqa: E402  (after the checker is
 
 #: Imported by a render outside the report itself, on first use (see :func:`warm`).
 LAZY_IMPORTS = ("scipy.special", "papermill")  # the survey's t quantiles and the KM band; the report's executor
+
+#: Imported only when a report first needs them (none by the modules above): the funnel, journey
+#: and plan charts, Arrow's CSV reader for ``funnel.csv`` (with pandas' conversion from Arrow),
+#: ``to_dict`` of a frame, the text codec of a file with a byte-order mark. Without them here,
+#: each worker imported them during its first report. A test renders a report after this
+#: module's warm-up and checks that it imports nothing new.
+REPORT_IMPORTS = ("helpers.charts.funnel", "helpers.charts.journey", "helpers.charts.plan", "pyarrow.csv",
+                  "pyarrow.pandas_compat", "pyarrow.vendored.version", "pandas.core.methods.to_dict",
+                  "encodings.utf_8_sig")
 
 
 def warm_content() -> None:
@@ -75,25 +85,50 @@ def warm_drawing() -> None:
     nbformat.validate(report_notebook())  # read once, and the validator of its format version compiled
 
 
+def warm_shell() -> None:
+    """Open and close one report shell, and run one line in it, as every report does.
+
+    The first :class:`~IPython.core.interactiveshell.InteractiveShell` of a process imports
+    IPython's magics, completer, inspector and debugger and sets up their classes; each report
+    gets a shell of its own (:func:`helpers.render.inprocess.report_shell`), which then finds
+    them ready. Nothing is kept: the shell is closed as a report's is.
+    """
+    from helpers.render.inprocess import report_shell
+
+    with report_shell() as shell:
+        shell.run_cell("None", store_history=True)
+
+
+#: The garbage collector's thresholds in the workers (Python's default: 700, 10, 10). A report's
+#: figures, frames and notebook nodes stay alive while it runs, so each collection walks many
+#: survivors: at the default a demo report runs about 20 young, 2 middle and 0.2 full collections,
+#: 0.03 CPU-s of it; at these thresholds 0.012-0.015 (the four demos rendered in turn in
+#: one warmed process, each setting alternately), for 4-9 MB more at a worker's peak (cyclic
+#: garbage, such as a closed figure, is found a little later).
+WORKER_GC_THRESHOLDS = (5000, 20, 20)
+
+
 def warm() -> None:
     """Import the report's modules, build the exporter and fill the caches (the in-process engine only).
 
     Ends by moving every object alive now into the garbage collector's permanent generation
     (:func:`gc.freeze`): the workers' collections then never walk the imported modules, and never
-    write to (and so copy) the memory pages they share with this server.
+    write to (and so copy) the memory pages they share with this server. The workers inherit
+    :data:`WORKER_GC_THRESHOLDS`.
     """
     if engine_choice() == "inprocess":
         prestart_kernel()
         exporter()
-        for name in LAZY_IMPORTS:
+        for name in LAZY_IMPORTS + REPORT_IMPORTS:
             importlib.import_module(name)
-        for step in (warm_content, warm_drawing):
+        for step in (warm_content, warm_drawing, warm_shell):
             try:
                 step()
             except Exception:  # a broken template or report notebook: each worker meets it and says so
                 pass
     gc.collect()
     gc.freeze()
+    gc.set_threshold(*WORKER_GC_THRESHOLDS)
 
 
 warm()

@@ -102,6 +102,27 @@ def test_a_failing_cell_gives_papermills_error_notebook(tmp_path: Path, monkeypa
     assert next(c for c in nb.cells if "never run" in c.source).outputs == []
 
 
+def test_every_kind_of_output_is_what_nbformat_builds_and_the_notebook_is_valid(tmp_path: Path, monkeypatch) -> None:
+    """Outputs are built without nbformat's check of each one: the executed notebook must still validate."""
+    cells = [("engagement = ''\nresults_json = ''", ["parameters"]),
+             ("import sys\nprint('to stdout')\nprint('to stderr', file=sys.stderr)", []),
+             ("from IPython.display import HTML, display\ndisplay(HTML('<b>shown</b>'), metadata={'isolated': True})\n"
+              "{'a': 1}", []),
+             ("raise ValueError('stop here')", [])]
+    monkeypatch.setenv(NOTEBOOK_ENV, str(notebook(tmp_path / "outputs.ipynb", cells)))
+    nb, error = execute_report(Path("/clients/acme"), tmp_path / "a.json", engine="inprocess")
+    assert error == "ValueError: stop here"
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert sorted(o.output_type for o in outputs) == ["display_data", "error", "execute_result", "stream", "stream"]
+    for output in outputs:  # nbformat's own constructor checks each against the schema, and builds the same node
+        fields = {k: v for k, v in output.items() if k != "output_type"}
+        assert nbformat.v4.new_output(output.output_type, **fields) == output
+    nbformat.validate(nb)
+    nb.cells[-1].outputs[0].pop("traceback")  # and the whole-notebook check does see a broken output
+    with pytest.raises(nbformat.ValidationError):
+        nbformat.validate(nb)
+
+
 @pytest.mark.slow
 def test_kernel_and_inprocess_engines_give_the_same_error_notebook(tmp_path: Path, monkeypatch) -> None:
     cells = [("engagement = ''\nresults_json = ''", ["parameters"]), ("x = 1\nx", []),
