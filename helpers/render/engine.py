@@ -319,93 +319,19 @@ def execute_report(engagement: Path, results_json: Path, kernel_name: str | None
         pool.release(km, ok)
 
 
-def papermill_steps(source: Any, parameters: dict[str, Any], *, engine_name: str, kernel_name: str, cwd: Path,
-                    **engine_kwargs: Any) -> Any:
-    """``papermill.execute_notebook(source, None, ...)`` on a notebook already read, without writing it anywhere.
-
-    papermill's own steps in papermill's order: the parameters cell injected after the cell
-    tagged ``parameters`` (with papermill's warning for a parameter the notebook does not
-    declare), its metadata (``input_path`` is the notebook given, as papermill records it),
-    earlier error cells removed, the cells run by the engine in ``cwd``, and on a failing cell
-    the error cells inserted and :class:`papermill.exceptions.PapermillExecutionError` raised.
-
-    What it leaves out is what papermill spends on files when there are none: reading a
-    notebook node means writing it to JSON and parsing it back (each way validated), and the
-    executed notebook is serialised (and validated) once more for an output path of ``None``,
-    only to be thrown away. Here the notebook is copied instead, and the executed notebook is
-    validated once, as a whole, when the render writes it.
-
-    Parameters
-    ----------
-    source : NotebookNode
-        The report notebook as read by ``nbformat`` (not changed).
-    parameters : dict
-        The values injected into the notebook.
-    engine_name : str
-        A papermill engine registered with ``papermill_engines``.
-    kernel_name : str
-        The kernel name papermill passes to the engine and writes into the parameters cell.
-    cwd : Path
-        Working directory while the cells run.
-    **engine_kwargs
-        Passed on to the engine (``holder``, ``execution_timeout``).
-
-    Returns
-    -------
-    NotebookNode
-        The executed notebook.
-    """
-    import nbformat
-    from papermill.engines import papermill_engines
-    from papermill.execute import prepare_notebook_metadata, raise_for_execution_errors, remove_error_markers
-    from papermill.inspection import _infer_parameters
-    from papermill.iorw import local_file_io_cwd
-    from papermill.log import logger
-    from papermill.parameterize import parameterize_notebook
-    from papermill.utils import chdir
-    from papermill.version import version
-
-    with local_file_io_cwd():
-        nb = copy.deepcopy(source)  # what papermill's read of a notebook node gives: an equal, separate notebook
-        upgraded = nbformat.v4.upgrade(nb)
-        if upgraded is not None:
-            nb = upgraded
-        if not hasattr(nb.metadata, "papermill"):
-            nb.metadata["papermill"] = {"default_parameters": {}, "parameters": {}, "environment_variables": {},
-                                        "version": version}
-        for cell in nb.cells:
-            if not hasattr(cell.metadata, "tags"):
-                cell.metadata["tags"] = []
-            if not hasattr(cell.metadata, "papermill"):
-                cell.metadata["papermill"] = {}
-        declared = {p.name for p in _infer_parameters(nb, name=kernel_name, language=None)}
-        for name in parameters:
-            if name not in declared:
-                logger.warning(f"Passed unknown parameter: {name}")
-        nb = parameterize_notebook(nb, parameters, False, kernel_name=kernel_name, language=None,
-                                   engine_name=engine_name)
-        nb = prepare_notebook_metadata(nb, source, None, False)
-        nb = remove_error_markers(nb)
-        kernel_name = papermill_engines.nb_kernel_name(engine_name=engine_name, nb=nb, name=kernel_name)
-        with chdir(str(cwd)):
-            nb = papermill_engines.execute_notebook_with_engine(
-                engine_name, nb, input_path=source, output_path=None, kernel_name=kernel_name, progress_bar=False,
-                log_output=False, start_timeout=60, stdout_file=None, stderr_file=None, **engine_kwargs)
-        raise_for_execution_errors(nb, None)
-    return nb
-
-
 def _execute_inprocess(nb: Any, engagement: Path, results_json: Path, kernel_name: str) -> tuple[Any, str | None]:
     """:func:`execute_report` with the in-process engine (same results and error handling)."""
+    import papermill
     from papermill.exceptions import PapermillExecutionError
 
     from helpers.render.inprocess import register
 
     holder: list[Any] = []
     try:
-        done = papermill_steps(
-            nb, {"engagement": str(engagement), "results_json": str(results_json)}, engine_name=register(),
-            kernel_name=kernel_name, cwd=NOTEBOOKS, holder=holder, execution_timeout=EXECUTION_TIMEOUT)
+        done = papermill.execute_notebook(
+            nb, None, parameters={"engagement": str(engagement), "results_json": str(results_json)},
+            engine_name=register(), kernel_name=kernel_name, holder=holder, progress_bar=False, log_output=False,
+            request_save_on_cell_execute=False, execution_timeout=EXECUTION_TIMEOUT, cwd=str(NOTEBOOKS))
         return done, None
     except PapermillExecutionError as exc:
         first = str(exc.evalue).splitlines()[0] if exc.evalue else ""
