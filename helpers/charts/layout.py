@@ -343,6 +343,7 @@ def _settle_axis(ticks: _AxisTicks, extents: _Extents) -> None:
     texts = AxisTexts(labels + ([axis.label] if axis.label.get_visible() and axis.label.get_text() else []))
     texts.set_zorder(axis.get_zorder())  # drawn where the axis was, among the axes' artists
     ax.add_artist(texts)
+    texts.set_clip_on(False)  # not cut to the plot, in a tight bounding box either (they stand outside it)
 
 
 class AxisTexts(Artist):
@@ -361,6 +362,11 @@ class AxisTexts(Artist):
     def get_children(self) -> list[Artist]:
         """The texts, in drawing order."""
         return list(self.texts)
+
+    def get_window_extent(self, renderer: RendererBase | None = None) -> Bbox:
+        """The box around the drawn texts (pixels), so a tight bounding box keeps them, as it keeps an axis'."""
+        boxes = [text.get_window_extent(renderer) for text in self.texts if text.get_visible() and text.get_text()]
+        return Bbox.union(boxes) if self.get_visible() and boxes else Bbox.null()
 
     def draw(self, renderer: RendererBase) -> None:
         """Draw the texts (nothing when hidden)."""

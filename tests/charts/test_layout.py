@@ -270,3 +270,15 @@ def test_drawing_as_svg_leaves_matplotlib_settings_as_they_were() -> None:
         svg = figure_svg(fig)
         assert matplotlib.rcParams["svg.fonttype"] == "path" and matplotlib.rcParams["svg.hashsalt"] is None
     assert "<text" in svg and svg == figure_svg(fig)  # text as text, and the same bytes every time
+
+
+def test_a_tight_bounding_box_keeps_the_tick_labels_and_axis_labels() -> None:
+    # the notebook's inline display crops every figure to its tight bounding box
+    fig, ax = _bar_chart(ylabel="source")
+    renderer = drawn(fig).get_renderer()
+    tight = fig.get_tightbbox(renderer).transformed(fig.dpi_scale_trans)  # inches to pixels
+    texts = [t for a in ax.artists if isinstance(a, AxisTexts) for t in a.texts]
+    assert len(texts) == 3 + 7 + 2
+    for text in texts:
+        box = text.get_window_extent(renderer)
+        assert tight.x0 <= box.x0 + 0.5 and box.x1 <= tight.x1 + 0.5 and tight.y0 <= box.y0 + 0.5, text.get_text()
