@@ -282,3 +282,23 @@ def test_a_tight_bounding_box_keeps_the_tick_labels_and_axis_labels() -> None:
     for text in texts:
         box = text.get_window_extent(renderer)
         assert tight.x0 <= box.x0 + 0.5 and box.x1 <= tight.x1 + 0.5 and tight.y0 <= box.y0 + 0.5, text.get_text()
+
+
+def test_an_axis_with_an_offset_text_keeps_matplotlibs_ticks_and_shows_its_scale() -> None:
+    # a million leads: the funnel's counts axis reads "0.0 ... 2.5" with "1e6" beside it
+    fig = new_figure(height=2.0)
+    ax = fig.add_subplot()
+    style_axes(ax)
+    ax.barh([0, 1], [1_100_000, 2_400_000])
+    set_ticks(ax, "y", [0, 1], ["Inquiry", "MQL"])
+    ax.set_xlim(0, 2_600_000)
+    ax.set_xlabel("leads", fontsize=8)
+    fit_axes(ax)
+    assert ax.xaxis.get_visible() and not ax.yaxis.get_visible()  # only the plain axis is drawn without ticks
+    texts = _texts(figure_svg(fig))
+    assert any(">1e6</text>" in t for t in texts)  # the scale, where matplotlib's axis puts it
+    assert sum(">Inquiry</text>" in t or ">MQL</text>" in t for t in texts) == 2
+    assert sum(">leads</text>" in t for t in texts) == 1
+    renderer = MeasuringRenderer(fig.dpi)
+    lowest = min(t.get_window_extent(renderer).y0 for t in ax.get_xticklabels() if t.get_text())
+    assert ax.xaxis.label.get_window_extent(renderer).y1 == pytest.approx(lowest - ax.xaxis.labelpad * fig.dpi / 72, abs=0.01)
