@@ -246,6 +246,10 @@ def fit_axes(ax: Axes, *, below: Legend | None = None, extra: Iterable[Any] = ()
         x1, y1 = 1 - margins["right"] / width, 1 - margins["top"] / height
         ax.set_position((x0, y0, max(x1 - x0, 0.05), max(y1 - y0, 0.05)))
 
+    for artist in list(ax.artists):  # placed before: the axes are measured and drawn afresh
+        if isinstance(artist, AxisTexts):
+            artist.axis.set_visible(True)
+            artist.remove()
     measured = _floating(ax, extra)
     axes_ticks: list[_AxisTicks] = []
     if ax.axison:  # an axes turned off draws no ticks: none are made
@@ -340,7 +344,7 @@ def _settle_axis(ticks: _AxisTicks, extents: _Extents) -> None:
     if not ticks.plain:
         return
     axis.set_visible(False)  # no Tick drawn (nor made): its texts are drawn by one artist of the axes
-    texts = AxisTexts(labels + ([axis.label] if axis.label.get_visible() and axis.label.get_text() else []))
+    texts = AxisTexts(axis, labels + ([axis.label] if axis.label.get_visible() and axis.label.get_text() else []))
     texts.set_zorder(axis.get_zorder())  # drawn where the axis was, among the axes' artists
     ax.add_artist(texts)
     texts.set_clip_on(False)  # not cut to the plot, in a tight bounding box either (they stand outside it)
@@ -353,10 +357,18 @@ class AxisTexts(Artist):
     (three lines and two texts) per location; the texts are the axis' own label and plain texts
     styled and placed as its ticks' labels (:class:`_AxisTicks`). They stay out of ``ax.texts``,
     which keeps only what the chart wrote on the plot.
+
+    Parameters
+    ----------
+    axis : Axis
+        The hidden axis whose texts these are.
+    texts : list of Text
+        Its tick labels, then its label.
     """
 
-    def __init__(self, texts: list[Text]) -> None:
+    def __init__(self, axis: Axis, texts: list[Text]) -> None:
         super().__init__()
+        self.axis = axis
         self.texts = texts
 
     def get_children(self) -> list[Artist]:

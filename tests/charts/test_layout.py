@@ -302,3 +302,13 @@ def test_an_axis_with_an_offset_text_keeps_matplotlibs_ticks_and_shows_its_scale
     renderer = MeasuringRenderer(fig.dpi)
     lowest = min(t.get_window_extent(renderer).y0 for t in ax.get_xticklabels() if t.get_text())
     assert ax.xaxis.label.get_window_extent(renderer).y1 == pytest.approx(lowest - ax.xaxis.labelpad * fig.dpi / 72, abs=0.01)
+
+
+def test_placing_a_chart_again_draws_it_as_the_first_time() -> None:
+    fig, ax = _bar_chart(ylabel="source")
+    first = figure_svg(fig)
+    fit_axes(ax)
+    again = figure_svg(fig)
+    assert _texts(again) == _texts(first) and len(_texts(first)) == 3 + 7 + 3  # each text once, in its place
+    assert again.count("<use ") == first.count("<use ") == 7 + 3
+    assert sum(isinstance(a, AxisTexts) for a in ax.artists) == 2
