@@ -147,7 +147,7 @@ def test_each_axis_draws_all_its_tick_marks_and_grid_lines_as_one_line_each() ->
 
 
 def _texts(svg: str) -> list[str]:
-    return sorted(re.findall(r"<text[^>]*>.*?</text>", svg, re.S))
+    return sorted(re.findall(r"<text[^>]*>.*?</text>", svg, re.DOTALL))
 
 
 @pytest.mark.parametrize("ylabel", ["", "source"])
