@@ -128,15 +128,19 @@ class _AxisTicks:
 
     def depth(self, across: bool) -> float:
         """Depth (points) of the labels beyond the axes' edge: ``across``, their widths, else their heights."""
-        if not self.visible or not self.labelled:
+        if not self.visible:
             return 0.0
-        label = self.first.label1
-        size = float(label.get_fontsize())
+        # a plain axis' labels all take its first tick's style; matplotlib's ticks are measured one by one
+        labels = ([(word, self.first.label1) for _, word in self.labelled] if self.plain else
+                  [(label.get_text(), label) for label in _drawn_tick_labels(self.axis)])
+        if not labels:
+            return 0.0
         if across:
-            weight = str(label.get_fontweight())
-            tallest = max(text_width(word, size, weight) for _, word in self.labelled) * HINTED
+            tallest = HINTED * max(text_width(word, float(label.get_fontsize()), str(label.get_fontweight()))
+                                   for word, label in labels)
         else:
-            tallest = max(text_height(word, size, label.get_linespacing()) for _, word in self.labelled)
+            tallest = max(text_height(word, float(label.get_fontsize()), label.get_linespacing())
+                          for word, label in labels)
         return tallest + _offset(self.first)
 
     def texts(self) -> list[Text]:
@@ -154,6 +158,7 @@ class _AxisTicks:
         text = Text(0.0 if vertical else loc, loc if vertical else 0.0, word, parse_math=False, usetex=False)
         text.update_from(style)  # font, colour, alignment, rotation and the tick's transform (with its pad)
         text.set_rotation_mode(style.get_rotation_mode())
+        text.set_usetex(False)  # client words stay literal (no TeX; no mathtext: parse_math above), whatever the style says
         fig = self.axis.get_figure(root=False)
         assert fig is not None
         text.set_figure(fig)

@@ -312,3 +312,17 @@ def test_placing_a_chart_again_draws_it_as_the_first_time() -> None:
     assert _texts(again) == _texts(first) and len(_texts(first)) == 3 + 7 + 3  # each text once, in its place
     assert again.count("<use ") == first.count("<use ") == 7 + 3
     assert sum(isinstance(a, AxisTexts) for a in ax.artists) == 2
+
+
+def test_tick_labels_stay_literal_even_where_matplotlib_would_read_math() -> None:
+    with matplotlib.rc_context({"text.parse_math": True}):  # a notebook that turned mathtext back on
+        fig = new_figure(height=2.0)
+        ax = fig.add_subplot()
+        style_axes(ax)
+        ax.barh([0, 1], [3, 5])
+        set_ticks(ax, "y", [0, 1], ["Pay $5 or $10", "Promo $5% vs $10%"])
+        fit_axes(ax)
+        labels = [t for a in ax.artists if isinstance(a, AxisTexts) for t in a.texts if "$" in t.get_text()]
+        assert len(labels) == 2 and not any(t.get_parse_math() or t.get_usetex() for t in labels)
+        svg = figure_svg(fig)
+    assert ">Pay $5 or $10</text>" in svg and ">Promo $5% vs $10%</text>" in svg
