@@ -15,7 +15,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from helpers.results import Results
-from helpers.charts.layout import fit_axes
+from helpers.charts.layout import fit_axes, set_ticks
 from helpers.charts.style import A4_TEXT_WIDTH, PALETTE, described, message_figure, new_figure, set_title, style_axes
 
 STAGE_COLOURS = {"created": PALETTE["marketing"], "mql": PALETTE["marketing"], "sal": PALETTE["sales"],
@@ -69,7 +69,7 @@ def funnel_chart(results: Results) -> Figure:
         weight = "bold" if lost == c["step"] else "normal"
         ax.text(top * 1.02, y_gap, ("\u25bc most leads lost: " if lost == c["step"] else "") + text, va="center",
                 fontsize=7, color=colour, fontweight=weight)
-    ax.set_yticks(range(len(stages)), [s["label"] for s in reversed(stages)])
+    set_ticks(ax, "y", range(len(stages)), [s["label"] for s in reversed(stages)])
     ax.set_xlim(0, top * 2.6)
     note = "\nrates on leads old enough to have converted, with 95% intervals" + (
         "\nreference ranges: vendor-quoted (SiriusDecisions-style demand waterfall, secondary)" if refs else "")
@@ -106,7 +106,7 @@ def response_chart(results: Results) -> Figure:
                     fontweight="bold")
         left += share
     ax.set_xlim(0, 1)
-    ax.set_yticks([])
+    set_ticks(ax, "y", [])
     ax.xaxis.set_major_formatter(lambda v, _: f"{100 * v:.0f}%")
     legend = ax.legend(loc="upper center", ncol=2, fontsize=7.5, frameon=False)  # under the axis, see fit_axes
     wait = r["wait"]
@@ -143,7 +143,7 @@ def source_chart(results: Results, top: int = 8) -> Figure:
             text += f" \u00b7 {_pct(mql)} to MQL"
         text += f" \u00b7 {r['won']:,} won ({_pct(won)})"
         ax.text(r["leads"] + most * 0.01, y, text, va="center", fontsize=7.5)
-    ax.set_yticks(range(len(rows)), [r["source"][:28] for r in reversed(rows)])
+    set_ticks(ax, "y", range(len(rows)), [r["source"][:28] for r in reversed(rows)])
     ax.set_xlim(0, most * 1.9)
     set_title(ax, "Leads and conversion by source", fontsize=10, loc="left")
     fit_axes(ax)
@@ -170,7 +170,7 @@ def stage_time_chart(results: Results) -> Figure:
     for y, (_, timed, med_days, p90, still) in zip(rows, conv):
         ax.text(max(med_days, p90) * 1.02 + 0.05, y, f"median {med_days:.1f} d \u00b7 80% within {p90:.1f} d (n={timed:,}; {still:,} still open)",
                 va="center", fontsize=7.5)
-    ax.set_yticks(range(len(conv)), [label for label, *_ in reversed(conv)])
+    set_ticks(ax, "y", range(len(conv)), [label for label, *_ in reversed(conv)])
     longest = max(c[3] for c in conv) or 1
     ax.set_xlim(0, longest * 1.9 + 0.5)
     ax.set_xlabel("days", fontsize=8)

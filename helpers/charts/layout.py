@@ -19,7 +19,7 @@ from typing import Any
 
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
-from matplotlib.axis import Axis, YAxis
+from matplotlib.axis import Axis, Tick, YAxis
 from matplotlib.backend_bases import RendererBase
 from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
@@ -27,7 +27,7 @@ from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.markers import MarkerStyle
 from matplotlib.text import Annotation, Text
-from matplotlib.ticker import FixedFormatter, FixedLocator
+from matplotlib.ticker import FixedFormatter, FixedLocator, NullFormatter, NullLocator
 from matplotlib.transforms import Bbox, BboxTransformFrom, BboxTransformTo, IdentityTransform, TransformedBbox, offset_copy
 
 from helpers.charts.metrics import MeasuredText, text_height, text_width
@@ -56,24 +56,127 @@ class MeasuringRenderer(MeasuredText, RendererBase):
         return points * self.dpi / 72.0
 
 
+def set_ticks(ax: Axes, which: str, locs: Iterable[float], labels: Iterable[Any] | None = None, **text: Any) -> None:
+    """Give an axis of ``ax`` its tick locations (and labels) without making a matplotlib Tick per location.
+
+    What ``ax.set_xticks`` / ``ax.set_yticks`` do to the axis (a fixed locator, the view widened
+    to the locations, a fixed formatter for ``labels``, ``text`` keywords such as ``fontsize``
+    for every label), without their tick objects: :func:`fit_axes` then draws the labels as plain
+    texts and the marks and grid lines as one line each. Only the axis' first tick, the style
+    every tick takes, gets the ``text`` keywords.
+
+    Parameters
+    ----------
+    ax : Axes
+        The axes.
+    which : {"x", "y"}
+        The axis.
+    locs : iterable of float
+        Tick locations, in data units.
+    labels : iterable, optional
+        One label per location (made text with ``str``); the axis' formatter labels them when absent.
+    **text
+        ``matplotlib.text.Text`` properties of the labels (only with ``labels``, as in matplotlib).
+    """
+    axis = ax.xaxis if which == "x" else ax.yaxis
+    places = [float(v) for v in axis.convert_units(list(locs))]
+    if places:
+        axis.set_view_interval(min(places), max(places))
+    axis.set_major_locator(FixedLocator(places))
+    if labels is None:
+        if text:
+            raise ValueError("text properties for tick labels need the labels")
+        return
+    words = [str(label) for label in labels]
+    if words and len(words) != len(places):
+        raise ValueError(f"{len(places)} tick locations but {len(words)} labels")
+    axis.set_major_formatter(FixedFormatter(words) if words else NullFormatter())
+    if text:
+        first = axis.get_major_ticks(1)[0]  # later ticks copy its labels' style, as matplotlib's do
+        first.label1.update(text)
+        first.label2.update(text)
+
+
+class _AxisTicks:
+    """One axis' drawn ticks: locations inside the view, their labels' texts and the style they take.
+
+    Built from the axis' locator and formatter and its first tick (the style matplotlib copies
+    into every tick it makes), so no other Tick is made. ``plain`` says whether the labels can be
+    drawn as plain texts and the axis hidden: labels on the near side only, no offset or scale
+    text beside the axis, no minor ticks, no far-side marks, the axis label on the near side.
+    Otherwise the axis is left to matplotlib's ticks (:func:`_drawn_tick_labels`).
+    """
+
+    def __init__(self, axis: Axis) -> None:
+        self.axis = axis
+        self.visible = axis.get_visible()
+        locs = list(axis.get_majorticklocs())
+        formatter = axis.get_major_formatter()
+        words = formatter.format_ticks(locs)  # every location, so a fixed or scalar formatter counts as drawing does
+        low, high = sorted(axis.get_view_interval())
+        span = (high - low) * 1e-9
+        inside = [(float(loc), word) for loc, word in zip(locs, words) if low - span <= loc <= high + span]
+        self.locs = [loc for loc, _ in inside]
+        self.first: Tick = axis.get_major_ticks(1)[0]
+        label = self.first.label1
+        self.labelled = [(loc, word) for loc, word in inside if word] if label.get_visible() else []
+        near = "left" if isinstance(axis, YAxis) else "bottom"
+        self.plain = self.visible and not (
+            self.first.label2.get_visible() or self.first.tick2line.get_visible() or formatter.get_offset()
+            or not isinstance(axis.get_minor_locator(), NullLocator) or axis.get_label_position() != near)
+        self._texts: list[Text] | None = None
+
+    def depth(self, across: bool) -> float:
+        """Depth (points) of the labels beyond the axes' edge: ``across``, their widths, else their heights."""
+        if not self.visible:
+            return 0.0
+        # a plain axis' labels all take its first tick's style; matplotlib's ticks are measured one by one
+        labels = ([(word, self.first.label1) for _, word in self.labelled] if self.plain else
+                  [(label.get_text(), label) for label in _drawn_tick_labels(self.axis)])
+        if not labels:
+            return 0.0
+        if across:
+            tallest = HINTED * max(text_width(word, float(label.get_fontsize()), str(label.get_fontweight()))
+                                   for word, label in labels)
+        else:
+            tallest = max(text_height(word, float(label.get_fontsize()), label.get_linespacing())
+                          for word, label in labels)
+        return tallest + _offset(self.first)
+
+    def texts(self) -> list[Text]:
+        """The labels as drawn: plain texts when ``plain`` (made once), else matplotlib's tick labels."""
+        if not self.plain:
+            return _drawn_tick_labels(self.axis)
+        if self._texts is None:
+            self._texts = [self._text(loc, word) for loc, word in self.labelled]
+        return self._texts
+
+    def _text(self, loc: float, word: str) -> Text:
+        """One label as a plain text: where, and as, the axis' tick at ``loc`` draws its label."""
+        style = self.first.label1
+        vertical = isinstance(self.axis, YAxis)
+        text = Text(0.0 if vertical else loc, loc if vertical else 0.0, word, parse_math=False, usetex=False)
+        text.update_from(style)  # font, colour, alignment, rotation and the tick's transform (with its pad)
+        text.set_rotation_mode(style.get_rotation_mode())
+        text.set_usetex(False)  # client words stay literal (no TeX; no mathtext: parse_math above), whatever the style says
+        fig = self.axis.get_figure(root=False)
+        assert fig is not None
+        text.set_figure(fig)
+        return text
+
+
 def _drawn_tick_labels(axis: Axis) -> list[Text]:
-    """The tick labels ``axis`` draws: visible, not empty, on a tick inside the view."""
+    """The tick labels matplotlib's ticks draw: visible, not empty, on a tick inside the view."""
     if not axis.get_visible():
         return []
     axis.get_majorticklabels()  # sets the ticks' positions and texts from the locator and formatter
-    low, high = sorted(axis.get_view_interval())
-    span = (high - low) * 1e-9
-    out = []
-    for tick in axis.get_major_ticks():
-        if low - span <= tick.get_loc() <= high + span:
-            out += [label for label in (tick.label1, tick.label2) if label.get_visible() and label.get_text()]
-    return out
+    return [label for tick in _drawn_ticks(axis) for label in (tick.label1, tick.label2)
+            if label.get_visible() and label.get_text()]
 
 
-def _offset(axis: Axis) -> float:
-    """Distance from the axes' edge to its tick labels: tick length (when outward) and pad."""
-    ticks = axis.get_major_ticks()
-    return float(ticks[0].get_tick_padding()) + float(ticks[0].get_pad()) if ticks else 0.0  # type: ignore[func-returns-value, arg-type]
+def _offset(tick: Tick) -> float:
+    """Distance from the axes' edge to a tick's label: tick length (when outward) and pad."""
+    return float(tick.get_tick_padding()) + float(tick.get_pad())  # type: ignore[func-returns-value, arg-type]
 
 
 def _axis_label(axis: Axis) -> float:
@@ -82,16 +185,6 @@ def _axis_label(axis: Axis) -> float:
     if not label.get_visible() or not label.get_text():
         return 0.0
     return text_height(label.get_text(), float(label.get_fontsize()), label.get_linespacing()) + axis.labelpad
-
-
-def _tick_block(axis: Axis, across: bool) -> tuple[float, list[Text]]:
-    """Depth of an axis' tick labels (``across``: their widths, else their heights) and the labels."""
-    labels = _drawn_tick_labels(axis)
-    if not labels:
-        return 0.0, labels
-    sizes = [HINTED * text_width(t.get_text(), float(t.get_fontsize()), str(t.get_fontweight())) if across
-             else text_height(t.get_text(), float(t.get_fontsize()), t.get_linespacing()) for t in labels]
-    return max(sizes) + _offset(axis), labels
 
 
 def _floating(ax: Axes, extra: Iterable[Any]) -> list[Any]:
@@ -130,12 +223,15 @@ def fit_axes(ax: Axes, *, below: Legend | None = None, extra: Iterable[Any] = ()
 
     The margins are the measured depth of the tick labels and axis labels on each side, then
     widened for whatever else reaches further (titles, legends, texts, ``extra`` artists), each
-    measured once with the font's advances. No layout engine runs afterwards.
+    measured once with the font's advances. No layout engine runs afterwards. Each axis' tick
+    labels are then drawn as plain texts, its tick marks and grid lines as one line each, its
+    label as a text of the axes, and the axis itself is hidden: no matplotlib Tick is made or
+    drawn beyond the axis' first (its style), unless the axis needs them (see :class:`_AxisTicks`).
 
     Parameters
     ----------
     ax : Axes
-        The axes to place; its ticks and labels must be set.
+        The axes to place; its ticks and labels must be set (:func:`set_ticks`, or matplotlib's own).
     below : Legend, optional
         A legend to put under the x axis' labels, centred on the axes.
     extra : iterable of artists
@@ -155,23 +251,28 @@ def fit_axes(ax: Axes, *, below: Legend | None = None, extra: Iterable[Any] = ()
         x1, y1 = 1 - margins["right"] / width, 1 - margins["top"] / height
         ax.set_position((x0, y0, max(x1 - x0, 0.05), max(y1 - y0, 0.05)))
 
+    for artist in list(ax.artists):  # placed before: the axes are measured and drawn afresh
+        if isinstance(artist, AxisTexts):
+            artist.axis.set_visible(True)
+            artist.remove()
     measured = _floating(ax, extra)
+    axes_ticks: list[_AxisTicks] = []
     if ax.axison:  # an axes turned off draws no ticks: none are made
-        x_depth, x_labels = _tick_block(ax.xaxis, across=False)
-        y_width, y_labels = _tick_block(ax.yaxis, across=True)
-        bottom = x_depth + _axis_label(ax.xaxis)
+        x_ticks, y_ticks = _AxisTicks(ax.xaxis), _AxisTicks(ax.yaxis)
+        bottom = x_ticks.depth(across=False) + _axis_label(ax.xaxis)
         margins["bottom"] += bottom
-        margins["left"] += y_width + _axis_label(ax.yaxis)
+        margins["left"] += y_ticks.depth(across=True) + _axis_label(ax.yaxis)
         place()
         # ticks chosen once, for the axes' final length, instead of by the locator at every draw
         if not isinstance(ax.xaxis.get_major_locator(), FixedLocator):
             ax.xaxis.set_major_locator(FixedLocator(list(ax.xaxis.get_majorticklocs())))
-            x_labels = _drawn_tick_labels(ax.xaxis)
+            x_ticks = _AxisTicks(ax.xaxis)
         if not isinstance(ax.yaxis.get_major_locator(), FixedLocator):
             ax.yaxis.set_major_locator(FixedLocator(list(ax.yaxis.get_majorticklocs())))
-            y_width, y_labels = _tick_block(ax.yaxis, across=True)
-            margins["left"] = y_width + _axis_label(ax.yaxis) + edge
-        measured += x_labels + y_labels  # half of each end label reaches past the axes
+            y_ticks = _AxisTicks(ax.yaxis)
+            margins["left"] = y_ticks.depth(across=True) + _axis_label(ax.yaxis) + edge
+        axes_ticks = [x_ticks, y_ticks]
+        measured += x_ticks.texts() + y_ticks.texts()  # half of each end label reaches past the axes
         if below is not None:
             # anchored at the axes' bottom edge, moved down past the x axis' labels (in points)
             below.set_bbox_to_anchor((0.5, 0.0), transform=offset_copy(
@@ -202,43 +303,95 @@ def fit_axes(ax: Axes, *, below: Legend | None = None, extra: Iterable[Any] = ()
             break
         moved += max(over[side] for side in grew)
     place()
-    if ax.axison:
-        _settle_axis(ax.xaxis, x_labels, extents)
-        _settle_axis(ax.yaxis, y_labels, extents)
+    for ticks in axes_ticks:  # the lines first, under the texts, as an axis draws them
+        if ticks.visible:
+            _merge_tick_lines(ticks.axis, ticks.first, ticks.locs)
+    for ticks in axes_ticks:
+        _settle_axis(ticks, extents)
 
 
-def _settle_axis(axis: Axis, labels: list[Text], extents: _Extents) -> None:
-    """Fix what drawing would work out again for an axis of a placed axes, and merge its tick lines.
+def _settle_axis(ticks: _AxisTicks, extents: _Extents) -> None:
+    """Fix what drawing would work out again for an axis of a placed axes.
 
-    The tick labels' texts are kept (a fixed formatter; unless the formatter shows an offset or
-    scale beside the axis); the axis label is put where matplotlib puts it at every draw
-    (``labelpad`` points beyond the tick labels, or beyond the spine and its ticks when there
-    are none) but once, in points from the axes' edge, so it stays there at any resolution; and
-    the drawn ticks' marks and grid lines become one line each (:func:`_merge_tick_lines`).
+    The axis label is put where matplotlib puts it at every draw (``labelpad`` points beyond the
+    tick labels, or beyond the spine and its ticks when there are none) but once, in points from
+    the axes' edge, so it stays there at any resolution. A ``plain`` axis is then hidden, and its
+    tick labels and label become texts of the axes, drawn in the axis' place in the drawing order.
+    Otherwise its tick labels' texts are kept (a fixed formatter; unless the formatter shows an
+    offset or scale beside the axis) and matplotlib's ticks draw them.
     """
+    axis = ticks.axis
+    if not ticks.visible:
+        return
     ax = axis.axes
     fig = ax.get_figure(root=True)
     assert fig is not None
-    formatter = axis.get_major_formatter()
-    if not isinstance(formatter, FixedFormatter) and not formatter.get_offset():
-        axis.set_major_formatter(FixedFormatter(formatter.format_ticks(list(axis.get_majorticklocs()))))
+    if not ticks.plain:
+        formatter = axis.get_major_formatter()
+        if not isinstance(formatter, FixedFormatter) and not formatter.get_offset():
+            axis.set_major_formatter(FixedFormatter(formatter.format_ticks(list(axis.get_majorticklocs()))))
     renderer = extents.renderer
     px = fig.dpi / 72.0
     box = ax.get_window_extent(renderer)
     vertical = isinstance(axis, YAxis)
     side = "left" if vertical else "bottom"
-    _merge_tick_lines(axis, _drawn_ticks(axis))
-    if axis.get_label_position() != side:  # a label on the far side: left to matplotlib
+    labels = ticks.texts()
+    if axis.get_label_position() == side:  # a label on the far side: left to matplotlib
+        # tick labels stand beyond their spine and its tick marks, so they alone reach furthest
+        reach = Bbox.union([extents.of(label) for label in labels] if labels else
+                           [ax.spines[side].get_window_extent(renderer) if side in ax.spines else box])
+        if vertical:
+            depth = (box.x0 - reach.x0) / px + axis.labelpad
+            axis.set_label_coords(0.0, 0.5, transform=offset_copy(ax.transAxes, fig=fig, x=-depth, y=0, units="points"))
+        else:
+            depth = (box.y0 - reach.y0) / px + axis.labelpad
+            axis.set_label_coords(0.5, 0.0, transform=offset_copy(ax.transAxes, fig=fig, x=0, y=-depth, units="points"))
+    if not ticks.plain:
         return
-    # tick labels stand beyond their spine and its tick marks, so they alone reach furthest
-    reach = Bbox.union([extents.of(label) for label in labels] if labels else
-                       [ax.spines[side].get_window_extent(renderer) if side in ax.spines else box])
-    if vertical:
-        depth = (box.x0 - reach.x0) / px + axis.labelpad
-        axis.set_label_coords(0.0, 0.5, transform=offset_copy(ax.transAxes, fig=fig, x=-depth, y=0, units="points"))
-    else:
-        depth = (box.y0 - reach.y0) / px + axis.labelpad
-        axis.set_label_coords(0.5, 0.0, transform=offset_copy(ax.transAxes, fig=fig, x=0, y=-depth, units="points"))
+    axis.set_visible(False)  # no Tick drawn (nor made): its texts are drawn by one artist of the axes
+    texts = AxisTexts(axis, labels + ([axis.label] if axis.label.get_visible() and axis.label.get_text() else []))
+    texts.set_zorder(axis.get_zorder())  # drawn where the axis was, among the axes' artists
+    ax.add_artist(texts)
+    texts.set_clip_on(False)  # not cut to the plot, in a tight bounding box either (they stand outside it)
+
+
+class AxisTexts(Artist):
+    """An axis' tick labels and label, drawn in order as one artist of the axes (in ``ax.artists``).
+
+    Stands in for a hidden :class:`matplotlib.axis.Axis`, whose drawing makes and draws a Tick
+    (three lines and two texts) per location; the texts are the axis' own label and plain texts
+    styled and placed as its ticks' labels (:class:`_AxisTicks`). They stay out of ``ax.texts``,
+    which keeps only what the chart wrote on the plot.
+
+    Parameters
+    ----------
+    axis : Axis
+        The hidden axis whose texts these are.
+    texts : list of Text
+        Its tick labels, then its label.
+    """
+
+    def __init__(self, axis: Axis, texts: list[Text]) -> None:
+        super().__init__()
+        self.axis = axis
+        self.texts = texts
+
+    def get_children(self) -> list[Artist]:
+        """The texts, in drawing order."""
+        return list(self.texts)
+
+    def get_window_extent(self, renderer: RendererBase | None = None) -> Bbox:
+        """The box around the drawn texts (pixels), so a tight bounding box keeps them, as it keeps an axis'."""
+        boxes = [text.get_window_extent(renderer) for text in self.texts if text.get_visible() and text.get_text()]
+        return Bbox.union(boxes) if self.get_visible() and boxes else Bbox.null()
+
+    def draw(self, renderer: RendererBase) -> None:
+        """Draw the texts (nothing when hidden)."""
+        if not self.get_visible():
+            return
+        for text in self.texts:
+            text.draw(renderer)
+        self.stale = False
 
 
 def _drawn_ticks(axis: Axis) -> list[Any]:
@@ -248,20 +401,20 @@ def _drawn_ticks(axis: Axis) -> list[Any]:
     return [tick for tick in axis.get_major_ticks() if low - span <= tick.get_loc() <= high + span]
 
 
-def _merge_tick_lines(axis: Axis, ticks: list[Any]) -> None:
-    """Draw the marks and grid lines of ``ticks`` as one line each, looking as the ticks draw them.
+def _merge_tick_lines(axis: Axis, first: Tick, locs: list[float]) -> None:
+    """Draw the marks and grid lines at ``locs`` as one line each, looking as the axis' ticks draw them.
 
     Each tick otherwise draws its own mark and grid line, two artists per tick with all of an
-    artist's drawing overhead. The merged lines take the first tick's style, the ticks'
-    transforms and the axis' drawing order (under the plot when the axis is); the grid line is
-    clipped to the plot as grid lines are, the marks not. Only the near side's marks are merged.
+    artist's drawing overhead. The merged lines take the style of the axis' ``first`` tick (which
+    every tick copies), the ticks' transforms and the axis' drawing order (under the plot when
+    the axis is); the grid line is clipped to the plot as grid lines are, the marks not. Only the
+    near side's marks are merged; the ticks' own lines are turned off (for an axis left drawn).
     """
-    if not ticks:
+    if not locs:
         return
     ax = axis.axes
     vertical = isinstance(axis, YAxis)
-    locs = [float(tick.get_loc()) for tick in ticks]
-    first = ticks[0]
+    ticks = list(axis.majorTicks)  # the ticks made so far (only the first, for a plain axis)
     if first.gridline.get_visible():
         line = first.gridline
         along = [v for loc in locs for v in (loc, loc, math.nan)]
@@ -285,6 +438,7 @@ def _merge_tick_lines(axis: Axis, ticks: list[Any]) -> None:
         marks.set_clip_on(False)  # tick marks stand outside the plot
         for tick in ticks:
             tick.tick1line.set_visible(False)
+
 
 def fill_figure(ax: Axes, edge: float = EDGE) -> None:
     """Place an axes drawn without axis lines (a map, a message) over the whole figure, ``edge`` points in."""

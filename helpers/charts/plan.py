@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 
 from helpers.formatting import long_date
 from helpers.results import Results
-from helpers.charts.layout import fit_axes
+from helpers.charts.layout import fit_axes, set_ticks
 from helpers.charts.style import A4_TEXT_WIDTH, PALETTE, described, message_figure, new_figure, set_title, style_axes
 
 #: HBR 2006 stage bands on the 20-100 index.
@@ -62,7 +62,7 @@ def before_after(results: Results) -> Figure:
     after = long_date(progress["current"]["date"]) or "now"
     ax.plot([], [], "o", mfc="white", mec=PALETTE["ink"], label=f"Previous wave ({before})")
     ax.plot([], [], "o", color=PALETTE["ink"], label=f"This wave ({after})")
-    ax.set_yticks(y, ["\n".join(textwrap.wrap(r["label"] or r["id"], 34)) for r in rows])
+    set_ticks(ax, "y", y, ["\n".join(textwrap.wrap(r["label"] or r["id"], 34)) for r in rows])
     ax.set_xlim(20, 100)
     ax.set_xlabel("Score (20-100)", fontsize=9)
     for (_, lo, hi), shade in zip(BANDS, BAND_SHADES):
@@ -108,7 +108,7 @@ def wave_history(results: Results) -> Figure:
                 if not np.isnan(v):
                     ax.annotate(f"{v:.1f}", (xi, v), textcoords="offset points", xytext=(0, 7),
                                 ha="center", fontsize=8)
-    ax.set_xticks(x, labels)
+    set_ticks(ax, "x", x, labels)
     ax.set_xlim(-0.4, len(history) - 0.4)
     ax.set_ylim(20, 100)
     ax.set_ylabel("Alignment index", fontsize=9)

@@ -13,7 +13,7 @@ from typing import Any, Callable, Iterator, TypeVar
 import matplotlib
 from matplotlib.figure import Figure  # noqa: E402
 
-from helpers.charts.layout import fill_figure
+from helpers.charts.layout import FigureArea
 
 
 if matplotlib.get_backend().lower() not in {"agg", "module://matplotlib_inline.backend_inline"}:
@@ -114,12 +114,14 @@ def new_figure(width: float = A4_TEXT_WIDTH, height: float = 3.5, **kwargs: Any)
 
 
 def message_figure(text: str, width: float = A4_TEXT_WIDTH, height: float = 1.2) -> Figure:
-    """A chart-sized figure that only says, in a sentence, why there is nothing to draw."""
+    """A chart-sized figure that only says, in a sentence, why there is nothing to draw.
+
+    The sentence is a text of the figure itself (``fig.texts``), centred in a
+    :class:`~helpers.charts.layout.FigureArea`: no Axes is made for it.
+    """
     fig = new_figure(width, height)
-    ax = fig.add_subplot()
-    ax.axis("off")
-    ax.text(0.5, 0.5, text, ha="center", va="center", fontsize=10, color=PALETTE["ink"])
-    fill_figure(ax)
+    FigureArea(fig, (0.0, 1.0), (0.0, 1.0)).text(0.5, 0.5, text, ha="center", va="center", fontsize=10,
+                                                  color=PALETTE["ink"])
     return fig
 
 

@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 
 from helpers.analysis.survey import SurveyResults
 from helpers.analysis.survey_groups import LevelScore
-from helpers.charts.layout import fit_axes
+from helpers.charts.layout import fit_axes, set_ticks
 from helpers.charts.style import (
     A4_TEXT_WIDTH,
     PALETTE,
@@ -107,10 +107,10 @@ def dot_plot(results: SurveyResults, title: str | None = None) -> Figure:
     for team in teams:
         n = results["teams"][team]["n"]
         ax.scatter(values[team], y, s=36, color=PALETTE[team], zorder=3, label=f"{TEAM_LABELS[team]} (n={n})")
-    ax.set_yticks(y, [_short(dims[d]["label"], 34) for d in ids], fontsize=8)
+    set_ticks(ax, "y", y, [_short(dims[d]["label"], 34) for d in ids], fontsize=8)
     ax.set_xlim(low, high)
     ax.set_ylim(-0.6, len(ids) + 0.1)
-    ax.set_xticks(np.arange(low, high + 1, 10))
+    set_ticks(ax, "x", np.arange(low, high + 1, 10))
     ax.set_xlabel("Score on the 20\u2013100 index" + ("" if (low, high) == (20.0, 100.0) else
                                                       f" (shown from {low:.0f} to {high:.0f})"), fontsize=8)
     ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, fontsize=8, frameon=False)
@@ -142,7 +142,7 @@ def gap_chart(results: SurveyResults) -> Figure:
         ax.text(g + (0.6 if g >= 0 else -0.6), float(yi), f"{g:+.1f}".replace("-", "\u2212"), va="center",
                 ha="left" if g >= 0 else "right", fontsize=8, color=PALETTE["ink"])
     ax.axvline(0, color=PALETTE["ink"], linewidth=0.8)
-    ax.set_yticks(y, [_short(r[0], 40) for r in rows], fontsize=8)
+    set_ticks(ax, "y", y, [_short(r[0], 40) for r in rows], fontsize=8)
     lim = max(10.0, float(np.nanmax(np.abs(gaps))) * 1.25)
     ax.set_xlim(-lim, lim)
     ax.set_xlabel("Gap in points, sales score minus marketing score\n"
@@ -184,10 +184,10 @@ def distribution_chart(results: SurveyResults, ids: list[str] | None = None) -> 
         ax.barh(y, share[:, v], left=left, color=ANSWER_COLOURS[v], height=0.7, label=names[v])
         left = left + share[:, v]
     labels = [f"{s['id']}{' (R)' if s['reverse'] else ''}  n={s['n']}" for s in stmts]
-    ax.set_yticks(y, labels, fontsize=7)
+    set_ticks(ax, "y", y, labels, fontsize=7)
     ax.axvline(0, color=PALETTE["ink"], linewidth=0.6)
     ax.set_xlim(-100, 100)
-    ax.set_xticks([-100, -50, 0, 50, 100], ["100", "50", "0", "50", "100"])
+    set_ticks(ax, "x", [-100, -50, 0, 50, 100], ["100", "50", "0", "50", "100"])
     ax.set_xlabel("% of answers (left: disagree, right: agree; R = agreeing is bad)", fontsize=8)
     ax.legend(ncol=5, fontsize=7, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False)
     fit_axes(ax)
@@ -216,7 +216,7 @@ def levels_chart(results: SurveyResults) -> Figure:
         for xi, v, (_, g) in zip(xs, vals, groups):
             if v is not None:
                 ax.text(xi, v + 1, f"{v:.1f}\nn={g[lv]['n']}", ha="center", va="bottom", fontsize=7)
-    ax.set_xticks(x, [name for name, _ in groups], fontsize=9)
+    set_ticks(ax, "x", x, [name for name, _ in groups], fontsize=9)
     ax.set_ylim(0, 112)
     ax.set_ylabel("Alignment index (20-100)", fontsize=8)
     ax.legend(fontsize=8, frameon=False, loc="upper right")

@@ -70,17 +70,21 @@ def warm_drawing() -> None:
     validator. Paid here once, every worker starts with them done. No client data is involved.
     """
     import nbformat
-    from matplotlib.figure import Figure
 
+    from helpers.charts.layout import fit_axes, set_ticks
+    from helpers.charts.style import new_figure, set_title, style_axes
     from helpers.report.section import figure_svg
 
-    fig = Figure(figsize=(4, 2))
-    ax = fig.add_axes((0.2, 0.2, 0.7, 0.7))
+    fig = new_figure(4, 2)  # laid out and drawn as the handout's charts are
+    ax = fig.add_subplot()
+    style_axes(ax)
     ax.barh([0, 1], [1, 2], color="#4C72B0")
     ax.plot([0.5, 1.5], [0, 1], marker="o")
-    ax.set_yticks([0, 1], labels=["Sales", "Marketing"])
-    ax.set_title("Warm-up", fontweight="bold")
+    set_ticks(ax, "y", [0, 1], ["Sales", "Marketing"])
+    ax.set_xlabel("Warm-up", fontsize=8)
+    set_title(ax, "Warm-up", fontweight="bold")
     ax.text(1, 0.5, "text", fontsize=8)
+    fit_axes(ax)
     figure_svg(fig)
     nbformat.validate(report_notebook())  # read once, and the validator of its format version compiled
 

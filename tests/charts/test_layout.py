@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import matplotlib
+import matplotlib.axis
 import matplotlib.font_manager
 import matplotlib.textpath
 import numpy as np
@@ -14,7 +17,7 @@ from matplotlib.markers import TICKDOWN, TICKLEFT
 from matplotlib.text import Text
 
 from helpers import report
-from helpers.charts.layout import FigureArea, MeasuringRenderer, fill_figure, fit_axes
+from helpers.charts.layout import AxisTexts, FigureArea, MeasuringRenderer, fill_figure, fit_axes, set_ticks
 from helpers.charts.metrics import text_width
 from helpers.charts.style import new_figure, set_title, style_axes
 from helpers.demo.generator import DEMO_ROOT
@@ -95,7 +98,7 @@ def _bar_chart(xlabel: str = "leads", ylabel: str = "") -> tuple[Figure, Axes]:
     ax = fig.add_subplot()
     style_axes(ax)
     ax.barh([0, 1, 2], [30, 50, 20])
-    ax.set_yticks([0, 1, 2], ["Won", "SQL", "A lead source with a long name"])
+    set_ticks(ax, "y", [0, 1, 2], ["Won", "SQL", "A lead source with a long name"])
     ax.set_xlim(0, 60)
     ax.set_xlabel(xlabel, fontsize=8)
     ax.set_ylabel(ylabel, fontsize=8)
@@ -130,19 +133,95 @@ def test_a_title_stands_on_the_top_edge_of_the_plot() -> None:
 def test_each_axis_draws_all_its_tick_marks_and_grid_lines_as_one_line_each() -> None:
     fig, ax = _bar_chart()
     svg = figure_svg(fig)
-    x_ticks = [t for t in ax.xaxis.get_major_ticks() if 0 <= t.get_loc() <= 60]
-    y_ticks = ax.yaxis.get_major_ticks()[:3]
+    x_locs = [v for v in ax.xaxis.get_majorticklocs() if 0 <= v <= 60]
     # every tick still has its mark on screen: one marker drawn per tick, from the merged lines
-    assert svg.count("<use ") == len(x_ticks) + len(y_ticks) == 7 + 3
-    assert not any(t.tick1line.get_visible() or t.gridline.get_visible() for t in x_ticks + y_ticks)
+    assert svg.count("<use ") == len(x_locs) + 3 == 7 + 3
     merged = [line for line in ax.lines if line.get_marker() in (TICKDOWN, TICKLEFT) or line.get_linestyle() == "-"]
     marks = {line.get_marker(): line for line in merged if line.get_marker() in (TICKDOWN, TICKLEFT)}
-    assert list(marks[TICKDOWN].get_xdata()) == [t.get_loc() for t in x_ticks]
+    assert list(marks[TICKDOWN].get_xdata()) == x_locs
     assert list(marks[TICKLEFT].get_ydata()) == [0, 1, 2]
     # grid lines on both axes (style_axes' default), each axis' lines as one broken line
     grids = [line for line in merged if line.get_linestyle() == "-"]
     assert len(grids) == 2 and all(line.get_clip_on() for line in grids)
-    assert sum(np.isnan(line.get_xdata()).sum() for line in grids) == len(x_ticks) + len(y_ticks)
+    assert sum(np.isnan(line.get_xdata()).sum() for line in grids) == len(x_locs) + 3
+
+
+def _texts(svg: str) -> list[str]:
+    return sorted(re.findall(r"<text[^>]*>.*?</text>", svg, re.DOTALL))
+
+
+@pytest.mark.parametrize("ylabel", ["", "source"])
+def test_tick_labels_and_axis_labels_are_drawn_where_and_as_matplotlibs_ticks_draw_them(ylabel: str) -> None:
+    fig, ax = _bar_chart(ylabel=ylabel)
+    # the tick labels: plain texts drawn by one artist per axis, not matplotlib's ticks (nor in ax.texts)
+    ours = [t for a in ax.artists if isinstance(a, AxisTexts) for t in a.texts if t not in (ax.xaxis.label, ax.yaxis.label)]
+    assert not ax.texts
+    assert sorted(t.get_text() for t in ours) == sorted(["Won", "SQL", "A lead source with a long name",
+                                                         "0", "10", "20", "30", "40", "50", "60"])
+    svg = figure_svg(fig)
+    # the same figure drawn by matplotlib's own axes and ticks (their marks and grid lines stay merged)
+    for text in ours:
+        text.set_visible(False)
+    for axis in (ax.xaxis, ax.yaxis):
+        axis.set_visible(True)  # its label, also drawn by AxisTexts, is drawn twice: compared as sets
+    by_matplotlib = figure_svg(fig)
+    assert set(_texts(svg)) == set(_texts(by_matplotlib))  # same words, places, fonts, sizes, colours, alignment
+    assert len(_texts(svg)) == 3 + 7 + 2 + bool(ylabel)  # tick labels, title, x label (and y label), as <text>
+
+
+def test_no_tick_object_is_made_beyond_each_axis_style_and_axes_draw_no_axis() -> None:
+    made = []
+    original = matplotlib.axis.Tick.__init__
+
+    def counted(self, *args, **kwargs):
+        made.append(self)
+        original(self, *args, **kwargs)
+
+    figures = demo_charts("quillstack")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(matplotlib.axis.Tick, "__init__", counted)
+        figures = demo_charts("quillstack")
+        svgs = [figure_svg(fig) for fig in figures]
+    axes = [ax for fig in figures for ax in fig.axes if ax.axison]
+    # only the major and minor tick each axis makes with its axes (the style every tick would copy)
+    assert axes and len(made) == 4 * len(axes)
+    assert not any(axis.get_visible() for ax in axes for axis in (ax.xaxis, ax.yaxis))
+    assert all("<text" in svg for svg in svgs)
+
+
+def test_client_words_in_tick_labels_stay_literal() -> None:
+    fig = new_figure(height=2.0)
+    ax = fig.add_subplot()
+    style_axes(ax)
+    ax.barh([0, 1], [3, 5])
+    set_ticks(ax, "y", [0, 1], ["Pay $5 or $10", "Promo $5% vs $10%"], fontsize=8)
+    set_ticks(ax, "x", [0, 5], ["$0", "$5"])
+    ax.set_xlabel("Spend in $ (not $x$)")
+    fit_axes(ax)
+    assert not any(t.get_parse_math() for t in fig.findobj(Text))
+    svg = figure_svg(fig)
+    for words in ("Pay $5 or $10", "Promo $5% vs $10%", "$0", "$5", "Spend in $ (not $x$)"):
+        assert f">{words}</text>" in svg
+
+
+def test_set_ticks_gives_the_axis_what_matplotlibs_set_ticks_gives_it() -> None:
+    def chart(ours: bool) -> Axes:
+        fig = new_figure(height=2.0)
+        ax = fig.add_subplot()
+        style_axes(ax)
+        ax.barh([0, 1], [3, 5])
+        if ours:
+            set_ticks(ax, "y", [0, 1, 2], ["SQL", "Won", "Later"], fontsize=7)
+        else:
+            ax.set_yticks([0, 1, 2], ["SQL", "Won", "Later"], fontsize=7)
+        return ax
+
+    ours, theirs = chart(True), chart(False)
+    assert ours.get_ylim() == theirs.get_ylim()  # the view widened to the last location
+    assert [(t.get_text(), t.get_fontsize()) for t in ours.get_yticklabels()] == \
+        [(t.get_text(), t.get_fontsize()) for t in theirs.get_yticklabels()] == [("SQL", 7), ("Won", 7), ("Later", 7)]
+    with pytest.raises(ValueError):
+        set_ticks(ours, "x", [0, 1], ["one"])
 
 
 def test_a_grid_only_where_asked_for() -> None:
@@ -191,3 +270,59 @@ def test_drawing_as_svg_leaves_matplotlib_settings_as_they_were() -> None:
         svg = figure_svg(fig)
         assert matplotlib.rcParams["svg.fonttype"] == "path" and matplotlib.rcParams["svg.hashsalt"] is None
     assert "<text" in svg and svg == figure_svg(fig)  # text as text, and the same bytes every time
+
+
+def test_a_tight_bounding_box_keeps_the_tick_labels_and_axis_labels() -> None:
+    # the notebook's inline display crops every figure to its tight bounding box
+    fig, ax = _bar_chart(ylabel="source")
+    renderer = drawn(fig).get_renderer()
+    tight = fig.get_tightbbox(renderer).transformed(fig.dpi_scale_trans)  # inches to pixels
+    texts = [t for a in ax.artists if isinstance(a, AxisTexts) for t in a.texts]
+    assert len(texts) == 3 + 7 + 2
+    for text in texts:
+        box = text.get_window_extent(renderer)
+        assert tight.x0 <= box.x0 + 0.5 and box.x1 <= tight.x1 + 0.5 and tight.y0 <= box.y0 + 0.5, text.get_text()
+
+
+def test_an_axis_with_an_offset_text_keeps_matplotlibs_ticks_and_shows_its_scale() -> None:
+    # a million leads: the funnel's counts axis reads "0.0 ... 2.5" with "1e6" beside it
+    fig = new_figure(height=2.0)
+    ax = fig.add_subplot()
+    style_axes(ax)
+    ax.barh([0, 1], [1_100_000, 2_400_000])
+    set_ticks(ax, "y", [0, 1], ["Inquiry", "MQL"])
+    ax.set_xlim(0, 2_600_000)
+    ax.set_xlabel("leads", fontsize=8)
+    fit_axes(ax)
+    assert ax.xaxis.get_visible() and not ax.yaxis.get_visible()  # only the plain axis is drawn without ticks
+    texts = _texts(figure_svg(fig))
+    assert any(">1e6</text>" in t for t in texts)  # the scale, where matplotlib's axis puts it
+    assert sum(">Inquiry</text>" in t or ">MQL</text>" in t for t in texts) == 2
+    assert sum(">leads</text>" in t for t in texts) == 1
+    renderer = MeasuringRenderer(fig.dpi)
+    lowest = min(t.get_window_extent(renderer).y0 for t in ax.get_xticklabels() if t.get_text())
+    assert ax.xaxis.label.get_window_extent(renderer).y1 == pytest.approx(lowest - ax.xaxis.labelpad * fig.dpi / 72, abs=0.01)
+
+
+def test_placing_a_chart_again_draws_it_as_the_first_time() -> None:
+    fig, ax = _bar_chart(ylabel="source")
+    first = figure_svg(fig)
+    fit_axes(ax)
+    again = figure_svg(fig)
+    assert _texts(again) == _texts(first) and len(_texts(first)) == 3 + 7 + 3  # each text once, in its place
+    assert again.count("<use ") == first.count("<use ") == 7 + 3
+    assert sum(isinstance(a, AxisTexts) for a in ax.artists) == 2
+
+
+def test_tick_labels_stay_literal_even_where_matplotlib_would_read_math() -> None:
+    with matplotlib.rc_context({"text.parse_math": True}):  # a notebook that turned mathtext back on
+        fig = new_figure(height=2.0)
+        ax = fig.add_subplot()
+        style_axes(ax)
+        ax.barh([0, 1], [3, 5])
+        set_ticks(ax, "y", [0, 1], ["Pay $5 or $10", "Promo $5% vs $10%"])
+        fit_axes(ax)
+        labels = [t for a in ax.artists if isinstance(a, AxisTexts) for t in a.texts if "$" in t.get_text()]
+        assert len(labels) == 2 and not any(t.get_parse_math() or t.get_usetex() for t in labels)
+        svg = figure_svg(fig)
+    assert ">Pay $5 or $10</text>" in svg and ">Promo $5% vs $10%</text>" in svg

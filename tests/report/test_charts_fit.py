@@ -20,12 +20,18 @@ SECTIONS = ("summary", "scorecard", "voice", "journey", "funnel", "plan", "progr
 
 
 def drawn_texts(fig: Figure) -> list[Text]:
-    """The figure's texts that are drawn: tick labels only for ticks inside the axis limits."""
+    """The figure's texts that are drawn: matplotlib's tick labels only for ticks inside the axis limits.
+
+    A chart's axes hide their axis objects and draw the tick labels as plain texts (found as any
+    other text); matplotlib's own ticks count only on an axis still drawn.
+    """
     ticks = {id(t) for ax in fig.axes for axis in (ax.xaxis, ax.yaxis)
-             for tick in axis.get_major_ticks() + axis.get_minor_ticks() for t in (tick.label1, tick.label2)}
+             for tick in axis.majorTicks + axis.minorTicks for t in (tick.label1, tick.label2)}
     out = [t for t in fig.findobj(Text) if id(t) not in ticks]
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
+            if not axis.get_visible():
+                continue
             low, high = sorted(axis.get_view_interval())
             span = (high - low) * 1e-9
             out += [label for tick in axis.get_major_ticks() if low - span <= tick.get_loc() <= high + span

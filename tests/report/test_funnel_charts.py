@@ -26,11 +26,11 @@ def results() -> dict:
 
 
 def _bars(fig: Figure) -> list[Rectangle]:
-    return [p for p in fig.axes[0].patches if isinstance(p, Rectangle)]
+    return [p for ax in fig.axes for p in ax.patches if isinstance(p, Rectangle)]
 
 
 def _texts(fig: Figure) -> list[str]:
-    return [t.get_text() for t in fig.axes[0].texts]
+    return [t.get_text() for t in (fig.axes[0].texts if fig.axes else fig.texts)]  # a message: the figure's own text
 
 
 def _ticks(labels: list) -> list[str]:

@@ -27,7 +27,7 @@ def custom() -> dict:
 
 
 def _text_artists(fig) -> list:
-    """The figure's texts in drawing order: the map draws on the figure itself, a message in an axes."""
+    """The figure's texts in drawing order: the map and a message draw on the figure itself."""
     return list(fig.texts) + [t for ax in fig.axes for t in ax.texts]
 
 
