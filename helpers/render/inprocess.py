@@ -72,13 +72,14 @@ class _Outputs:
 
 
 def new_output(output_type: str, **fields: Any) -> Any:
-    """An output node as ``nbformat.v4.new_output`` builds it, without validating each one on its own.
+    """An output node as ``nbformat.v4.new_output`` builds it; checked against the schema when it holds a cell's data.
 
-    ``new_output`` checks every output against the notebook schema as it is made (about 3% of
-    a report's execution). The nodes built here are the same (every field given, nested
-    mappings as ``NotebookNode``); the executed notebook is validated as a whole when it is
-    written and when the handout is exported, and a test validates executed notebooks holding
-    every kind of output.
+    A display or a cell's value carries a MIME bundle the cell made, which may break the
+    notebook format: it is built by ``nbformat.v4.new_output``, which refuses it, so the cell
+    fails there with a clear error (and the report with it) instead of leaving an invalid
+    notebook for the writing or the export to trip over. Text streams and error outputs are made
+    here from strings alone: they are built without that check (the same nodes, every field
+    given), which cost about 3% of a report's execution for all outputs.
 
     Parameters
     ----------
@@ -88,9 +89,11 @@ def new_output(output_type: str, **fields: Any) -> Any:
         Every field of that output type (``name`` and ``text``; ``data`` and ``metadata``, and
         ``execution_count`` for a result; ``ename``, ``evalue`` and ``traceback``).
     """
-    from nbformat import from_dict
+    import nbformat
 
-    return from_dict({"output_type": output_type, **fields})
+    if output_type in ("display_data", "execute_result"):
+        return nbformat.v4.new_output(output_type, **fields)
+    return nbformat.from_dict({"output_type": output_type, **fields})
 
 
 class _Stream(io.TextIOBase):

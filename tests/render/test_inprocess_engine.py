@@ -123,6 +123,17 @@ def test_every_kind_of_output_is_what_nbformat_builds_and_the_notebook_is_valid(
         nbformat.validate(nb)
 
 
+def test_a_display_that_breaks_the_notebook_format_fails_the_report_there(tmp_path: Path, monkeypatch) -> None:
+    """A cell publishing a bundle the format forbids fails at that cell, as with a kernel, not later at writing."""
+    cells = [("engagement = ''\nresults_json = ''", ["parameters"]),
+             ("from IPython.display import publish_display_data\npublish_display_data({'text/plain': 5})", []),
+             ("never_run = 1", [])]
+    monkeypatch.setenv(NOTEBOOK_ENV, str(notebook(tmp_path / "bad_output.ipynb", cells)))
+    nb, error = execute_report(Path("/clients/acme"), tmp_path / "a.json", engine="inprocess")
+    assert error is not None and "Validation" in error
+    nbformat.validate(nb)  # the notebook written for the consultant is a valid one, with the error shown
+
+
 @pytest.mark.slow
 def test_kernel_and_inprocess_engines_give_the_same_error_notebook(tmp_path: Path, monkeypatch) -> None:
     cells = [("engagement = ''\nresults_json = ''", ["parameters"]), ("x = 1\nx", []),
