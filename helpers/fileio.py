@@ -1163,17 +1163,27 @@ def _read_ahead(path: Path, head: bytes, usecols: Callable[[str], bool],
         return None
 
 
-def _taken_ahead(path: Path, sep: str, quoted: bool, wanted: list[str]) -> Any:
-    """The table read ahead of ``path`` (:func:`read_ahead`), narrowed to ``wanted``, or None to read it now."""
+def _finished_ahead(path: Path, take: bool) -> tuple[str, bool, Any, int] | None:
+    """What the reading ahead of ``path`` found (:func:`_read_ahead`), once it has ended, when it is of
+    the file as it is now; else None. ``take``: the reading is let go of (its table is the caller's)."""
     p = Path(path).resolve()
     with _AHEAD_LOCK:
-        ahead = _AHEAD.pop(p, None)
+        ahead = _AHEAD.pop(p, None) if take else _AHEAD.get(p)
     if ahead is None:
         return None
     ahead.done.wait()
     found = ahead.result[0]
-    ahead.result[0] = None
+    if take:
+        ahead.result[0] = None
     if found is None or ahead.stamp != _file_stamp(p):
+        return None
+    return found
+
+
+def _taken_ahead(path: Path, sep: str, quoted: bool, wanted: list[str]) -> Any:
+    """The table read ahead of ``path`` (:func:`read_ahead`), narrowed to ``wanted``, or None to read it now."""
+    found = _finished_ahead(path, take=True)
+    if found is None:
         return None
     ahead_sep, ahead_quoted, table, _ = found
     if ahead_sep != sep or ahead_quoted != quoted or not set(wanted) <= set(table.column_names):
@@ -1189,16 +1199,8 @@ def _counted_ahead(path: Path) -> tuple[int, bool] | None:
     ``raw.count(b"\n")`` and ``b'"' in raw`` on the same file, made without the GIL while pandas
     was imported: counted again, they held the GIL for about 0.2 s on a 114 MB export.
     """
-    p = Path(path).resolve()
-    with _AHEAD_LOCK:
-        ahead = _AHEAD.get(p)
-    if ahead is None:
-        return None
-    ahead.done.wait()
-    found = ahead.result[0]
-    if found is None or ahead.stamp != _file_stamp(p):
-        return None
-    return found[3], found[1]
+    found = _finished_ahead(path, take=False)
+    return None if found is None else (found[3], found[1])
 
 
 def _drop_ahead(path: Path) -> None:

@@ -59,12 +59,13 @@ RngLike = int | np.random.Generator | None
 FloatArray = NDArray[np.float64]
 
 
-def _special() -> Any:
+def scipy_special() -> Any:
     """:mod:`scipy.special` (the t and normal quantiles), imported on first use.
 
     Its import takes about a third of a second (scipy's array-API layer walks every NumPy
     submodule); ``workbook check``, which scores the survey for its warnings only
-    (``score(..., warnings_only=True)``), never needs it.
+    (``score(..., warnings_only=True)``), never needs it. :mod:`scipy.stats`, which takes a
+    second to import, is not used for the t quantiles and tails (``stdtrit``, ``stdtr``).
     """
     from scipy import special
 
@@ -230,7 +231,7 @@ def column_intervals(matrix: ArrayLike, confidence: float = 0.95) -> list[Interv
     x = _as_2d(matrix, "matrix")
     n, mean, var = _column_moments(x)
     with np.errstate(invalid="ignore", divide="ignore"):
-        half = _special().stdtrit(np.maximum(n - 1, 1), 0.5 + confidence / 2) * np.sqrt(var / n)
+        half = scipy_special().stdtrit(np.maximum(n - 1, 1), 0.5 + confidence / 2) * np.sqrt(var / n)
     return [Interval(mean=_opt(m) if k > 0 else None,
                      low=_opt(m - h) if k > 1 else None,
                      high=_opt(m + h) if k > 1 else None, n=int(k))
@@ -397,7 +398,7 @@ def welch_interval(a: ArrayLike, b: ArrayLike,
         sa, sb = va / na, vb / nb
         se = np.sqrt(sa + sb)
         df = (sa + sb) ** 2 / (sa**2 / (na - 1) + sb**2 / (nb - 1))
-        half = np.where(se > 0, _special().stdtrit(np.where(se > 0, df, 1.0), 0.5 + confidence / 2) * se, 0.0)
+        half = np.where(se > 0, scipy_special().stdtrit(np.where(se > 0, df, 1.0), 0.5 + confidence / 2) * se, 0.0)
     diff = ma - mb
     return [(float(d - h), float(d + h)) if ka > 1 and kb > 1 and np.isfinite(h) else None
             for d, h, ka, kb in zip(diff, half, na, nb)]
@@ -672,7 +673,7 @@ def wilson_interval(k: ArrayLike, n: ArrayLike, confidence: float = 0.95
     ka, na = np.broadcast_arrays(np.asarray(k, dtype=float), np.asarray(n, dtype=float))
     if np.any((ka < 0) | (ka > na) | (ka != np.round(ka)) | (na != np.round(na))):
         raise ValueError("k and n must be whole numbers with 0 <= k <= n")
-    z = float(_special().ndtri(0.5 + confidence / 2))
+    z = float(scipy_special().ndtri(0.5 + confidence / 2))
     with np.errstate(invalid="ignore", divide="ignore"):
         p = ka / na
         denom = 1.0 + z * z / na
@@ -763,7 +764,7 @@ def leader_staff_within_teams(values: ArrayLike, teams: ArrayLike, levels: Array
             low = high = gap
         else:
             df = sum(v for v, _ in var_parts) ** 2 / sum(v * v / d for v, d in var_parts if v > 0)
-            half = float(_special().stdtrit(df, 0.5 + confidence / 2)) * math.sqrt(var)
+            half = float(scipy_special().stdtrit(df, 0.5 + confidence / 2)) * math.sqrt(var)
             low, high = gap - half, gap + half
 
     # stratified permutation: relabel levels within each team, keep each team's level counts

@@ -17,7 +17,7 @@ from typing import Any, TypedDict
 
 import numpy as np
 
-from helpers.analysis.stats import LARGER, MAX_EXACT, MIN_PER_SIDE, RESAMPLES, WITHIN
+from helpers.analysis.stats import LARGER, MAX_EXACT, MIN_PER_SIDE, RESAMPLES, WITHIN, scipy_special
 from helpers.vocabulary import MIN_GROUP_DEFAULT, MIN_GROUP_FLOOR
 
 CONFIDENCE = 0.95
@@ -41,14 +41,6 @@ class SurveyMethod(TypedDict):
     resamples: int
     max_exact: int
     seed: int
-
-
-def _special() -> Any:
-    """:mod:`scipy.special` (t quantiles and tails, as ``scipy.stats.t`` computes them, without
-    importing ``scipy.stats``), imported on first use: ``workbook check`` never needs it."""
-    from scipy import special
-
-    return special
 
 
 def rnd(value: Any, digits: int = 1) -> float | None:
@@ -102,7 +94,7 @@ def combined_interval(estimate: float | None, terms: Sequence[tuple[float, float
     if var <= 0:
         return [estimate, estimate]
     df = var ** 2 / sum(v * v / d for v, d in parts if v > 0)
-    half = float(_special().stdtrit(df, 0.5 + confidence / 2)) * math.sqrt(var)
+    half = float(scipy_special().stdtrit(df, 0.5 + confidence / 2)) * math.sqrt(var)
     return [estimate - half, estimate + half]
 
 
@@ -115,7 +107,7 @@ def combined_p(estimate: float | None, terms: Sequence[tuple[float, float | None
     if var <= 0:
         return 0.0 if estimate != 0 else 1.0
     df = var ** 2 / sum(v * v / d for v, d in parts if v > 0)
-    return float(2 * _special().stdtr(df, -abs(estimate) / math.sqrt(var)))
+    return float(2 * scipy_special().stdtr(df, -abs(estimate) / math.sqrt(var)))
 
 
 def round_pair(pair: Sequence[float | None] | None, digits: int = 1) -> list[float | None] | None:

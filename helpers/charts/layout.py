@@ -440,15 +440,6 @@ def _merge_tick_lines(axis: Axis, first: Tick, locs: list[float]) -> None:
             tick.tick1line.set_visible(False)
 
 
-def fill_figure(ax: Axes, edge: float = EDGE) -> None:
-    """Place an axes drawn without axis lines (a map, a message) over the whole figure, ``edge`` points in."""
-    fig = ax.get_figure(root=True)
-    assert fig is not None
-    fig.set_layout_engine("none")
-    width, height = (float(v) * 72 for v in fig.get_size_inches())
-    ax.set_position((edge / width, edge / height, 1 - 2 * edge / width, 1 - 2 * edge / height))
-
-
 class FigureArea:
     """The whole figure (``edge`` points in) as a drawing area in its own units, with no Axes.
 
@@ -456,7 +447,7 @@ class FigureArea:
     spines, axis objects, tick lists, titles and the clip path it gives every artist cost more
     to build than the boxes and texts themselves. Artists drawn here go straight onto the figure,
     placed by one transform from these units to the figure, as an Axes with the same limits
-    filling the figure (:func:`fill_figure`) would place them. Texts are the figure's
+    filling the figure would place them. Texts are the figure's
     (``fig.texts``); shapes, lines and markers its artists (``fig.artists``).
 
     Parameters

@@ -129,9 +129,8 @@ def _shell_classes() -> tuple[type, type, type]:
 
         def write_format_data(self, format_dict: dict[str, Any], md_dict: dict[str, Any] | None = None) -> None:
             if self.outputs is not None:
-                self.outputs.add(new_output("execute_result", data=_clean(format_dict),
-                                                        metadata=md_dict or {},
-                                                        execution_count=self.prompt_count))
+                self.outputs.add(new_output("execute_result", data=_clean(format_dict), metadata=md_dict or {},
+                                            execution_count=self.prompt_count))
 
         def finish_displayhook(self) -> None:
             pass
@@ -158,7 +157,7 @@ def _shell_classes() -> tuple[type, type, type]:
         def _showtraceback(self, etype: Any, evalue: Any, stb: list[str]) -> None:
             if self.outputs is not None:
                 self.outputs.add(new_output("error", ename=str(etype.__name__), evalue=str(evalue),
-                                                        traceback=list(stb)))
+                                            traceback=list(stb)))
 
     return ReportShell, CapturingDisplayHook, CapturingDisplayPublisher
 

@@ -8,10 +8,10 @@ of pandas, matplotlib, IPython, papermill and nbconvert, the report's own module
 report imports only when it first needs them, :data:`REPORT_IMPORTS`), the handout exporter
 with its compiled template, and one report shell opened and closed. Each worker is then a fork
 of a process that did nothing but this: no client's data, no Python threads, no sockets, no
-kernel (with the kernel engine batch spawns its workers instead). Native libraries' own worker threads are kept out
-where they can be: OpenBLAS is limited to one thread here (the reports do no large linear
-algebra, and two workers already fill two cores); Arrow's allocator thread has its own fork
-handler, as OpenBLAS has.
+kernel (with the kernel engine batch spawns its workers instead). Native libraries' own worker
+threads are kept out where they can be: OpenBLAS is limited to one thread here (the reports do no
+large linear algebra, and two workers already fill two cores); Arrow's allocator thread has its
+own fork handler, as OpenBLAS has.
 """
 
 from __future__ import annotations

@@ -93,8 +93,14 @@ def tree_memory(root: int) -> tuple[int, int]:
     return resident, high
 
 
+#: Whether the kernel keeps a ``children`` list per thread (``CONFIG_PROC_CHILDREN``); else ``/proc`` is scanned.
+_CHILDREN_LISTS = os.path.exists(f"/proc/self/task/{os.getpid()}/children")
+
+
 def _children(pid: int) -> list[int] | None:
     """The processes ``pid`` started (from each of its threads' ``children`` list), or None where the kernel has no such list."""
+    if not _CHILDREN_LISTS:
+        return None
     try:
         tasks = os.listdir(f"/proc/{pid}/task")
     except OSError:
@@ -104,9 +110,6 @@ def _children(pid: int) -> list[int] | None:
         try:
             with open(f"/proc/{pid}/task/{tid}/children", encoding="ascii") as fh:
                 out += [int(child) for child in fh.read().split()]
-        except FileNotFoundError:
-            if not os.path.exists(f"/proc/self/task/{os.getpid()}/children"):
-                return None  # a kernel built without CONFIG_PROC_CHILDREN
         except OSError:
             continue  # the thread has ended
     return out

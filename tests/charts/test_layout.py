@@ -17,7 +17,7 @@ from matplotlib.markers import TICKDOWN, TICKLEFT
 from matplotlib.text import Text
 
 from helpers import report
-from helpers.charts.layout import AxisTexts, FigureArea, MeasuringRenderer, fill_figure, fit_axes, set_ticks
+from helpers.charts.layout import EDGE, AxisTexts, FigureArea, MeasuringRenderer, fit_axes, set_ticks
 from helpers.charts.metrics import text_width
 from helpers.charts.style import new_figure, set_title, style_axes
 from helpers.demo.generator import DEMO_ROOT
@@ -239,7 +239,7 @@ def test_a_grid_only_where_asked_for() -> None:
 def test_a_figure_area_places_things_as_an_axes_filling_the_figure_would() -> None:
     with_axes = new_figure(width=7.0, height=3.0)
     ax = with_axes.add_subplot()
-    fill_figure(ax)
+    ax.set_position((EDGE / 504, EDGE / 216, 1 - 2 * EDGE / 504, 1 - 2 * EDGE / 216))  # the figure, EDGE points in
     ax.set_xlim(-0.9, 5)
     ax.set_ylim(-6.2, 1.6)
     ax.axis("off")
