@@ -517,8 +517,10 @@ def _save_as(rel: str) -> str:
         else "save it as plain UTF-8 text (with a text editor, not a word processor)"
 
 
-def _read_bytes(path: str | os.PathLike[str], rel: str, max_bytes: int) -> tuple[bytes | None, list[Problem]]:
-    """The bytes of a regular file of at most ``max_bytes``; size is checked before reading."""
+def _read_bytes(path: str | os.PathLike[str], rel: str, max_bytes: int,
+                head_only: bool = False) -> tuple[bytes | None, list[Problem]]:
+    """The bytes of a regular file of at most ``max_bytes`` (``head_only``: its first :data:`_HEAD`
+    bytes); size is checked before reading."""
     p = Path(path)
     try:
         info = p.stat()
@@ -533,10 +535,10 @@ def _read_bytes(path: str | os.PathLike[str], rel: str, max_bytes: int) -> tuple
         return None, too_big
     try:
         with open(p, "rb") as fh:
-            raw = fh.read(max_bytes + 1)
+            raw = fh.read(_HEAD if head_only else max_bytes + 1)
     except OSError as exc:
         return None, [Problem(rel, f"cannot be read ({exc.strerror})", "check the file exists and is not open elsewhere")]
-    if len(raw) > max_bytes:
+    if len(raw) > max_bytes and not head_only:
         return None, too_big
     return raw, []
 
@@ -622,8 +624,9 @@ def _too_many_rows(rel: str, rows: str | None, max_rows: int, kind: str, excel: 
     return Problem(rel, f"{has} the {max_rows:,} rows of {what} a {kind} file may have", f"{hint} ({_LIMITS_README})")
 
 
-def _is_utf8(raw: bytes) -> bool:
-    """Whether ``raw`` is valid UTF-8 (as Python's strict decoder judges it), without a decoded copy.
+def _is_utf8(raw: bytes | Any) -> bool:
+    """Whether ``raw`` (bytes, or a NumPy array of them) is valid UTF-8 (as Python's strict decoder
+    judges it), without a decoded copy.
 
     Checked by Arrow's validator on the bytes themselves, seen as one Arrow string (no copy; about
     0.03 s for a 114 MB export, against 0.37 s for Python's incremental decoder).
@@ -839,7 +842,10 @@ def read_table(path: str | os.PathLike[str], rel: str, header: int | list[int] |
             def parse(nrows: int | None) -> pd.DataFrame:
                 return pd.read_excel(p, sheet_name=sheet, engine="openpyxl", nrows=nrows, **kw)
         else:
-            raw, problems = _read_bytes(p, rel, max_bytes)
+            # a large UTF-8 file read ahead (read_ahead) was counted and checked there: its head will do
+            known = _counted_ahead(p) if arrow and header == 0 else None
+            head_only = known is not None and known[2]
+            raw, problems = _read_bytes(p, rel, max_bytes, head_only=head_only)
             if raw is None:
                 return None, problems
             bad = _text_problem(raw, rel)
@@ -855,7 +861,7 @@ def read_table(path: str | os.PathLike[str], rel: str, header: int | list[int] |
                 enc = None
                 head = source[:_HEAD]
             else:
-                enc = enc or ("utf-8" if _is_utf8(raw) else
+                enc = enc or ("utf-8" if head_only or _is_utf8(raw) else
                               "cp1252" if not any(b in raw for b in _CP1252_UNDEFINED) else "latin-1")
                 source = raw
                 head = raw[:_HEAD].decode(enc, errors="replace")
@@ -866,7 +872,7 @@ def read_table(path: str | os.PathLike[str], rel: str, header: int | list[int] |
             sep = sniff_delimiter(head)
             decoded = source if isinstance(source, str) else None
             by_arrow = arrow and header == 0 and decoded is None and enc in ("utf-8", "utf-8-sig")
-            known = _counted_ahead(p) if by_arrow else None  # counted by the reading ahead, if any
+            known = known if by_arrow else None
             newlines = (known[0] if known is not None else
                         raw.count(b"\n") if decoded is None else decoded.count("\n"))
             lines = f"about {newlines:,} lines"
@@ -894,6 +900,11 @@ def read_table(path: str | os.PathLike[str], rel: str, header: int | list[int] |
 
             records = cap + (0 if header is None else _header_rows(header))
             if newlines > records:  # perhaps too many rows: count them first (one column, in chunks)
+                if head_only:
+                    raw, problems = _read_bytes(p, rel, max_bytes)
+                    if raw is None:
+                        return None, problems
+                    source = raw
                 stream = io.StringIO(source) if isinstance(source, str) else io.BytesIO(source)
                 counted = 0
                 try:
@@ -1107,14 +1118,17 @@ def read_ahead(path: str | os.PathLike[str], usecols: Callable[[str], bool],
 _COUNT_PIECE = 8 * MB
 
 
-def _newlines_and_quotes(path: Path, most: int) -> tuple[int, bool] | None:
-    """How many line breaks the file has and whether it holds a double quote; None once past ``most`` breaks.
+def _newlines_and_quotes(path: Path, most: int) -> tuple[int, bool, bool] | None:
+    """How many line breaks the file has, whether it holds a double quote and whether it is valid
+    UTF-8 (as :func:`_is_utf8` judges the whole file); None once past ``most`` breaks.
 
     Read in pieces of :data:`_COUNT_PIECE` into two buffers mapped from the system (``mmap``),
     not taken from the C allocator (freeing a large block makes glibc keep later blocks of that
     size on its heap: 30 MB more at the funnel's peak), and counted by NumPy, which lets go of
     the GIL: this runs on the read-ahead thread while the main thread imports pandas, and a
-    Python loop over small pieces waited for the GIL at every piece (0.8 s on 114 MB).
+    Python loop over small pieces waited for the GIL at every piece (0.8 s on 114 MB). A
+    character cut by the end of a piece is moved to the start of the next one before it is
+    checked (its bytes are never a line break or a quote, so they are not counted twice).
     """
     import mmap
 
@@ -1124,24 +1138,40 @@ def _newlines_and_quotes(path: Path, most: int) -> tuple[int, bool] | None:
     try:
         piece = np.frombuffer(piece_map, dtype=np.uint8)
         mask = np.frombuffer(mask_map, dtype=np.bool_)
-        newlines, quoted = 0, False
+        newlines, quoted, utf8, carried = 0, False, True, 0
         with open(path, "rb", buffering=0) as fh:
-            while n := fh.readinto(piece_map):
+            while n := fh.readinto(memoryview(piece_map)[carried:]):
+                n += carried
                 newlines += int(np.count_nonzero(np.equal(piece[:n], 10, out=mask[:n])))  # b"\n"
                 quoted = quoted or bool(np.equal(piece[:n], 34, out=mask[:n]).any())  # b'"'
                 if newlines > most:
                     return None
-        return newlines, quoted
+                carried = _cut_character(piece[max(0, n - 4):n]) if utf8 else 0
+                utf8 = utf8 and _is_utf8(piece[:n - carried])
+                if carried:
+                    piece[:carried] = piece[n - carried:n]
+        return newlines, quoted, utf8 and not carried
     finally:
         del piece, mask  # the views go before the maps are closed
         piece_map.close()
         mask_map.close()
 
 
+def _cut_character(tail: Any) -> int:
+    """How many of the last bytes of ``tail`` (a piece's last four) begin a UTF-8 character it does not finish."""
+    for back in range(1, min(len(tail), 4) + 1):
+        byte = int(tail[-back])
+        if byte & 0xC0 != 0x80:  # not a continuation byte: this starts the last character
+            width = 2 if 0xC0 <= byte < 0xE0 else 3 if 0xE0 <= byte < 0xF0 else 4 if 0xF0 <= byte < 0xF8 else 1
+            return back if width > back else 0
+    return 0
+
+
 def _read_ahead(path: Path, head: bytes, usecols: Callable[[str], bool],
-                max_rows: int) -> tuple[str, bool, Any, int] | None:
-    """``(sep, quoted, table, newlines)`` of the file as :func:`_read_csv_arrow` would read it (and its
-    line breaks); None when it would not, or when the file has more than ``max_rows`` lines below the header."""
+                max_rows: int) -> tuple[str, bool, Any, int, bool] | None:
+    """``(sep, quoted, table, newlines, utf8)`` of the file as :func:`_read_csv_arrow` would read it (and
+    its line breaks and whether it is UTF-8 throughout); None when it would not, or when the file has
+    more than ``max_rows`` lines below the header."""
     import pyarrow as pa
 
     text = head.decode("utf-8-sig", errors="replace").lstrip("\ufeff")
@@ -1158,12 +1188,12 @@ def _read_ahead(path: Path, head: bytes, usecols: Callable[[str], bool],
     if not wanted or any(not n.strip() or names.count(n) > 1 for n in wanted):
         return None
     try:
-        return sep, quoted, _arrow_csv(path, sep, quoted, wanted), counted[0]
+        return sep, quoted, _arrow_csv(path, sep, quoted, wanted), counted[0], counted[2]
     except (pa.ArrowException, ValueError, OSError):
         return None
 
 
-def _finished_ahead(path: Path, take: bool) -> tuple[str, bool, Any, int] | None:
+def _finished_ahead(path: Path, take: bool) -> tuple[str, bool, Any, int, bool] | None:
     """What the reading ahead of ``path`` found (:func:`_read_ahead`), once it has ended, when it is of
     the file as it is now; else None. ``take``: the reading is let go of (its table is the caller's)."""
     p = Path(path).resolve()
@@ -1185,22 +1215,24 @@ def _taken_ahead(path: Path, sep: str, quoted: bool, wanted: list[str]) -> Any:
     found = _finished_ahead(path, take=True)
     if found is None:
         return None
-    ahead_sep, ahead_quoted, table, _ = found
+    ahead_sep, ahead_quoted, table = found[:3]
     if ahead_sep != sep or ahead_quoted != quoted or not set(wanted) <= set(table.column_names):
         return None
     return table.select(wanted)
 
 
-def _counted_ahead(path: Path) -> tuple[int, bool] | None:
-    """The line breaks and whether there is a double quote in ``path``, as its reading ahead counted
-    them (:func:`read_ahead`), when that reading has a table of the file as it is now; else None.
+def _counted_ahead(path: Path) -> tuple[int, bool, bool] | None:
+    """``(newlines, quoted, utf8)``: the line breaks in ``path``, whether it holds a double quote and
+    whether it is valid UTF-8, as its reading ahead found them (:func:`read_ahead`), when that reading
+    has a table of the file as it is now; else None.
 
-    Waits for the reading ahead to end (its table is taken next anyway). The counts are those of
-    ``raw.count(b"\n")`` and ``b'"' in raw`` on the same file, made without the GIL while pandas
-    was imported: counted again, they held the GIL for about 0.2 s on a 114 MB export.
+    Waits for the reading ahead to end (its table is taken next anyway). The answers are those of
+    ``raw.count(b"\n")``, ``b'"' in raw`` and :func:`_is_utf8` on the same file, found without the
+    GIL while pandas was imported: a UTF-8 file read ahead is then not read again in full (114 MB
+    for a million leads, 0.1 s and as many bytes at the reader's peak), only its head.
     """
     found = _finished_ahead(path, take=False)
-    return None if found is None else (found[3], found[1])
+    return None if found is None else (found[3], found[1], found[4])
 
 
 def _drop_ahead(path: Path) -> None:

@@ -13,6 +13,7 @@ import os
 import shutil
 from contextlib import redirect_stdout
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -175,10 +176,66 @@ def test_line_breaks_and_quotes_are_counted_across_pieces(tmp_path: Path, monkey
     path = tmp_path / "funnel.csv"
     body = "".join(f"{i},web,2026-03-{1 + i % 28:02d}\n" for i in range(500))
     path.write_text("lead_id,source,created_at\n" + body + '501,"web, paid",2026-03-02', encoding="utf-8")
-    assert fileio._newlines_and_quotes(path, 10_000) == (501, True)
+    assert fileio._newlines_and_quotes(path, 10_000) == (501, True, True)
     path.write_text("lead_id,source,created_at\n" + body, encoding="utf-8")
-    assert fileio._newlines_and_quotes(path, 10_000) == (501, False)
+    assert fileio._newlines_and_quotes(path, 10_000) == (501, False, True)
     assert fileio._newlines_and_quotes(path, 500) is None  # past the most allowed: stops, says so
+
+
+@pytest.mark.parametrize("piece", [7, 8, 9, 10, 64])
+def test_utf8_is_judged_across_pieces_as_on_the_whole_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           piece: int) -> None:
+    """Characters of two to four bytes cut by the end of a piece are still valid; a stray byte or a
+    character cut by the end of the file is not, as Python's own decoder judges the whole file."""
+    monkeypatch.setattr(fileio, "_COUNT_PIECE", piece)
+    path = tmp_path / "funnel.csv"
+    text = "lead_id,source\n" + "".join(f"{i},Café Müller ✓ 𝔘 Ωmega\n" for i in range(40))
+    cases = {"valid": text.encode("utf-8"),
+             "stray byte": text.encode("utf-8")[:200] + b"\xe9" + text.encode("utf-8")[200:],
+             "cut at the end": text.encode("utf-8") + "𝔘".encode("utf-8")[:3],
+             "a surrogate": text.encode("utf-8") + b"\xed\xa0\x80\n",
+             "overlong": text.encode("utf-8") + b"\xc0\xaf\n"}
+    for name, data in cases.items():
+        path.write_bytes(data)
+        try:
+            data.decode("utf-8")
+            expected = True
+        except UnicodeDecodeError:
+            expected = False
+        assert expected == (name == "valid")
+        assert fileio._newlines_and_quotes(path, 10_000) == (data.count(b"\n"), False, expected), name
+
+
+def test_a_large_utf8_export_read_ahead_is_not_read_again_in_full(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reader takes the table, the line count and the encoding found ahead and reads only the head
+    of the file; a file found not to be UTF-8 throughout is read in full and as Windows-1252, as without."""
+    reads: list[int] = []
+    real = fileio._read_bytes
+
+    def counting(path: Any, rel: str, max_bytes: int, head_only: bool = False) -> Any:
+        raw, problems = real(path, rel, max_bytes, head_only=head_only)
+        reads.append(len(raw or b""))
+        return raw, problems
+
+    monkeypatch.setattr(fileio, "_read_bytes", counting)
+    path = tmp_path / "funnel.csv"
+    body = "".join(f"{i},Müller,2026-03-{1 + i % 28:02d}\n" for i in range(20_000))
+    path.write_text("lead_id,owner,created_at\n" + body, encoding="utf-8")
+    expected, _ = read_table(path, "funnel.csv", arrow=True)
+    reads.clear()
+    assert read_ahead(path, lambda name: True)
+    frame, problems = read_table(path, "funnel.csv", arrow=True)
+    assert problems == [] and frame is not None
+    assert frame.astype(object).equals(expected.astype(object)) and frame["owner"].iloc[-1] == "Müller"
+    assert reads == [fileio._HEAD] and path.stat().st_size > 4 * fileio._HEAD
+
+    path.write_bytes(("lead_id,owner,created_at\n" + body).encode("utf-8") + "1,Müller,2026-03-01\n".encode("cp1252"))
+    reads.clear()
+    assert read_ahead(path, lambda name: True)
+    frame, problems = read_table(path, "funnel.csv", arrow=True)
+    assert problems == [] and frame is not None
+    assert reads == [path.stat().st_size]
+    assert frame["owner"].iloc[0] == "MÃ¼ller" and frame["owner"].iloc[-1] == "Müller"  # the whole file as Windows-1252
 
 
 def test_a_quoted_line_break_read_ahead_reads_as_without(tmp_path: Path) -> None:
