@@ -74,20 +74,25 @@ def set_ticks(ax: Axes, which: str, locs: Iterable[float], labels: Iterable[Any]
     locs : iterable of float
         Tick locations, in data units.
     labels : iterable, optional
-        One label per location (made text with ``str``); the axis' formatter labels them when absent.
+        One label per location (made text with ``str``; None is no label, a ``Text`` its text, as
+        in matplotlib); the axis' formatter labels them when absent.
     **text
         ``matplotlib.text.Text`` properties of the labels (only with ``labels``, as in matplotlib).
     """
     axis = ax.xaxis if which == "x" else ax.yaxis
     places = [float(v) for v in axis.convert_units(list(locs))]
-    if places:
-        axis.set_view_interval(min(places), max(places))
+    if places:  # every axes sharing this axis shows the locations too, as with matplotlib's set_ticks
+        shared = ax.get_shared_x_axes() if which == "x" else ax.get_shared_y_axes()
+        for sibling in shared.get_siblings(ax):
+            (sibling.xaxis if which == "x" else sibling.yaxis).set_view_interval(min(places), max(places))
     axis.set_major_locator(FixedLocator(places))
     if labels is None:
         if text:
             raise ValueError("text properties for tick labels need the labels")
         return
-    words = [str(label) for label in labels]
+    # as matplotlib's set_ticklabels: a Text gives its text, None gives no label, anything else str()
+    words = ["" if label is None else label.get_text() if hasattr(label, "get_text") else str(label)
+             for label in labels]
     if words and len(words) != len(places):
         raise ValueError(f"{len(places)} tick locations but {len(words)} labels")
     axis.set_major_formatter(FixedFormatter(words) if words else NullFormatter())

@@ -16,7 +16,7 @@ from pathlib import Path
 from tests.benchmarks.common import NOTEBOOKS, REPORT, demo_folders, run, timed, tool
 
 
-def main(repeat: int = 3) -> dict[str, float]:
+def main(repeat: int = 5) -> dict[str, float]:
     """Time both commands; print and return the medians, their ratio and the largest demo handout (KB)."""
     folder = demo_folders()[0]
     with tempfile.TemporaryDirectory(prefix="cg-bench-render-") as tmp:
@@ -43,4 +43,4 @@ def main(repeat: int = 3) -> dict[str, float]:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 3)
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 5)
