@@ -517,10 +517,8 @@ def _save_as(rel: str) -> str:
         else "save it as plain UTF-8 text (with a text editor, not a word processor)"
 
 
-def _read_bytes(path: str | os.PathLike[str], rel: str, max_bytes: int,
-                head_only: bool = False) -> tuple[bytes | None, list[Problem]]:
-    """The bytes of a regular file of at most ``max_bytes`` (``head_only``: its first :data:`_HEAD`
-    bytes); size is checked before reading."""
+def _read_bytes(path: str | os.PathLike[str], rel: str, max_bytes: int) -> tuple[bytes | None, list[Problem]]:
+    """The bytes of a regular file of at most ``max_bytes``; size is checked before reading."""
     p = Path(path)
     try:
         info = p.stat()
@@ -535,10 +533,10 @@ def _read_bytes(path: str | os.PathLike[str], rel: str, max_bytes: int,
         return None, too_big
     try:
         with open(p, "rb") as fh:
-            raw = fh.read(_HEAD if head_only else max_bytes + 1)
+            raw = fh.read(max_bytes + 1)
     except OSError as exc:
         return None, [Problem(rel, f"cannot be read ({exc.strerror})", "check the file exists and is not open elsewhere")]
-    if len(raw) > max_bytes and not head_only:
+    if len(raw) > max_bytes:
         return None, too_big
     return raw, []
 
@@ -624,9 +622,8 @@ def _too_many_rows(rel: str, rows: str | None, max_rows: int, kind: str, excel: 
     return Problem(rel, f"{has} the {max_rows:,} rows of {what} a {kind} file may have", f"{hint} ({_LIMITS_README})")
 
 
-def _is_utf8(raw: bytes | Any) -> bool:
-    """Whether ``raw`` (bytes, or a NumPy array of them) is valid UTF-8 (as Python's strict decoder
-    judges it), without a decoded copy.
+def _is_utf8(raw: bytes | memoryview) -> bool:
+    """Whether ``raw`` is valid UTF-8 (as Python's strict decoder judges it), without a decoded copy.
 
     Checked by Arrow's validator on the bytes themselves, seen as one Arrow string (no copy; about
     0.03 s for a 114 MB export, against 0.37 s for Python's incremental decoder).
@@ -842,10 +839,19 @@ def read_table(path: str | os.PathLike[str], rel: str, header: int | list[int] |
             def parse(nrows: int | None) -> pd.DataFrame:
                 return pd.read_excel(p, sheet_name=sheet, engine="openpyxl", nrows=nrows, **kw)
         else:
-            # a large UTF-8 file read ahead (read_ahead) was counted and checked there: its head will do
+            # A large file read ahead (read_ahead) was counted and judged there. When it is UTF-8 and
+            # within the rows allowed, its head will do: the reading ahead only has a table of a file
+            # whose first line names columns, so the head is not blank, and the delimiter, the
+            # encoding's byte-order mark and the text checks need nothing more. The file must still
+            # be the one read ahead once the head is read, or it is read in full, as without.
             known = _counted_ahead(p) if arrow and header == 0 else None
-            head_only = known is not None and known[2]
-            raw, problems = _read_bytes(p, rel, max_bytes, head_only=head_only)
+            head_only = known is not None and known.utf8 and known.newlines <= cap + 1
+            if head_only:
+                raw, problems = _read_head(p, rel, max_bytes)
+                if _counted_ahead(p) is None:  # changed meanwhile
+                    known, head_only = None, False
+            if not head_only:
+                raw, problems = _read_bytes(p, rel, max_bytes)
             if raw is None:
                 return None, problems
             bad = _text_problem(raw, rel)
@@ -873,12 +879,12 @@ def read_table(path: str | os.PathLike[str], rel: str, header: int | list[int] |
             decoded = source if isinstance(source, str) else None
             by_arrow = arrow and header == 0 and decoded is None and enc in ("utf-8", "utf-8-sig")
             known = known if by_arrow else None
-            newlines = (known[0] if known is not None else
+            newlines = (known.newlines if known is not None else
                         raw.count(b"\n") if decoded is None else decoded.count("\n"))
             lines = f"about {newlines:,} lines"
             if not by_arrow:
                 _drop_ahead(p)  # a table read ahead of a file read otherwise is let go now
-            quoted = by_arrow and (known[1] if known is not None else b'"' in raw)  # a quoted cell may hold a line break
+            quoted = by_arrow and (known.quoted if known is not None else b'"' in raw)  # a quoted cell may hold a line break
 
             def parse(nrows: int | None) -> pd.DataFrame:
                 # Blank lines are kept while reading, so the index still counts file lines (row
@@ -900,11 +906,6 @@ def read_table(path: str | os.PathLike[str], rel: str, header: int | list[int] |
 
             records = cap + (0 if header is None else _header_rows(header))
             if newlines > records:  # perhaps too many rows: count them first (one column, in chunks)
-                if head_only:
-                    raw, problems = _read_bytes(p, rel, max_bytes)
-                    if raw is None:
-                        return None, problems
-                    source = raw
                 stream = io.StringIO(source) if isinstance(source, str) else io.BytesIO(source)
                 counted = 0
                 try:
@@ -1045,12 +1046,30 @@ READ_AHEAD_MIN_BYTES = 8 * MB
 """Smallest CSV file :func:`read_ahead` reads ahead (a smaller one is read in a few hundredths of a second)."""
 
 
+class Scan(NamedTuple):
+    """What :func:`_scan` found in a whole file."""
+
+    newlines: int  #: line breaks (``raw.count(b"\n")``)
+    quoted: bool  #: a double quote somewhere (``b'"' in raw``)
+    utf8: bool  #: valid UTF-8 throughout (``_is_utf8(raw)``)
+
+
+class ReadAhead(NamedTuple):
+    """A CSV file read ahead: its delimiter, whether it is read with quoted line breaks, the table,
+    and what :func:`_scan` found in the whole file."""
+
+    sep: str
+    quoted: bool
+    table: Any  # pyarrow.Table
+    scan: Scan
+
+
 class _Ahead(NamedTuple):
     """A CSV file being read ahead: the file's state when it started, and the reading."""
 
     stamp: tuple[int, ...]
     done: threading.Event
-    result: list[Any]  # [(sep, quoted, table, newlines)] once read; [None] when it could not be
+    result: list[ReadAhead | None]  # [its reading] once read; [None] when it could not be
 
 
 _AHEAD: dict[Path, _Ahead] = {}
@@ -1079,8 +1098,10 @@ def read_ahead(path: str | os.PathLike[str], usecols: Callable[[str], bool],
     header ``usecols`` accepts; it may accept more than the reader will want, never fewer, or
     the reading ahead is not used. :func:`read_table` takes the table when the file is unchanged
     (same modification time and size), its delimiter and quoting are the ones it finds and the
-    table holds every column it wants; otherwise it reads the file itself, as without this. All
-    of :func:`read_table`'s checks (limits, encoding, rows) still run on the file.
+    table holds every column it wants; otherwise it reads the file itself, as without this. Every
+    check of :func:`read_table` still holds: the limits and the text checks on the file as it is,
+    the encoding and the rows from the whole file as read ahead (a UTF-8 file is then not read again
+    in full, only its head).
 
     Nothing is started (False) for a file that is missing, smaller than
     :data:`READ_AHEAD_MIN_BYTES`, larger than ``max_bytes`` or not UTF-8 by its first bytes; the
@@ -1114,11 +1135,11 @@ def read_ahead(path: str | os.PathLike[str], usecols: Callable[[str], bool],
     return True
 
 
-#: Bytes :func:`_newlines_and_quotes` reads at a time.
+#: Bytes :func:`_scan` reads at a time (at least 4: a character cut by a piece's end is carried over).
 _COUNT_PIECE = 8 * MB
 
 
-def _newlines_and_quotes(path: Path, most: int) -> tuple[int, bool, bool] | None:
+def _scan(path: Path, most: int) -> Scan | None:
     """How many line breaks the file has, whether it holds a double quote and whether it is valid
     UTF-8 (as :func:`_is_utf8` judges the whole file); None once past ``most`` breaks.
 
@@ -1134,7 +1155,8 @@ def _newlines_and_quotes(path: Path, most: int) -> tuple[int, bool, bool] | None
 
     import numpy as np
 
-    piece_map, mask_map = mmap.mmap(-1, _COUNT_PIECE), mmap.mmap(-1, _COUNT_PIECE)
+    size = max(_COUNT_PIECE, 4)
+    piece_map, mask_map = mmap.mmap(-1, size), mmap.mmap(-1, size)
     try:
         piece = np.frombuffer(piece_map, dtype=np.uint8)
         mask = np.frombuffer(mask_map, dtype=np.bool_)
@@ -1147,10 +1169,10 @@ def _newlines_and_quotes(path: Path, most: int) -> tuple[int, bool, bool] | None
                 if newlines > most:
                     return None
                 carried = _cut_character(piece[max(0, n - 4):n]) if utf8 else 0
-                utf8 = utf8 and _is_utf8(piece[:n - carried])
+                utf8 = utf8 and _is_utf8(piece[:n - carried].data)
                 if carried:
                     piece[:carried] = piece[n - carried:n]
-        return newlines, quoted, utf8 and not carried
+        return Scan(newlines, quoted, utf8 and not carried)
     finally:
         del piece, mask  # the views go before the maps are closed
         piece_map.close()
@@ -1158,8 +1180,8 @@ def _newlines_and_quotes(path: Path, most: int) -> tuple[int, bool, bool] | None
 
 
 def _cut_character(tail: Any) -> int:
-    """How many of the last bytes of ``tail`` (a piece's last four) begin a UTF-8 character it does not finish."""
-    for back in range(1, min(len(tail), 4) + 1):
+    """How many of the last bytes of ``tail`` (a piece's last four, or fewer) begin a UTF-8 character it does not finish."""
+    for back in range(1, len(tail) + 1):
         byte = int(tail[-back])
         if byte & 0xC0 != 0x80:  # not a continuation byte: this starts the last character
             width = 2 if 0xC0 <= byte < 0xE0 else 3 if 0xE0 <= byte < 0xF0 else 4 if 0xF0 <= byte < 0xF8 else 1
@@ -1168,18 +1190,17 @@ def _cut_character(tail: Any) -> int:
 
 
 def _read_ahead(path: Path, head: bytes, usecols: Callable[[str], bool],
-                max_rows: int) -> tuple[str, bool, Any, int, bool] | None:
-    """``(sep, quoted, table, newlines, utf8)`` of the file as :func:`_read_csv_arrow` would read it (and
-    its line breaks and whether it is UTF-8 throughout); None when it would not, or when the file has
-    more than ``max_rows`` lines below the header."""
+                max_rows: int) -> ReadAhead | None:
+    """The file as :func:`_read_csv_arrow` would read it, and what :func:`_scan` found in it; None when
+    it would not read it, or when the file has more than ``max_rows`` lines below the header."""
     import pyarrow as pa
 
     text = head.decode("utf-8-sig", errors="replace").lstrip("\ufeff")
     sep = sniff_delimiter(text)
-    counted = _newlines_and_quotes(path, max_rows + 1)
+    counted = _scan(path, max_rows + 1)
     if counted is None:
         return None  # read_table refuses it (or counts its rows first); nothing read ahead
-    quoted = counted[1]
+    quoted = counted.quoted
     try:
         names = next(csv.reader(io.StringIO(text), delimiter=sep))
     except (StopIteration, csv.Error):
@@ -1188,12 +1209,12 @@ def _read_ahead(path: Path, head: bytes, usecols: Callable[[str], bool],
     if not wanted or any(not n.strip() or names.count(n) > 1 for n in wanted):
         return None
     try:
-        return sep, quoted, _arrow_csv(path, sep, quoted, wanted), counted[0], counted[2]
+        return ReadAhead(sep, quoted, _arrow_csv(path, sep, quoted, wanted), counted)
     except (pa.ArrowException, ValueError, OSError):
         return None
 
 
-def _finished_ahead(path: Path, take: bool) -> tuple[str, bool, Any, int, bool] | None:
+def _finished_ahead(path: Path, take: bool) -> ReadAhead | None:
     """What the reading ahead of ``path`` found (:func:`_read_ahead`), once it has ended, when it is of
     the file as it is now; else None. ``take``: the reading is let go of (its table is the caller's)."""
     p = Path(path).resolve()
@@ -1215,16 +1236,15 @@ def _taken_ahead(path: Path, sep: str, quoted: bool, wanted: list[str]) -> Any:
     found = _finished_ahead(path, take=True)
     if found is None:
         return None
-    ahead_sep, ahead_quoted, table = found[:3]
-    if ahead_sep != sep or ahead_quoted != quoted or not set(wanted) <= set(table.column_names):
+    if found.sep != sep or found.quoted != quoted or not set(wanted) <= set(found.table.column_names):
         return None
-    return table.select(wanted)
+    return found.table.select(wanted)
 
 
-def _counted_ahead(path: Path) -> tuple[int, bool, bool] | None:
-    """``(newlines, quoted, utf8)``: the line breaks in ``path``, whether it holds a double quote and
-    whether it is valid UTF-8, as its reading ahead found them (:func:`read_ahead`), when that reading
-    has a table of the file as it is now; else None.
+def _counted_ahead(path: Path) -> Scan | None:
+    """The line breaks in ``path``, whether it holds a double quote and whether it is valid UTF-8, as
+    its reading ahead found them (:func:`read_ahead`), when that reading has a table of the file as
+    it is now; else None.
 
     Waits for the reading ahead to end (its table is taken next anyway). The answers are those of
     ``raw.count(b"\n")``, ``b'"' in raw`` and :func:`_is_utf8` on the same file, found without the
@@ -1232,7 +1252,7 @@ def _counted_ahead(path: Path) -> tuple[int, bool, bool] | None:
     for a million leads, 0.1 s and as many bytes at the reader's peak), only its head.
     """
     found = _finished_ahead(path, take=False)
-    return None if found is None else (found[3], found[1], found[4])
+    return None if found is None else found.scan
 
 
 def _drop_ahead(path: Path) -> None:

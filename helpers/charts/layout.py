@@ -79,12 +79,12 @@ def set_ticks(ax: Axes, which: str, locs: Iterable[float], labels: Iterable[Any]
     **text
         ``matplotlib.text.Text`` properties of the labels (only with ``labels``, as in matplotlib).
     """
-    axis = ax.xaxis if which == "x" else ax.yaxis
+    axis = getattr(ax, f"{which}axis")
     places = [float(v) for v in axis.convert_units(list(locs))]
     if places:  # every axes sharing this axis shows the locations too, as with matplotlib's set_ticks
         shared = ax.get_shared_x_axes() if which == "x" else ax.get_shared_y_axes()
         for sibling in shared.get_siblings(ax):
-            (sibling.xaxis if which == "x" else sibling.yaxis).set_view_interval(min(places), max(places))
+            getattr(sibling, f"{which}axis").set_view_interval(min(places), max(places))
     axis.set_major_locator(FixedLocator(places))
     if labels is None:
         if text:

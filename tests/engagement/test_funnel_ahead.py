@@ -176,13 +176,13 @@ def test_line_breaks_and_quotes_are_counted_across_pieces(tmp_path: Path, monkey
     path = tmp_path / "funnel.csv"
     body = "".join(f"{i},web,2026-03-{1 + i % 28:02d}\n" for i in range(500))
     path.write_text("lead_id,source,created_at\n" + body + '501,"web, paid",2026-03-02', encoding="utf-8")
-    assert fileio._newlines_and_quotes(path, 10_000) == (501, True, True)
+    assert fileio._scan(path, 10_000) == (501, True, True)
     path.write_text("lead_id,source,created_at\n" + body, encoding="utf-8")
-    assert fileio._newlines_and_quotes(path, 10_000) == (501, False, True)
-    assert fileio._newlines_and_quotes(path, 500) is None  # past the most allowed: stops, says so
+    assert fileio._scan(path, 10_000) == (501, False, True)
+    assert fileio._scan(path, 500) is None  # past the most allowed: stops, says so
 
 
-@pytest.mark.parametrize("piece", [7, 8, 9, 10, 64])
+@pytest.mark.parametrize("piece", [1, 2, 3, 7, 8, 9, 10, 64])
 def test_utf8_is_judged_across_pieces_as_on_the_whole_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                            piece: int) -> None:
     """Characters of two to four bytes cut by the end of a piece are still valid; a stray byte or a
@@ -203,24 +203,38 @@ def test_utf8_is_judged_across_pieces_as_on_the_whole_file(tmp_path: Path, monke
         except UnicodeDecodeError:
             expected = False
         assert expected == (name == "valid")
-        assert fileio._newlines_and_quotes(path, 10_000) == (data.count(b"\n"), False, expected), name
+        assert fileio._scan(path, 10_000) == (data.count(b"\n"), False, expected), name
+
+
+def _count_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The number of bytes of each read of a table's file (whole or head) from now on."""
+    reads: list[int] = []
+    for name in ("_read_bytes", "_read_head"):
+        real = getattr(fileio, name)
+
+        def counting(*args: Any, _real: Any = real, **kwargs: Any) -> Any:
+            raw, problems = _real(*args, **kwargs)
+            reads.append(len(raw or b""))
+            return raw, problems
+
+        monkeypatch.setattr(fileio, name, counting)
+    return reads
 
 
 def test_a_large_utf8_export_read_ahead_is_not_read_again_in_full(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The reader takes the table, the line count and the encoding found ahead and reads only the head
-    of the file; a file found not to be UTF-8 throughout is read in full and as Windows-1252, as without."""
-    reads: list[int] = []
-    real = fileio._read_bytes
-
-    def counting(path: Any, rel: str, max_bytes: int, head_only: bool = False) -> Any:
-        raw, problems = real(path, rel, max_bytes, head_only=head_only)
-        reads.append(len(raw or b""))
-        return raw, problems
-
-    monkeypatch.setattr(fileio, "_read_bytes", counting)
+    of the file, even when a character straddles the end of the head; a file found not to be UTF-8
+    throughout is read in full and as Windows-1252, as without."""
+    reads = _count_reads(monkeypatch)
     path = tmp_path / "funnel.csv"
+    header = "lead_id,owner,created_at\n"
     body = "".join(f"{i},Müller,2026-03-{1 + i % 28:02d}\n" for i in range(20_000))
-    path.write_text("lead_id,owner,created_at\n" + body, encoding="utf-8")
+    offset = (header + body).encode("utf-8").rfind("ü".encode("utf-8"), 0, fileio._HEAD)
+    pad = fileio._HEAD - 1 - offset  # shift the rows so that a ü starts on the head's last byte
+    body = "".join(f"{i},{'x' * pad if i == 0 else ''}Müller,2026-03-{1 + i % 28:02d}\n" for i in range(20_000))
+    data = (header + body).encode("utf-8")
+    assert data[fileio._HEAD - 1:fileio._HEAD + 1] == "ü".encode("utf-8")
+    path.write_bytes(data)
     expected, _ = read_table(path, "funnel.csv", arrow=True)
     reads.clear()
     assert read_ahead(path, lambda name: True)
@@ -229,13 +243,39 @@ def test_a_large_utf8_export_read_ahead_is_not_read_again_in_full(tmp_path: Path
     assert frame.astype(object).equals(expected.astype(object)) and frame["owner"].iloc[-1] == "Müller"
     assert reads == [fileio._HEAD] and path.stat().st_size > 4 * fileio._HEAD
 
-    path.write_bytes(("lead_id,owner,created_at\n" + body).encode("utf-8") + "1,Müller,2026-03-01\n".encode("cp1252"))
+    path.write_bytes(data + "1,Müller,2026-03-01\n".encode("cp1252"))
     reads.clear()
     assert read_ahead(path, lambda name: True)
     frame, problems = read_table(path, "funnel.csv", arrow=True)
     assert problems == [] and frame is not None
     assert reads == [path.stat().st_size]
-    assert frame["owner"].iloc[0] == "MÃ¼ller" and frame["owner"].iloc[-1] == "Müller"  # the whole file as Windows-1252
+    assert frame["owner"].iloc[1] == "MÃ¼ller" and frame["owner"].iloc[-1] == "Müller"  # the whole file as Windows-1252
+
+
+def test_a_file_replaced_while_its_head_is_read_is_read_again_in_full(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Replaced by a Windows-1252 file of the same size just as the reader takes its head: read as that file."""
+    path = tmp_path / "funnel.csv"
+    rows = "".join(f"{i},M{'ü' if i % 2 else 'u'}ller,2026-03-01\n" for i in range(3000))
+    utf8 = ("lead_id,owner,created_at\n" + rows).encode("utf-8")
+    other = ("lead_id,owner,created_at\n" + rows).encode("cp1252")
+    other = other + b" " * (len(utf8) - len(other))  # same size
+    path.write_bytes(utf8)
+    assert read_ahead(path, lambda name: True)
+    fileio._AHEAD[path.resolve()].done.wait()
+    real = fileio._read_head
+
+    def replaced(*args: Any, **kwargs: Any) -> Any:
+        (tmp_path / "new.csv").write_bytes(other)
+        os.replace(tmp_path / "new.csv", path)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(fileio, "_read_head", replaced)
+    frame, problems = read_table(path, "funnel.csv", arrow=True)
+    monkeypatch.undo()
+    assert problems == [] and frame is not None
+    expected, _ = read_table(path, "funnel.csv", arrow=True)  # the new file, nothing read ahead
+    assert frame.astype(object).equals(expected.astype(object)) and frame["owner"].iloc[1] == "Müller"
 
 
 def test_a_quoted_line_break_read_ahead_reads_as_without(tmp_path: Path) -> None:
@@ -247,7 +287,8 @@ def test_a_quoted_line_break_read_ahead_reads_as_without(tmp_path: Path) -> None
     now, now_problems = read_table(path, "funnel.csv", arrow=True)
     assert read_ahead(path, lambda name: True)
     fileio._AHEAD[path.resolve()].done.wait()
-    assert fileio._AHEAD[path.resolve()].result[0][1:4:2] == (True, path.read_bytes().count(b"\n"))
+    found = fileio._AHEAD[path.resolve()].result[0]
+    assert found is not None and (found.quoted, found.scan.newlines) == (True, path.read_bytes().count(b"\n"))
     ahead, ahead_problems = read_table(path, "funnel.csv", arrow=True)
     assert now is not None and ahead is not None and ahead_problems == now_problems
     assert ahead["source"].tolist() == now["source"].tolist() and ahead["source"].tolist()[3] == "Web\nform 3"
