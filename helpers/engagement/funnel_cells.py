@@ -209,15 +209,15 @@ def _grid_dates(grid: np.ndarray, shape: str) -> tuple[np.ndarray, np.ndarray]:
         else:
             ok &= columns[j] == ord(ch)
 
-    def number(letter: str) -> np.ndarray:
+    def number(digits: np.ndarray, letter: str) -> np.ndarray:  # the digits at ``letter``'s places
         value = np.zeros(len(grid), dtype=np.int32)
         for j in (j for j, ch in enumerate(shape) if ch == letter):
             value *= 10
-            value += columns[j]
+            value += digits[j]
             value -= 48
         return value
 
-    year, month, day, hour, minute, second = (number(c) for c in "YMDhms")
+    year, month, day, hour, minute, second = (number(columns, c) for c in "YMDhms")
     del columns
     ok &= (year >= 1700) & (year <= 2200) & (month >= 1) & (month <= 12) & (day >= 1)
     ok &= (hour < 24) & (minute < 60) & (second < 60)

@@ -20,7 +20,7 @@ from helpers.engagement.activities import read_activities
 from helpers.engagement.funnel import read_funnel
 from helpers.engagement.interviews import Interview, read_interviews
 from helpers.engagement.journey import Journey, read_journey
-from helpers.engagement.folders import find_engagements, is_engagement
+from helpers.engagement.folders import find_engagements, is_engagement  # noqa: F401  (also imported from here)
 from helpers.engagement.meta import EngagementMeta, read_meta
 from helpers.engagement.plan import PlanFile, read_plan
 from helpers.engagement.survey import read_survey

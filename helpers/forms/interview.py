@@ -29,7 +29,7 @@ from helpers.forms.text_fields import TrackedText, TrackedTextarea
 from helpers.forms.interview_add import QuestionAdder
 from helpers.forms.interview_audience import AudienceQuestion, needs_audience
 from helpers.forms.interview_widgets import (CHECKED_TIP, NAMED_TIP, show_followers, TEXTAREA, InterviewDocument, QuestionRow,
-                                             clock, entry_for, field_name, new_interview, person_of, said,
+                                             entry_for, field_name, new_interview, person_of, said,
                                              transcript)
 
 __all__ = ["InterviewDocument", "InterviewForm", "QuestionRow", "new_interview", "open_form", "other_interviews",

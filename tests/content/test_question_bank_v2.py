@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 import yaml
 
-from helpers import TEMPLATES
 from helpers.content.question_bank import QuestionBank, journey_stage_ids, load_questions, read_question_bank
 from helpers.vocabulary import AUDIENCES, LEVELS, SPIN_TYPES, TEAMS, default_audience
 

@@ -6,8 +6,6 @@ import json
 
 import pytest
 
-from helpers.demo.generator import DEMO_ROOT
-
 from helpers.analysis.findings import key_findings
 from helpers.analysis.plan import build
 from helpers.report.plan import plan as plan_section

@@ -114,7 +114,7 @@ def test_a_version_1_export_is_read_and_scored_on_version_1(make_engagement: Cal
 
 def test_a_v1_wave_and_a_v2_wave_are_compared_on_shared_statements_only(
         make_engagement: Callable[..., Path], hard_to_judge: str) -> None:
-    before = make_engagement({"survey.csv": _survey_csv(INSTRUMENT_V1, None, sales=3, marketing=3)}, name="wave1")
+    make_engagement({"survey.csv": _survey_csv(INSTRUMENT_V1, None, sales=3, marketing=3)}, name="wave1")  # the earlier wave
     after = make_engagement({"survey.csv": _survey_csv(None, hard_to_judge),
                              "engagement.yaml": "client: Brightwater Analytics\nconsultant: Priya Raman\n"
                                                 "date: 2027-01-10\nindustry: B2B software\nprevious: ../wave1\n"},
