@@ -44,7 +44,8 @@ def in_ns_range(stamps: pd.Series | pd.DatetimeIndex) -> pd.DatetimeIndex:
     """
     values = pd.DatetimeIndex(stamps)
     if values.unit != "ns":
-        values = values.where((values >= pd.Timestamp.min) & (values <= pd.Timestamp.max)).as_unit("ns")
+        inside = (values >= pd.Timestamp.min) & (values <= pd.Timestamp.max)
+        values = pd.DatetimeIndex(values.where(inside)).as_unit("ns")
     return values
 
 
