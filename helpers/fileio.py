@@ -983,7 +983,8 @@ def _read_csv_by_column(source: Any, args: dict[str, Any]) -> pd.DataFrame:
     for j, name in enumerate(names):
         column = np.concatenate(parts[j])
         parts[j] = []  # this column's pieces go before the next column is joined
-        frame[name] = column
+        # Python strings, as read whole (pandas 3 would infer its ``str`` dtype from the array)
+        frame[name] = pd.Series(column, index=frame.index, dtype=object, copy=False)
         del column
     return frame
 

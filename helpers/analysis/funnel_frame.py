@@ -156,7 +156,8 @@ def date_only_values(values: pd.Series) -> bool:
     stamps = pd.DatetimeIndex(present)
     if stamps.tz is not None:
         stamps = stamps.tz_localize(None)
-    return bool((stamps.asi8 % (24 * 3_600_000_000_000) == 0).all())
+    per_day = 24 * 3_600_000_000_000 // _NS_PER_UNIT[str(stamps.unit)]  # in the values' own unit (pandas 3: often us)
+    return bool((stamps.asi8 % per_day == 0).all())
 
 
 def to_timestamp(value: pd.Timestamp | dt.datetime | dt.date | str) -> pd.Timestamp:

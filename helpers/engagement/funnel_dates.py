@@ -35,6 +35,20 @@ NUMERIC_DATE = r"^\s*(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})\b"
 ISO_DATE = r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\b"
 
 
+def in_ns_range(stamps: pd.Series | pd.DatetimeIndex) -> pd.DatetimeIndex:
+    """Naive datetimes as ``datetime64[ns]``, NaT for a date that type cannot hold (before 1677-09-21 or after 2262-04-11).
+
+    ``pd.to_datetime(..., errors="coerce")`` makes such a date NaT in pandas 2; pandas 3 reads it
+    at a coarser resolution (``datetime64[us]``), which would not convert to nanoseconds. Either way
+    the cell is then an unread date, reported as such.
+    """
+    values = pd.DatetimeIndex(stamps)
+    if values.unit != "ns":
+        inside = (values >= pd.Timestamp.min) & (values <= pd.Timestamp.max)
+        values = pd.DatetimeIndex(values.where(inside)).as_unit("ns")
+    return values
+
+
 def parse_dates(values: pd.Series, formats: list[str] | tuple[str, ...]) -> pd.Series:
     """Parse text dates trying each strptime format in turn; unparsed cells stay NaT.
 
@@ -78,7 +92,8 @@ def parse_dates(values: pd.Series, formats: list[str] | tuple[str, ...]) -> pd.S
             if not todo.any():
                 return
             at = where[todo[where]]
-            if sample and len(at) > sample and pd.to_datetime(text(at[:sample]), format=fmt, errors="coerce").isna().all():
+            if sample and len(at) > sample and \
+                    in_ns_range(pd.to_datetime(text(at[:sample]), format=fmt, errors="coerce")).isna().all():
                 continue
             if fast and fmt in FIXED_SHAPES and len(where) == len(todo):  # ISO cells of one shape, from the buffer
                 got, stamps = fixed_dates(arrow, fmt)
@@ -88,7 +103,7 @@ def parse_dates(values: pd.Series, formats: list[str] | tuple[str, ...]) -> pd.S
                 at = where[todo[where]]
                 if not len(at):
                     continue
-            parsed = np.asarray(pd.to_datetime(text(at), format=fmt, errors="coerce").astype("datetime64[ns]"))
+            parsed = in_ns_range(pd.to_datetime(text(at), format=fmt, errors="coerce")).to_numpy()
             read = ~np.isnat(parsed)
             out[at[read]] = parsed[read]
             todo[at[read]] = False
@@ -107,7 +122,7 @@ def parse_dates(values: pd.Series, formats: list[str] | tuple[str, ...]) -> pd.S
         pending = todo[where]
         if pending.any():
             iso = pd.to_datetime(pd.Series(stripped[pending], dtype=object), format="ISO8601", errors="coerce", utc=True)
-            out[where[pending]] = iso.dt.tz_localize(None).astype("datetime64[ns]").to_numpy()
+            out[where[pending]] = in_ns_range(iso.dt.tz_localize(None)).to_numpy()
     return pd.Series(out, index=values.index)
 
 
@@ -128,12 +143,13 @@ def day_month_order(cells: dict[str, pd.Series]) -> tuple[str | None, dict[str, 
     examples: dict[str, tuple[str, Any, str]] = {}
     for col, values in cells.items():
         heads = values.str.slice(0, 10)  # a date's first 10 characters: few distinct values to examine
-        uniq = pd.Series(heads.unique(), dtype=str)
+        uniq = pd.Series(heads.unique(), dtype=object)  # Python strings (pandas 3's ``str`` keeps an empty extract as text)
         parts = uniq.str.extract(NUMERIC_DATE).apply(pd.to_numeric, errors="coerce")
         first, second, year = parts[0], parts[1], parts[2].where(parts[2] >= 100, parts[2] + 2000)
 
         def real(day: pd.Series, month: pd.Series) -> pd.Series:  # a day the calendar has (31/02 votes for nothing)
-            return pd.to_datetime(pd.DataFrame({"year": year, "month": month, "day": day}), errors="coerce").notna()
+            days = pd.to_datetime(pd.DataFrame({"year": year, "month": month, "day": day}), errors="coerce")
+            return pd.Series(in_ns_range(days).notna(), index=days.index)
 
         for which, only in (("day", (first > 12) & (second <= 12) & real(first, second)),
                             ("month", (second > 12) & (first <= 12) & real(second, first))):

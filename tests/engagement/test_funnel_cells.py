@@ -16,7 +16,7 @@ import pytest
 from helpers.engagement.funnel import read_funnel
 from helpers.engagement.funnel_cells import (FIXED_SHAPES, blank_after_strip, factorized, fixed_dates, fixed_dates_apply,
                                              nonblank, stripped, whole_numbers)
-from helpers.engagement.funnel_dates import parse_dates
+from helpers.engagement.funnel_dates import day_month_order, parse_dates
 from helpers.fileio import read_table
 
 ODD = ["", " ", "  A-1 ", "\xa0B\xa0", "\u2003C", "D\x1c", "\t", "\u3000", "Ünïcode", " Zoë ", "plain", "E\n", "\x85"]
@@ -59,7 +59,9 @@ def test_iso_dates_read_from_the_arrow_buffer_are_the_dates_pandas_reads(fmt: st
     cells = _iso_cells(fmt, 20_000, seed=len(fmt))
     _, arrow = _both(cells)
     at, stamps = fixed_dates(arrow.array.__arrow_array__(), fmt)
-    expected = np.asarray(pd.to_datetime(pd.Series(cells, dtype=object), format=fmt, errors="coerce").astype("datetime64[ns]"))
+    parsed = pd.to_datetime(pd.Series(cells, dtype=object), format=fmt, errors="coerce")
+    # a date datetime64[ns] cannot hold is NaT: pandas 2 coerces it so, pandas 3 reads it in microseconds
+    expected = np.asarray(parsed.where((parsed >= pd.Timestamp.min) & (parsed <= pd.Timestamp.max)).astype("datetime64[ns]"))
     assert (stamps == expected[at]).all()  # never another date than pandas reads
     years = np.array([int(c[:4]) if c[:4].isdigit() else 0 for c in cells])
     usual = ~np.isnat(expected) & (years >= 1700) & (years <= 2200)
@@ -81,6 +83,20 @@ def test_parse_dates_gives_the_same_dates_for_arrow_and_python_cells() -> None:
         pd.testing.assert_series_equal(parse_dates(arrow, formats), parse_dates(python, formats))
     assert fixed_dates_apply(["%m/%d/%Y %I:%M %p", "%Y-%m-%d", "%b %d, %Y %I:%M %p", "%d.%m.%Y"])
     assert not fixed_dates_apply(["%Y-%d-%m", "%Y-%m-%d"])  # reads ISO-shaped text another way: pandas alone
+
+
+def test_a_date_datetime64_ns_cannot_hold_is_unread_on_pandas_2_and_3() -> None:
+    """A typo year (2291, 1653) is NaT, then reported as unreadable: pandas 3 reads it in microseconds, never an error."""
+    cells = ["2291-11-03 10:00", "1653-10-30", "2026-03-15 14:07", "15/03/2300", "03/04/2026", ""]
+    python, arrow = _both(cells)
+    for values in (python, arrow):
+        got = parse_dates(values, ["%Y-%m-%d %H:%M", "%Y-%m-%d", "%d/%m/%Y"])
+        assert str(got.dtype) == "datetime64[ns]"
+        assert got.isna().tolist() == [True, True, False, True, False, True]
+    # no vote for day first from a day beyond 2262, and no date cells at all decide nothing
+    assert day_month_order({"c": pd.Series(["15/03/2300", "03/04/2026"], dtype=object)}) == (None, {})
+    assert day_month_order({"c": pd.Series([], dtype=str)}) == (None, {})
+    assert day_month_order({"c": pd.Series(["15/03/2026"], dtype=str)})[0] == "day"
 
 
 def _hubspot_rows() -> list[list[str]]:
