@@ -1056,11 +1056,10 @@ class Scan(NamedTuple):
 
 
 class ReadAhead(NamedTuple):
-    """A CSV file read ahead: its delimiter, whether it is read with quoted line breaks, the table,
-    and what :func:`_scan` found in the whole file."""
+    """A CSV file read ahead: its delimiter, the table (read with quoted line breaks when
+    ``scan.quoted``) and what :func:`_scan` found in the whole file."""
 
     sep: str
-    quoted: bool
     table: Any  # pyarrow.Table
     scan: Scan
 
@@ -1210,7 +1209,7 @@ def _read_ahead(path: Path, head: bytes, usecols: Callable[[str], bool],
     if not wanted or any(not n.strip() or names.count(n) > 1 for n in wanted):
         return None
     try:
-        return ReadAhead(sep, quoted, _arrow_csv(path, sep, quoted, wanted), counted)
+        return ReadAhead(sep, _arrow_csv(path, sep, quoted, wanted), counted)
     except (pa.ArrowException, ValueError, OSError):
         return None
 
@@ -1237,7 +1236,7 @@ def _taken_ahead(path: Path, sep: str, quoted: bool, wanted: list[str]) -> Any:
     found = _finished_ahead(path, take=True)
     if found is None:
         return None
-    if found.sep != sep or found.quoted != quoted or not set(wanted) <= set(found.table.column_names):
+    if found.sep != sep or found.scan.quoted != quoted or not set(wanted) <= set(found.table.column_names):
         return None
     return found.table.select(wanted)
 

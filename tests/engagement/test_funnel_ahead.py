@@ -288,7 +288,7 @@ def test_a_quoted_line_break_read_ahead_reads_as_without(tmp_path: Path) -> None
     assert read_ahead(path, lambda name: True)
     fileio._AHEAD[path.resolve()].done.wait()
     found = fileio._AHEAD[path.resolve()].result[0]
-    assert found is not None and (found.quoted, found.scan.newlines) == (True, path.read_bytes().count(b"\n"))
+    assert found is not None and (found.scan.quoted, found.scan.newlines) == (True, path.read_bytes().count(b"\n"))
     ahead, ahead_problems = read_table(path, "funnel.csv", arrow=True)
     assert now is not None and ahead is not None and ahead_problems == now_problems
     assert ahead["source"].tolist() == now["source"].tolist() and ahead["source"].tolist()[3] == "Web\nform 3"
