@@ -279,7 +279,8 @@ def client_view(results: Results) -> Results:
     """The results the client may see: the consultant's working data taken out.
 
     Left out: the stakeholder and buying-influence map (names, roles, red flags), the ids of
-    respondents left out of the scores, data-quality warnings, the leadership-climate reading, the
+    respondents left out of the scores, how many leaders and how many staff each team has when
+    that split is hidden for anonymity (a team's one leader would be named by it), data-quality warnings, the leadership-climate reading, the
     customers' emotions per journey stage (the shared ones reach the client as quotes only), the
     consultant's housekeeping
     (what to collect next) and every "collect more data" message. Quotes already carry only
@@ -314,6 +315,12 @@ def client_view(results: Results) -> Results:
             quote["level"] = None  # the function is in ``speaker`` only when enough people share it
         discovery["climate"] = None  # the leadership climate is the consultant's reading, never the client's
         discovery["customer_emotions"] = []  # the consultant's check of the journey map against customers' words
+    levels = view["levels"]
+    if levels is not None and levels["suppressed"]:
+        # the handout gives only the pooled counts; a team's count of leaders (often one) says who answered
+        for cells in levels["teams"].values():
+            for cell in cells.values():
+                cell["n"] = None
     plan = cast(dict[str, Any], view["plan"])
     if "housekeeping" in plan:
         plan["housekeeping"] = []

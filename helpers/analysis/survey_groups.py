@@ -25,10 +25,14 @@ from helpers.vocabulary import LEVELS, SURVEY_TEAMS
 
 
 class LevelScore(TypedDict):
-    """The index of one level (leaders or staff), how many it rests on, and whether it is hidden."""
+    """The index of one level (leaders or staff), how many it rests on, and whether it is hidden.
+
+    ``n`` is None only in the client's view of a hidden split within a team
+    (:func:`helpers.results.client_view`).
+    """
 
     index: float | None
-    n: int
+    n: int | None
     suppressed: bool
 
 

@@ -26,7 +26,7 @@ from helpers.formatting import format_number
 from helpers.render.deck import readout_deck
 from helpers.render.sla_draft import sla_draft
 from helpers.render.xlsx import SHEETS, results_workbook
-from helpers.results import Results, client_view, compute
+from helpers.results import Results, client_view, compute, to_json
 
 
 def _copy_with_small_marketing(root: Path, min_group: int | None = None) -> Path:
@@ -445,3 +445,19 @@ def test_control_characters_typed_by_the_client_cannot_break_the_office_files(qu
     book = sheets(results_workbook(view))
     assert book["Read me"][0][0] == "Results workbook: Acme[2J Corp"
     assert book["Statements"][1][2] == "Shared target"
+
+
+def test_client_json_does_not_count_a_hidden_split_within_a_team() -> None:
+    """Kessler's marketing team has one leader: the split within teams is hidden, and so is that count.
+
+    The handout gives only the pooled counts ("leaders 3, staff 11 in all"); ``<slug>.json`` must
+    not say that the one marketing leader answered. The consultant's own results keep the counts.
+    """
+    full = compute(_load(DEMO_ROOT / "kessler-fluid-systems"))
+    levels = full["levels"]
+    assert levels is not None and levels["suppressed"]
+    assert levels["teams"]["marketing"]["leader"]["n"] == 1  # the consultant sees why it is hidden
+    shown = json.loads(to_json(client_view(full)))["levels"]
+    assert [cell["n"] for cells in shown["teams"].values() for cell in cells.values()] == [None] * 4
+    assert (shown["leader"]["n"], shown["staff"]["n"]) == (3, 11)  # what the handout says
+    assert full["levels"]["teams"]["marketing"]["leader"]["n"] == 1  # the view is a copy
