@@ -459,7 +459,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run() -> None:
-    """The ``workbook`` console script: :func:`main`, then exit without a last collection of every object.
+    """The ``workbook`` console script: :func:`main` with one BLAS thread, then exit without a last collection of every object.
 
     At exit Python's garbage collector walks everything still alive once more, only for the
     system to take the memory back anyway: after reading a million-lead export that was a third
@@ -471,6 +471,10 @@ def run() -> None:
     """
     import gc
 
+    # Before numpy is imported: OpenBLAS's own threads wait for work by spinning, on the core the
+    # reading ahead of a large export uses (0.13 CPU-s of a million-lead check); the workbook's
+    # linear algebra is a few small matrices. Batch workers do the same (helpers.render.preload).
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     code = main()
     gc.freeze()
     sys.exit(code)
