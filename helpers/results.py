@@ -20,7 +20,7 @@ from typing import Any, TypedDict, cast
 import numpy as np
 import pandas as pd
 
-from helpers.analysis.discovery import DiscoverySynthesis, synthesize
+from helpers.analysis.discovery import DiscoverySynthesis, needs_question, synthesize
 from helpers.analysis.findings import Finding, key_findings
 from helpers.analysis.funnel import FunnelMetrics, metrics
 from helpers.analysis.journey import JourneySummary, summarize
@@ -280,7 +280,9 @@ def client_view(results: Results) -> Results:
 
     Left out: the stakeholder and buying-influence map (names, roles, red flags), the ids of
     respondents left out of the scores, how many leaders and how many staff each team has when
-    that split is hidden for anonymity (a team's one leader would be named by it), data-quality warnings, the leadership-climate reading, the
+    that split is hidden for anonymity (a team's one leader would be named by it) and a pooled count
+    of leaders or staff below the minimum reporting group, which interview guide a quote's question
+    came from (and the question itself where the handout does not print it), data-quality warnings, the leadership-climate reading, the
     customers' emotions per journey stage (the shared ones reach the client as quotes only), the
     consultant's housekeeping
     (what to collect next) and every "collect more data" message. Quotes already carry only
@@ -313,14 +315,22 @@ def client_view(results: Results) -> Results:
         for quote in [q for qs in discovery["quotes"].values() for q in qs] + \
                 discovery["implications"] + discovery["needs"]:
             quote["level"] = None  # the function is in ``speaker`` only when enough people share it
+            quote["question_id"] = None  # its prefix names the guide: sl_ a sales leader's, sp_ a seller's
+            if not needs_question(quote["text"]):  # the question only where the handout prints it
+                quote["question"] = None
         discovery["climate"] = None  # the leadership climate is the consultant's reading, never the client's
         discovery["customer_emotions"] = []  # the consultant's check of the journey map against customers' words
     levels = view["levels"]
     if levels is not None and levels["suppressed"]:
-        # the handout gives only the pooled counts; a team's count of leaders (often one) says who answered
+        # a team's count of leaders (often one) says who answered; so does a pooled count under
+        # the minimum reporting group ("leaders 3": all three of them)
         for cells in levels["teams"].values():
             for cell in cells.values():
                 cell["n"] = None
+        pooled = (levels["leader"], levels["staff"])
+        if any(p["n"] is not None and p["n"] < view["method"]["min_group"] for p in pooled):
+            for p in pooled:  # both: the other one and the number of respondents would give it back
+                p["n"] = None
     plan = cast(dict[str, Any], view["plan"])
     if "housekeeping" in plan:
         plan["housekeeping"] = []

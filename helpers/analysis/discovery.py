@@ -89,11 +89,30 @@ from helpers.analysis.stakeholders import RedFlag, RoleCoverage, Stakeholder, st
 from helpers.analysis.climate import ClimateReading, read_climate
 
 
+#: First words of an answer that only makes sense with its question ("Not much, honestly.").
+ANSWER_OPENERS = re.compile(r"^(yes|no|not|none|nothing|never|maybe|probably|perhaps|honestly|it|that|this|those|"
+                            r"they|them|both|neither|either|sometimes|rarely|often|about|around|only|depends|"
+                            r"it's|that's|because|mostly|mainly|definitely|absolutely|sure|well|hard to say)\b", re.I)
+
+#: Answers shorter than this many words are shown under their question.
+SHORT_ANSWER_WORDS = 12
+
+
+def needs_question(text: str) -> bool:
+    """Whether a quote reads as a fragment without its question: short, or opening with a reply word."""
+    words = text.split()
+    return len(words) < SHORT_ANSWER_WORDS or bool(ANSWER_OPENERS.match(text.strip().lstrip("\"'\u201c\u2018")))
+
+
 class Quote(TypedDict):
     """A shared answer as the client may read it: attributed by function, never by name.
 
     ``role`` (the job title) is filled only when the interview records ``named_by_title: true``;
     ``speaker`` is what the handout prints ("A seller", or the job title with consent).
+    ``level``, ``question_id`` and ``question`` are None in the client's view
+    (:func:`helpers.results.client_view`), ``question`` except where the handout prints it
+    (:func:`needs_question`): the question guides differ by level, so they would say which of a
+    team's interviewees spoke.
     """
 
     text: str
@@ -101,8 +120,8 @@ class Quote(TypedDict):
     role: str
     speaker: str
     level: str | None
-    question: str
-    question_id: str
+    question: str | None
+    question_id: str | None
     spin: str | None
     dimension: str
     label: str

@@ -8,10 +8,9 @@ without its question (short, or opening with a reply word such as "Not much") is
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from helpers.analysis.discovery import DiscoverySynthesis, Quote
+from helpers.analysis.discovery import DiscoverySynthesis, Quote, needs_question
 from helpers.report.section import Section, missing_message, render_template
 from helpers.results import Results
 
@@ -23,21 +22,6 @@ TEAM_HEADINGS = (("sales", "Voice of sales"), ("marketing", "Voice of marketing"
                  ("executive", "Voice of leadership"), ("other", "Other voices"))
 SPIN_LABELS = {"situation": "Situation", "problem": "Problem", "implication": "Implication",
                "need_payoff": "Need-payoff"}
-
-
-#: First words of an answer that only makes sense with its question ("Not much, honestly.").
-ANSWER_OPENERS = re.compile(r"^(yes|no|not|none|nothing|never|maybe|probably|perhaps|honestly|it|that|this|those|"
-                            r"they|them|both|neither|either|sometimes|rarely|often|about|around|only|depends|"
-                            r"it's|that's|because|mostly|mainly|definitely|absolutely|sure|well|hard to say)\b", re.I)
-
-#: Answers shorter than this many words are shown under their question.
-SHORT_ANSWER_WORDS = 12
-
-
-def needs_question(text: str) -> bool:
-    """Whether a quote reads as a fragment without its question: short, or opening with a reply word."""
-    words = text.split()
-    return len(words) < SHORT_ANSWER_WORDS or bool(ANSWER_OPENERS.match(text.strip().lstrip("\"'\u201c\u2018")))
 
 
 def with_questions(quotes: list[Quote]) -> list[dict[str, Any]]:

@@ -448,16 +448,54 @@ def test_control_characters_typed_by_the_client_cannot_break_the_office_files(qu
 
 
 def test_client_json_does_not_count_a_hidden_split_within_a_team() -> None:
-    """Kessler's marketing team has one leader: the split within teams is hidden, and so is that count.
+    """Kessler's marketing team has one leader, and three leaders answered in all: neither count reaches the client.
 
-    The handout gives only the pooled counts ("leaders 3, staff 11 in all"); ``<slug>.json`` must
-    not say that the one marketing leader answered. The consultant's own results keep the counts.
+    The split within teams is hidden (a group under five), and so is every count that says who
+    answered: a team's leaders, and the pooled leaders (3, under the minimum) with the pooled
+    staff (11, which with the 14 respondents would give the 3 back). Hartwell's pooled groups (5
+    and 13) are both large enough and stay. The consultant's own results keep every count.
     """
     full = compute(_load(DEMO_ROOT / "kessler-fluid-systems"))
     levels = full["levels"]
     assert levels is not None and levels["suppressed"]
     assert levels["teams"]["marketing"]["leader"]["n"] == 1  # the consultant sees why it is hidden
+    assert (levels["leader"]["n"], levels["staff"]["n"]) == (3, 11)
     shown = json.loads(to_json(client_view(full)))["levels"]
     assert [cell["n"] for cells in shown["teams"].values() for cell in cells.values()] == [None] * 4
-    assert (shown["leader"]["n"], shown["staff"]["n"]) == (3, 11)  # what the handout says
+    assert (shown["leader"]["n"], shown["staff"]["n"]) == (None, None)
     assert full["levels"]["teams"]["marketing"]["leader"]["n"] == 1  # the view is a copy
+    from helpers.report.scorecard import scorecard
+
+    note = page_text(scorecard(client_view(full)).html())
+    assert "at least one group of leaders or staff within a team is smaller" in note
+    assert "leaders 3" not in note and "staff 11" not in note
+    assert "leaders 3, staff 11 in all" in page_text(scorecard(full).html())  # the consultant's document
+    hartwell = json.loads(to_json(client_view(compute(_load(DEMO_ROOT / "hartwell-orme")))))["levels"]
+    assert (hartwell["leader"]["n"], hartwell["staff"]["n"]) == (5, 13)
+    assert [cell["n"] for cells in hartwell["teams"].values() for cell in cells.values()] == [None] * 4
+
+
+def test_client_json_quotes_carry_only_what_the_handout_prints() -> None:
+    """A quote's question id names its guide (sl_ a sales leader's, sp_ a seller's): with two people
+    interviewed per team that names the speaker, so the client's JSON has no question ids, and a
+    question only where the handout prints it above a short answer. The consultant keeps both."""
+    from helpers.analysis.discovery import needs_question
+    from helpers.report.voice import voice
+
+    asked, total = 0, 0
+    for slug in ("kessler-fluid-systems", "hartwell-orme", "quillstack"):
+        full = compute(_load(DEMO_ROOT / slug))
+        view = client_view(full)
+        data = json.loads(to_json(view))["discovery"]
+        quotes = [q for qs in data["quotes"].values() for q in qs] + data["implications"] + data["needs"]
+        assert quotes, slug
+        assert all(q["question_id"] is None and q["level"] is None for q in quotes), slug
+        printed = page_text(voice(view).html())
+        for q in quotes:
+            if q["question"] is not None:
+                assert needs_question(q["text"]) and f"Asked: {q['question']}" in printed, (slug, q["text"])
+        asked += sum(q["question"] is not None for q in quotes)
+        total += len(quotes)
+        kept = full["discovery"]
+        assert kept is not None and all(q["question_id"] and q["question"] for qs in kept["quotes"].values() for q in qs)
+    assert 0 < asked < total  # Hartwell prints one question (a short answer); the others none
