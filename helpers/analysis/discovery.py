@@ -241,8 +241,6 @@ def synthesize(interviews: list[Interview], stakeholders: list[dict[str, Any]] |
     n = len(interviews)
     own_n = sum(iv.audience != "customer" for iv in interviews)  # the client's own people
     team_n = {t: sum(iv.team == t for iv in interviews) for t in TEAMS}
-    team_of = {iv.interviewee: iv.team for iv in interviews}
-    named_of = {iv.interviewee: iv.named_by_title for iv in interviews}
     level_n = Counter((iv.team, iv.level) for iv in interviews)
     by_dim = {d: {**{s: 0 for s in SPIN_TYPES}, "total": 0} for d in labels}
     by_spin = {s: 0 for s in SPIN_TYPES}
@@ -257,6 +255,7 @@ def synthesize(interviews: list[Interview], stakeholders: list[dict[str, Any]] |
     answered = shared = 0
     held_back: dict[str, int] = {}   # executive name -> shared answers not quoted (see below)
     unchecked: dict[str, int] = {}   # interviewee -> shared answers held until the speaker has seen them
+    held_why: dict[str, list[str]] = {}  # interviewee -> why those answers could be traced to them
     to_check: dict[str, list[Quote]] = {t: [] for t in TEAMS}   # quoted, not yet seen by their speaker
     emotions: list[CustomerEmotion] = []
     for k, iv in enumerate(interviews):
@@ -291,11 +290,21 @@ def synthesize(interviews: list[Interview], stakeholders: list[dict[str, Any]] |
                 # executive is quoted only with consent to be named by title
                 held_back[iv.interviewee] = held_back.get(iv.interviewee, 0) + 1
                 continue
-            if not iv.quotes_checked and (iv.named_by_title or team_n[iv.team] < QUOTE_GROUP
-                                          or POINTING.search(ans.answer)):
+            traced = ("they are quoted by job title" if iv.named_by_title else
+                      "few people of their team were interviewed" if team_n[iv.team] < QUOTE_GROUP else
+                      "the words name a role" if POINTING.search(ans.answer) else
+                      # the handout prints a short answer under its question, and each interview
+                      # guide has its own questions: the question says whether a leader or a staff
+                      # member spoke, when fewer than QUOTE_GROUP of that level were interviewed
+                      "the question printed above a short answer says whether a leader or a staff member spoke"
+                      if iv.team != "executive" and level_n[(iv.team, iv.level)] < QUOTE_GROUP
+                      and needs_question(ans.answer) else "")
+            if not iv.quotes_checked and traced:
                 # words that can be traced to one person reach the client only once that person
                 # has seen them as printed (``quotes_checked: true`` in the interview)
                 unchecked[iv.interviewee] = unchecked.get(iv.interviewee, 0) + 1
+                if traced not in held_why.setdefault(iv.interviewee, []):
+                    held_why[iv.interviewee].append(traced)
                 continue
             quote: Quote = {"text": ans.answer, "team": iv.team, "role": iv.role if iv.named_by_title else "",
                             "speaker": iv.role if iv.named_by_title and iv.role else quote_speaker(
@@ -352,7 +361,7 @@ def synthesize(interviews: list[Interview], stakeholders: list[dict[str, Any]] |
             for name, count in held_back.items()] + [
             f"Quotes held back: {count} shared answer{'s' if count != 1 else ''} from {name} "
             f"{'are' if count != 1 else 'is'} not in the handout, because "
-            f"{'they are quoted by job title' if named_of[name] else 'few people of their team were interviewed' if team_n.get(team_of[name], 0) < QUOTE_GROUP else 'the words name a role'}"
+            f"{' and '.join(held_why[name])}"
             " and could be traced to them. Show them their shared answers as the handout prints them; if they agree, "
             "tick \u201cQuotes checked with the speaker\u201d (quotes_checked: true in their interview file)."
             for name, count in unchecked.items()],

@@ -319,6 +319,31 @@ def _method(deck: SlideDeck, results: Results) -> None:
     deck.body(slide, [(line, 14, False) for line in lines], bullets=True)
 
 
+def _document_properties(props: Any, results: Results) -> None:
+    """The file's own properties (File > Info): this report's, not those of the template it was built on.
+
+    python-pptx's default template says it was last modified by its author in 2013 with the comment
+    "generated using python-pptx", and a firm's own template carries whatever its author left in
+    it: every field a reader can see is set or cleared. Dated the report's date, so a deck built
+    twice from the same results is the same file.
+    """
+    import datetime as dt
+
+    consultant = results["consultant"] or ""
+    props.title = f"{wording()['title']}: {results['client']}"
+    props.author = consultant
+    props.last_modified_by = consultant or "Common Ground"
+    for name in ("comments", "subject", "keywords", "category", "content_status", "identifier", "version",
+                 "language"):
+        setattr(props, name, "")
+    props.revision = 1
+    try:
+        when = dt.datetime.combine(dt.date.fromisoformat(str(results["date"])), dt.time())
+    except ValueError:  # no date in engagement.yaml: when it was built
+        when = dt.datetime.now().replace(microsecond=0)
+    props.created = props.modified = when
+
+
 def readout_deck(results: Results, template: Path | None = None) -> bytes:
     """The readout deck as ``.pptx`` bytes.
 
@@ -339,8 +364,7 @@ def readout_deck(results: Results, template: Path | None = None) -> bytes:
     deck = SlideDeck(template)
     for build in (_title_slide, _brief, _scorecard, _survey, _voice, _crm, _journey, _plan, _progress, _method):
         build(deck, results)
-    deck.prs.core_properties.title = f"{wording()['title']}: {results['client']}"
-    deck.prs.core_properties.author = results["consultant"] or ""
+    _document_properties(deck.prs.core_properties, results)
     buf = io.BytesIO()
     deck.prs.save(buf)
     return buf.getvalue()

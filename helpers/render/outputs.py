@@ -44,6 +44,12 @@ from helpers.formatting import SLUG_MAX_CHARS, slugify
 MANIFEST_SUFFIX = ".manifest.json"
 """A set's manifest is ``OUT/<slug>.manifest.json``."""
 MANIFEST_FORMAT = 1
+
+#: Who each file of a set is for (the manifest's ``for``): what may leave the consultant's hands.
+#: A kind not listed is the consultant's (when unsure, a file stays with the consultant).
+FILE_AUDIENCE: dict[str, str] = {"html": "client", "pdf": "client", "json": "client", "pptx": "client",
+                                 "sla.html": "client", "xlsx": "client", "consultant.html": "consultant",
+                                 "consultant.json": "consultant", "ipynb": "consultant"}
 HASH_CHARS = 8
 """Hex digits of the folder-path hash appended to a colliding slug."""
 RESERVED_SLUGS = frozenset({"portfolio"})
@@ -366,7 +372,8 @@ class OutputSet:
         if old is not None and not _same_folder(old, self.folder):
             self.discard()
             raise OwnedByAnother(f"{self.final('*')} belong to {_described(old)}")
-        files = {kind: {"file": self.final(kind).name, "bytes": path.stat().st_size, "sha256": _digest(path)}
+        files = {kind: {"file": self.final(kind).name, "for": FILE_AUDIENCE.get(kind, "consultant"),
+                        "bytes": path.stat().st_size, "sha256": _digest(path)}
                  for kind, path in self.staged.items()}
         old_files = (old or {}).get("files") or {}
         leftover = sorted({str(v.get("file")) for k, v in old_files.items()

@@ -108,7 +108,7 @@ def measured(results: Results, rule: Sla) -> dict[str, Any]:
     if handoff is not None and handoff["acceptance_rate"] is not None:
         out["handoff"] = {"rate": interval(handoff["acceptance_rate"], handoff["rate_low"], handoff["rate_high"]),
                           "mqls": handoff["mqls"], "accepted": handoff["accepted"], "rejected": handoff["rejected"],
-                          "label": handoff["label"]}
+                          "label": handoff["label"], "is_sal": handoff["accepted_is_sal"]}
     if speed is None:
         out["attempts_reason"] = "the export has no first-response date"
         return out
@@ -126,7 +126,8 @@ def measured(results: Results, rule: Sla) -> dict[str, Any]:
     attempts = speed["attempts"]
     if attempts["measured"] and attempts["met"] is not None:
         met = attempts["met"]
-        out["attempts"] = {"text": interval(met["share"], met["low"], met["high"]), "leads": attempts["leads"],
+        out["attempts"] = {"text": interval(met["share"], met["low"], met["high"]), "count": met["count"],
+                           "n": met["n"], "too_recent": attempts["too_recent"],
                            "median": attempts["median_attempts"], "population": attempts["population"]}
     else:
         out["attempts_reason"] = attempts["reason"] or "the export has no record of contact attempts"

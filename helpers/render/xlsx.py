@@ -215,7 +215,8 @@ def _speed(ws: Any, results: Results) -> None:
         rows.append([f"{attempts['required']} attempts within {attempts['window_days']:g} days met", "%",
                      _pct(attempts["met"]["share"]) if attempts["met"] else None,
                      _pct(attempts["met"]["low"]) if attempts["met"] else None,
-                     _pct(attempts["met"]["high"]) if attempts["met"] else None, attempts["leads"]])
+                     _pct(attempts["met"]["high"]) if attempts["met"] else None,
+                     attempts["met"]["n"] if attempts["met"] else attempts["leads"]])
     else:
         rows.append([f"{attempts['required']} attempts within {attempts['window_days']:g} days",
                      "not measured", None, None, None, None])
@@ -224,6 +225,9 @@ def _speed(ws: Any, results: Results) -> None:
              f"rule status: {sla['status']}."]
     if not attempts["measured"]:
         notes.append(f"Attempts not measured: {attempts['reason']}.")
+    elif attempts["too_recent"]:
+        notes.append(f"Attempts: {attempts['too_recent']} more leads had their window still open at the export "
+                     "and are not judged.")
     for i, note in enumerate(notes):
         _cell(ws, nxt + i, 1, note)
 

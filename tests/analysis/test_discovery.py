@@ -231,3 +231,48 @@ def test_a_customers_pains_are_not_counted_as_the_teams_pains(tmp_path: Path) ->
     pains = result["pain_dimensions"]["enablement"]
     assert (pains["interviews"], pains["answers"], pains["sales"], pains["other"], pains["share"]) == (1, 1, 1, 0, 1.0)
     assert result["pains"]["other"] == []
+
+
+SALES_INTERVIEW = """\
+interviewee: {name}
+team: sales
+role: {role}
+level: {level}
+audience: {audience}
+answers:
+  - question: {question}
+    answer: {answer}
+    share: true
+"""
+
+
+def test_a_short_answer_whose_question_names_the_speakers_level_waits_for_their_check(tmp_path: Path) -> None:
+    """Three people from sales (one leader, two sellers): quotes say "Someone in sales". A short
+    answer is printed under its question, and each guide has its own questions, so the leader's
+    question would name the one leader: that answer waits until the leader has seen it as
+    printed. A full sentence that needs no question is quoted; the sellers' long answers too."""
+    folder = tmp_path / "interviews"
+    folder.mkdir()
+    people = [("Dana Fox", "VP Sales", "leader", "sales_leader", "sl_p_01", "Not much, they mostly leave us alone."),
+              ("Eli Park", "Account executive", "staff", "salesperson", "sp_p_01",
+               "Marketing sends a spreadsheet every Monday and half of the names were already called by somebody else."),
+              ("Fay Lund", "Account executive", "staff", "salesperson", "sp_p_02",
+               "We rarely hear why a lead was passed on, so the first call starts from nothing at all again.")]
+    for name, role, level, audience, question, answer in people:
+        (folder / f"{name.split()[0].lower()}.yaml").write_text(SALES_INTERVIEW.format(
+            name=name, role=role, level=level, audience=audience, question=question, answer=answer), encoding="utf-8")
+    interviews, problems = read_interviews(tmp_path)
+    assert not [p for p in problems if p.is_error], problems
+    result = synthesize(interviews, [])
+    assert result is not None and result["teams"]["sales"] == 3
+    texts = [q["text"] for q in result["quotes"]["sales"]]
+    assert "Not much, they mostly leave us alone." not in texts
+    assert len(texts) == 2 and all(q["speaker"] == "Someone in sales" for q in result["quotes"]["sales"])
+    assert ("Quotes held back: 1 shared answer from Dana Fox is not in the handout, because the question printed "
+            "above a short answer says whether a leader or a staff member spoke") in "\n".join(result["attribution_checks"])
+    checked = folder / "dana.yaml"
+    checked.write_text(checked.read_text(encoding="utf-8").replace("answers:", "quotes_checked: true\nanswers:"),
+                       encoding="utf-8")
+    interviews, _ = read_interviews(tmp_path)
+    result = synthesize(interviews, [])
+    assert result is not None and "Not much, they mostly leave us alone." in [q["text"] for q in result["quotes"]["sales"]]

@@ -263,8 +263,35 @@ def test_the_sla_draft_works_the_mql_volume_back_from_the_revenue_goal(quill: di
         rate = stage["rate_to_next"]
         assert f"{rate['count']} of {rate['n']} leads" in text  # each division names its source numbers
     assert f"Today: {format_number(mql['today_per_month'])} MQLs a month" in text
+    # the commitment is the handout's 94.1 rounded up, and says so; the shortfall is against the 94.1
+    needed = format_number(mql["needed_per_month"], 1)
+    assert needed == "94.1" and f"(the {needed} a month the goal needs, rounded up to whole leads)" in text
+    assert f"{format_number(mql['gap_per_month'])} a month short of the {needed} needed" in text
     handoff = funnel["handoff"]
-    assert f"were accepted by sales ({handoff['accepted']} of {handoff['mqls']}; {handoff['rejected']} returned)" in text
+    assert handoff["accepted_is_sal"]
+    assert (f"were accepted by sales ({handoff['accepted']} of {handoff['mqls']}; {handoff['rejected']} closed "
+            "without moving on, rejected or lost)") in text
+
+
+def test_the_sla_draft_counts_what_the_handout_counts(small: dict[str, Any]) -> None:
+    """Kessler's export has no sales-accepted stage: the handout measures the hand-off to SQL, and so
+    does the SLA draft; attempts are judged on the leads whose window had closed, as in the handout
+    (the too-recent ones are counted apart, not among those judged)."""
+    text = page_text(small["sla"])
+    funnel = small["view"]["funnel"]
+    handoff = funnel["handoff"]
+    assert not handoff["accepted_is_sal"]
+    assert (f"of the MQLs old enough to judge reached SQL (the export has no sales-accepted stage, so this is the "
+            f"step to SQL) ({handoff['accepted']} of {handoff['mqls']};") in text
+    assert "accepted by sales (" not in text
+    attempts = funnel["speed_to_lead"]["attempts"]
+    met = attempts["met"]
+    assert attempts["too_recent"] > 0 and met["n"] + attempts["too_recent"] == attempts["leads"]
+    assert f"met it ({met['count']} of {met['n']}; {attempts['too_recent']} more too recent to judge)" in text
+    assert f"{attempts['leads']} leads judged" not in text
+    row = next(r for r in sheets(small["xlsx"])["Speed to lead"] if str(r[0]).startswith(f"{attempts['required']} attempts"))
+    assert row[2] == round(100 * met["share"], 1) and row[5] == met["n"]  # the leads judged, as in the handout
+    assert f"Attempts: {attempts['too_recent']} more leads had their window still open" in workbook_text(small["xlsx"])
 
 
 def test_the_sla_draft_shows_todays_response_on_the_clients_clock_and_says_what_is_not_measured(
@@ -416,6 +443,11 @@ def test_batch_writes_the_working_files_into_the_set_and_its_manifest(tmp_path: 
     assert manifest is not None and verify(out, "kessler", folder) is None
     for kind in ("pptx", "sla.html", "xlsx"):
         assert manifest["files"][kind]["file"] == f"kessler.{kind}"
+    # the manifest says which files may leave the consultant's hands
+    assert {k: v["for"] for k, v in manifest["files"].items()} == {
+        "html": "client", "json": "client", "pptx": "client", "sla.html": "client", "xlsx": "client",
+        "consultant.html": "consultant", "consultant.json": "consultant", "ipynb": "consultant"}
+    for kind in ("pptx", "sla.html", "xlsx"):
         assert f"{kind:8} {out / f'kessler.{kind}'}" in printed  # the summary lists each file written
     # the files on disk are those of the client's results file
     data = json.loads((out / "kessler.json").read_text(encoding="utf-8"))
@@ -499,3 +531,20 @@ def test_client_json_quotes_carry_only_what_the_handout_prints() -> None:
         kept = full["discovery"]
         assert kept is not None and all(q["question_id"] and q["question"] for qs in kept["quotes"].values() for q in qs)
     assert 0 < asked < total  # Hartwell prints one question (a short answer); the others none
+
+
+def test_the_deck_file_says_it_is_this_reports_not_the_templates(quill: dict[str, Any]) -> None:
+    """File > Info of the client's deck: python-pptx's default template said "Steve Canny", 2013 and
+    "generated using python-pptx"; the deck names its client, its consultant and the report's date."""
+    from pptx import Presentation
+
+    props = Presentation(io.BytesIO(quill["deck"])).core_properties
+    view = quill["view"]
+    assert props.title.endswith(view["client"]) and props.author == view["consultant"]
+    assert props.last_modified_by == view["consultant"] and props.comments == ""
+    assert props.created.date().isoformat() == str(view["date"]) == props.modified.date().isoformat()
+    blob = quill["deck"]
+    import zipfile
+
+    core = zipfile.ZipFile(io.BytesIO(blob)).read("docProps/core.xml").decode("utf-8")
+    assert "Steve Canny" not in core and "python-pptx" not in core and "2013" not in core
