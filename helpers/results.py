@@ -282,7 +282,8 @@ def client_view(results: Results) -> Results:
     respondents left out of the scores, how many leaders and how many staff each team has when
     that split is hidden for anonymity (a team's one leader would be named by it) and a pooled count
     of leaders or staff below the minimum reporting group, which interview guide a quote's question
-    came from (and the question itself where the handout does not print it), data-quality warnings, the leadership-climate reading, the
+    came from (and the question itself where the handout does not print it), the "don't know"
+    answers per team (the handout gives their total), data-quality warnings, the leadership-climate reading, the
     customers' emotions per journey stage (the shared ones reach the client as quotes only), the
     consultant's housekeeping
     (what to collect next) and every "collect more data" message. Quotes already carry only
@@ -320,6 +321,8 @@ def client_view(results: Results) -> Results:
                 quote["question"] = None
         discovery["climate"] = None  # the leadership climate is the consultant's reading, never the client's
         discovery["customer_emotions"] = []  # the consultant's check of the journey map against customers' words
+    for statement in view["statements"]:
+        statement["dont_know_by_team"] = {}  # the consultant's table; with n, it sizes a hidden group
     levels = view["levels"]
     if levels is not None and levels["suppressed"]:
         # a team's count of leaders (often one) says who answered; so does a pooled count under
