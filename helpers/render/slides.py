@@ -7,21 +7,33 @@ spills off a slide. :mod:`helpers.render.deck` decides what goes on each slide.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
-#: Longest quote shown whole on a slide (characters); a longer one is cut at a word and marked "…".
+#: Longest quote shown whole on a slide (characters); a longer one is cut (:func:`shorten`) and marked "…".
 QUOTE_CHARS = 240
 EMU_PER_INCH = 914400
 #: python-pptx's default slide, made 16:9 (EMU).
 WIDE = (12192000, 6858000)
 
 
+#: The end of a sentence: its stop, then a space and a capital, digit or opening quote ("e.g. " and
+#: "i.e. " are not ends).
+SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)[.!?]\)?(?= +[A-Z0-9\u201c\"])")
+
+
 def shorten(text: str, limit: int = QUOTE_CHARS) -> str:
-    """``text`` as is when short enough; otherwise cut at the last word before ``limit`` and marked "…"."""
+    """``text`` as is when short enough; otherwise cut and marked "…": after the last whole sentence
+    that fits, when that keeps at least half of ``limit``, else at the last word before ``limit``
+    (a slide that stops at "the export shows …" reads as a mistake; one that stops after a
+    sentence reads as a summary)."""
     text = " ".join(str(text).split())
     if len(text) <= limit:
         return text
+    ends = [m.end() for m in SENTENCE_END.finditer(text, 0, limit - 2)]
+    if ends and ends[-1] >= limit // 2:
+        return text[:ends[-1]] + " \u2026"
     cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:.")
     return cut + " \u2026"
 

@@ -12,6 +12,21 @@ def test_a_long_quote_is_cut_at_a_word_and_marked() -> None:
     assert shorten("short and whole.", 40) == "short and whole."
 
 
+def test_a_long_text_is_cut_after_its_last_whole_sentence_that_fits() -> None:
+    """The Quillstack brief's money line stopped at "the export shows …"; it now ends after a
+    sentence, still marked as cut. "e.g." is no sentence end; a first sentence too long for the
+    limit is cut at a word as before."""
+    money = ("23 MQLs were not contacted by the export date; they would have brought about 51,000 USD "
+             "(an estimate, not a forecast). The revenue goal needs 200,000 USD a month; the export shows "
+             "about 134,000 USD a month won.")
+    assert shorten(money, 150) == ("23 MQLs were not contacted by the export date; they would have brought "
+                                   "about 51,000 USD (an estimate, not a forecast). \u2026")
+    # "e.g. Lifecycle" is no sentence end: cut at a word, not "… first, e.g. …" as if a sentence ended there
+    assert shorten("We should fix the lead fields in the CRM first, e.g. Lifecycle Stage and Lead Status.",
+                   60) == "We should fix the lead fields in the CRM first, e.g \u2026"
+    assert shorten("One. " + "word " * 40, 60).endswith("word \u2026")  # the sentence that fits is too short
+
+
 def test_counts_take_the_right_number() -> None:
     assert (plural(1, "stage"), plural(0, "hand-off"), plural(3, "pain point")) == \
         ("1 stage", "0 hand-offs", "3 pain points")
