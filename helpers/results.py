@@ -330,6 +330,7 @@ def client_view(results: Results) -> Results:
         for cells in levels["teams"].values():
             for cell in cells.values():
                 cell["n"] = None
+                cell["suppressed"] = True  # "false" marked an empty group, which gives the other's size back
         pooled = (levels["leader"], levels["staff"])
         if any(p["n"] is not None and p["n"] < view["method"]["min_group"] for p in pooled):
             for p in pooled:  # both: the other one and the number of respondents would give it back

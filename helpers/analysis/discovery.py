@@ -242,6 +242,7 @@ def synthesize(interviews: list[Interview], stakeholders: list[dict[str, Any]] |
     own_n = sum(iv.audience != "customer" for iv in interviews)  # the client's own people
     team_n = {t: sum(iv.team == t for iv in interviews) for t in TEAMS}
     level_n = Counter((iv.team, iv.level) for iv in interviews)
+    guide_n = Counter((iv.team, iv.audience) for iv in interviews)  # interviews per team and question guide
     by_dim = {d: {**{s: 0 for s in SPIN_TYPES}, "total": 0} for d in labels}
     by_spin = {s: 0 for s in SPIN_TYPES}
     tag_answers = {t: 0 for t in TAGS}
@@ -293,12 +294,13 @@ def synthesize(interviews: list[Interview], stakeholders: list[dict[str, Any]] |
             traced = ("they are quoted by job title" if iv.named_by_title else
                       "few people of their team were interviewed" if team_n[iv.team] < QUOTE_GROUP else
                       "the words name a role" if POINTING.search(ans.answer) else
-                      # the handout prints a short answer under its question, and each interview
-                      # guide has its own questions: the question says whether a leader or a staff
-                      # member spoke, when fewer than QUOTE_GROUP of that level were interviewed
-                      "the question printed above a short answer says whether a leader or a staff member spoke"
-                      if iv.team != "executive" and level_n[(iv.team, iv.level)] < QUOTE_GROUP
-                      and needs_question(ans.answer) else "")
+                      # each interview guide asks its own questions on its own topics, and the
+                      # question bank is public: a quote's topic, its kind of question and (above a
+                      # short answer) the question itself say which guide it came from, so it
+                      # points to one of the few people interviewed with that guide
+                      "its question and topic come from an interview guide fewer than "
+                      f"{QUOTE_GROUP} people of their team answered"
+                      if guide_n[(iv.team, iv.audience)] < QUOTE_GROUP else "")
             if not iv.quotes_checked and traced:
                 # words that can be traced to one person reach the client only once that person
                 # has seen them as printed (``quotes_checked: true`` in the interview)

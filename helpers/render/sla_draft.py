@@ -98,7 +98,8 @@ def measured(results: Results, rule: Sla) -> dict[str, Any]:
     """Today's values beside sales' commitments (or why each is not measured)."""
     funnel = results["funnel"]
     out: dict[str, Any] = {"funnel": funnel is not None, "response": None, "wait": None, "not_contacted": None,
-                           "attempts": None, "attempts_reason": None, "population": None, "handoff": None,
+                           "attempts": None, "attempts_reason": None, "attempts_pending": None, "population": None,
+                           "handoff": None,
                            "period": None, "status_measured": None}
     if funnel is None:
         return out
@@ -124,7 +125,9 @@ def measured(results: Results, rule: Sla) -> dict[str, Any]:
     out["population"] = speed["population_label"]
     out["status_measured"] = speed["rule_status"]
     attempts = speed["attempts"]
-    if attempts["measured"] and attempts["met"] is not None:
+    if attempts["measured"] and attempts["met"] is not None and not attempts["met"]["n"]:
+        out["attempts_pending"] = attempts["too_recent"]  # every window still open: nothing to judge yet
+    elif attempts["measured"] and attempts["met"] is not None:
         met = attempts["met"]
         out["attempts"] = {"text": interval(met["share"], met["low"], met["high"]), "count": met["count"],
                            "n": met["n"], "too_recent": attempts["too_recent"],

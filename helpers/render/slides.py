@@ -18,9 +18,29 @@ EMU_PER_INCH = 914400
 WIDE = (12192000, 6858000)
 
 
-#: The end of a sentence: its stop, then a space and a capital, digit or opening quote ("e.g. " and
-#: "i.e. " are not ends).
-SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)[.!?]\)?(?= +[A-Z0-9\u201c\"])")
+#: A stop that may end a sentence: ``.``, ``!`` or ``?``, closing quotes or brackets, then a space
+#: and what can open a sentence (a capital, a digit, an opening quote or bracket).
+SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*(?= +[\"'\u201c\u2018(\[]?[A-Z0-9])")
+
+#: Words after which a full stop is no sentence end ("e.g. Lifecycle", "No. 5", "U.S. Army").
+ABBREVIATIONS = frozenset({"e.g", "i.e", "etc", "vs", "no", "nos", "mr", "mrs", "ms", "dr", "st", "approx",
+                           "incl", "excl", "est", "fig", "inc", "ltd", "co", "corp", "jan", "feb", "mar", "apr",
+                           "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon", "tue", "wed", "thu",
+                           "fri", "sat", "sun", "ca", "cf", "al", "jr", "sr", "p", "pp", "vol", "ed", "eds"})
+
+
+def _sentence_ends(text: str, limit: int) -> list[int]:
+    """Where sentences end in ``text`` at or before ``limit``: after the stop and any closing quote."""
+    ends = []
+    for m in SENTENCE_END.finditer(text):
+        if m.end() > limit:
+            break
+        if text[m.start()] == ".":
+            word = re.search(r"[\w.]*$", text[:m.start()]).group(0)  # type: ignore[union-attr]  # matches ""
+            if word.lower() in ABBREVIATIONS or len(word) == 1 or "." in word:
+                continue  # "e.g.", "No.", a middle initial, "U.S."
+        ends.append(m.end())
+    return ends
 
 
 def shorten(text: str, limit: int = QUOTE_CHARS) -> str:
@@ -31,10 +51,10 @@ def shorten(text: str, limit: int = QUOTE_CHARS) -> str:
     text = " ".join(str(text).split())
     if len(text) <= limit:
         return text
-    ends = [m.end() for m in SENTENCE_END.finditer(text, 0, limit - 2)]
+    ends = _sentence_ends(text, limit - 2)  # room for " …"
     if ends and ends[-1] >= limit // 2:
         return text[:ends[-1]] + " \u2026"
-    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:.")
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:")
     return cut + " \u2026"
 
 

@@ -235,44 +235,71 @@ def test_a_customers_pains_are_not_counted_as_the_teams_pains(tmp_path: Path) ->
 
 SALES_INTERVIEW = """\
 interviewee: {name}
-team: sales
+team: {team}
 role: {role}
-level: {level}
-audience: {audience}
+{level}audience: {audience}
 answers:
   - question: {question}
     answer: {answer}
     share: true
 """
 
+LONG = "Marketing sends a spreadsheet every Monday and half of the names were already called by somebody else."
 
-def test_a_short_answer_whose_question_names_the_speakers_level_waits_for_their_check(tmp_path: Path) -> None:
-    """Three people from sales (one leader, two sellers): quotes say "Someone in sales". A short
-    answer is printed under its question, and each guide has its own questions, so the leader's
-    question would name the one leader: that answer waits until the leader has seen it as
-    printed. A full sentence that needs no question is quoted; the sellers' long answers too."""
+
+def _synthesis(tmp_path: Path, people: list[tuple[str, str, str, str, str, str]]) -> dict:
     folder = tmp_path / "interviews"
-    folder.mkdir()
-    people = [("Dana Fox", "VP Sales", "leader", "sales_leader", "sl_p_01", "Not much, they mostly leave us alone."),
-              ("Eli Park", "Account executive", "staff", "salesperson", "sp_p_01",
-               "Marketing sends a spreadsheet every Monday and half of the names were already called by somebody else."),
-              ("Fay Lund", "Account executive", "staff", "salesperson", "sp_p_02",
-               "We rarely hear why a lead was passed on, so the first call starts from nothing at all again.")]
-    for name, role, level, audience, question, answer in people:
+    folder.mkdir(exist_ok=True)
+    for name, team, level, audience, question, answer in people:
         (folder / f"{name.split()[0].lower()}.yaml").write_text(SALES_INTERVIEW.format(
-            name=name, role=role, level=level, audience=audience, question=question, answer=answer), encoding="utf-8")
+            name=name, team=team, role="Someone", level=f"level: {level}\n" if level else "", audience=audience,
+            question=question, answer=answer), encoding="utf-8")
     interviews, problems = read_interviews(tmp_path)
     assert not [p for p in problems if p.is_error], problems
     result = synthesize(interviews, [])
-    assert result is not None and result["teams"]["sales"] == 3
-    texts = [q["text"] for q in result["quotes"]["sales"]]
-    assert "Not much, they mostly leave us alone." not in texts
-    assert len(texts) == 2 and all(q["speaker"] == "Someone in sales" for q in result["quotes"]["sales"])
-    assert ("Quotes held back: 1 shared answer from Dana Fox is not in the handout, because the question printed "
-            "above a short answer says whether a leader or a staff member spoke") in "\n".join(result["attribution_checks"])
-    checked = folder / "dana.yaml"
-    checked.write_text(checked.read_text(encoding="utf-8").replace("answers:", "quotes_checked: true\nanswers:"),
-                       encoding="utf-8")
-    interviews, _ = read_interviews(tmp_path)
-    result = synthesize(interviews, [])
-    assert result is not None and "Not much, they mostly leave us alone." in [q["text"] for q in result["quotes"]["sales"]]
+    assert result is not None
+    return result
+
+
+def _quoted(result: dict) -> set[str]:
+    return {q["text"] for qs in result["quotes"].values() for q in qs}
+
+
+def test_a_quote_from_a_guide_few_answered_waits_for_its_speakers_check(tmp_path: Path) -> None:
+    """Each guide asks its own questions on its own topics (and the bank is public), so a quote's
+    topic, kind and printed question say which guide it came from: with one sales leader among four
+    sales interviewees, "Someone in sales" on a sales-leader question is that leader. Quotes from a
+    guide fewer than three people of the team answered wait until the speaker has seen them as
+    printed; the three sellers' are quoted; so is the leader's once checked."""
+    people = [("Dana Fox", "sales", "leader", "sales_leader", "sl_n_05", LONG + " Leader."),
+              ("Eli Park", "sales", "staff", "salesperson", "sp_p_01", LONG + " One."),
+              ("Fay Lund", "sales", "staff", "salesperson", "sp_p_02", LONG + " Two."),
+              ("Gus Moe", "sales", "staff", "salesperson", "sp_p_01", LONG + " Three.")]
+    result = _synthesis(tmp_path, people)
+    assert _quoted(result) == {LONG + " One.", LONG + " Two.", LONG + " Three."}
+    assert {q["speaker"] for q in result["quotes"]["sales"]} == {"A seller"}
+    assert ("Quotes held back: 1 shared answer from Dana Fox is not in the handout, because its question and topic "
+            "come from an interview guide fewer than 3 people of their team answered") in \
+        "\n".join(result["attribution_checks"])
+    dana = tmp_path / "interviews" / "dana.yaml"
+    dana.write_text(dana.read_text(encoding="utf-8").replace("answers:", "quotes_checked: true\nanswers:"),
+                    encoding="utf-8")
+    assert LONG + " Leader." in _quoted(_synthesis(tmp_path, []))
+
+
+def test_the_guide_counts_not_the_level_written(tmp_path: Path) -> None:
+    """No level written, but one of three sales interviewees was asked the sales leader's questions:
+    that quote waits (the label would say "A seller" under a leader's question). A lone customer
+    among "other" voices waits too; two sellers and one more with no level are not enough for theirs."""
+    people = [("Dana Fox", "sales", "", "sales_leader", "sl_p_01", "Not much, honestly."),
+              ("Eli Park", "sales", "", "salesperson", "sp_p_01", LONG + " One."),
+              ("Fay Lund", "sales", "", "salesperson", "sp_p_02", LONG + " Two."),
+              ("Hal Nye", "other", "", "customer", "cu_s_01", LONG + " Customer."),
+              ("Ivy Orr", "other", "", "technical_buyer", "tb_s_01", LONG + " Buyer one."),
+              ("Jo Pike", "other", "", "technical_buyer", "tb_s_01", LONG + " Buyer two."),
+              ("Kit Quay", "other", "", "technical_buyer", "tb_s_01", LONG + " Buyer three.")]
+    result = _synthesis(tmp_path, people)
+    quoted = _quoted(result)
+    assert "Not much, honestly." not in quoted and LONG + " Customer." not in quoted
+    assert not {LONG + " One.", LONG + " Two."} & quoted  # two people share the seller's guide: held too
+    assert {LONG + " Buyer one.", LONG + " Buyer two.", LONG + " Buyer three."} <= quoted

@@ -21,9 +21,18 @@ def test_a_long_text_is_cut_after_its_last_whole_sentence_that_fits() -> None:
              "about 134,000 USD a month won.")
     assert shorten(money, 150) == ("23 MQLs were not contacted by the export date; they would have brought "
                                    "about 51,000 USD (an estimate, not a forecast). \u2026")
-    # "e.g. Lifecycle" is no sentence end: cut at a word, not "… first, e.g. …" as if a sentence ended there
-    assert shorten("We should fix the lead fields in the CRM first, e.g. Lifecycle Stage and Lead Status.",
-                   60) == "We should fix the lead fields in the CRM first, e.g \u2026"
+    # an abbreviation is no sentence end: cut at a word, not "… first, e.g. …" as if a sentence ended there
+    for abbreviation in ("e.g.", "E.g.", "No.", "approx.", "U.S.", "Mr."):
+        text = f"We should fix the lead fields in the CRM first, {abbreviation} Lifecycle Stage and Lead Status."
+        cut = shorten(text, 70)
+        assert cut.endswith(" \u2026") and f"{abbreviation} Lifecycle" in cut, (abbreviation, cut)
+    # a sentence ending in a closing quote ends after it; one that ends just inside the limit is kept
+    quoted = 'Sales said "we call every lead within a day." Marketing disagreed with that, strongly and often.'
+    assert shorten(quoted, 60) == 'Sales said "we call every lead within a day." \u2026'
+    exact = "A" * 40 + " ends here. Then more words follow for a while."
+    assert shorten(exact, len("A" * 40 + " ends here.") + 2) == "A" * 40 + " ends here. \u2026"
+    assert shorten("Rates rose to 11.7 percent. Then more words follow for quite a while after.", 40) == \
+        "Rates rose to 11.7 percent. \u2026"  # "11.7" is no sentence end
     assert shorten("One. " + "word " * 40, 60).endswith("word \u2026")  # the sentence that fits is too short
 
 

@@ -15,7 +15,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 import yaml
@@ -495,6 +495,7 @@ def test_client_json_does_not_count_a_hidden_split_within_a_team() -> None:
     shown = json.loads(to_json(client_view(full)))["levels"]
     assert [cell["n"] for cells in shown["teams"].values() for cell in cells.values()] == [None] * 4
     assert (shown["leader"]["n"], shown["staff"]["n"]) == (None, None)
+    assert all(cell["suppressed"] for cells in shown["teams"].values() for cell in cells.values())
     assert full["levels"]["teams"]["marketing"]["leader"]["n"] == 1  # the view is a copy
     from helpers.report.scorecard import scorecard
 
@@ -554,3 +555,35 @@ def test_the_deck_file_says_it_is_this_reports_not_the_templates(quill: dict[str
 
     core = zipfile.ZipFile(io.BytesIO(blob)).read("docProps/core.xml").decode("utf-8")
     assert "Steve Canny" not in core and "python-pptx" not in core and "2013" not in core
+
+
+def test_a_hidden_split_does_not_mark_an_empty_group() -> None:
+    """Sales 5 leaders and 3 staff, marketing no leader and 9 staff: the split is hidden (3 staff in
+    sales). Were marketing's empty leader group marked "not suppressed", pooled leaders (5) and the
+    sales total (8) would give the 3 back: every cell of a hidden split reads the same."""
+    import numpy as np
+
+    from helpers.analysis.survey_groups import level_split
+
+    teams = np.array(["sales"] * 8 + ["marketing"] * 9)
+    levels = np.array(["leader"] * 5 + ["staff"] * 3 + ["staff"] * 9)
+    idx = np.linspace(40, 80, len(teams))
+    split = level_split(idx, teams, levels, 5, 0)
+    assert split is not None and split["suppressed"] and split["teams"]["marketing"]["leader"]["suppressed"] is False
+    base = compute(_load(DEMO_ROOT / "kessler-fluid-systems"))
+    view = client_view(cast(Results, {**base, "levels": split}))
+    cells = [cell for team in view["levels"]["teams"].values() for cell in team.values()]
+    assert all(cell["suppressed"] and cell["n"] is None for cell in cells)
+    assert view["levels"]["leader"]["n"] == 5 and view["levels"]["staff"]["n"] == 12  # pooled, both 5 or more
+
+
+def test_the_sla_draft_says_when_no_lead_can_be_judged_on_attempts_yet(small: dict[str, Any]) -> None:
+    """Every lead's attempt window still open at the export: no "– of … met it (0 of 0)"."""
+    import copy
+
+    view = copy.deepcopy(small["view"])
+    attempts = view["funnel"]["speed_to_lead"]["attempts"]
+    attempts["too_recent"], attempts["met"] = 186, {"count": 0, "n": 0, "share": None, "low": None, "high": None}
+    text = page_text(sla_draft(view, small["eng"].meta.sla_rule))
+    assert "Today: not judged yet: for all 186 leads the window was still open at the export" in text
+    assert "(0 of 0" not in text and "met it" not in text
