@@ -111,8 +111,8 @@ class Quote(TypedDict):
     ``speaker`` is what the handout prints ("A seller", or the job title with consent).
     ``level``, ``question_id`` and ``question`` are None in the client's view
     (:func:`helpers.results.client_view`), ``question`` except where the handout prints it
-    (:func:`needs_question`): the question guides differ by level, so they would say which of a
-    team's interviewees spoke.
+    (:func:`needs_question`): each interview guide has its own questions, so they would say which
+    of a team's interviewees spoke.
     """
 
     text: str

@@ -36,7 +36,7 @@ def _sentence_ends(text: str, limit: int) -> list[int]:
         if m.end() > limit:
             break
         if text[m.start()] == ".":
-            word = re.search(r"[\w.]*$", text[:m.start()]).group(0)  # type: ignore[union-attr]  # matches ""
+            word = text[:m.start()].rsplit(" ", 1)[-1].lstrip("\"'\u201c\u2018([")  # the word the stop ends
             if word.lower() in ABBREVIATIONS or len(word) == 1 or "." in word:
                 continue  # "e.g.", "No.", a middle initial, "U.S."
         ends.append(m.end())
