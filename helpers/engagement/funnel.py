@@ -342,7 +342,7 @@ def _read_funnel(folder: Path, crm: str | None, columns: dict[str, str] | str | 
         if len(rest[col]):
             parsed[col].loc[rest[col].index] = parse_dates(rest[col], formats)
         cells = frame.pop(col)
-        bad = unread_cells(cells, parsed[col])
+        bad = _still_unread(cells, parsed[col], rest[col])
         if bad.any():
             problems += date_problems(cells, bad, rel, col, spec.crm_label, example)
         out[col] = parsed.pop(col)
@@ -381,6 +381,16 @@ def _read_funnel(folder: Path, crm: str | None, columns: dict[str, str] | str | 
         "columns": {theirs: ours for theirs, ours in rename.items()},
         "sheet": table.sheet, "header_row": table.header_row, "hidden": table.hidden}
     return out, problems
+
+
+def _still_unread(cells: pd.Series, parsed: pd.Series, left: pd.Series) -> pd.Series:
+    """:func:`unread_cells` of a date column whose cells not read as ISO dates are ``left`` (text):
+    only those can still be unread, so only they are looked at (not the whole column again)."""
+    bad = pd.Series(False, index=cells.index)
+    if len(left):
+        unread = parsed.loc[left.index].isna().to_numpy() & left.str.strip().ne("").to_numpy()
+        bad.loc[left.index[unread]] = True
+    return bad
 
 
 def _stage_key(values: pd.Series) -> pd.Series:
