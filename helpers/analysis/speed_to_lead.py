@@ -168,22 +168,29 @@ def _as_frame_time(stamp: pd.Timestamp, like: pd.Series, clock: SlaClock) -> pd.
     return stamp
 
 
+def window_words(days: float, clock: str) -> str:
+    """The attempt window as an adjective: "14-day", or "10-working-day" on the business clock (where
+    :func:`helpers.analysis.sla_clock.add_days` counts working days, not calendar days)."""
+    return f"{days:g}-{'working-' if clock == 'business' else ''}day"
+
+
 def _attempts(frame: pd.DataFrame, pop: pd.Series, start: pd.Series, clock: SlaClock, rule: SlaRule,
               export: pd.Timestamp, activities: pd.DataFrame | None, start_stage: str) -> Attempts:
     """Attempts within the window for leads that did not move past ``start_stage`` (``start``: their clock start)."""
     tracked = tracked_stages(frame)
     after = tracked[tracked.index(start_stage) + 1] if tracked.index(start_stage) + 1 < len(tracked) else None
     label = "MQL" if start_stage == "mql" else "new lead"
-    words = (f"leads still at {label} (not moved to a later stage) whose {rule['attempt_days']:g}-day attempt "
+    window = window_words(rule["attempt_days"], clock.clock)
+    words = (f"leads still at {label} (not moved to a later stage) whose {window} attempt "
              "window had closed by the export" if after else
-             f"leads whose {rule['attempt_days']:g}-day attempt window had closed by the export")
+             f"leads whose {window} attempt window had closed by the export")
     base: Attempts = {"measured": False, "reason": None, "required": rule["attempts"],
                       "window_days": rule["attempt_days"], "population": words, "leads": 0, "too_recent": 0,
                       "met": None, "median_attempts": None}
     if activities is None or activities.empty:
         if "attempts" in frame.columns:
             base["reason"] = ("the export gives only a lifetime count of attempts per lead, not the date of each "
-                              f"attempt, so attempts within the {rule['attempt_days']:g}-day window cannot be counted")
+                              f"attempt, so attempts within the {window} window cannot be counted")
         else:
             base["reason"] = "the export has no record of contact attempts"
         return base

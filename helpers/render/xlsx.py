@@ -211,14 +211,15 @@ def _speed(ws: Any, results: Results) -> None:
                         _pct(speed["within_hour"]["low"]), _pct(speed["within_hour"]["high"]),
                         speed["within_hour"]["n"]])
     attempts = speed["attempts"]
+    days = f"{attempts['window_days']:g} {'working ' if speed['clock'] == 'business' else ''}days"
     if attempts["measured"]:
-        rows.append([f"{attempts['required']} attempts within {attempts['window_days']:g} days met", "%",
+        rows.append([f"{attempts['required']} attempts within {days} met", "%",
                      _pct(attempts["met"]["share"]) if attempts["met"] else None,
                      _pct(attempts["met"]["low"]) if attempts["met"] else None,
                      _pct(attempts["met"]["high"]) if attempts["met"] else None,
                      attempts["met"]["n"] if attempts["met"] else attempts["leads"]])
     else:
-        rows.append([f"{attempts['required']} attempts within {attempts['window_days']:g} days",
+        rows.append([f"{attempts['required']} attempts within {days}",
                      "not measured", None, None, None, None])
     nxt = _table(ws, ["Measure", "Unit", "Value", "95% interval low", "95% interval high", "Leads (n)"], rows)
     notes = [f"Who: {speed['population_label']}; clock: {speed['clock_description']}; "

@@ -123,6 +123,7 @@ def test_lifetime_attempt_counts_are_not_passed_off_as_attempts_in_the_window(bu
     assert attempts["measured"] is False
     assert attempts["met"] is None
     assert "lifetime count" in (attempts["reason"] or "")
+    assert "within the 5-working-day window" in (attempts["reason"] or "")
 
 
 def test_attempts_within_the_window_from_activity_dates(business: pd.DataFrame) -> None:
@@ -140,6 +141,11 @@ def test_attempts_within_the_window_from_activity_dates(business: pd.DataFrame) 
     assert (attempts["leads"], attempts["too_recent"]) == (8, 4)
     assert attempts["met"] == {"count": 2, "n": 4, "share": 0.5, "low": 0.15, "high": 0.85}
     assert attempts["median_attempts"] == 2.5
+    # the window was counted in working days, and the words the handout prints say so
+    assert attempts["population"] == ("leads still at MQL (not moved to a later stage) whose 5-working-day attempt "
+                                      "window had closed by the export")
+    on_calendar = speed_to_lead(business, SlaClock(), RULE_A, EXPORT_A, activities=activities)
+    assert on_calendar is not None and "whose 5-day attempt window" in on_calendar["attempts"]["population"]
 
 
 def test_without_an_mql_date_every_lead_is_timed_from_creation(business: pd.DataFrame) -> None:

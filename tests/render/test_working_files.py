@@ -306,6 +306,9 @@ def test_the_sla_draft_shows_todays_response_on_the_clients_clock_and_says_what_
             f"{100 * within['high']:.0f}%) answered within 4 working hours ({within['count']} of {within['n']}") in text
     assert "at least 6 contact attempts within 10 working days" in text
     assert "Today: not measured (the export has no record of contact attempts)" in text
+    # the results workbook names the same window: working days on this clock, not calendar days
+    labels = [str(r[0]) for r in sheets(quill["xlsx"])["Speed to lead"] if r and r[0]]
+    assert "6 attempts within 10 working days" in labels and "6 attempts within 10 days" not in labels
     assert text.count("For marketing") == 1 and text.count("For sales") == 1 and "Signature" in text
 
 

@@ -139,6 +139,15 @@ def test_revenue_calculator_does_not_point_at_rates_it_does_not_show(demo_result
     assert "rates below" not in words
 
 
+def test_the_attempt_window_is_named_in_the_clocks_days(demo_results):
+    # Quillstack's window is 10 working days (business clock, attempts not measured: no activity
+    # dates); Kessler's 14 calendar days (calendar clock, attempts counted from its activities)
+    quill = text_of(funnel(demo_results["quillstack"]).html())
+    assert "Contact attempts within the 10-working-day window are not measured" in quill
+    kessler = text_of(funnel(demo_results["kessler-fluid-systems"]).html())
+    assert "whose 14-day attempt window had closed by the export" in kessler and "working-day" not in kessler
+
+
 def test_journey_stage_table_per_journey_without_repeating_the_journey_on_every_row(demo_results):
     html = journey(demo_results["kessler-fluid-systems"]).html()
     stages = html.split("<h3>Stage by stage</h3>")[1]
