@@ -77,6 +77,17 @@ def format_number(value: Any, digits: int = 1) -> str:
     return f"{float(value):,.{digits}f}"
 
 
+def days_phrase(days: float, business: bool) -> str:
+    """A number of days on an SLA clock, in words: "14 days", "10 working days", "1 working day", "2.5 days"."""
+    unit = "working day" if business else "day"
+    return f"{float(days):g} {unit}" + ("" if float(days) == 1 else "s")
+
+
+def days_adjective(days: float, business: bool) -> str:
+    """The same before a noun: "14-day", "10-working-day", "2.5-day" (a "10-working-day window")."""
+    return f"{float(days):g}-{'working-' if business else ''}day"
+
+
 def format_percent(value: Any, digits: int = 0) -> str:
     """A fraction as a percentage: ``0.375 -> "38%"``; None -> ``"–"``."""
     if value is None or (isinstance(value, float) and value != value):

@@ -33,3 +33,12 @@ def test_money_is_printed_to_the_figures_its_estimate_is_known_to():
     assert format_money(1_234_567.0, "GBP") == "1,234,567 GBP"  # a goal the consultant typed: as typed
     assert format_money(None, "EUR") == "\u2013"
     assert significant(0.0, 3) == 0.0 and significant(-0.004567, 2) == -0.0046
+
+
+def test_days_on_an_sla_clock_in_words() -> None:
+    from helpers.formatting import days_adjective, days_phrase
+
+    assert [days_phrase(d, b) for d, b in ((14, False), (10, True), (1, True), (1.0, False), (2.5, True))] == \
+        ["14 days", "10 working days", "1 working day", "1 day", "2.5 working days"]
+    assert [days_adjective(d, b) for d, b in ((14, False), (10, True), (2.5, False))] == \
+        ["14-day", "10-working-day", "2.5-day"]

@@ -46,6 +46,7 @@ from helpers.analysis.funnel_frame import (Proportion, date_only_values, proport
                                            tracked_stages)
 from helpers.analysis.sla_clock import add_days, censored_median, elapsed_days, elapsed_hours
 from helpers.engagement.sla import ClockKind, Sla, SlaClock, SlaStatus
+from helpers.formatting import days_adjective
 from helpers.vocabulary import SLA_DEFAULTS
 
 __all__ = ["Attempts", "Period", "RuleStatus", "SlaRule", "SpeedToLead", "Wait", "read_rule", "speed_to_lead"]
@@ -168,29 +169,24 @@ def _as_frame_time(stamp: pd.Timestamp, like: pd.Series, clock: SlaClock) -> pd.
     return stamp
 
 
-def window_words(days: float, clock: str) -> str:
-    """The attempt window as an adjective: "14-day", or "10-working-day" on the business clock (where
-    :func:`helpers.analysis.sla_clock.add_days` counts working days, not calendar days)."""
-    return f"{days:g}-{'working-' if clock == 'business' else ''}day"
-
-
 def _attempts(frame: pd.DataFrame, pop: pd.Series, start: pd.Series, clock: SlaClock, rule: SlaRule,
               export: pd.Timestamp, activities: pd.DataFrame | None, start_stage: str) -> Attempts:
     """Attempts within the window for leads that did not move past ``start_stage`` (``start``: their clock start)."""
     tracked = tracked_stages(frame)
     after = tracked[tracked.index(start_stage) + 1] if tracked.index(start_stage) + 1 < len(tracked) else None
     label = "MQL" if start_stage == "mql" else "new lead"
-    window = window_words(rule["attempt_days"], clock.clock)
-    words = (f"leads still at {label} (not moved to a later stage) whose {window} attempt "
+    # working days on the business clock, as :func:`helpers.analysis.sla_clock.add_days` counts them
+    span = days_adjective(rule["attempt_days"], clock.clock == "business")
+    words = (f"leads still at {label} (not moved to a later stage) whose {span} attempt "
              "window had closed by the export" if after else
-             f"leads whose {window} attempt window had closed by the export")
+             f"leads whose {span} attempt window had closed by the export")
     base: Attempts = {"measured": False, "reason": None, "required": rule["attempts"],
                       "window_days": rule["attempt_days"], "population": words, "leads": 0, "too_recent": 0,
                       "met": None, "median_attempts": None}
     if activities is None or activities.empty:
         if "attempts" in frame.columns:
             base["reason"] = ("the export gives only a lifetime count of attempts per lead, not the date of each "
-                              f"attempt, so attempts within the {window} window cannot be counted")
+                              "attempt, so attempts cannot be counted within the window")
         else:
             base["reason"] = "the export has no record of contact attempts"
         return base

@@ -19,7 +19,7 @@ import math
 from typing import Any
 
 from helpers.engagement.sla import Sla
-from helpers.formatting import format_number, format_percent, long_date
+from helpers.formatting import days_phrase, format_number, format_percent, long_date
 from helpers.report.funnel import interval, money, wait_text
 from helpers.report.methodology import FUNNEL_DEFINITIONS
 from helpers.report.section import render_template
@@ -148,7 +148,7 @@ def context(results: Results, rule: Sla) -> dict[str, Any]:
         "attempts": rule.attempts, "attempt_days": rule.attempt_days,
         "definitions": FUNNEL_DEFINITIONS,
         "volume": volume_chain(results), "today": measured(results, rule),
-        "num": format_number, "pct": format_percent,
+        "num": format_number, "pct": format_percent, "days_phrase": days_phrase,
         "ceil": lambda x: int(math.ceil(x - 1e-9)) if x is not None else None,
     }
 

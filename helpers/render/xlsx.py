@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 from typing import Any, cast
 
-from helpers.formatting import long_date
+from helpers.formatting import days_phrase, long_date
 from helpers.results import Results
 from helpers.textsafe import office_text
 from helpers.vocabulary import SURVEY_TEAMS
@@ -211,7 +211,7 @@ def _speed(ws: Any, results: Results) -> None:
                         _pct(speed["within_hour"]["low"]), _pct(speed["within_hour"]["high"]),
                         speed["within_hour"]["n"]])
     attempts = speed["attempts"]
-    days = f"{attempts['window_days']:g} {'working ' if speed['clock'] == 'business' else ''}days"
+    days = days_phrase(attempts["window_days"], speed["clock"] == "business")
     if attempts["measured"]:
         rows.append([f"{attempts['required']} attempts within {days} met", "%",
                      _pct(attempts["met"]["share"]) if attempts["met"] else None,

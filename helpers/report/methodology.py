@@ -8,6 +8,7 @@ was compared with).
 
 from __future__ import annotations
 
+from helpers.formatting import days_phrase
 from helpers.report.section import Section, render_template
 from helpers.results import Results
 from helpers.vocabulary import SLA_DEFAULTS
@@ -73,7 +74,8 @@ def methodology(results: Results) -> Section:
         sla_clock=sla["clock"] if sla is not None else "calendar",
         sla_clock_description=sla["clock_description"] if sla is not None else "",
         sla_attempts=sla["attempts"] if sla is not None else SLA_DEFAULTS["attempts"],
-        sla_days=sla["attempt_days"] if sla is not None else SLA_DEFAULTS["attempt_days"],
+        sla_days=days_phrase(sla["attempt_days"] if sla is not None else SLA_DEFAULTS["attempt_days"],
+                             sla is not None and sla["clock"] == "business"),
         benchmarks=funnel["benchmarks"] if funnel is not None else [],
         benchmark_source=_plain_source(funnel["benchmark_source"] if funnel is not None else ""),
         min_n=method["min_per_side"],

@@ -23,7 +23,7 @@ from helpers import TEMPLATES
 from helpers.charts.metrics import MeasuredText
 from helpers.charts.style import collector_paused
 from helpers.formatting import long_date
-from helpers.formatting import format_number, format_percent, format_signed
+from helpers.formatting import days_adjective, format_number, format_percent, format_signed
 from helpers.results import Results
 
 
@@ -61,6 +61,7 @@ def _environment() -> jinja2.Environment:
     env.filters["pct"] = format_percent
     env.filters["signed"] = format_signed
     env.filters["longdate"] = long_date
+    env.filters["days_adjective"] = days_adjective
     return env
 
 

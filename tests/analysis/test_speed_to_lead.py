@@ -123,7 +123,7 @@ def test_lifetime_attempt_counts_are_not_passed_off_as_attempts_in_the_window(bu
     assert attempts["measured"] is False
     assert attempts["met"] is None
     assert "lifetime count" in (attempts["reason"] or "")
-    assert "within the 5-working-day window" in (attempts["reason"] or "")
+    assert "cannot be counted within the window" in (attempts["reason"] or "")
 
 
 def test_attempts_within_the_window_from_activity_dates(business: pd.DataFrame) -> None:

@@ -312,6 +312,20 @@ def test_the_sla_draft_shows_todays_response_on_the_clients_clock_and_says_what_
     assert text.count("For marketing") == 1 and text.count("For sales") == 1 and "Signature" in text
 
 
+def test_a_one_day_or_part_day_attempt_window_reads_as_written(quill: dict[str, Any]) -> None:
+    """``attempt_days: 1`` is "1 working day" (not "1 working days"), 2.5 stays 2.5 (not rounded to 2)."""
+    import copy
+    import dataclasses
+
+    for days, phrase in ((1, "1 working day"), (2.5, "2.5 working days")):
+        rule = dataclasses.replace(quill["eng"].meta.sla_rule, attempt_days=days)
+        assert f"at least 6 contact attempts within {phrase} before" in page_text(sla_draft(quill["view"], rule))
+        view = copy.deepcopy(quill["view"])
+        view["funnel"]["speed_to_lead"]["attempts"]["window_days"] = float(days)
+        labels = [str(r[0]) for r in sheets(results_workbook(view))["Speed to lead"] if r and r[0]]
+        assert f"6 attempts within {phrase}" in labels
+
+
 # ------------------------------------------------------------------------------------------
 # The results workbook
 
