@@ -83,7 +83,7 @@ sla:
   status: proposed              # proposed until both heads have agreed the rule; then write: agreed
   response_hours: {hours:<13} # sales responds to a marketing-qualified lead within this many hours
   attempts: {attempts:<19} # and tries to reach it this many times ...
-  attempt_days: {days:<15} # ... within this many days
+  attempt_days: {days:<15} # ... within this many days (working days on the business clock)
   clock: calendar               # calendar | business (only working hours on working days count)
   # working_hours: "08:00-18:00"             # business clock: the client's working day
   # working_days: [mon, tue, wed, thu, fri]

@@ -93,10 +93,14 @@ class SlaForm:
         return self.widget._repr_mimebundle_(include=include, exclude=exclude)
 
     def _show_business(self) -> None:
-        shown = "flex" if self.clock.value == "business" else "none"
+        business = self.clock.value == "business"
+        shown = "flex" if business else "none"
         for key in ("working_hours", "working_days", "holiday_country"):
             self.fields_shown[key].layout.display = shown
             self.notes[key].layout.display = shown
+        # the numbers are counted on the clock: "within 14" means 14 working days (almost three weeks) on it
+        self.hours.description = "Respond in (work h)" if business else "Respond within (h)"
+        self.attempt_days.description = "within (work days)" if business else "within (days)"
 
     def fields(self) -> dict[str, Any]:
         """The ``sla:`` mapping the widgets describe (business-clock fields only on that clock)."""

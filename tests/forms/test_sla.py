@@ -35,7 +35,10 @@ def _form(folder: Path) -> SlaForm:
 def test_an_agreed_business_hours_rule_is_saved_and_read_back(folder: Path) -> None:
     form = _form(folder)
     assert form.status.value == "proposed" and form.hours.value == 24 and form.attempts.value == 5
+    assert (form.hours.description, form.attempt_days.description) == ("Respond within (h)", "within (days)")
     form.status.value, form.hours.value, form.clock.value = "agreed", 4, "business"
+    # the labels say what the numbers count on this clock
+    assert (form.hours.description, form.attempt_days.description) == ("Respond in (work h)", "within (work days)")
     form.country.value, form.attempt_days.value = "GB-ENG", 10
     assert form.save() and "agreed" in form.message.value
     text = (folder / "engagement.yaml").read_text(encoding="utf-8")
