@@ -64,18 +64,29 @@ def strip_paths(value: Any, patterns: list[PathRule]) -> Any:
     return value
 
 
+#: What the report notebook's own ``parameters`` cell says in an executed copy once papermill has
+#: injected the values used: its defaults name the bundled demo, not this client.
+DEFAULTS_REPLACED = ("# The parameters this report was rendered with are set in the next cell;\n"
+                     "# their defaults are in notebooks/05_client_report.ipynb.")
+
+
 def scrub(nb: Any, patterns: list[PathRule]) -> Any:
-    """The executed notebook without widget state, papermill metadata, stderr or local paths (a new notebook)."""
+    """The executed notebook without widget state, papermill metadata, stderr, local paths or the
+    parameters' defaults where injected values follow them (a new notebook)."""
     import nbformat
 
     nb = nbformat.from_dict(strip_paths(nb, patterns))
     nb.metadata.pop("widgets", None)
     nb.metadata.pop("papermill", None)
-    for cell in nb.cells:
+    tags = [set(cell.metadata.get("tags") or ()) for cell in nb.cells]
+    injected = any("injected-parameters" in t for t in tags)
+    for cell, cell_tags in zip(nb.cells, tags):
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
         if cell.cell_type == "code":
             cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and o.name == "stderr")]
+            if injected and "parameters" in cell_tags:
+                cell.source = DEFAULTS_REPLACED
     return nb
 
 

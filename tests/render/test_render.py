@@ -105,6 +105,17 @@ def test_executed_notebook_is_scrubbed(handouts: dict[str, object]) -> None:
             assert out.output_type != "error"
 
 
+def test_an_executed_notebook_names_its_own_engagement_not_the_demo(handouts: dict[str, object]) -> None:
+    """The report notebook's defaults point at the bundled demo; a client's executed copy keeps only
+    the values it was rendered with (the injected cell), so no other engagement is named in it."""
+    path = Path(handouts["xss"].outputs["ipynb"])  # type: ignore[attr-defined]
+    nb = nbformat.read(str(path), as_version=4)
+    by_tag = {tag: cell for cell in nb.cells for tag in cell.metadata.get("tags") or ()}
+    assert "templates/demo" not in by_tag["parameters"].source and "=" not in by_tag["parameters"].source
+    assert "engagement = " in by_tag["injected-parameters"].source
+    assert "hartwell" not in path.read_text(encoding="utf-8").lower()
+
+
 @pytest.mark.parametrize("which", ["demo", "xss"])
 def test_handout_is_offline(handouts: dict[str, object], which: str) -> None:
     """Opens with the network off: no scripts at all, nothing fetched from elsewhere, no web fonts."""
