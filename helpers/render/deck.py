@@ -325,9 +325,10 @@ def _document_properties(props: Any, results: Results) -> None:
     python-pptx's default template says it was last modified by its author in 2013 with the comment
     "generated using python-pptx", and a firm's own template carries whatever its author left in
     it: title, author, last modified by, the dates and the text fields of the core properties are
-    set or cleared. A firm template's company name, custom properties, thumbnail and "last
-    printed" date stay (they are the firm's, not another client's). Dated the report's date, so a
-    deck built twice from the same results is the same file.
+    set or cleared. A firm template's company name, custom properties and "last printed" date
+    stay (they are the firm's, not another client's); its preview picture does not
+    (:class:`helpers.render.slides.SlideDeck` leaves it out). Dated the report's date, so a deck
+    built twice from the same results is the same file.
     """
     import datetime as dt
 

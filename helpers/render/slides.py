@@ -78,6 +78,7 @@ class SlideDeck:
 
         self.default = template is None
         self.prs = Presentation(str(template)) if template is not None else Presentation()
+        self._drop_thumbnail()
         if self.default:
             self.prs.slide_width, self.prs.slide_height = Emu(WIDE[0]), Emu(WIDE[1])
         else:
@@ -89,6 +90,19 @@ class SlideDeck:
         self.height = int(self.prs.slide_height or WIDE[1])
         self.margin = int(0.5 * EMU_PER_INCH)
         self.body_top = int(1.35 * EMU_PER_INCH)
+
+    def _drop_thumbnail(self) -> None:
+        """Leave out the package's preview picture (``docProps/thumbnail.jpeg``).
+
+        It is the template's first slide as last saved (a firm's template made from an earlier
+        client's deck shows that client's title in a file browser's preview), never this deck's;
+        PowerPoint and LibreOffice open a file without one and make their own when they save it.
+        """
+        from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+        package = self.prs.part.package
+        for rel in [r for r in package.iter_rels() if r.reltype == RT.THUMBNAIL]:
+            package.drop_rel(rel.rId)
 
     def layout(self, names: tuple[str, ...], index: int) -> Any:
         """The first layout with one of ``names``, else the layout at ``index``, else the last."""

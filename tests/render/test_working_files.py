@@ -15,6 +15,7 @@ import math
 import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 from typing import Any, cast
 
@@ -371,10 +372,16 @@ def test_a_deck_template_gives_its_theme_and_its_own_slides_are_left_out(tmp_pat
     example.shapes.title.text = "Our example slide"
     path = tmp_path / "ours.pptx"
     template.save(str(path))
-    deck = Presentation(io.BytesIO(readout_deck(quill["view"], path)))
+    assert "docProps/thumbnail.jpeg" in zipfile.ZipFile(path).namelist()  # the template's preview picture
+    data = readout_deck(quill["view"], path)
+    deck = Presentation(io.BytesIO(data))
     assert deck.slide_width == Inches(10)
     titles = [s.shapes.title.text for s in deck.slides]
     assert "Our example slide" not in titles and len(titles) == 9
+    # nor its preview: a file browser would show the template's first slide as this deck's
+    names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    assert not [n for n in names if "thumbnail" in n]
+    assert "thumbnail" not in zipfile.ZipFile(io.BytesIO(data)).read("_rels/.rels").decode()
 
 
 @pytest.mark.parametrize("value, message", [
