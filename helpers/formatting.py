@@ -77,6 +77,12 @@ def format_number(value: Any, digits: int = 1) -> str:
     return f"{float(value):,.{digits}f}"
 
 
+def hours_phrase(hours: float, business: bool) -> str:
+    """A number of hours on an SLA clock, in words: "24 hours", "4 working hours", "1 working hour"."""
+    unit = "working hour" if business else "hour"
+    return f"{float(hours):g} {unit}" + ("" if float(hours) == 1 else "s")
+
+
 def days_phrase(days: float, business: bool) -> str:
     """A number of days on an SLA clock, in words: "14 days", "10 working days", "1 working day", "2.5 days"."""
     unit = "working day" if business else "day"

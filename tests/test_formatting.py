@@ -36,9 +36,11 @@ def test_money_is_printed_to_the_figures_its_estimate_is_known_to():
 
 
 def test_days_on_an_sla_clock_in_words() -> None:
-    from helpers.formatting import days_adjective, days_phrase
+    from helpers.formatting import days_adjective, days_phrase, hours_phrase
 
     assert [days_phrase(d, b) for d, b in ((14, False), (10, True), (1, True), (1.0, False), (2.5, True))] == \
         ["14 days", "10 working days", "1 working day", "1 day", "2.5 working days"]
     assert [days_adjective(d, b) for d, b in ((14, False), (10, True), (2.5, False))] == \
         ["14-day", "10-working-day", "2.5-day"]
+    assert [hours_phrase(h, b) for h, b in ((24, False), (4, True), (1, True), (0.5, False))] == \
+        ["24 hours", "4 working hours", "1 working hour", "0.5 hours"]

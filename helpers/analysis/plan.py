@@ -79,7 +79,7 @@ from helpers.engagement.plan import PlanEntry, PlanFile
 from helpers.engagement.sla import Sla
 from helpers.analysis.findings import describe
 from helpers.analysis.owners import owner as owner_at
-from helpers.formatting import days_phrase
+from helpers.formatting import days_phrase, hours_phrase
 from helpers.vocabulary import STAGE_BANDS, STAGES
 from helpers.analysis.triggers import MAX_SIZE, Analysed, Evidence, SignalValue, Signals, evaluate, number, signals
 
@@ -321,16 +321,11 @@ def met_today(success: Success) -> bool:
     return now >= target if success["goal"] == "up" else now <= target
 
 
-def _hours(value: float, business: bool) -> str:
-    unit = "working hours" if business else "hours"
-    return f"1 {unit[:-1]}" if value == 1 else f"{value:g} {unit}"
-
-
 def placeholders(sla: Sla | None) -> dict[str, str]:
     """Values for the playbook's placeholders, from the client's SLA (its own numbers, on its own clock)."""
     rule = sla if sla is not None else Sla()
     business = rule.clock.clock == "business"
-    return {"sla_hours": _hours(float(rule.response_hours), business),
+    return {"sla_hours": hours_phrase(float(rule.response_hours), business),
             "sla_attempts": f"{int(rule.attempts)}",
             "sla_days": days_phrase(float(rule.attempt_days), business)}
 

@@ -386,11 +386,7 @@ def _read_funnel(folder: Path, crm: str | None, columns: dict[str, str] | str | 
 def _still_unread(cells: pd.Series, parsed: pd.Series, left: pd.Series) -> pd.Series:
     """:func:`unread_cells` of a date column whose cells not read as ISO dates are ``left`` (text):
     only those can still be unread, so only they are looked at (not the whole column again)."""
-    bad = pd.Series(False, index=cells.index)
-    if len(left):
-        unread = parsed.loc[left.index].isna().to_numpy() & left.str.strip().ne("").to_numpy()
-        bad.loc[left.index[unread]] = True
-    return bad
+    return unread_cells(left, parsed.loc[left.index]).reindex(cells.index, fill_value=False)
 
 
 def _stage_key(values: pd.Series) -> pd.Series:

@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, NamedTuple
 from helpers import PROJECT_ROOT  # noqa: E402
+from helpers.render.engine import REPORT_NOTEBOOK
 
 
 class PathRule(NamedTuple):
@@ -67,7 +68,7 @@ def strip_paths(value: Any, patterns: list[PathRule]) -> Any:
 #: What the report notebook's own ``parameters`` cell says in an executed copy once papermill has
 #: injected the values used: its defaults name the bundled demo, not this client.
 DEFAULTS_REPLACED = ("# The parameters this report was rendered with are set in the next cell;\n"
-                     "# their defaults are in notebooks/05_client_report.ipynb.")
+                     f"# their defaults are in {REPORT_NOTEBOOK.relative_to(PROJECT_ROOT).as_posix()}.")
 
 
 def scrub(nb: Any, patterns: list[PathRule]) -> Any:

@@ -19,7 +19,7 @@ import math
 from typing import Any
 
 from helpers.engagement.sla import Sla
-from helpers.formatting import days_phrase, format_number, format_percent, long_date
+from helpers.formatting import days_phrase, format_number, format_percent, hours_phrase, long_date
 from helpers.report.funnel import interval, money, wait_text
 from helpers.report.methodology import FUNNEL_DEFINITIONS
 from helpers.report.section import render_template
@@ -33,8 +33,7 @@ def rule_words(rule: Sla, results: Results) -> str:
     funnel = results["funnel"]
     if funnel is not None:
         return str(funnel["sla"]["rule_words"])
-    unit = "working hours" if rule.clock.clock == "business" else "hours"
-    return f"{rule.response_hours:g} {unit}"
+    return hours_phrase(rule.response_hours, rule.clock.clock == "business")
 
 
 def volume_chain(results: Results) -> dict[str, Any] | None:
