@@ -67,7 +67,7 @@ def test_engine_names_the_fitting_plays_with_their_numbers_and_sources(wave1):
     speed, lead, cadence = first
     # the client sees the measured values, not the playbook's raw thresholds
     assert speed["why"] == ("Leads contacted within the response rule: 19% (funnel); "
-                            "Median time to first response: 44.0 hours (funnel); Leads never contacted: 12% (funnel)")
+                            "Median time to first response: 44.0 hours (funnel); Leads not contacted by the export date: 12% (funnel)")
     assert lead["why"] == "\u201cShared definitions and hand-off SLA\u201d score: 30.8 (survey)"
     assert [t["value"] for t in speed["triggers"]] == [0.1875, 44.0, 0.125]
     assert {p["status"] for p in engine["plays"]} == {"proposed"}
