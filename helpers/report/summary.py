@@ -197,10 +197,10 @@ def lenses(results: Results, signal: str) -> dict[str, str] | None:
     else:
         pains = discovery["pain_dimensions"].get(topic)
         if pains is None:
-            heard = f"not raised as a pain in the {n} interviews"
+            heard = f"not raised as a pain in the {n} team interviews"
         else:
             teams = ", ".join(f"{t} {pains.get(t)}" for t in ("sales", "marketing", "executive") if pains.get(t))
-            heard = f"raised as a pain in {pains['interviews']} of {n} interviews (answers: {teams})"
+            heard = f"raised as a pain in {pains['interviews']} of {n} team interviews (answers: {teams})"
     funnel = results["funnel"]
     response = cast(Mapping[str, Any], funnel).get("response") if funnel is not None else None
     if topic != "handoff":

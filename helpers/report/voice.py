@@ -45,7 +45,9 @@ def context(discovery: DiscoverySynthesis) -> dict[str, Any]:
     spin_rows = [{"label": labels.get(dim, dim), **{s: row[s] for s in SPIN_LABELS}, "total": row["total"]}
                  for dim, row in discovery["by_dimension"].items() if row["total"]]
     return {
-        "n": discovery["interviews"], "teams": discovery["teams"], "answered": discovery["answered"],
+        # pains are counted over the client's own people's interviews, a customer's not among them
+        "n": discovery["interviews"], "team_n": discovery.get("team_interviews", discovery["interviews"]),
+        "teams": discovery["teams"], "answered": discovery["answered"],
         "shared": discovery["shared"], "voices": voices, "pain_rows": pain_rows,
         "implications": with_questions(discovery["implications"]), "needs": with_questions(discovery["needs"]),
         "spin_labels": SPIN_LABELS, "spin_rows": spin_rows, "by_spin": discovery["by_spin"],

@@ -121,10 +121,10 @@ def test_each_headline_claim_shows_the_three_lenses_once_per_topic():
     first, second, third = context(results)["findings"]
     assert first["lenses"] == {
         "survey": "“Hand-off” scores 31.0 (sales − marketing −6.0, within noise)",
-        "interviews": "raised as a pain in 3 of 4 interviews (answers: sales 4, marketing 2)",
+        "interviews": "raised as a pain in 3 of 4 team interviews (answers: sales 4, marketing 2)",
         "crm": "11% of 228 judged leads answered within the rule; 56 not contacted by the export date"}
     assert second["lenses"] is None  # same topic: not repeated
-    assert third["lenses"] == {"survey": "“Technology” scores 25.0", "interviews": "not raised as a pain in the 4 interviews",
+    assert third["lenses"] == {"survey": "“Technology” scores 25.0", "interviews": "not raised as a pain in the 4 team interviews",
                                "crm": "no CRM measure of this topic"}
 
 

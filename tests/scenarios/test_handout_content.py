@@ -139,6 +139,17 @@ def test_revenue_calculator_does_not_point_at_rates_it_does_not_show(demo_result
     assert "rates below" not in words
 
 
+def test_pains_are_counted_over_the_same_interviews_in_the_brief_and_the_voice_table(demo_results):
+    # Quillstack: 6 interviews, one of them a customer's; pains are the client's own people's (5)
+    results = demo_results["quillstack"]
+    assert (results["discovery"]["interviews"], results["discovery"]["team_interviews"]) == (6, 5)
+    brief = text_of(summary(results).html())
+    table = voice(results).html().split('<table class="voice-pains">')[1].split("</table>")[0]
+    cells = re.findall(r"<td>(\d+) of (\d+)</td>", table)
+    assert cells and {of for _, of in cells} == {"5"}
+    assert "of 5 team interviews" in brief and "of 6" not in brief
+
+
 def test_the_attempt_window_is_named_in_the_clocks_days(demo_results):
     # Quillstack's window is 10 working days (business clock, attempts not measured: no activity
     # dates); Kessler's 14 calendar days (calendar clock, attempts counted from its activities)
