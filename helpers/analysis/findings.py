@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, TypedDict
 from helpers.analysis.survey_method import reads_as_one
 from helpers.analysis.triggers import Analysed, Evidence, handoff_pains, number
+from helpers.formatting import hours_phrase
 
 
 OPS_TEXT = {"below": "below", "above": "above", "at_most": "at most", "at_least": "at least",
@@ -265,19 +266,38 @@ def describe(ev: Evidence, labels: dict[str, Any], results: Analysed) -> str:
     never reaches the client's handout (it stays in ``Evidence["threshold"]``).
     """
     signal, op, value = ev["signal"], ev["op"], ev["value"]
+    source = SOURCE_WORDS.get(ev["source"], ev["source"])
     if signal == "gap_significant" or signal.endswith(".significant"):
         return "The difference between the teams is larger than survey noise (survey)" if value is True else \
             "The difference between the teams is within survey noise (survey)"
-    label = signal_label(signal, labels, results)
+    business = on_business_clock(results)
+    label = fill_hours(signal_label(signal, labels, results), business)
     if op == "absent":
-        return f"No {label} yet ({ev['source']})"
+        return f"No {label} yet ({source})"
     fmt = _format_of(signal, labels)
     names = (labels.get(signal) or {}).get("values") if isinstance(labels.get(signal), dict) else None
     if isinstance(names, dict) and isinstance(value, (list, str)):
         value = [names.get(v, v) for v in value] if isinstance(value, list) else names.get(value, value)
     shown = format_value(value, fmt)
+    if fmt == "hours" and business and number(value) is not None:  # measured on the SLA's clock
+        shown = f"{number(value):.1f} working hours"
     if signal == "stage" and results["index"] is not None:   # the number behind the stage
         shown += f", index {results['index']:.1f}"
     # the trigger's threshold stays in the results (``Evidence``) for the consultant; the client
     # reads the number and where it comes from, never the playbook's cut-off
-    return f"{label[0].upper()}{label[1:]}: {shown} ({ev['source']})"
+    return f"{label[0].upper()}{label[1:]}: {shown} ({source})"
+
+
+#: Where a number comes from, as the client knows it (the results' section names are the program's).
+SOURCE_WORDS = {"survey": "survey", "funnel": "CRM export", "discovery": "interviews", "journey": "journey map"}
+
+
+def on_business_clock(results: Analysed) -> bool:
+    """Whether the funnel's SLA counts working hours (its speed-to-lead numbers are then on that clock)."""
+    funnel: Any = results.get("funnel") or {}
+    return bool((funnel.get("sla") or {}).get("clock") == "business")
+
+
+def fill_hours(text: str, business: bool) -> str:
+    """``{one_hour}`` in a playbook label as the SLA's clock says it: "1 hour" or "1 working hour"."""
+    return text.replace("{one_hour}", hours_phrase(1.0, business))

@@ -327,7 +327,10 @@ def placeholders(sla: Sla | None) -> dict[str, str]:
     business = rule.clock.clock == "business"
     return {"sla_hours": hours_phrase(float(rule.response_hours), business),
             "sla_attempts": f"{int(rule.attempts)}",
-            "sla_days": days_phrase(float(rule.attempt_days), business)}
+            "sla_days": days_phrase(float(rule.attempt_days), business),
+            "one_hour": hours_phrase(1.0, business),
+            # the speed-to-lead studies timed calendar hours; said beside them where the client's clock is another
+            "calendar_caveat": " Those figures are in calendar hours; this plan counts working hours." if business else ""}
 
 
 def fill(text: str, values: Mapping[str, str]) -> str:
@@ -391,6 +394,7 @@ def build(results: Analysed, plan_file: PlanFile | None, playbook: Playbook | No
         made = _engine_play(play, evidence, labels, results, sig)
         made["title"], made["action"] = fill(made["title"], values), fill(made["action"], values)
         made["success"]["text"] = fill(made["success"]["text"], values)
+        made["evidence"] = fill(made["evidence"], values)
         return made
 
     fired: list[tuple[int, PlanPlay]] = []
@@ -424,7 +428,7 @@ def build(results: Analysed, plan_file: PlanFile | None, playbook: Playbook | No
         roles = ", ".join(str(names.get(r, r)) for r in uncovered)
         housekeeping.append({"id": "interview_uncovered_roles", "title": "Interview the buying roles nobody has spoken for",
                              "action": f"Before the plan is final, interview someone in each of these roles: {roles}.",
-                             "why": f"Roles with nobody interviewed: {roles} (discovery)"})
+                             "why": f"Roles with nobody interviewed: {roles} (interviews)"})
     fired.sort(key=lambda item: (-item[1]["score"], -(item[1]["impact"] or 0), item[1]["effort"] or 0, item[0]))
     ranked = [p for _, p in fired]
 

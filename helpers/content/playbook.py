@@ -53,7 +53,7 @@ OWNERS: tuple[str, ...] = PLAY_OWNERS + ("CEO",)
 
 #: Placeholders an action, title or success text may use; :mod:`helpers.analysis.plan` fills them
 #: from the engagement's SLA (the client's own rule, or the defaults when it states none).
-PLACEHOLDERS: tuple[str, ...] = ("sla_hours", "sla_attempts", "sla_days")
+PLACEHOLDERS: tuple[str, ...] = ("sla_hours", "sla_attempts", "sla_days", "one_hour", "calendar_caveat")
 
 
 NUMERIC_OPS = ("below", "above", "at_most", "at_least", "abs_above")
@@ -183,8 +183,9 @@ def parse_play(raw: Any, rel: str, n: int) -> tuple[Play | None, list[Problem]]:
         problems.append(Problem(rel, f"housekeeping {raw.get('housekeeping')!r} is not true or false",
                                 "write housekeeping: true for the consultant's homework, or leave it out",
                                 field=f"{where}.housekeeping"))
-    for key in ("title", "action"):
-        text = raw.get(key)
+    success_text = raw.get("success", {}).get("text") if isinstance(raw.get("success"), dict) else None
+    for key, text in (("title", raw.get("title")), ("action", raw.get("action")), ("evidence", raw.get("evidence")),
+                      ("success.text", success_text)):
         if isinstance(text, str) and (bad := unknown_placeholders(text)):
             problems.append(Problem(rel, f"{key} uses unknown placeholder(s) {', '.join(bad)}",
                                     "use " + ", ".join("{" + p + "}" for p in PLACEHOLDERS), field=f"{where}.{key}"))

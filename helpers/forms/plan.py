@@ -28,6 +28,7 @@ from helpers.forms.merge import Conflict
 from helpers.forms.save_status import SaveStatus
 from helpers.forms.text_fields import TrackedText, TrackedTextarea
 from helpers.engagement.plan import FILE, read_plan
+from helpers.analysis.findings import fill_hours, on_business_clock
 from helpers.analysis.plan import build
 from helpers.analysis.waves import still_open
 from helpers.content.playbook import HORIZONS, Playbook, load_playbook
@@ -233,7 +234,8 @@ class PlanForm:
         labels.setdefault("index", "Overall alignment index")
         for name, info in self.book.labels.items():
             if isinstance(info, dict) and info.get("format") in ("share", "hours", "score", "gap") and info.get("label"):
-                labels.setdefault(name, str(info["label"])[0].upper() + str(info["label"])[1:])
+                label = fill_hours(str(info["label"]), on_business_clock(self.results))
+                labels.setdefault(name, label[0].upper() + label[1:])
         return prompt_options("words only (no number to check)", [(label, name) for name, label in labels.items()])
 
     def add_play(self, title: str, action: str, owner: str, horizon: int, success: str = "",

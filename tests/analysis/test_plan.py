@@ -27,7 +27,7 @@ def test_issue_scenario_names_fitting_plays_with_numbers(weak):
     ids = [p["id"] for p in out["plays"]]
     assert {"sla_speed_to_lead", "lead_definition"} <= set(ids)
     speed = next(p for p in out["plays"] if p["id"] == "sla_speed_to_lead")
-    assert "38% (funnel)" in speed["why"] and "below 70%" not in speed["why"], "no raw threshold for the client"
+    assert "38% (CRM export)" in speed["why"] and "below 70%" not in speed["why"], "no raw threshold for the client"
     assert speed["triggers"][0] == {"signal": "funnel.within_sla_share", "value": 0.3796, "source": "funnel",
                                     "text": speed["triggers"][0]["text"]}
     assert speed["success"]["baseline"] == pytest.approx(0.3796)
@@ -45,7 +45,7 @@ def test_the_cio_play_fires_on_data_evidence_not_on_interview_coverage(weak):
     results["dimensions"]["technology"]["index"] = 41.0      # weak data and systems, and 62% of the map assumed
     out = build(results, None)
     cio = next(p for p in out["plays"] + out["not_shown"] if p["id"] == "tech_enlist_cio")
-    assert "41.0 (survey)" in cio["why"] and "(journey)" in cio["why"]
+    assert "41.0 (survey)" in cio["why"] and "(journey map)" in cio["why"]
     assert verdict("discovery.uncovered_role", "down", 0, ["technical"], []) == "target met"
 
 
@@ -178,3 +178,45 @@ def test_an_absolute_target_never_asks_for_more_than_the_next_stage(text, target
     out = within_one_stage(raw, now)
     assert (out["text"], out["target"]) == expected
     assert within_one_stage({**raw, "signal": "funnel.within_sla_share"}, now) == {**raw, "signal": "funnel.within_sla_share"}
+
+
+@pytest.fixture(scope="module")
+def demo_plans() -> dict[str, dict]:
+    from helpers.demo.generator import DEMO_ROOT
+    from helpers.engagement.load import load
+    from helpers.results import compute
+
+    out = {}
+    for name in ("hartwell-orme", "quillstack", "kessler-fluid-systems"):
+        eng, problems = load(DEMO_ROOT / name)
+        assert eng is not None, problems
+        out[name] = compute(eng)
+    return out
+
+
+def test_hours_in_the_plan_are_on_the_slas_clock_and_the_studies_hours_are_called_calendar_hours(demo_plans):
+    """Hartwell and Quillstack count working hours: the plan said "within one hour" and "44.0 hours" beside
+    HBR's calendar-hour figures; Kessler counts calendar hours and reads as before."""
+    hartwell = {p["id"]: p for p in demo_plans["hartwell-orme"]["plan"]["plays"]}["sla_first_hour"]
+    assert "Leads contacted within 1 working hour: 11% (CRM export)" in hartwell["why"]
+    assert hartwell["success"]["text"] == "At least 40% of leads answered within 1 working hour"
+    assert "the share answered within 1 working hour each week" in hartwell["action"]
+    assert hartwell["evidence"].endswith("an hour later. Those figures are in calendar hours; this plan counts working hours.")
+    quill = {p["id"]: p for p in demo_plans["quillstack"]["plan"]["plays"]}["sla_speed_to_lead"]
+    assert quill["evidence"].endswith("after 2 weeks. Those figures are in calendar hours; this plan counts working hours.")
+    kessler = {p["id"]: p for p in demo_plans["kessler-fluid-systems"]["plan"]["plays"]}["sla_speed_to_lead"]
+    assert kessler["evidence"].endswith("after 24 hours or without 5 calls after 2 weeks.")
+    for name, results in demo_plans.items():
+        business = results["funnel"]["sla"]["clock"] == "business"
+        for play in results["plan"]["plays"] + results["plan"]["not_shown"]:
+            text = json.dumps(play, ensure_ascii=False)
+            assert "{" not in text.replace('{"', "").replace("{}", ""), (name, play["id"])  # no placeholder left
+            for hours in __import__("re").findall(r"\d+\.\d hours|\d+\.\d working hours", text):
+                assert hours.endswith("working hours") == business, (name, play["id"], hours)
+            assert "(funnel)" not in text and "(discovery)" not in text and "(journey)" not in text
+    from helpers.analysis.findings import describe
+
+    wait = {"signal": "funnel.median_response_hours", "op": "above", "value": 44.0, "source": "funnel"}
+    for clock, words in (("business", "44.0 working hours"), ("calendar", "44.0 hours")):
+        shown = describe(wait, load_playbook().labels, {"funnel": {"sla": {"clock": clock}}, "dimensions": {}, "index": None})
+        assert shown == f"Median time to first response: {words} (CRM export)"

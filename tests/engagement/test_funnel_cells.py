@@ -73,6 +73,26 @@ def test_iso_dates_read_from_the_arrow_buffer_are_the_dates_pandas_reads(fmt: st
     assert usual.sum() - left.sum() == len(at) > 5_000
 
 
+@pytest.mark.parametrize("fmt", sorted(FIXED_SHAPES))
+def test_a_column_of_clean_iso_dates_is_read_whole_and_one_odd_cell_reads_as_pandas_does(fmt: str) -> None:
+    """Every cell a date of the shape: read at once (Arrow's cast); one cell Arrow's ISO reading would take
+    another way (a ``T`` for the space), a year outside 1700-2200, or no such day: each cell as pandas reads it."""
+    rng = np.random.default_rng(11)
+    stamps = pd.Timestamp("1990-01-01") + pd.to_timedelta(rng.integers(0, 40 * 365 * 86400, 5_000), unit="s")
+    clean = [t.strftime(fmt) for t in stamps] + [""] * 7
+    odd = {"%Y-%m-%d %H:%M": "2026-03-15T14:07", "%Y-%m-%d %H:%M:%S": "2026-03-15T14:07:00",
+           "%Y-%m-%dT%H:%M:%S": "2026-03-15 14:07:00", "%Y-%m-%d": "2026-02-29"}[fmt]
+    far = pd.Timestamp("2250-06-01 10:00:00").strftime(fmt)
+    for cells in (clean, clean + [odd], clean + [far]):
+        _, arrow = _both(cells)
+        at, read = fixed_dates(arrow.array.__arrow_array__(), fmt)
+        expected = np.asarray(pd.to_datetime(pd.Series(cells, dtype=object), format=fmt, errors="coerce"),
+                              dtype="datetime64[ns]")
+        assert (read == expected[at]).all()
+        assert len(at) == len(stamps)  # the clean cells, never the odd one or the year 2250 (pandas reads that)
+    assert fixed_dates(_both(clean)[1].array.__arrow_array__(), fmt)[1][0] == np.datetime64(pd.Timestamp(clean[0]))
+
+
 def test_parse_dates_gives_the_same_dates_for_arrow_and_python_cells() -> None:
     cells = (_iso_cells("%Y-%m-%d %H:%M", 3_000, seed=7) + ["03/15/2026 14:07", "03/15/2026", " 2026-03-15 UTC",
                                                            "2026-03-15T14:07:00Z", "yesterday", "15/03/2026"]) * 2

@@ -63,6 +63,31 @@ def test_the_consultant_document_holds_the_map_and_says_it_is_not_for_the_client
         assert word in consultant, word
 
 
+def test_the_consultant_document_is_told_apart_by_its_title_footer_and_every_printed_page(
+        rendered: dict[str, object], tmp_path: Path) -> None:
+    """Its cover alone said so: a browser tab, a file's title or page 3 of a print-out looked like the client's."""
+    client, consultant = _read(rendered, "html"), _read(rendered, "consultant.html")
+    title = re.compile(r"<title>(.*?)</title>", re.S)
+    assert title.findall(client) == ["Kessler Fluid Systems – Sales and Marketing alignment"]
+    assert title.findall(consultant) == ["Kessler Fluid Systems – consultant's working document, not for the client"]
+    footer = re.compile(r'<footer class="handout-footer">(.*?)</footer>', re.S)
+    assert "not for the client" in _text(footer.findall(consultant)[0])
+    assert "consultant" not in _text(footer.findall(client)[0]) and "not for the client" not in client
+    from helpers.render.pdf import CHROMIUM, print_pdf
+
+    if not CHROMIUM.is_file() or not shutil.which("pdftotext"):
+        pytest.skip("Chromium or pdftotext is not installed on this machine")
+    import subprocess
+
+    pages = {}
+    for kind in ("html", "consultant.html"):
+        pdf = print_pdf(Path(str(rendered["out"])) / f"{rendered['slug']}.{kind}", tmp_path / f"{kind}.pdf")
+        pages[kind] = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split("\f")
+    printed = [p for p in pages["consultant.html"] if p.strip()]
+    assert len(printed) > 3 and all("Consultant's working document: not for the client" in p for p in printed)
+    assert not any("not for the client" in p for p in pages["html"])
+
+
 def test_the_client_json_holds_no_names_ids_or_warnings(rendered: dict[str, object]) -> None:
     data = json.loads(_read(rendered, "json"))
     # people are named only as owners of the plan's actions (the client's own assignment of work)

@@ -66,8 +66,8 @@ def test_engine_names_the_fitting_plays_with_their_numbers_and_sources(wave1):
     assert [p["id"] for p in first] == ["sla_speed_to_lead", "lead_definition", "defined_joint_cadence"]
     speed, lead, cadence = first
     # the client sees the measured values, not the playbook's raw thresholds
-    assert speed["why"] == ("Leads contacted within the response rule: 19% (funnel); "
-                            "Median time to first response: 44.0 hours (funnel); Leads not contacted by the export date: 12% (funnel)")
+    assert speed["why"] == ("Leads contacted within the response rule: 19% (CRM export); "
+                            "Median time to first response: 44.0 hours (CRM export); Leads not contacted by the export date: 12% (CRM export)")
     assert lead["why"] == "\u201cShared definitions and hand-off SLA\u201d score: 30.8 (survey)"
     assert [t["value"] for t in speed["triggers"]] == [0.1875, 44.0, 0.125]
     assert {p["status"] for p in engine["plays"]} == {"proposed"}
@@ -108,7 +108,7 @@ def test_consultant_decisions_win_in_wave1(wave1):
 def test_wave1_handout_shows_plan_with_todays_values_and_no_internal_note(wave1):
     html = plan_section(wave1).html() + summary_section(wave1).html()
     text = _text(html)
-    assert "Leads contacted within the response rule: 19% (funnel)" in text and "below 70%" not in text
+    assert "Leads contacted within the response rule: 19% (CRM export)" in text and "below 70%" not in text
     assert "At least 80% of leads contacted within the SLA Today: 19%" in text
     assert "Technology and data dimension up at least 5 points Today: 58.3" in text  # the CIO play, done
     assert "Hand-off dimension at least 40 (the Defined stage) Today: 30.8" in text  # 60 would ask two stages in 90 days
@@ -159,8 +159,8 @@ def test_wave2_handout_progress_section(wave2):
 def test_wave2_plan_moves_on_to_the_first_hour(wave2):
     plays = {p["id"]: p for p in wave2["plan"]["plays"]}
     assert "sla_speed_to_lead" not in plays and "tech_enlist_cio" not in plays
-    assert plays["sla_first_hour"]["why"] == ("Leads contacted within the response rule: 88% (funnel); "
-                                              "Leads contacted within one hour: 19% (funnel)")
+    assert plays["sla_first_hour"]["why"] == ("Leads contacted within the response rule: 88% (CRM export); "
+                                              "Leads contacted within 1 hour: 19% (CRM export)")
     assert {"aligned_shared_metrics", "aligned_shared_rewards"} <= set(plays)  # Aligned -> Integrated moves
 
 

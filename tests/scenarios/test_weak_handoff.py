@@ -34,7 +34,7 @@ def test_first_wave_plan_names_the_fitting_plays_with_numbers(wave1):
     plays = {p["id"]: p for p in wave1["plan"]["plays"]}
     speed, lead, cio = plays["sla_speed_to_lead"], plays["lead_definition"], plays["tech_enlist_cio"]
     share = wave1["funnel"]["response"]["share_within_sla"]
-    assert f"Leads contacted within the response rule: {100 * share:.0f}% (funnel)" in speed["why"]
+    assert f"Leads contacted within the response rule: {100 * share:.0f}% (CRM export)" in speed["why"]
     handoff = wave1["dimensions"]["handoff"]["index"]
     assert lead["why"] == f"“Shared definitions and hand-off SLA” score: {handoff:.1f} (survey)"  # no raw threshold
     technology = wave1["dimensions"]["technology"]["index"]
