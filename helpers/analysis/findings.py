@@ -279,7 +279,7 @@ def describe(ev: Evidence, labels: dict[str, Any], results: Analysed) -> str:
     if isinstance(names, dict) and isinstance(value, (list, str)):
         value = [names.get(v, v) for v in value] if isinstance(value, list) else names.get(value, value)
     shown = format_value(value, fmt)
-    if fmt == "hours" and business and number(value) is not None:  # measured on the SLA's clock
+    if fmt == "hours" and business and signal.startswith("funnel.") and number(value) is not None:  # on the SLA's clock
         shown = f"{number(value):.1f} working hours"
     if signal == "stage" and results["index"] is not None:   # the number behind the stage
         shown += f", index {results['index']:.1f}"

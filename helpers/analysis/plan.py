@@ -330,7 +330,7 @@ def placeholders(sla: Sla | None) -> dict[str, str]:
             "sla_days": days_phrase(float(rule.attempt_days), business),
             "one_hour": hours_phrase(1.0, business),
             # the speed-to-lead studies timed calendar hours; said beside them where the client's clock is another
-            "calendar_caveat": " Those figures are in calendar hours; this plan counts working hours." if business else ""}
+            "calendar_caveat": " Those figures count calendar time; this plan counts working hours." if business else ""}
 
 
 def fill(text: str, values: Mapping[str, str]) -> str:
@@ -441,7 +441,10 @@ def build(results: Analysed, plan_file: PlanFile | None, playbook: Playbook | No
         if known is not None:   # the engine's evidence (when it fired) stays under the consultant's words
             group[known.id] = known.group or known.id
             base = evaluated.get(known.id) or engine(known, [])
-        plays.append(_apply(entry, base, sig))
+        made = _apply(entry, base, sig)  # the consultant's words, with a placeholder copied from the playbook filled
+        made["title"], made["action"] = fill(made["title"], values), fill(made["action"], values)
+        made["success"]["text"] = fill(made["success"]["text"], values)
+        plays.append(made)
     # agreed at the previous wave and still open: they stay in the plan unless this wave decided them
     for pid in carried_over:
         known = book.get(pid)

@@ -248,17 +248,19 @@ def _cast_dates(cells: Any, grid: np.ndarray, shape: str) -> np.ndarray | None:
     for j, ch in enumerate(shape):
         if ch not in "YMDhms" and not bool((grid[:, j] == ord(ch)).all()):
             return None
-    try:
-        read = cells.cast(pa.timestamp("ns"))
+    try:  # in seconds (the shapes hold none smaller): pyarrow before 23 wraps a nanosecond overflow (9999-12-31)
+        read = cells.cast(pa.timestamp("s"))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
-    stamps = np.asarray(read.to_numpy(zero_copy_only=False), dtype="datetime64[ns]")
+    if read.null_count:  # a null entry with text behind it: not a cell this function reads
+        return None
+    stamps = np.asarray(read.to_numpy(zero_copy_only=False), dtype="datetime64[s]")
     if len(stamps) and (stamps.min() < _FIRST or stamps.max() >= _AFTER_LAST):
         return None  # a year outside 1700-2200, as :func:`_grid_dates` leaves to pandas
-    return stamps
+    return stamps.astype("datetime64[ns]")
 
 
-_FIRST, _AFTER_LAST = np.datetime64("1700-01-01", "ns"), np.datetime64("2201-01-01", "ns")
+_FIRST, _AFTER_LAST = np.datetime64("1700-01-01", "s"), np.datetime64("2201-01-01", "s")
 
 
 def fixed_dates(arrow: Any, fmt: str) -> tuple[np.ndarray, np.ndarray]:

@@ -201,9 +201,9 @@ def test_hours_in_the_plan_are_on_the_slas_clock_and_the_studies_hours_are_calle
     assert "Leads contacted within 1 working hour: 11% (CRM export)" in hartwell["why"]
     assert hartwell["success"]["text"] == "At least 40% of leads answered within 1 working hour"
     assert "the share answered within 1 working hour each week" in hartwell["action"]
-    assert hartwell["evidence"].endswith("an hour later. Those figures are in calendar hours; this plan counts working hours.")
+    assert hartwell["evidence"].endswith("an hour later. Those figures count calendar time; this plan counts working hours.")
     quill = {p["id"]: p for p in demo_plans["quillstack"]["plan"]["plays"]}["sla_speed_to_lead"]
-    assert quill["evidence"].endswith("after 2 weeks. Those figures are in calendar hours; this plan counts working hours.")
+    assert quill["evidence"].endswith("after 2 weeks. Those figures count calendar time; this plan counts working hours.")
     kessler = {p["id"]: p for p in demo_plans["kessler-fluid-systems"]["plan"]["plays"]}["sla_speed_to_lead"]
     assert kessler["evidence"].endswith("after 24 hours or without 5 calls after 2 weeks.")
     for name, results in demo_plans.items():
@@ -220,3 +220,13 @@ def test_hours_in_the_plan_are_on_the_slas_clock_and_the_studies_hours_are_calle
     for clock, words in (("business", "44.0 working hours"), ("calendar", "44.0 hours")):
         shown = describe(wait, load_playbook().labels, {"funnel": {"sla": {"clock": clock}}, "dimensions": {}, "index": None})
         assert shown == f"Median time to first response: {words} (CRM export)"
+
+
+def test_a_placeholder_copied_from_the_playbook_into_plan_yaml_is_filled_never_printed(weak):
+    """The plan form shows the playbook's wording of a play the engine did not propose, placeholders included."""
+    out = build(weak, {"plays": [{"id": "sla_first_hour", "status": "accepted", "horizon": 60,
+                                  "action": "Review the share answered within {one_hour} and the {sla_hours} rule.",
+                                  "title": "Answer within {one_hour}"}]})
+    play = {p["id"]: p for p in out["plays"]}["sla_first_hour"]
+    assert play["action"] == "Review the share answered within 1 hour and the 24 hours rule."
+    assert play["title"] == "Answer within 1 hour" and "{" not in play["success"]["text"]

@@ -83,7 +83,10 @@ def test_a_column_of_clean_iso_dates_is_read_whole_and_one_odd_cell_reads_as_pan
     odd = {"%Y-%m-%d %H:%M": "2026-03-15T14:07", "%Y-%m-%d %H:%M:%S": "2026-03-15T14:07:00",
            "%Y-%m-%dT%H:%M:%S": "2026-03-15 14:07:00", "%Y-%m-%d": "2026-02-29"}[fmt]
     far = pd.Timestamp("2250-06-01 10:00:00").strftime(fmt)
-    for cells in (clean, clean + [odd], clean + [far]):
+    # beyond datetime64[ns]: pyarrow before 23 wrapped them into the 19th century when cast to nanoseconds
+    beyond = [fmt.replace("%Y", "9999").replace("%m", "12").replace("%d", "31").replace("%H", "00").replace("%M", "00").replace("%S", "00"),
+              fmt.replace("%Y", "0001").replace("%m", "01").replace("%d", "01").replace("%H", "00").replace("%M", "00").replace("%S", "00")]
+    for cells in (clean, clean + [odd], clean + [far], clean + beyond[:1], clean + beyond[1:]):
         _, arrow = _both(cells)
         at, read = fixed_dates(arrow.array.__arrow_array__(), fmt)
         expected = np.asarray(pd.to_datetime(pd.Series(cells, dtype=object), format=fmt, errors="coerce"),
