@@ -69,9 +69,19 @@ def _buffers(chunk: Any) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _lengths(arrow: Any) -> np.ndarray:
-    """Each cell's length in bytes, from the offsets (no copy of the text)."""
-    parts = [np.diff(_buffers(chunk)[0]) for chunk in arrow.chunks]
-    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+    """Each cell's length in bytes (0 for a null), from the offsets (no copy of the text).
+
+    One Arrow call over the column (0.7 ms a million cells), not a NumPy difference per block
+    (about 110 blocks: 2 ms).
+    """
+    import pyarrow.compute as pc
+
+    if not arrow.num_chunks:
+        return np.zeros(0, dtype=np.int64)
+    lengths = pc.binary_length(arrow)
+    if lengths.null_count:
+        lengths = lengths.fill_null(0)
+    return np.asarray(lengths.to_numpy())
 
 
 def _edge_bytes(arrow: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -132,7 +142,7 @@ def blank_after_strip(cells: pd.Series) -> np.ndarray:
     maybe = np.flatnonzero(_not_printable(first) & (lengths > 0))  # a cell of spaces starts with one
     out = lengths == 0
     if len(maybe):
-        out[maybe] = [not c.strip() for c in np.asarray(arrow.take(maybe).to_numpy(zero_copy_only=False))]
+        out[maybe] = [not c.strip() for c in _take(arrow, maybe)]
     return out
 
 
@@ -181,7 +191,22 @@ def taken(cells: pd.Series, at: np.ndarray) -> np.ndarray:
     arrow = arrow_of(cells)
     if arrow is None:
         return cells.to_numpy(dtype=object)[at]
-    return np.asarray(arrow.take(np.asarray(at, dtype=np.int64)).to_numpy(zero_copy_only=False), dtype=object)
+    return _take(arrow, at)
+
+
+def _take(arrow: Any, at: np.ndarray) -> np.ndarray:
+    """The cells of a ``ChunkedArray`` at positions ``at`` (ascending or not) as Python strings.
+
+    Taken from the slice that spans them: a ``ChunkedArray``'s ``take`` first joins every block
+    of the column (a million cells, some 110 blocks: 4-14 ms, and a copy of the column's text
+    each time), where the slice holding a sample of 200 leading cells is one block (0.3 ms).
+    """
+    at = np.asarray(at, dtype=np.int64)
+    if not len(at):
+        return np.zeros(0, dtype=object)
+    low = int(at.min())
+    span = arrow.slice(low, int(at.max()) + 1 - low)
+    return np.asarray(span.take(at - low).to_numpy(zero_copy_only=False), dtype=object)
 
 
 def fixed_dates_apply(formats: list[str] | tuple[str, ...]) -> bool:

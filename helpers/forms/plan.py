@@ -29,8 +29,8 @@ from helpers.forms.save_status import SaveStatus
 from helpers.forms.text_fields import TrackedText, TrackedTextarea
 from helpers.engagement.plan import FILE, read_plan
 from helpers.analysis.findings import fill_hours, on_business_clock
-from helpers.analysis.plan import build
-from helpers.analysis.waves import still_open
+from helpers.analysis.plan import build, fill, placeholders
+from helpers.analysis.waves import rejected_before, still_open
 from helpers.content.playbook import HORIZONS, Playbook, load_playbook
 from helpers.results import Results
 from helpers.vocabulary import PLAY_OWNERS
@@ -142,9 +142,23 @@ class PlanForm:
         return list(seen.values())
 
     def default(self, pid: str, key: str) -> Any:
-        """The playbook's value of ``key`` for a play (None for the consultant's own plays)."""
+        """The playbook's value of ``key`` for a play (None for the consultant's own plays).
+
+        Texts come with their placeholders filled from the engagement's SLA (``{sla_hours}`` as
+        "4 working hours"), as the handout prints them: the consultant never sees, saves or
+        compares against a placeholder.
+        """
         play = self.book.get(pid)
-        return getattr(play, key, None) if play is not None else None
+        value = getattr(play, key, None) if play is not None else None
+        return fill(value, placeholders(self._sla())) if isinstance(value, str) else value
+
+    def _sla(self) -> Any:
+        """The engagement's SLA rule (read once from engagement.yaml; None when it cannot be read)."""
+        if not hasattr(self, "_meta"):
+            from helpers.engagement.meta import read_meta
+
+            self._meta = read_meta(self.doc.path.parent)[0]
+        return self._meta.sla_rule if self._meta is not None else None
 
     def set_field(self, pid: str, key: str, value: Any) -> None:
         """Record a decision; a value equal to the playbook's (or empty) removes the key."""
@@ -457,7 +471,10 @@ class PlanForm:
         if errors:
             self.preview.value = "<ul>" + "".join(f"<li>{html.escape(str(p))}</li>" for p in errors) + "</ul>"
         else:
-            rebuilt = build(self.results, decisions, self.book, carried_over=still_open(self.results["progress"]))
+            self._sla()
+            rebuilt = build(self.results, decisions, self.book, carried_over=still_open(self.results["progress"]),
+                            rejected_before=rejected_before(self.results["progress"]), sla=self._sla(),
+                            people=self._meta.stakeholders if self._meta is not None else ())
             self.preview.value = plan_section({**self.results, "plan": rebuilt}).html()
 
     def _show_status(self) -> None:

@@ -14,7 +14,7 @@ import pyarrow as pa
 import pytest
 
 from helpers.engagement.funnel import read_funnel
-from helpers.engagement.funnel_cells import (FIXED_SHAPES, blank_after_strip, factorized, fixed_dates, fixed_dates_apply,
+from helpers.engagement.funnel_cells import (FIXED_SHAPES, blank_after_strip, factorized, fixed_dates, fixed_dates_apply, taken,
                                              nonblank, stripped, whole_numbers)
 from helpers.engagement.funnel_dates import day_month_order, parse_dates
 from helpers.fileio import read_table
@@ -234,3 +234,11 @@ def test_odd_exports_read_the_same_by_pyarrow_and_by_the_c_parser(tmp_path, text
     if frame is not None and other is not None:
         pd.testing.assert_frame_equal(frame, other)
         assert frame.attrs == other.attrs
+
+
+def test_cells_taken_from_a_column_of_many_blocks_are_the_cells_at_those_places() -> None:
+    cells = [f"cell {i}" for i in range(50)]
+    python, arrow = _both(cells)
+    for at in ([0, 1, 2], [3, 4, 5], [49, 0, 4, 4], [7], []):
+        assert list(taken(arrow, np.array(at, dtype=np.int64))) == list(taken(python, np.array(at, dtype=np.int64))) \
+            == [cells[i] for i in at]

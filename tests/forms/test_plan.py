@@ -187,3 +187,28 @@ def test_own_play_can_be_measured_at_the_next_wave(tmp_path):
     row = next(p for p in compare(current, previous, decisions)["plays"] if p["id"] == entry["id"])
     # agreed but not marked done: the measure moved, the action is not credited
     assert (row["before"], row["after"], row["verdict"]) == (31.5, 6.0, "measure moved, action not done")
+
+
+def test_the_form_shows_the_playbook_wording_and_the_preview_on_the_engagements_own_clock(tmp_path):
+    """Hartwell's SLA counts working hours: the form showed `{sla_hours}` in a play's wording and its preview
+    said "within 1 hour" beside a why line in working hours."""
+    import shutil
+
+    from helpers.demo.generator import DEMO_ROOT
+    from helpers.forms.plan import open_form
+
+    folder = tmp_path / "hartwell-orme"
+    for name in ("hartwell-orme", "hartwell-orme-2026-08"):  # the engagement and its previous wave
+        shutil.copytree(DEMO_ROOT / name, tmp_path / name)
+    form = open_form(folder)
+    assert isinstance(form, PlanForm)
+    action = form.default("sla_speed_to_lead", "action")
+    assert "{" not in action and "working hours" in action and "working days" in action
+    assert "{" not in form.default("sla_first_hour", "action") and "within 1 working hour" in form.default("sla_first_hour", "action")
+    preview = form.preview.value
+    assert "At least 40% of leads answered within 1 working hour" in preview and "{" not in re.sub(r"<[^>]+>", "", preview)
+    assert "Those figures count calendar time" in preview
+    # the wording as shown, saved back unchanged, is no decision at all
+    form.set_field("sla_first_hour", "action", form.default("sla_first_hour", "action"))
+    assert not (folder / "plan.yaml").exists() or not any(
+        e.get("action") for e in saved(folder).get("plays") or [] if e.get("id") == "sla_first_hour")
