@@ -28,7 +28,7 @@ from helpers.analysis.checks import activities_after_export, quoted_numbers, unn
 from helpers.analysis.plan import PlanResult, build
 from helpers.analysis.revenue import kpi_targets, with_client_targets
 from helpers.analysis.survey import SurveyResults, empty_scores, score
-from helpers.analysis.waves import Assessed, EarlierWave, Progress, compare, rejected_before, still_open
+from helpers.analysis.waves import Assessed, EarlierWave, Progress, carry_due_dates, compare, rejected_before, still_open
 from helpers.content.instrument import StageAnchors, load_instrument, restricted, shared_statements
 from helpers.engagement.load import Engagement, load
 from helpers.fileio import atomic_write_json
@@ -181,11 +181,7 @@ def compute(engagement: Engagement, *, _seen: frozenset[Path] = frozenset()) -> 
         "missing": missing, "warnings": warnings,
     }
     warnings.extend(unnamed_owners(results["plan"]))
-    if progress is not None:   # an action carried over keeps the due date agreed at the previous wave
-        due_before = {p["id"]: p.get("due") for p in progress["plays"]}
-        for play in results["plan"]["plays"]:
-            if play.get("carried_over") and not play.get("due") and due_before.get(play["id"]):
-                play["due"] = due_before[play["id"]]
+    carry_due_dates(results["plan"], progress)  # an action carried over keeps the due date agreed then
     # every value is already a plain JSON type; this only guards against a stray numpy scalar or NaN
     return cast(Results, json_safe(results))
 

@@ -395,6 +395,16 @@ def still_open(progress: Progress | None) -> set[str]:
     return {p["id"] for p in progress["plays"] if p["status"] in ("accepted", "added") and p["verdict"] != "target met"}
 
 
+def carry_due_dates(plan: PlanResult, progress: Progress | None) -> PlanResult:
+    """``plan`` with each action carried over from the previous wave keeping the due date agreed then (unless it has one)."""
+    if progress is not None:
+        due_before = {p["id"]: p.get("due") for p in progress["plays"]}
+        for play in plan["plays"]:
+            if play.get("carried_over") and not play.get("due") and due_before.get(play["id"]):
+                play["due"] = due_before[play["id"]]
+    return plan
+
+
 def compare(current: Assessed, previous: EarlierWave, previous_plan: PlanFile | None, *,
             compare_dimensions: bool = True) -> Progress:
     """Compare this wave's results with the previous wave's.

@@ -30,7 +30,7 @@ from helpers.forms.text_fields import TrackedText, TrackedTextarea
 from helpers.engagement.plan import FILE, read_plan
 from helpers.analysis.findings import fill_hours, on_business_clock
 from helpers.analysis.plan import build, fill, placeholders
-from helpers.analysis.waves import rejected_before, still_open
+from helpers.analysis.waves import carry_due_dates, rejected_before, still_open
 from helpers.content.playbook import HORIZONS, Playbook, load_playbook
 from helpers.results import Results
 from helpers.vocabulary import PLAY_OWNERS
@@ -64,9 +64,11 @@ class PlanForm:
     """
 
     def __init__(self, doc: AutosaveDocument, results: Results, playbook: Playbook | None = None,
-                 preview: bool = True) -> None:
+                 preview: bool = True, meta: Any = None) -> None:
         self.doc = doc
         self.results = results
+        if meta is not None:  # from the same load as ``results``: the wording shown and compared is theirs
+            self._meta = meta
         self.book = playbook or load_playbook()
         self.rows: dict[str, dict[str, w.Widget]] = {}
         self._syncing = False
@@ -153,7 +155,8 @@ class PlanForm:
         return fill(value, placeholders(self._sla())) if isinstance(value, str) else value
 
     def _sla(self) -> Any:
-        """The engagement's SLA rule (read once from engagement.yaml; None when it cannot be read)."""
+        """The engagement's SLA rule: the ``meta`` given with the results, else read once from
+        engagement.yaml (None when it cannot be read: the default rule's numbers are shown)."""
         if not hasattr(self, "_meta"):
             from helpers.engagement.meta import read_meta
 
@@ -471,10 +474,11 @@ class PlanForm:
         if errors:
             self.preview.value = "<ul>" + "".join(f"<li>{html.escape(str(p))}</li>" for p in errors) + "</ul>"
         else:
-            self._sla()
-            rebuilt = build(self.results, decisions, self.book, carried_over=still_open(self.results["progress"]),
-                            rejected_before=rejected_before(self.results["progress"]), sla=self._sla(),
-                            people=self._meta.stakeholders if self._meta is not None else ())
+            sla, progress = self._sla(), self.results["progress"]  # as :func:`helpers.results.compute` builds it
+            rebuilt = carry_due_dates(build(self.results, decisions, self.book, carried_over=still_open(progress),
+                                            rejected_before=rejected_before(progress), sla=sla,
+                                            people=self._meta.stakeholders if self._meta is not None else ()),
+                                      progress)
             self.preview.value = plan_section({**self.results, "plan": rebuilt}).html()
 
     def _show_status(self) -> None:
@@ -485,7 +489,7 @@ class PlanForm:
 
 
 def open_form(engagement: str | os.PathLike[str], results: Results | None = None,
-              preview: bool = True) -> PlanForm | w.HTML:
+              preview: bool = True, meta: Any = None) -> PlanForm | w.HTML:
     """The plan editor for an engagement folder.
 
     Parameters
@@ -496,6 +500,9 @@ def open_form(engagement: str | os.PathLike[str], results: Results | None = None
         Its results; computed here when not given (the folder must load without errors).
     preview : bool
         Redraw the handout's plan section after each change.
+    meta : EngagementMeta, optional
+        The engagement.yaml the results were computed from (its SLA fills the playbook's wording);
+        read from the folder when not given.
     """
     folder = Path(engagement)
     try:
@@ -511,5 +518,5 @@ def open_form(engagement: str | os.PathLike[str], results: Results | None = None
         eng, problems = load(folder)
         if eng is None:
             raise EngagementInvalid(str(folder), problems)
-        results = compute(eng)
-    return PlanForm(doc, results, preview=preview)
+        results, meta = compute(eng), eng.meta
+    return PlanForm(doc, results, preview=preview, meta=meta)

@@ -41,6 +41,7 @@ class PlanPage:
 
         self.folder = Path(engagement)
         self.results: Results | None = None
+        self.meta: Any = None  # the engagement.yaml the results come from
         self.message: Any = wrong_engagement(engagement)
         self._shown = False
         if self.message is None:
@@ -51,7 +52,7 @@ class PlanPage:
                                       f"used yet; fix these first (nothing was changed):</b><ul>{items}</ul>")
                 self.message.add_class("cg-engagement-problems")
             else:
-                self.results = compute(eng)
+                self.results, self.meta = compute(eng), eng.meta
 
     def _problem(self) -> Any:
         """The message the first time it is asked for, then nothing (it is not repeated in every cell)."""
@@ -72,7 +73,7 @@ class PlanPage:
         """The plan editor (``plan.yaml``)."""
         if self.results is None:
             return self._problem()
-        return open_form(self.folder, self.results, preview=preview)
+        return open_form(self.folder, self.results, preview=preview, meta=self.meta)
 
     def sla(self) -> Any:
         """The response-rule form (the ``sla:`` block of ``engagement.yaml``).

@@ -208,7 +208,29 @@ def test_the_form_shows_the_playbook_wording_and_the_preview_on_the_engagements_
     preview = form.preview.value
     assert "At least 40% of leads answered within 1 working hour" in preview and "{" not in re.sub(r"<[^>]+>", "", preview)
     assert "Those figures count calendar time" in preview
+    # actions carried over from the first wave keep the due dates agreed then, as in the handout
+    assert "Agreed at the last assessment; due 2026-11-30." in preview
     # the wording as shown, saved back unchanged, is no decision at all
     form.set_field("sla_first_hour", "action", form.default("sla_first_hour", "action"))
     assert not (folder / "plan.yaml").exists() or not any(
         e.get("action") for e in saved(folder).get("plays") or [] if e.get("id") == "sla_first_hour")
+
+
+def test_the_forms_wording_comes_from_the_same_engagement_yaml_as_its_results(tmp_path):
+    """The SLA form on the same page rewrites engagement.yaml: a plan form opened afterwards from the page's
+    results still shows and compares the wording those results were built with (no stale number saved)."""
+    import shutil
+
+    from helpers.demo.generator import DEMO_ROOT
+    from helpers.forms.plan_page import PlanPage
+
+    for name in ("hartwell-orme", "hartwell-orme-2026-08"):
+        shutil.copytree(DEMO_ROOT / name, tmp_path / name)
+    folder = tmp_path / "hartwell-orme"
+    page = PlanPage(folder)
+    meta = folder / "engagement.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8").replace("response_hours: 10 ", "response_hours: 2 "), encoding="utf-8")
+    form = page.form(preview=False)
+    assert isinstance(form, PlanForm)
+    assert "within 10 working hours" in form.default("sla_speed_to_lead", "action")
+    assert "within 2 working hours" not in form.default("sla_speed_to_lead", "action")
