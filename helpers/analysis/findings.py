@@ -278,9 +278,7 @@ def describe(ev: Evidence, labels: dict[str, Any], results: Analysed) -> str:
     names = (labels.get(signal) or {}).get("values") if isinstance(labels.get(signal), dict) else None
     if isinstance(names, dict) and isinstance(value, (list, str)):
         value = [names.get(v, v) for v in value] if isinstance(value, list) else names.get(value, value)
-    shown = format_value(value, fmt)
-    if fmt == "hours" and business and signal.startswith("funnel.") and number(value) is not None:  # on the SLA's clock
-        shown = f"{number(value):.1f} working hours"
+    shown = value_words(value, signal, fmt, business)
     if signal == "stage" and results["index"] is not None:   # the number behind the stage
         shown += f", index {results['index']:.1f}"
     # the trigger's threshold stays in the results (``Evidence``) for the consultant; the client
@@ -290,6 +288,14 @@ def describe(ev: Evidence, labels: dict[str, Any], results: Analysed) -> str:
 
 #: Where a number comes from, as the client knows it (the results' section names are the program's).
 SOURCE_WORDS = {"survey": "survey", "funnel": "CRM export", "discovery": "interviews", "journey": "journey map"}
+
+
+def value_words(value: Any, signal: str, fmt: str, business: bool = False) -> str:
+    """A signal's value in words (:func:`format_value`); the funnel's hours on a business clock as working hours."""
+    shown = format_value(value, fmt)
+    if fmt == "hours" and business and signal.startswith("funnel.") and number(value) is not None:
+        shown = f"{number(value):.1f} working hours"  # measured on the SLA's clock
+    return shown
 
 
 def on_business_clock(results: Analysed) -> bool:

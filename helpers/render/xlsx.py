@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 from typing import Any, cast
 
-from helpers.formatting import days_phrase, long_date
+from helpers.formatting import days_phrase, hours_phrase, long_date
 from helpers.results import Results
 from helpers.textsafe import office_text
 from helpers.vocabulary import SURVEY_TEAMS
@@ -197,7 +197,7 @@ def _speed(ws: Any, results: Results) -> None:
         return
     sla = funnel["sla"]
     unit = speed["unit"]
-    word = ("business " if speed["clock"] == "business" else "") + unit
+    word = ("working " if speed["clock"] == "business" else "") + unit  # as the handout says it
     wait = speed["wait"]
     rows: list[list[Any]] = [
         [f"Contacted within the {sla['status']} rule ({sla['rule_words']})", "%", _pct(speed["within_rule"]["share"]),
@@ -207,7 +207,8 @@ def _speed(ws: Any, results: Results) -> None:
         ["Median wait for a first response", word, wait["median"], wait["ci_low"], wait["ci_high"], wait["n"]],
     ]
     if speed["within_hour"] is not None:
-        rows.insert(1, ["Contacted within one hour", "%", _pct(speed["within_hour"]["share"]),
+        rows.insert(1, [f"Contacted within {hours_phrase(1.0, speed['clock'] == 'business')}", "%",
+                        _pct(speed["within_hour"]["share"]),
                         _pct(speed["within_hour"]["low"]), _pct(speed["within_hour"]["high"]),
                         speed["within_hour"]["n"]])
     attempts = speed["attempts"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from helpers.analysis.findings import format_value, signal_format
+from helpers.analysis.findings import on_business_clock, signal_format, value_words
 from helpers.analysis.plan import PlanResult, Success
 from helpers.analysis.triggers import Signals, signals
 from helpers.content.playbook import load_playbook
@@ -29,7 +29,7 @@ UNAGREED_LABELS = {**STATUS_LABELS, "accepted": "Recommended", "added": "Recomme
 HORIZON_LABELS = {30: "First 30 days", 60: "Days 31 to 60", 90: "Days 61 to 90"}
 
 
-def _today(success: Success, sig: Signals) -> str | None:
+def _today(success: Success, sig: Signals, business: bool = False) -> str | None:
     """Today's value of the success measure (its baseline) in words, or None when unmeasured.
 
     A list signal (e.g. the buying roles nobody interviewed) is named, not counted, when the
@@ -44,7 +44,7 @@ def _today(success: Success, sig: Signals) -> str | None:
         values = entry.get("values") if isinstance(entry, dict) else None
         names = values if isinstance(values, dict) else {}
         return ", ".join(str(names.get(v, v)) for v in now) or "none"
-    return format_value(value, signal_format(signal))
+    return value_words(value, signal, signal_format(signal), business)
 
 
 def owner_text(play: Mapping[str, Any]) -> str:
@@ -60,6 +60,7 @@ def owner_text(play: Mapping[str, Any]) -> str:
 def context(plan: PlanResult, results: Results | None = None) -> dict[str, Any]:
     """Template context: plays grouped by horizon with display labels (``results`` names list measures)."""
     sig = signals(results) if results is not None else {}
+    business = on_business_clock(results) if results is not None else False
     groups = []
     for horizon, label in HORIZON_LABELS.items():
         rows = []
@@ -72,7 +73,7 @@ def context(plan: PlanResult, results: Results | None = None) -> dict[str, Any]:
                          "why": [t["text"] for t in p["triggers"] if t["text"]],
                          "chosen": p["origin"] == "consultant" and not p["triggers"],
                          "carried": p.get("carried_over", False),
-                         "success": p["success"]["text"], "today": _today(p["success"], sig),
+                         "success": p["success"]["text"], "today": _today(p["success"], sig, business),
                          "due": p.get("due"),
                          "evidence": p["evidence"]})
         if rows:

@@ -20,7 +20,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, cast
 
-from helpers.analysis.findings import format_value, signal_format, Finding
+from helpers.analysis.findings import on_business_clock, signal_format, value_words, Finding
 from helpers.analysis.plan import PlanResult
 from helpers.content.playbook import load_playbook
 from helpers.formatting import format_money
@@ -213,7 +213,7 @@ def lenses(results: Results, signal: str) -> dict[str, str] | None:
     return {"survey": survey, "interviews": heard, "crm": crm}
 
 
-def ninety_day_picture(plays: list[Any]) -> list[str]:
+def ninety_day_picture(plays: list[Any], business: bool = False) -> list[str]:
     """The success measures worth promising: measurable today, one line per measure.
 
     A measure whose signal has no value today (not measured, or hidden under the minimum group)
@@ -229,7 +229,8 @@ def ninety_day_picture(plays: list[Any]) -> list[str]:
             continue
         met = target is not None and now is not None and (
             (success["goal"] == "up" and now >= target) or (success["goal"] == "down" and now <= target))
-        held = f"{success['text']} (today {format_value(now, signal_format(signal))}; to be held)" if met and signal else None
+        held = (f"{success['text']} (today {value_words(now, signal, signal_format(signal), business)}; to be held)"
+                if met and signal else None)
         out.setdefault(signal or success["text"], held or success["text"])
     return list(out.values())
 
@@ -262,7 +263,7 @@ def context(results: Results) -> dict[str, Any]:
     open_plays = sorted((p for p in plays if p["status"] != "done"), key=lambda p: p["horizon"])
     first = [p for title in dict.fromkeys(answering) for p in open_plays if p["title"] == title][:3]
     first += [p for p in open_plays if p not in first][:3 - len(first)]
-    better = ninety_day_picture([p for p in first if p["status"] != "done"])
+    better = ninety_day_picture([p for p in first if p["status"] != "done"], on_business_clock(results))
     decisions: list[dict[str, Any]] = [{"title": p["title"], "owner": owner_text(p),
                   "success": p["success"]["text"], "carried": p.get("carried_over", False), "due": p.get("due")}
                  for p in first if p["status"] != "done"]

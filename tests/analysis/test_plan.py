@@ -230,3 +230,23 @@ def test_a_placeholder_copied_from_the_playbook_into_plan_yaml_is_filled_never_p
     play = {p["id"]: p for p in out["plays"]}["sla_first_hour"]
     assert play["action"] == "Review the share answered within 1 hour and the 24 hours rule."
     assert play["title"] == "Answer within 1 hour" and "{" not in play["success"]["text"]
+
+
+def test_todays_value_of_a_response_time_measure_is_said_on_the_slas_clock(demo_plans) -> None:
+    """A consultant's own play measured by the median response time: its "Today:" line said "44.0 hours"
+    on a business clock, beside a why line in working hours."""
+    from helpers.report.plan import context
+    from helpers.report.summary import ninety_day_picture
+
+    success = {"text": "Median first response under 50 hours", "signal": "funnel.median_response_hours",
+               "goal": "down", "target": 50.0, "baseline": 44.0}
+    play = {"id": "own", "title": "Own", "action": "Do it.", "owner": "CSO", "owner_name": "A B", "owner_found": True,
+            "horizon": 30, "status": "accepted", "origin": "consultant", "triggers": [], "evidence": "",
+            "success": success, "why": ""}
+    plan = {"plays": [play], "rejected": [], "not_shown": [], "max_per_horizon": 3, "consultant": True,
+            "agreed": None, "housekeeping": [], "stages": []}
+    for name, words in (("hartwell-orme", "44.0 working hours"), ("kessler-fluid-systems", "44.0 hours")):
+        rows = context(plan, demo_plans[name])["groups"][0]["rows"]  # type: ignore[arg-type]
+        assert rows[0]["today"] == words
+        business = demo_plans[name]["funnel"]["sla"]["clock"] == "business"
+        assert ninety_day_picture([play], business) == [f"{success['text']} (today {words}; to be held)"]

@@ -310,6 +310,11 @@ def test_the_sla_draft_shows_todays_response_on_the_clients_clock_and_says_what_
     # the results workbook names the same window: working days on this clock, not calendar days
     labels = [str(r[0]) for r in sheets(quill["xlsx"])["Speed to lead"] if r and r[0]]
     assert "6 attempts within 10 working days" in labels and "6 attempts within 10 days" not in labels
+    # and hours as the handout and the plan say them on this clock
+    rows = {str(r[0]): r for r in sheets(quill["xlsx"])["Speed to lead"] if r and r[0]}
+    if speed["within_hour"] is not None:
+        assert "Contacted within 1 working hour" in rows and "Contacted within one hour" not in rows
+    assert rows["Median wait for a first response"][1] == "working hours"
     assert text.count("For marketing") == 1 and text.count("For sales") == 1 and "Signature" in text
 
 
