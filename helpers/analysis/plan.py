@@ -329,6 +329,8 @@ def placeholders(sla: Sla | None) -> dict[str, str]:
             "sla_attempts": f"{int(rule.attempts)}",
             "sla_days": days_phrase(float(rule.attempt_days), business),
             "one_hour": hours_phrase(1.0, business),
+            # a rule both teams have not agreed is never called the SLA in the client's plan
+            "the_rule": "the SLA" if rule.agreed else "the proposed rule",
             # the speed-to-lead studies timed calendar hours; said beside them where the client's clock is another
             "calendar_caveat": " Those figures count calendar time; this plan counts working hours." if business else ""}
 

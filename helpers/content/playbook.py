@@ -53,7 +53,7 @@ OWNERS: tuple[str, ...] = PLAY_OWNERS + ("CEO",)
 
 #: Placeholders an action, title or success text may use; :mod:`helpers.analysis.plan` fills them
 #: from the engagement's SLA (the client's own rule, or the defaults when it states none).
-PLACEHOLDERS: tuple[str, ...] = ("sla_hours", "sla_attempts", "sla_days", "one_hour", "calendar_caveat")
+PLACEHOLDERS: tuple[str, ...] = ("sla_hours", "sla_attempts", "sla_days", "one_hour", "calendar_caveat", "the_rule")
 
 
 NUMERIC_OPS = ("below", "above", "at_most", "at_least", "abs_above")

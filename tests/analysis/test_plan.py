@@ -202,10 +202,15 @@ def test_hours_in_the_plan_are_on_the_slas_clock_and_the_studies_hours_are_calle
     assert hartwell["success"]["text"] == "At least 40% of leads answered within 1 working hour"
     assert "the share answered within 1 working hour each week" in hartwell["action"]
     assert hartwell["evidence"].endswith("an hour later. Those figures count calendar time; this plan counts working hours.")
+    assert hartwell["title"] == "Answer the best leads within 1 working hour"
+    assert hartwell["evidence"].startswith("Oldroyd, McElheran & Elkington (HBR 2011) report an audit")
     quill = {p["id"]: p for p in demo_plans["quillstack"]["plan"]["plays"]}["sla_speed_to_lead"]
     assert quill["evidence"].endswith("after 2 weeks. Those figures count calendar time; this plan counts working hours.")
     kessler = {p["id"]: p for p in demo_plans["kessler-fluid-systems"]["plan"]["plays"]}["sla_speed_to_lead"]
     assert kessler["evidence"].endswith("after 24 hours or without 5 calls after 2 weeks.")
+    # Kessler's rule is proposed, not agreed: never "the SLA" in its plan; Quillstack's is agreed
+    assert kessler["success"]["text"] == "At least 80% of leads contacted within the proposed rule"
+    assert quill["success"]["text"] == "At least 80% of leads contacted within the SLA"
     for name, results in demo_plans.items():
         business = results["funnel"]["sla"]["clock"] == "business"
         for play in results["plan"]["plays"] + results["plan"]["not_shown"]:

@@ -28,7 +28,7 @@ def test_plan_section_by_horizon_with_evidence(results):
     assert html.index("First 30 days") < html.index("Days 31 to 60") < html.index("Days 61 to 90")
     assert "Commit to a response time for every lead" in html
     assert "Leads contacted within the response rule: 38% (CRM export)" in html and "below 70%" not in html
-    assert "At least 80% of leads contacted within the SLA" in html
+    assert "At least 80% of leads contacted within the proposed rule" in html
     assert "the head of sales" in html and "Proposed for discussion" in html
 
 

@@ -38,7 +38,7 @@ def test_the_brief_diagnoses_asks_three_decisions_with_owners_and_says_what_bett
     assert "The clearest problem: only 38% of the 216 leads handed to sales" in html
     assert html.count('class="brief-owner"') == 3
     assert "Owner: to be named (the head of sales)" in html  # no stakeholder list: nobody is named for the role
-    assert "At least 80% of leads contacted within the SLA" in html
+    assert "At least 80% of leads contacted within the proposed rule" in html
     assert "Not measured yet" in html, "without funnel.at_stake the money is said plainly to be unmeasured"
 
 

@@ -109,7 +109,7 @@ def test_wave1_handout_shows_plan_with_todays_values_and_no_internal_note(wave1)
     html = plan_section(wave1).html() + summary_section(wave1).html()
     text = _text(html)
     assert "Leads contacted within the response rule: 19% (CRM export)" in text and "below 70%" not in text
-    assert "At least 80% of leads contacted within the SLA Today: 19%" in text
+    assert "At least 80% of leads contacted within the proposed rule Today: 19%" in text
     assert "Technology and data dimension up at least 5 points Today: 58.3" in text  # the CIO play, done
     assert "Hand-off dimension at least 40 (the Defined stage) Today: 30.8" in text  # 60 would ask two stages in 90 days
     assert MARKER not in html
@@ -151,7 +151,7 @@ def test_wave2_handout_progress_section(wave2):
     assert "moving the relationship up" not in text  # no stage claim the data cannot carry
     assert "Share every win in one weekly note Revenue operations Not done yet Culture dimension up 58.3 62.5 Measure moved, action not done" in text
     assert "Shared definitions and hand-off SLA 30.8 77.5 +46.7" in text
-    assert "At least 80% of leads contacted within the SLA 19% 88% Target met" in text
+    assert "At least 80% of leads contacted within the proposed rule 19% 88% Target met" in text
     assert "Technology and data dimension up at least 5 points 58.3 58.3 No change" in text
     assert "Put marketers in the field" not in text
 
