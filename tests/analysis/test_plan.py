@@ -255,3 +255,14 @@ def test_todays_value_of_a_response_time_measure_is_said_on_the_slas_clock(demo_
         assert rows[0]["today"] == words
         business = demo_plans[name]["funnel"]["sla"]["clock"] == "business"
         assert ninety_day_picture([play], business) == [f"{success['text']} (today {words}; to be held)"]
+
+
+def test_a_due_date_before_the_report_is_said_to_have_passed(demo_plans) -> None:
+    """Hartwell's plan is dated 10 November 2026; an action carried over with its old date (31 October) read
+    as if it were still ahead."""
+    from helpers.report.plan import plan as plan_section
+    from helpers.results import client_view
+
+    html = plan_section(client_view(demo_plans["hartwell-orme"])).html()
+    assert "(Recommended, was due 2026-10-31)" in html and "due 2026-10-31)" not in html.replace("was due 2026-10-31)", "")
+    assert "(Recommended, due 2026-11-30)" in html  # still ahead
