@@ -92,6 +92,10 @@ def warm_drawing() -> None:
     # and the exporter's own, which allows extra keys: fastjsonschema compiles it on first use, 0.14
     # CPU-s in each worker's first handout when it was left to the workers
     nbformat.validate(notebook, relax_add_props=True)
+    from helpers.render.inprocess import output_check
+
+    for kind in ("display_data", "execute_result"):  # each display's check, compiled once for every worker
+        output_check(kind)
 
 
 def warm_shell() -> None:
@@ -113,7 +117,9 @@ def warm_shell() -> None:
 #: survivors: at the default a demo report runs about 20 young, 2 middle and 0.2 full collections,
 #: 0.03 CPU-s of it; at these thresholds 0.012-0.015 (the four demos rendered in turn in
 #: one warmed process, each setting alternately), for 4-9 MB more at a worker's peak (cyclic
-#: garbage, such as a closed figure, is found a little later).
+#: garbage, such as a closed figure, is found a little later). While a report renders, a batch
+#: worker collects nothing, then everything once (:func:`helpers.batch.collected_after`): these
+#: thresholds hold outside reports, and in a worker the batch did not start.
 WORKER_GC_THRESHOLDS = (5000, 20, 20)
 
 

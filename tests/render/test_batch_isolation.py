@@ -108,3 +108,40 @@ def test_the_summary_counts_the_files_on_disk(tmp_path: Path, results_json: str,
 ])
 def test_death_cause_wording(cause: int | None, expected: str) -> None:
     assert batch.death_cause(cause) == expected
+
+
+def test_a_worker_collects_a_reports_garbage_after_it_and_none_during_it(tmp_path: Path, monkeypatch) -> None:
+    """The collector is off while a report renders (figures and frames alive), then frees its cycles at once."""
+    import gc
+    import weakref
+
+    class Node:
+        pass
+
+    seen: dict[str, object] = {}
+
+    def render_engagement(folder, out, slug=None, extras=None):
+        seen["enabled during"] = gc.isenabled()
+        cycle = Node()
+        cycle.me = cycle  # garbage only the collector frees
+        seen["cycle"] = weakref.ref(cycle)
+        del cycle  # garbage now (the traceback of an error keeps the frame's own names alive)
+        if Path(folder).name == "fails":
+            raise ValueError("a bug in one engagement's analysis")
+        return RenderResult(slug or "x", Path(folder), True, client="x")
+
+    monkeypatch.setattr("helpers.render.handout.render_engagement", render_engagement)
+    monkeypatch.setattr(batch, "keep_kernels_ahead", lambda: None)  # a worker's setting, not this test process's
+    assert gc.isenabled()
+    for name in ("renders", "fails"):
+        result = batch.render_job(tmp_path / name, tmp_path / "out")
+        assert result.ok == (name == "renders"), result.error
+        assert seen["enabled during"] is False
+        assert seen["cycle"]() is None  # collected when the report ended, error or not
+        assert gc.isenabled()
+    gc.disable()
+    try:  # a process that had switched the collector off keeps it off
+        batch.render_job(tmp_path / "renders", tmp_path / "out")
+        assert not gc.isenabled() and seen["cycle"]() is None
+    finally:
+        gc.enable()
