@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from typing import Any
+from typing import Any, Mapping
 
 
 def long_date(value: Any) -> str | None:
@@ -81,6 +81,24 @@ def hours_phrase(hours: float, business: bool) -> str:
     """A number of hours on an SLA clock, in words: "24 hours", "4 working hours", "1 working hour"."""
     unit = "working hour" if business else "hour"
     return f"{float(hours):g} {unit}" + ("" if float(hours) == 1 else "s")
+
+
+def clock_words(business: bool) -> dict[str, str]:
+    """The playbook's placeholders that depend only on the SLA's clock (``{one_hour}``, ``{calendar_caveat}``).
+
+    The same words in a play's text (:func:`helpers.analysis.plan.placeholders`, which adds the
+    SLA's own numbers) and in a signal's label (:func:`helpers.analysis.findings.fill_hours`).
+    """
+    return {"one_hour": hours_phrase(1.0, business),
+            # the speed-to-lead studies timed calendar hours; said beside them where the client's clock is another
+            "calendar_caveat": " Those figures count calendar time; this plan counts working hours." if business else ""}
+
+
+def fill(text: str, values: Mapping[str, str]) -> str:
+    """A text with its ``{placeholders}`` replaced from ``values``; unknown braces stay as written."""
+    for key, value in values.items():
+        text = text.replace("{" + key + "}", value)
+    return text
 
 
 def days_phrase(days: float, business: bool) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, TypedDict
 from helpers.analysis.survey_method import reads_as_one
 from helpers.analysis.triggers import Analysed, Evidence, handoff_pains, number
-from helpers.formatting import hours_phrase
+from helpers.formatting import clock_words, fill
 
 
 OPS_TEXT = {"below": "below", "above": "above", "at_most": "at most", "at_least": "at least",
@@ -305,5 +305,5 @@ def on_business_clock(results: Analysed) -> bool:
 
 
 def fill_hours(text: str, business: bool) -> str:
-    """``{one_hour}`` in a playbook label as the SLA's clock says it: "1 hour" or "1 working hour"."""
-    return text.replace("{one_hour}", hours_phrase(1.0, business))
+    """A playbook label's clock placeholders as the SLA's clock says them (``{one_hour}``: "1 hour" or "1 working hour")."""
+    return fill(text, clock_words(business))

@@ -79,7 +79,7 @@ from helpers.engagement.plan import PlanEntry, PlanFile
 from helpers.engagement.sla import Sla
 from helpers.analysis.findings import describe
 from helpers.analysis.owners import owner as owner_at
-from helpers.formatting import days_phrase, hours_phrase
+from helpers.formatting import clock_words, days_phrase, fill, hours_phrase
 from helpers.vocabulary import STAGE_BANDS, STAGES
 from helpers.analysis.triggers import MAX_SIZE, Analysed, Evidence, SignalValue, Signals, evaluate, number, signals
 
@@ -328,18 +328,18 @@ def placeholders(sla: Sla | None) -> dict[str, str]:
     return {"sla_hours": hours_phrase(float(rule.response_hours), business),
             "sla_attempts": f"{int(rule.attempts)}",
             "sla_days": days_phrase(float(rule.attempt_days), business),
-            "one_hour": hours_phrase(1.0, business),
             # a rule both teams have not agreed is never called the SLA in the client's plan
             "the_rule": "the SLA" if rule.agreed else "the proposed rule",
-            # the speed-to-lead studies timed calendar hours; said beside them where the client's clock is another
-            "calendar_caveat": " Those figures count calendar time; this plan counts working hours." if business else ""}
+            **clock_words(business)}
 
 
-def fill(text: str, values: Mapping[str, str]) -> str:
-    """A playbook text with its ``{placeholders}`` replaced; unknown braces stay as written."""
-    for key, value in values.items():
-        text = text.replace("{" + key + "}", value)
-    return text
+def _filled(play: PlanPlay, values: Mapping[str, str], *, evidence: bool = True) -> PlanPlay:
+    """``play`` with its title, action, success text (and evidence) filled from ``values``, in place."""
+    play["title"], play["action"] = fill(play["title"], values), fill(play["action"], values)
+    play["success"]["text"] = fill(play["success"]["text"], values)
+    if evidence:
+        play["evidence"] = fill(play["evidence"], values)
+    return play
 
 
 def _owned(play: PlanPlay, people: Sequence[Mapping[str, Any]]) -> PlanPlay:
@@ -393,11 +393,7 @@ def build(results: Analysed, plan_file: PlanFile | None, playbook: Playbook | No
     suggest = plan_file.get("suggest", True) if plan_file else True
 
     def engine(play: Play, evidence: list[Evidence]) -> PlanPlay:
-        made = _engine_play(play, evidence, labels, results, sig)
-        made["title"], made["action"] = fill(made["title"], values), fill(made["action"], values)
-        made["success"]["text"] = fill(made["success"]["text"], values)
-        made["evidence"] = fill(made["evidence"], values)
-        return made
+        return _filled(_engine_play(play, evidence, labels, results, sig), values)
 
     fired: list[tuple[int, PlanPlay]] = []
     housekeeping: list[Housekeeping] = []
@@ -443,10 +439,8 @@ def build(results: Analysed, plan_file: PlanFile | None, playbook: Playbook | No
         if known is not None:   # the engine's evidence (when it fired) stays under the consultant's words
             group[known.id] = known.group or known.id
             base = evaluated.get(known.id) or engine(known, [])
-        made = _apply(entry, base, sig)  # the consultant's words, with a placeholder copied from the playbook filled
-        made["title"], made["action"] = fill(made["title"], values), fill(made["action"], values)
-        made["success"]["text"] = fill(made["success"]["text"], values)
-        plays.append(made)
+        # the consultant's words, with a placeholder copied from the playbook filled
+        plays.append(_filled(_apply(entry, base, sig), values, evidence=False))
     # agreed at the previous wave and still open: they stay in the plan unless this wave decided them
     for pid in carried_over:
         known = book.get(pid)

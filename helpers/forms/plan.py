@@ -29,7 +29,8 @@ from helpers.forms.save_status import SaveStatus
 from helpers.forms.text_fields import TrackedText, TrackedTextarea
 from helpers.engagement.plan import FILE, read_plan
 from helpers.analysis.findings import fill_hours, on_business_clock
-from helpers.analysis.plan import build, fill, placeholders
+from helpers.analysis.plan import build, placeholders
+from helpers.formatting import fill
 from helpers.analysis.waves import carry_due_dates, rejected_before, still_open
 from helpers.content.playbook import HORIZONS, Playbook, load_playbook
 from helpers.results import Results

@@ -89,7 +89,8 @@ def _brief(deck: SlideDeck, results: Results) -> None:
                        f"{shorten(ctx['money'], 420) if ctx['money'] else words['labels']['not_measured']}", 13, False))
     if ctx["decisions"]:
         paragraphs.append((words["labels"]["decisions"], 14, True))
-        paragraphs += [(shorten(f"{d['title']} \u2014 {d['owner']}", 150), 13, False) for d in ctx["decisions"][:3]]
+        paragraphs += [(shorten(f"{d['title']} \u2014 {d['owner']}" + (f" ({d['starts']})" if d['starts'] else ""), 150), 13, False)
+                       for d in ctx["decisions"][:3]]
     if ctx["better"]:
         paragraphs.append((words["labels"]["better"], 14, True))
         paragraphs += [(shorten(b, 150), 13, False) for b in ctx["better"][:3]]

@@ -2,8 +2,8 @@
 
 In order: one sentence of diagnosis; the money at stake (``results["funnel"]["at_stake"]`` when
 the funnel analysis provides it, else "not measured yet" in plain words); the three decisions
-the leadership is asked for this month, each with an owner from the client's own people (the
-plan's first three actions); what "better" looks like at the re-measure in about 90 days; the
+the leadership is asked for now, each with an owner from the client's own people and, when its
+work starts after the first 30 days, when it starts (the plan's first three actions); what "better" looks like at the re-measure in about 90 days; the
 findings that matter most (ranked by strength of evidence, then business impact, in
 :func:`helpers.analysis.findings.key_findings`), each with the action that answers it or a "not
 this quarter, because ..." line; the stage and index; and a glossary line for MQL, SAL and SQL
@@ -235,6 +235,10 @@ def ninety_day_picture(plays: list[Any], business: bool = False) -> list[str]:
     return list(out.values())
 
 
+#: When a decision's work starts, by the plan's horizon (nothing for the first 30 days).
+STARTS = {60: "work starts in days 31 to 60", 90: "work starts in days 61 to 90"}
+
+
 def context(results: Results) -> dict[str, Any]:
     """Template context: the brief (diagnosis, money, decisions, 90-day picture) and the stage line."""
     plan = results["plan"]
@@ -265,7 +269,10 @@ def context(results: Results) -> dict[str, Any]:
     first += [p for p in open_plays if p not in first][:3 - len(first)]
     better = ninety_day_picture([p for p in first if p["status"] != "done"], on_business_clock(results))
     decisions: list[dict[str, Any]] = [{"title": p["title"], "owner": owner_text(p),
-                  "success": p["success"]["text"], "carried": p.get("carried_over", False), "due": p.get("due")}
+                  "success": p["success"]["text"], "carried": p.get("carried_over", False), "due": p.get("due"),
+                  # decided now, started later: an action answering a headline finding may belong to days 31-90
+                  # (an action carried over from last time says when it was due instead)
+                  "starts": "" if p.get("carried_over") else STARTS.get(p["horizon"], "")}
                  for p in first if p["status"] != "done"]
     brief_text = " ".join([diagnosis(results, findings)] + [f["text"] for f in findings]
                           + [d["title"] + " " + d["success"] for d in decisions])

@@ -154,3 +154,24 @@ def test_the_brief_gives_the_goal_gap_in_one_short_sentence():
                                   "month won from leads old enough to have closed, about 793,000 USD short over 12 months.")
     floor_only = {**gap, "inputs": {**gap["inputs"], "won_per_month_matured": None}, "amount": -24000.0}
     assert "96,100 USD a month won today (a floor" in goal_gap_line(floor_only) and "24,000 USD ahead" in goal_gap_line(floor_only)
+
+
+def test_a_decision_whose_work_starts_later_says_when_under_a_heading_that_does_not_say_this_month(results):
+    """The brief asks for decisions now; an action answering a finding may start in days 31-60, and says so."""
+    later = next(p for p in results["plan"]["plays"] if p["status"] != "done")
+    later["horizon"] = 60
+    html = summary_section(results).html()
+    assert "Decisions needed from the leadership now" in html and "this month" not in html
+    item = html[html.index(later["title"]):]
+    assert item[:item.index("</li>")].count("(work starts in days 31 to 60)") == 1
+    assert html.count("work starts in days") == 1  # the first-30-days actions carry no start line
+
+
+def test_an_action_carried_over_says_it_was_agreed_last_time_not_when_it_starts(results):
+    carried = next(p for p in results["plan"]["plays"] if p["status"] != "done")
+    carried["horizon"], carried["carried_over"], carried["due"] = 60, True, "2026-01-31"
+    results["date"] = "2026-03-01"
+    html = summary_section(results).html()
+    item = html[html.index(carried["title"]):]
+    item = item[:item.index("</li>")]
+    assert "agreed last time, not done yet" in item and "work starts" not in item
