@@ -15,8 +15,6 @@ the portfolio; :attr:`BatchSummary.written` counts the handouts actually on disk
 from __future__ import annotations
 
 import concurrent.futures as cf
-import contextlib
-import gc
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -25,7 +23,7 @@ import sys
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator, cast
+from typing import TYPE_CHECKING, Any, Callable, cast
 
 import jinja2
 import markupsafe
@@ -129,8 +127,7 @@ def render_job(folder: Path, out: Path, extras: Extras | bool = False, slug: str
 
         keep_kernels_ahead()
         chosen = extras if isinstance(extras, Extras) else Extras(pdf=bool(extras))
-        with collected_after():
-            return render_engagement(folder, out, slug=slug, extras=chosen)
+        return render_engagement(folder, out, slug=slug, extras=chosen)
     except MemoryError:
         return RenderResult(slug or slug_for(folder), Path(folder), False, client=Path(folder).name,
                             error="ran out of memory while rendering (MemoryError)")
@@ -138,27 +135,6 @@ def render_job(folder: Path, out: Path, extras: Extras | bool = False, slug: str
         text = str(exc).splitlines()[0] if str(exc) else ""
         return RenderResult(slug or slug_for(folder), Path(folder), False, error=f"{type(exc).__name__}: {text}",
                             client=Path(folder).name)
-
-
-@contextlib.contextmanager
-def collected_after() -> Iterator[None]:
-    """No automatic garbage collection while one report renders in a worker; one full collection after it.
-
-    A report's figures, frames and notebook nodes stay alive until it is done, so collections
-    during it walk them again and free little; what it leaves in reference cycles (closed
-    figures, its shell) is freed by the one collection at its end, before the worker's next
-    report. Rendering the four demos six times each in one warm process, alternately:
-    0.93-0.96 CPU-s per report against 0.96-1.02 with the worker's thresholds, and 254 MB at the
-    peak against 262 (the collection itself 0.04 s).
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-        gc.collect()
 
 
 Job = Callable[[Path, Path, Extras, "str | None"], RenderResult]

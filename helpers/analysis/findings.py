@@ -306,4 +306,4 @@ def on_business_clock(results: Analysed) -> bool:
 
 def fill_hours(text: str, business: bool) -> str:
     """A playbook label's clock placeholders as the SLA's clock says them (``{one_hour}``: "1 hour" or "1 working hour")."""
-    return fill(text, clock_words(business))
+    return fill(text, {"one_hour": clock_words(business)["one_hour"]})  # a label is no place for a caveat

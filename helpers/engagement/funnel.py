@@ -327,7 +327,7 @@ def _read_funnel(folder: Path, crm: str | None, columns: dict[str, str] | str | 
     no_creation = pd.Series(blank_after_strip(frame["created_at"]), index=frame.index)
     dates = [c for c in DATE_COLUMNS if c in frame.columns]
     iso = [f for f in spec.formats if f.startswith("%Y")]  # ISO first: fast, and never ambiguous
-    parsed = _iso_pass({c: frame[c] for c in dates}, iso)
+    parsed = {c: parse_dates(frame[c], iso) for c in dates}
     rest = {c: as_text(frame[c][parsed[c].isna() & filled(frame[c])]) for c in dates}
     order, examples = day_month_order({c: cells for c, cells in rest.items() if len(cells)})
     if len(examples) == 2:
@@ -381,26 +381,6 @@ def _read_funnel(folder: Path, crm: str | None, columns: dict[str, str] | str | 
         "columns": {theirs: ours for theirs, ours in rename.items()},
         "sheet": table.sheet, "header_row": table.header_row, "hidden": table.hidden}
     return out, problems
-
-
-#: From this many rows, a file's date columns have their first (ISO) pass on two threads: that pass
-#: is mostly Arrow's cast and NumPy, which let go of the GIL. On the million-lead export (six date
-#: columns) it took 0.21 s instead of 0.30; below this, a thread's start is not worth it.
-THREADED_DATES_FROM = 100_000
-
-
-def _iso_pass(columns: dict[str, pd.Series], iso: list[str]) -> dict[str, pd.Series]:
-    """Each date column read in the ISO formats :func:`parse_dates` (the rest stays NaT for the next pass).
-
-    The columns are taken from the frame by the caller (a frame's column cache is not for
-    threads); each thread reads whole columns of its own, so the result is the same either way.
-    """
-    if len(columns) < 2 or min(len(cells) for cells in columns.values()) < THREADED_DATES_FROM:
-        return {col: parse_dates(cells, iso) for col, cells in columns.items()}
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="dates") as pool:
-        return dict(zip(columns, pool.map(lambda cells: parse_dates(cells, iso), columns.values())))
 
 
 def _still_unread(cells: pd.Series, parsed: pd.Series, left: pd.Series) -> pd.Series:

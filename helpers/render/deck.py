@@ -89,8 +89,9 @@ def _brief(deck: SlideDeck, results: Results) -> None:
                        f"{shorten(ctx['money'], 420) if ctx['money'] else words['labels']['not_measured']}", 13, False))
     if ctx["decisions"]:
         paragraphs.append((words["labels"]["decisions"], 14, True))
-        paragraphs += [(shorten(f"{d['title']} \u2014 {d['owner']}" + (f" ({d['starts']})" if d['starts'] else ""), 150), 13, False)
-                       for d in ctx["decisions"][:3]]
+        for d in ctx["decisions"][:3]:  # when its work starts is never the part shortened away
+            starts = f" ({d['starts']})" if d["starts"] else ""
+            paragraphs.append((shorten(f"{d['title']} \u2014 {d['owner']}", 150 - len(starts)) + starts, 13, False))
     if ctx["better"]:
         paragraphs.append((words["labels"]["better"], 14, True))
         paragraphs += [(shorten(b, 150), 13, False) for b in ctx["better"][:3]]

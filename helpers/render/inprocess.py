@@ -106,7 +106,8 @@ def new_output(output_type: str, **fields: Any) -> Any:
 
 @functools.lru_cache(maxsize=None)
 def output_check(output_type: str) -> Callable[[Any], bool]:
-    """Whether an output of ``output_type`` is valid in the notebook format nbformat writes (v4, latest minor).
+    """Whether an output of ``output_type`` is valid in the notebook format nbformat writes (v4, its latest minor:
+    the schema ``nbformat.v4.new_output`` checks against).
 
     The format's own schema, the definition of that output type, compiled once per process by
     ``fastjsonschema`` (the batch's fork server compiles both before forking).
@@ -117,7 +118,7 @@ def output_check(output_type: str) -> Callable[[Any], bool]:
     import fastjsonschema
     import nbformat
 
-    schema = json.loads((Path(nbformat.v4.__file__).parent / nbformat.v4.nbformat_schema[(None, None)])
+    schema = json.loads((Path(nbformat.v4.__file__).parent / nbformat.v4.nbformat_schema[(nbformat.v4.nbformat, nbformat.v4.nbformat_minor)])
                         .read_text(encoding="utf-8"))
     validate = fastjsonschema.compile({"$schema": schema["$schema"], "definitions": schema["definitions"],
                                        "$ref": f"#/definitions/{output_type}"})

@@ -117,9 +117,7 @@ def warm_shell() -> None:
 #: survivors: at the default a demo report runs about 20 young, 2 middle and 0.2 full collections,
 #: 0.03 CPU-s of it; at these thresholds 0.012-0.015 (the four demos rendered in turn in
 #: one warmed process, each setting alternately), for 4-9 MB more at a worker's peak (cyclic
-#: garbage, such as a closed figure, is found a little later). While a report renders, a batch
-#: worker collects nothing, then everything once (:func:`helpers.batch.collected_after`): these
-#: thresholds hold outside reports, and in a worker the batch did not start.
+#: garbage, such as a closed figure, is found a little later).
 WORKER_GC_THRESHOLDS = (5000, 20, 20)
 
 

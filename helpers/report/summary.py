@@ -3,8 +3,8 @@
 In order: one sentence of diagnosis; the money at stake (``results["funnel"]["at_stake"]`` when
 the funnel analysis provides it, else "not measured yet" in plain words); the three decisions
 the leadership is asked for now, each with an owner from the client's own people and, when its
-work starts after the first 30 days, when it starts (the plan's first three actions); what "better" looks like at the re-measure in about 90 days; the
-findings that matter most (ranked by strength of evidence, then business impact, in
+work starts after the first 30 days, when it starts (the plan's first three actions); what
+"better" looks like at the re-measure in about 90 days; the findings that matter most (ranked by strength of evidence, then business impact, in
 :func:`helpers.analysis.findings.key_findings`), each with the action that answers it or a "not
 this quarter, because ..." line; the stage and index; and a glossary line for MQL, SAL and SQL
 when the brief uses them. Nothing the consultant still has to collect appears here

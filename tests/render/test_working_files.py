@@ -619,3 +619,14 @@ def test_the_sla_draft_says_when_no_lead_can_be_judged_on_attempts_yet(small: di
     text = page_text(sla_draft(view, small["eng"].meta.sla_rule))
     assert "Today: not judged yet: for all 186 leads the window was still open at the export" in text
     assert "(0 of 0" not in text and "met it" not in text
+
+
+def test_the_brief_slide_says_when_a_later_decision_starts_even_when_its_title_is_cut() -> None:
+    """A decision whose work starts in days 31 to 60 says so on the slide; a long title is what gets shortened."""
+    view = client_view(compute(_load(DEMO_ROOT / "kessler-fluid-systems")))
+    play = next(p for p in view["plan"]["plays"] if p["title"] == "Commit to a response time for every lead")
+    assert play["horizon"] == 60 and not play.get("carried_over")  # Kessler's: decided now, started in days 31-60
+    play["title"] += " " + "and write it down in plain words " * 6
+    text = {s["title"]: s["text"] for s in slides(readout_deck(view))}["The brief"]
+    line = next(t for t in text.split("\n") if t.startswith("\u2022 Commit to a response time")).removeprefix("\u2022 ")
+    assert line.endswith("\u2026 (work starts in days 31 to 60)") and len(line) <= 150 + len(" (work starts in days 31 to 60)")
