@@ -174,4 +174,4 @@ def test_an_action_carried_over_says_it_was_agreed_last_time_not_when_it_starts(
     html = summary_section(results).html()
     item = html[html.index(carried["title"]):]
     item = item[:item.index("</li>")]
-    assert "agreed last time, not done yet" in item and "work starts" not in item
+    assert "agreed last time, was due 2026-01-31, not done yet" in item and "work starts" not in item
