@@ -4,8 +4,8 @@ In order: one sentence of diagnosis; the money at stake (``results["funnel"]["at
 the funnel analysis provides it, else "not measured yet" in plain words); the three decisions
 the leadership is asked for now, each with an owner from the client's own people and, when its
 work starts after the first 30 days, when it starts (the plan's first three actions); what
-"better" looks like at the re-measure in about 90 days; the findings that matter most (ranked by strength of evidence, then business impact, in
-:func:`helpers.analysis.findings.key_findings`), each with the action that answers it or a "not
+"better" looks like at the re-measure in about 90 days; the findings that matter most (ranked by
+strength of evidence, then business impact, in :func:`helpers.analysis.findings.key_findings`), each with the action that answers it or a "not
 this quarter, because ..." line; the stage and index; and a glossary line for MQL, SAL and SQL
 when the brief uses them. Nothing the consultant still has to collect appears here
 (``plan.housekeeping`` is the consultant's), and no trigger threshold.
@@ -24,7 +24,7 @@ from helpers.analysis.findings import on_business_clock, signal_format, value_wo
 from helpers.analysis.plan import PlanResult
 from helpers.content.playbook import load_playbook
 from helpers.formatting import format_money
-from helpers.report.plan import owner_text
+from helpers.report.plan import HORIZON_LABELS, owner_text
 from helpers.report.section import Section, render_template
 from helpers.results import Results
 
@@ -235,8 +235,9 @@ def ninety_day_picture(plays: list[Any], business: bool = False) -> list[str]:
     return list(out.values())
 
 
-#: When a decision's work starts, by the plan's horizon (nothing for the first 30 days).
-STARTS = {60: "work starts in days 31 to 60", 90: "work starts in days 61 to 90"}
+#: When a decision's work starts, by the plan's horizon, in the plan section's own words ("work
+#: starts in days 31 to 60"); nothing for the first 30 days.
+STARTS = {h: f"work starts in {label[0].lower()}{label[1:]}" for h, label in HORIZON_LABELS.items() if h > 30}
 
 
 def context(results: Results) -> dict[str, Any]:
