@@ -50,7 +50,7 @@ def _survey_findings(results: Analysed) -> list[tuple[float, Finding]]:
         low = min(dims, key=lambda d: (dims[d], d))
         value = dims[low]
         out.append((max(0.2, (60 - value) / 20),
-                    {"text": f"The weakest area is “{_dim_label(results, low)}”, scoring {value:.1f} out of 100.",
+                    {"text": f"The weakest area is “{_dim_label(results, low)}”, scoring {value:.1f} on a scale of 20 to 100.",
                      "value": value, "source": "survey", "signal": f"dimension.{low}"}))
     gaps = {d: float(info["gap"]) for d, info in dimensions.items() if info["gap"] is not None}
     if gaps:

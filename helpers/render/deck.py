@@ -147,7 +147,8 @@ def _scorecard(deck: SlideDeck, results: Results) -> None:
     low, high = results["interval"] or [None, None]
     side: list[tuple[str, int, bool]] = [
         (f"Alignment index {format_number(results['index'])}", 22, True),
-        (f"95% interval {format_number(low)}\u2013{format_number(high)}; stage: {results['stage']}", 14, False),
+        (f"on a scale of 20 to 100; 95% interval {format_number(low)}\u2013{format_number(high)}; "
+         f"stage: {results['stage']}", 14, False),
     ]
     for team in shown:
         score = teams[team]

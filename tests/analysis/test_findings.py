@@ -56,7 +56,7 @@ def test_key_findings_survey_only():
                                         "gap": -16.0, "significant": True}}}
     found = key_findings(results)
     texts = " ".join(f["text"] for f in found)
-    assert "The weakest area is “Hand-off”, scoring 41.0 out of 100." in texts
+    assert "The weakest area is “Hand-off”, scoring 41.0 on a scale of 20 to 100." in texts
     assert "Marketing rate “Goals” 16.0 points higher than sales do" in texts
     assert len(found) == 2, "at most two findings from one source"
 
@@ -91,10 +91,10 @@ def test_a_dimension_whose_statements_do_not_hang_together_is_no_headline():
     statements = [{"dimension": "handoff", "mean": m, "scale": "scored"} for m in (1.2, 2.9, 1.4)]
     texts = [f["text"] for f in key_findings({**results_with(), "index": 50.0, "dimensions": dims,
                                               "statements": statements})]
-    assert "The weakest area is “Goals”, scoring 48.0 out of 100." in texts
+    assert "The weakest area is “Goals”, scoring 48.0 on a scale of 20 to 100." in texts
     assert not any("Hand-off" in t for t in texts)
     # everyone low on every hand-off statement: alpha is low only because people barely differ
     statements = [{"dimension": "handoff", "mean": m, "scale": "scored"} for m in (1.6, 1.4, 1.6)]
     texts = [f["text"] for f in key_findings({**results_with(), "index": 50.0, "dimensions": dims,
                                               "statements": statements})]
-    assert "The weakest area is “Hand-off”, scoring 31.0 out of 100." in texts
+    assert "The weakest area is “Hand-off”, scoring 31.0 on a scale of 20 to 100." in texts

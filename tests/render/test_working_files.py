@@ -146,7 +146,7 @@ def test_the_scorecard_is_a_native_chart_holding_the_json_numbers(quill: dict[st
         assert values == [d[team.lower()] for d in view["dimensions"].values()]  # type: ignore[literal-required]
     assert f"Alignment index {format_number(view['index'])}" in slide["text"]
     low, high = view["interval"]
-    assert f"95% interval {format_number(low)}\u2013{format_number(high)}" in slide["text"]
+    assert f"on a scale of 20 to 100; 95% interval {format_number(low)}\u2013{format_number(high)}" in slide["text"]
 
 
 def test_the_crm_and_plan_slides_show_the_json_numbers(quill: dict[str, Any]) -> None:

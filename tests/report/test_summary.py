@@ -9,7 +9,7 @@ import pytest
 from helpers.analysis.findings import key_findings
 from helpers.analysis.plan import build
 from helpers.report.plan import plan as plan_section
-from helpers.report.summary import summary as summary_section
+from helpers.report.summary import plain_words, summary as summary_section
 from helpers.results import results_with
 from tests.conftest import FIXTURES
 
@@ -26,9 +26,21 @@ def test_summary_shows_stage_index_interval_and_findings(results):
     html = summary_section(results).html()
     assert '<h2 id="summary"' in html and "Executive summary" in html
     assert "Defined" in html and "<strong>51.3</strong>" in html and "47.9&ndash;54.6" in html
-    assert "Only 38% of the " in html
+    assert "only 38% of the " in html
     assert "leads handed to sales that can be judged got a first response within the proposed 24-hour rule" in html
     assert html.count('<li>') - html.count('<li><strong>') == 6   # three findings, three 90-day measures
+
+
+def test_the_clearest_problem_is_said_once(results):
+    # the diagnosis quotes the first finding; the list keeps its action and evidence, not its sentence again
+    html = summary_section(results).html()
+    first = plain_words(results["findings"][0]["text"])
+    said = first[:1].lower() + first[1:].rstrip(". ")
+    assert html.count(said) == 1 and "The clearest problem: " + said in html
+    assert '<li><span class="finding-above">The clearest problem, stated above.</span> <small class="finding-answer">' \
+        'Action: Commit to a response time for every lead.' in html
+    for later in results["findings"][1:]:  # the others are listed in full
+        assert plain_words(later["text"]) in html
 
 
 def test_the_brief_diagnoses_asks_three_decisions_with_owners_and_says_what_better_is(results):
@@ -77,7 +89,7 @@ def test_summary_without_survey_uses_other_findings(results):
     results["dimensions"], results["teams"], results["levels"], results["gap"] = {}, {}, None, None
     results["findings"] = key_findings(results)
     html = summary_section(results).html()
-    assert "No survey results yet" in html and "Only 38% of the 216 leads handed to sales" in html
+    assert "No survey results yet" in html and "The clearest problem: only 38% of the 216 leads handed to sales" in html
 
 
 def test_summary_missing():

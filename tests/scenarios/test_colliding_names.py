@@ -82,7 +82,7 @@ def test_each_handouts_cover_and_body_come_from_one_engagement(batch) -> None:
         assert cover == client  # the folder this set was made from
         data = json.loads((out / f"{result.slug}.json").read_text(encoding="utf-8"))
         assert data["client"] == client and data["index"] == expected[client]
-        body = re.findall(r"index\s+of <strong>([^<]+)</strong> out of 100", page)  # the summary's sentence
+        body = re.findall(r"index\s+of <strong>([^<]+)</strong> on a scale of 20 to 100", page)  # the summary's sentence
         assert body == [format_number(expected[client])]
         assert result.folder.parent == root
         seen.add(cover)

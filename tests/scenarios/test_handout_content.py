@@ -50,7 +50,7 @@ def test_summary_names_the_stage_once_and_reads_as_a_sentence(demo_results, name
     r = demo_results[name]
     words = text_of(summary(r).html())
     stage = r["stage"]
-    assert f"Stage {stage} , with an alignment index of {r['index']:.1f} out of 100" in words
+    assert f"Stage {stage} , with an alignment index of {r['index']:.1f} on a scale of 20 to 100" in words
     assert f"likely range {r['interval'][0]:.1f}–{r['interval'][1]:.1f}" in words
     for s in STAGES:  # never "Aligned Alignment index 64.1"
         assert f"{s} Alignment index" not in words and f"{s} {s}" not in words
@@ -103,6 +103,18 @@ def test_stage_bands_are_written_the_same_way_everywhere(demo_results):
     r = demo_results["kessler-fluid-systems"]
     method = text_of(methodology(r).html())
     assert "Defined 40 to under 60" in method and "80 and above" in method and "40–59" not in method
+
+
+@pytest.mark.parametrize("name", DEMOS)
+def test_scores_are_given_on_their_own_scale_not_out_of_100(demo_results, name):
+    # the index runs from 20 (every statement strongly disagreed) to 100: "33.0 out of 100" reads as a third
+    r = demo_results[name]
+    words = " ".join(text_of(part(r).html()) for part in (summary, scorecard))
+    assert "out of 100" not in words
+    assert f"index {r['index']:.1f} on a scale of 20 to 100" in words  # the scorecard's headline
+    assert f"of {r['index']:.1f} on a scale of 20 to 100" in words  # the brief's stage sentence
+    weakest = [f["text"] for f in r["findings"] if f["text"].startswith("The weakest area")]
+    assert all(t.endswith("on a scale of 20 to 100.") for t in weakest)
 
 
 def _step_rows(html: str) -> dict[str, list[str]]:
@@ -214,7 +226,7 @@ def test_rendered_handout_reads_right(tmp_path):
     assert result.ok, (result.error, [str(p) for p in result.problems])
     html = Path(result.outputs["html"]).read_text(encoding="utf-8")
     words = text_of(html)
-    assert "Stage Undefined , with an alignment index of 33.0 out of 100" in words  # (30.56 + 35.50) / 2
+    assert "Stage Undefined , with an alignment index of 33.0 on a scale of 20 to 100" in words  # (30.56 + 35.50) / 2
     assert "Undefined Alignment index" not in words and "(s)" not in words
     toc = re.findall(r'<li><a href="#([^"]+)">', html)
     assert toc == list(SECTIONS)

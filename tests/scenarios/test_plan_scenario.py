@@ -92,7 +92,7 @@ def test_summary_names_the_slow_response_among_the_findings(wave1):
     # (censored beyond 120 h): the censored median is (40 + 48) / 2; the rule has no status: proposed
     assert ("Only 19% of the 16 leads handed to sales that can be judged got a first response within the "
             "proposed 24-hour rule, counted in calendar hours (median wait, counting leads not yet answered: 44.0 hours).") in texts
-    assert "The weakest area is \u201cShared definitions and hand-off SLA\u201d, scoring 30.8 out of 100." in texts
+    assert "The weakest area is \u201cShared definitions and hand-off SLA\u201d, scoring 30.8 on a scale of 20 to 100." in texts
 
 
 def test_consultant_decisions_win_in_wave1(wave1):
