@@ -33,6 +33,19 @@ def long_date(value: Any) -> str | None:
     return f"{value.day} {value:%B %Y}"
 
 
+def date_span(start: Any, end: Any) -> str:
+    """Two ISO dates as a span in words, the year said once when both share it.
+
+    ``("2026-03-02", "2026-09-30") -> "2 March to 30 September 2026"``;
+    ``("2025-11-03", "2026-02-27") -> "3 November 2025 to 27 February 2026"``. A value that is
+    not a date is written as it is (as :func:`long_date` does).
+    """
+    first, last = long_date(start) or "", long_date(end) or ""
+    if first[-4:].isdigit() and first[-4:] == last[-4:] and first != last:
+        first = first[:-5]
+    return f"{first} to {last}"
+
+
 SLUG_MAX_CHARS = 60
 """Longest slug (characters): with a suffix such as ``.consultant.html`` a file name stays far
 below the 255-byte limit of common file systems, even for three-byte UTF-8 letters."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from helpers.formatting import long_date, slugify
+from helpers.formatting import date_span, long_date, slugify
 
 
 def test_long_date() -> None:
@@ -13,6 +13,13 @@ def test_long_date() -> None:
     assert long_date(dt.date(2026, 1, 5)) == "5 January 2026"
     assert long_date("") is None and long_date(None) is None
     assert long_date("autumn") == "autumn"
+
+
+def test_a_span_of_dates_says_its_year_once() -> None:
+    assert date_span("2026-03-02", "2026-09-30") == "2 March to 30 September 2026"
+    assert date_span("2025-11-03", "2026-02-27") == "3 November 2025 to 27 February 2026"
+    assert date_span("2026-03-02", "2026-03-02") == "2 March 2026 to 2 March 2026"
+    assert date_span("2026-03-02T10:00:00", "2026-09-30T23:59:00") == "2 March to 30 September 2026"
 
 
 def test_slug_is_safe_for_a_file_name() -> None:

@@ -25,7 +25,7 @@ from helpers.analysis.conversion import ConversionSummary, conversion_steps, fin
 from helpers.analysis.funnel_frame import (Proportion, as_float_array, entered_at, export_time_of, months_between,
                                            reached, to_timestamp)
 from helpers.analysis.speed_to_lead import SpeedToLead
-from helpers.formatting import format_money, format_percent
+from helpers.formatting import date_span, format_money, format_percent
 from helpers.vocabulary import FUNNEL_STAGE_LABELS
 
 __all__ = ["AtStake", "Deal", "Estimate", "KpiTarget", "MaturedRunRate", "kpi_targets", "with_client_targets", "RevenueCalculator", "StageNeed", "deal_size",
@@ -314,7 +314,7 @@ def money_at_stake(speed: SpeedToLead | None, conversion: ConversionSummary, dea
                       f"across the 95% range of that win rate; an estimate, not a forecast)")
             uncontacted = {
                 "amount": amount, "currency": currency, "period": period,
-                "explanation": (f"{n} MQLs handed over {period} were not contacted by the export date; if they had "
+                "explanation": (f"{n} MQLs handed over {date_span(speed['period']['start'], speed['period']['end'])} were not contacted by the export date; if they had "
                                 f"been won at the rate MQLs in this export were won ({format_percent(share, 1)}, "
                                 f"{span['count_to']} of {span['count_from']}) at the {deal['label']} of "
                                 f"{format_money(deal['amount'], currency)}, they would have brought about "

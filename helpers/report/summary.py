@@ -214,12 +214,13 @@ def lenses(results: Results, signal: str) -> dict[str, str] | None:
 
 
 def ninety_day_picture(plays: list[Any], business: bool = False) -> list[str]:
-    """The success measures worth promising: measurable today, one line per measure.
+    """The success measures worth promising: measurable today, one line per measure, with today's value.
 
     A measure whose signal has no value today (not measured, or hidden under the minimum group)
-    cannot be re-measured either and is left out; one whose target today's value already reaches
-    is a promise to hold it, with today's value (never called "met": the value has its own
-    uncertainty); two actions sharing a measure (or one signal) give one line.
+    cannot be re-measured either and is left out. Each line a signal measures gives today's value,
+    so the target can be read against it ("At least 80% of leads contacted within the rule (today
+    11%)"); one whose target today's value already reaches is a promise to hold it (never called
+    "met": the value has its own uncertainty). Two actions sharing a measure (or one signal) give one line.
     """
     out: dict[str, str] = {}
     for play in plays:
@@ -227,11 +228,14 @@ def ninety_day_picture(plays: list[Any], business: bool = False) -> list[str]:
         signal, now, target = success["signal"], success["baseline"], success["target"]
         if signal and now is None:
             continue
-        met = target is not None and now is not None and (
-            (success["goal"] == "up" and now >= target) or (success["goal"] == "down" and now <= target))
-        held = (f"{success['text']} (today {value_words(now, signal, signal_format(signal), business)}; to be held)"
-                if met and signal else None)
-        out.setdefault(signal or success["text"], held or success["text"])
+        line = success["text"]
+        if signal and "." in signal:  # a measure (not a presence signal such as ``survey``: "today 0" says nothing)
+            met = target is not None and (
+                (success["goal"] == "up" and now >= target) or (success["goal"] == "down" and now <= target))
+            note = f"today {value_words(now, signal, signal_format(signal), business)}" + ("; to be held" if met else "")
+            # one bracket: "at least 40 (the Defined stage; today 28.4)", never "(the Defined stage) (today 28.4)"
+            line = f"{line[:-1]}; {note})" if line.endswith(")") else f"{line} ({note})"
+        out.setdefault(signal or success["text"], line)
     return list(out.values())
 
 

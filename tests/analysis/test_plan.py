@@ -264,5 +264,5 @@ def test_a_due_date_before_the_report_is_said_to_have_passed(demo_plans) -> None
     from helpers.results import client_view
 
     html = plan_section(client_view(demo_plans["hartwell-orme"])).html()
-    assert "(Recommended, was due 2026-10-31)" in html and "due 2026-10-31)" not in html.replace("was due 2026-10-31)", "")
-    assert "(Recommended, due 2026-11-30)" in html  # still ahead
+    assert "(Recommended, was due 31 October 2026)" in html and "due 31 October 2026)" not in html.replace("was due 31 October 2026)", "")
+    assert "(Recommended, due 30 November 2026)" in html  # still ahead

@@ -209,7 +209,7 @@ def test_the_form_shows_the_playbook_wording_and_the_preview_on_the_engagements_
     assert "At least 40% of leads answered within 1 working hour" in preview and "{" not in re.sub(r"<[^>]+>", "", preview)
     assert "Those figures count calendar time" in preview
     # actions carried over from the first wave keep the due dates agreed then, as in the handout
-    assert "Agreed at the last assessment; due 2026-11-30." in preview
+    assert "Agreed at the last assessment; due 30 November 2026." in preview
     # the wording as shown, saved back unchanged, is no decision at all
     form.set_field("sla_first_hour", "action", form.default("sla_first_hour", "action"))
     assert not (folder / "plan.yaml").exists() or not any(

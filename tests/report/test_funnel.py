@@ -74,7 +74,7 @@ def test_calculator_uses_the_mean_deal_currency_and_run_rate(agreed: tuple[str, 
     assert ("The goal needs 100,000 EUR a month; the export shows 52,117 EUR a month won today, a floor: leads created "
             "lately have not had time to close.") in html  # 3 won deals: too few to correct the floor
     assert "not a commitment anyone has made" in html and "commits to" not in html
-    assert "Money at stake: 2 MQLs handed over 2026-02-02 to 2026-03-08 were not contacted by the export date" in html
+    assert "Money at stake: 2 MQLs handed over 2 February to 8 March 2026 were not contacted by the export date" in html
     assert "<td>Marketing-sourced</td><td>17 (71%)</td>" in html
 
 

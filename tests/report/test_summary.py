@@ -109,7 +109,12 @@ def test_the_ninety_day_picture_promises_only_what_can_be_measured_and_holds_wha
              play("Communication dimension up at least 10 points", "dimension.communication", 27.9, None),
              play("A weekly win note goes out", None, None, None)]
     assert ninety_day_picture(plays) == ["At least 80% of leads contacted within the SLA (today 81%; to be held)",
-                                         "Communication dimension at least 65", "A weekly win note goes out"]
+                                         "Communication dimension at least 65 (today 27.9)", "A weekly win note goes out"]
+    stage = play("Hand-off dimension at least 40 (the Defined stage)", "dimension.handoff", 28.4, 40.0)
+    assert ninety_day_picture([stage]) == ["Hand-off dimension at least 40 (the Defined stage; today 28.4)"]
+    hours = play("Median first response under 24 hours", "funnel.median_response_hours", 30.25, 24.0, "down")
+    assert ninety_day_picture([hours], business=True) == [
+        "Median first response under 24 hours (today 30.2 working hours)"]  # on the SLA's own clock
 
 
 def test_each_headline_claim_shows_the_three_lenses_once_per_topic():
@@ -186,4 +191,4 @@ def test_an_action_carried_over_says_it_was_agreed_last_time_not_when_it_starts(
     html = summary_section(results).html()
     item = html[html.index(carried["title"]):]
     item = item[:item.index("</li>")]
-    assert "agreed last time, was due 2026-01-31, not done yet" in item and "work starts" not in item
+    assert "agreed last time, was due 31 January 2026, not done yet" in item and "work starts" not in item

@@ -97,5 +97,5 @@ def test_a_carried_over_action_keeps_its_due_date_and_is_late_only_after_it(resu
     assert plays["enablement_content_audit"]["due"] == "2026-11-30"
     assert plays["handoff_rejection_review"]["due"] == "2026-10-31"
     html = plan_section(results).html()
-    assert "Agreed at the last assessment; due 2026-11-30." in html
+    assert "Agreed at the last assessment; due 30 November 2026." in html
     assert html.count("Agreed at the last assessment and not done yet.") == 1
