@@ -338,13 +338,13 @@ def money_at_stake(speed: SpeedToLead | None, conversion: ConversionSummary, dea
         run = calculator["export_period"]
         verb = "short of" if monthly_gap > 0 else "ahead of"
         if matured:
-            basis = (f"the leads old enough to have closed (created {matured['start']} to {matured['cutoff']}; 90% of "
+            basis = (f"the leads old enough to have closed (created {date_span(matured['start'], matured['cutoff'])}; 90% of "
                      f"won deals closed within {matured['lag_days']:.0f} days of the lead's creation) brought about "
                      f"{format_money(today, currency, 3)} a month won")
             caveat = (f"Counting every lead, including those too new to have closed, gives about "
                       f"{format_money(floor, currency, 3)} a month, a floor.")
         else:
-            basis = f"the export shows about {format_money(today, currency, 3)} a month won ({run['start']} to {run['end']})"
+            basis = f"the export shows about {format_money(today, currency, 3)} a month won ({date_span(run['start'], run['end'])})"
             caveat = ("That run-rate counts leads created lately that have not had time to close (too few won deals "
                       "to correct for it), so it is a floor: "
                       f"{'the true shortfall is likely smaller' if monthly_gap > 0 else 'the true lead is likely larger'}.")

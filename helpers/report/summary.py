@@ -279,7 +279,8 @@ def context(results: Results) -> dict[str, Any]:
                   # (an action carried over from last time says when it was due instead)
                   "starts": "" if p.get("carried_over") else STARTS.get(p["horizon"], "")}
                  for p in first if p["status"] != "done"]
-    brief_text = " ".join([diagnosis(results, findings)] + [f["text"] for f in findings]
+    money = money_at_stake(results)
+    brief_text = " ".join([diagnosis(results, findings), money or ""] + [f["text"] for f in findings]
                           + [d["title"] + " " + d["success"] for d in decisions])
     return {
         "client": results["client"],
@@ -291,7 +292,7 @@ def context(results: Results) -> dict[str, Any]:
         "next_step": NEXT_STEP.get(stage_name, ""),
         "respondents": results["respondents"]["used"],
         "diagnosis": diagnosis(results, findings),
-        "money": money_at_stake(results),
+        "money": money,
         "decisions": decisions,
         "better": better,
         "findings": findings,

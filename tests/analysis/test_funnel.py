@@ -63,6 +63,8 @@ def test_at_stake_has_both_estimates_with_period_and_currency(business: dict) ->
     assert stake["uncontacted"]["period"] == "2026-02-02 to 2026-03-08"
     assert stake["goal_gap"]["amount"] == pytest.approx(574601.64, abs=0.1)
     assert "about 47,900 EUR a month short of the goal" in (stake["goal_gap"]["explanation"] or "")
+    assert "20" + "26-" not in stake["goal_gap"]["explanation"] + stake["uncontacted"]["explanation"]  # dates in words
+    assert "MQLs handed over 2 February to 8 March 2026 were not contacted" in stake["uncontacted"]["explanation"]
     # the headline the executive summary reads: the uncontacted MQLs' expected bookings
     assert (stake["amount"], stake["currency"]) == (20000.0, "EUR")
     assert stake["text"] == stake["uncontacted"]["explanation"] and "not contacted by the export date" in stake["text"]

@@ -83,6 +83,28 @@ def test_no_threshold_no_homework_and_a_glossary_for_the_funnel_terms(results):
     assert "MQL: marketing judges the lead ready for sales" in summary_section(results).html()
 
 
+def test_the_glossary_comes_with_the_money_when_only_the_money_says_mql(results):
+    results["findings"] = [{"text": "The weakest area is “Hand-off”, scoring 31.0 on a scale of 20 to 100.", "value": 31.0,
+                            "source": "survey", "signal": "dimension.handoff"}]
+    html = summary_section(results).html()
+    assert "MQL: marketing judges" not in html  # no term used: no glossary
+    said = "15 MQLs handed over 1 June to 29 October 2026 were not contacted by the export date."
+    results["funnel"]["at_stake"] = {"uncontacted": {"amount": 72000.0, "currency": "GBP", "explanation": said},
+                                     "goal_gap": {"amount": None}}
+    html = summary_section(results).html()
+    assert said in html and "MQL: marketing judges the lead ready for sales" in html
+
+
+def test_a_second_finding_with_the_same_action_does_not_repeat_it(results):
+    results["findings"] = [{"text": "Only 11% answered in time.", "value": 0.11, "source": "funnel",
+                            "signal": "funnel.within_sla_share"},
+                           {"text": "25% not contacted.", "value": 0.25, "source": "funnel",
+                            "signal": "funnel.never_contacted_share"}]
+    html = summary_section(results).html()
+    assert html.count("Action: Commit to a response time for every lead.") == 1
+    assert "25% not contacted. <small class=\"finding-answer\">Action: the same.</small>" in html
+
+
 def test_summary_without_survey_uses_other_findings(results):
     for key in ("index", "interval", "stage"):
         results[key] = None
