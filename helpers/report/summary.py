@@ -186,8 +186,11 @@ def lenses(results: Results, signal: str) -> dict[str, str] | None:
         survey = "not measured"
     else:
         survey = f"“{dim['label']}” scores {dim['index']:.1f}"
-        if dim.get("gap") is not None and dim.get("verdict"):
-            survey += f" (sales \u2212 marketing {dim['gap']:+.1f}, {dim['verdict']})".replace("-", "\u2212")
+        gap = dim.get("gap")
+        if gap is not None and dim.get("verdict"):  # said in words: "(sales \u2212 marketing \u22123.1)" reads like a sum
+            side = ("sales and marketing level" if round(gap, 1) == 0 else
+                    f"sales {abs(gap):.1f} points {'above' if gap > 0 else 'below'} marketing")
+            survey += f" ({side}, {dim['verdict']})"
     discovery = results["discovery"]
     # the client's own people: a customer's interview is not counted (results written before
     # ``team_interviews`` existed counted every interview)

@@ -159,7 +159,7 @@ def test_each_headline_claim_shows_the_three_lenses_once_per_topic():
                    "signal": "dimension.technology"}]}
     first, second, third = context(results)["findings"]
     assert first["lenses"] == {
-        "survey": "“Hand-off” scores 31.0 (sales − marketing −6.0, within noise)",
+        "survey": "“Hand-off” scores 31.0 (sales 6.0 points below marketing, within noise)",
         "interviews": "raised as a pain in 3 of 4 team interviews (answers: sales 4, marketing 2)",
         "crm": "11% of 228 judged leads answered within the rule; 56 not contacted by the export date"}
     assert second["lenses"] is None  # same topic: not repeated
