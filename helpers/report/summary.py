@@ -32,13 +32,7 @@ TITLE = "Executive summary"
 ANCHOR = "summary"
 MISSING = ("Nothing to summarise yet. Survey both teams (leaders and staff), interview people on both "
            "sides and export the funnel from the CRM; the summary then shows the stage and what matters most.")
-#: One line per HBR stage, in our words.
-STAGE_MEANING = {
-    "Undefined": "Each team follows its own agenda; they meet mostly to settle disputes.",
-    "Defined": "Rules and hand-off points keep the peace, and a shared vocabulary is starting.",
-    "Aligned": "The teams plan and train together and the boundaries between them flex.",
-    "Integrated": "Shared systems, metrics and rewards: the teams rise or fall together.",
-}
+#: The step up from each HBR stage, in our words (the diagnosis has said what the stage is).
 NEXT_STEP = {
     "Undefined": "The next step is rules of engagement and clear hand-off points.",
     "Defined": "The next step is a joint meeting rhythm, joint assignments and a marketing liaison to sales.",
@@ -254,7 +248,7 @@ def context(results: Results) -> dict[str, Any]:
     interval = results["interval"]
     stage = results["stage"]
     stage_name = stage or ""  # the key of the stage's texts
-    meaning = STAGE_MEANING.get(stage_name, "")
+    meaning = ""  # the diagnosis has described the stage already: the stage line adds only what differs
     handoff = results["dimensions"]["handoff"]["index"] if "handoff" in results["dimensions"] else None
     if stage in ("Defined", "Aligned", "Integrated") and handoff is not None and handoff < 40:
         # the stage's generic description would contradict the data: say what the hand-off score shows

@@ -106,6 +106,14 @@ def test_stage_bands_are_written_the_same_way_everywhere(demo_results):
 
 
 @pytest.mark.parametrize("name", DEMOS)
+def test_the_brief_describes_the_stage_once(demo_results, name):
+    words = text_of(summary(demo_results[name]).html())
+    for phrase in ("own agenda", "keep the peace", "plan and train together"):  # the diagnosis' or the stage line's
+        assert words.count(phrase) <= 1, phrase
+    assert "The next step" in words
+
+
+@pytest.mark.parametrize("name", DEMOS)
 def test_scores_are_given_on_their_own_scale_not_out_of_100(demo_results, name):
     # the index runs from 20 (every statement strongly disagreed) to 100: "33.0 out of 100" reads as a third
     r = demo_results[name]
