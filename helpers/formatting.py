@@ -37,13 +37,27 @@ def date_span(start: Any, end: Any) -> str:
     """Two ISO dates as a span in words, the year said once when both share it.
 
     ``("2026-03-02", "2026-09-30") -> "2 March to 30 September 2026"``;
-    ``("2025-11-03", "2026-02-27") -> "3 November 2025 to 27 February 2026"``. A value that is
-    not a date is written as it is (as :func:`long_date` does).
+    ``("2025-11-03", "2026-02-27") -> "3 November 2025 to 27 February 2026"``; one day is said
+    once (``"2 March 2026"``), a missing end leaves the other alone, and a value that is not a
+    date is written as it is (as :func:`long_date` does).
     """
     first, last = long_date(start) or "", long_date(end) or ""
-    if first[-4:].isdigit() and first[-4:] == last[-4:] and first != last:
-        first = first[:-5]
+    if not first or not last or first == last:
+        return first or last
+    if _is_date(start) and _is_date(end) and first[-4:] == last[-4:]:
+        first = first[:-5]  # "2 March 2026" -> "2 March"
     return f"{first} to {last}"
+
+
+def _is_date(value: Any) -> bool:
+    """Whether :func:`long_date` reads ``value`` as a date (not text it leaves as it is)."""
+    if isinstance(value, dt.date):
+        return True
+    try:
+        dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return False
+    return True
 
 
 SLUG_MAX_CHARS = 60

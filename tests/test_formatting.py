@@ -18,7 +18,9 @@ def test_long_date() -> None:
 def test_a_span_of_dates_says_its_year_once() -> None:
     assert date_span("2026-03-02", "2026-09-30") == "2 March to 30 September 2026"
     assert date_span("2025-11-03", "2026-02-27") == "3 November 2025 to 27 February 2026"
-    assert date_span("2026-03-02", "2026-03-02") == "2 March 2026 to 2 March 2026"
+    assert date_span("2026-03-02", "2026-03-02") == "2 March 2026"  # one day, said once
+    assert date_span("2026-03-02", None) == "2 March 2026" and date_span(None, None) == ""
+    assert date_span("FY2026", "2026-09-30") == "FY2026 to 30 September 2026"  # not a date: left as it is
     assert date_span("2026-03-02T10:00:00", "2026-09-30T23:59:00") == "2 March to 30 September 2026"
 
 

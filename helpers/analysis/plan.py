@@ -77,7 +77,7 @@ from typing import Any, NotRequired, TypedDict
 from helpers.content.playbook import HORIZONS, Play, Playbook, load_playbook
 from helpers.engagement.plan import PlanEntry, PlanFile
 from helpers.engagement.sla import Sla
-from helpers.analysis.findings import describe
+from helpers.analysis.findings import describe, signal_format
 from helpers.analysis.owners import owner as owner_at
 from helpers.formatting import clock_words, days_phrase, fill, hours_phrase
 from helpers.vocabulary import STAGE_BANDS, STAGES
@@ -314,10 +314,16 @@ def fits_stage(play: Play, window: Collection[str]) -> bool:
 
 
 def met_today(success: Success) -> bool:
-    """Whether a success measure's target is already reached today (its baseline meets the target)."""
+    """Whether a success measure's target is already reached today (its baseline meets the target).
+
+    A perception gap is signed (sales minus marketing, leaders minus staff) while its target is a
+    size ("under 5 points"): −12 points is as far from it as +12, so its size is compared.
+    """
     target, now = number(success["target"]), success["baseline"]
     if target is None or now is None or success["goal"] not in ("up", "down"):
         return False
+    if success["goal"] == "down" and signal_format(success["signal"] or "") == "gap":
+        now = abs(now)
     return now >= target if success["goal"] == "up" else now <= target
 
 

@@ -43,6 +43,8 @@ from helpers.analysis.survey import SurveyResults
 
 
 SECTIONS = ("discovery", "journey", "funnel")
+#: Signals that only say a part of the data is there (1.0, or the survey's respondent count), not a measure.
+PRESENCE_SIGNALS = ("survey", *SECTIONS)
 
 
 #: Largest "size of a finding": a value this far past its threshold counts as the most severe.

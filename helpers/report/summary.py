@@ -21,7 +21,8 @@ from collections.abc import Mapping
 from typing import Any, cast
 
 from helpers.analysis.findings import on_business_clock, signal_format, value_words, Finding
-from helpers.analysis.plan import PlanResult
+from helpers.analysis.plan import PlanResult, met_today
+from helpers.analysis.triggers import PRESENCE_SIGNALS
 from helpers.content.playbook import load_playbook
 from helpers.formatting import format_money
 from helpers.report.plan import HORIZON_LABELS, owner_text
@@ -56,10 +57,15 @@ STAGE_CLAUSE = {
                  "team works to its own agenda",
     "Defined": "The survey places sales and marketing at the second of four stages (Defined), where rules "
                "keep the peace but the teams do not yet plan or decide together",
-    "Aligned": "The survey places sales and marketing at the third of four stages (Aligned), not yet on every "
-               "dimension",
-    "Integrated": "The survey places sales and marketing at the highest of four stages (Integrated)",
+    "Aligned": "The survey places sales and marketing at the third of four stages (Aligned), where the teams "
+               "plan and train together, though not yet on every dimension",
+    "Integrated": "The survey places sales and marketing at the highest of four stages (Integrated), with "
+                  "shared systems, metrics and rewards",
 }
+#: The stage in one clause when the hand-off scores in the Undefined band (see :func:`weak_handoff`):
+#: the stage's own description would claim hand-off rules the scores deny.
+STAGE_ONLY = "The survey places sales and marketing at the {ordinal} of four stages ({stage}) overall"
+_ORDINAL = {"Defined": "second", "Aligned": "third", "Integrated": "highest"}
 #: When no survey gives a stage.
 NO_STAGE_CLAUSE = "How closely sales and marketing work together has not been surveyed yet"
 #: One line for the three hand-off terms, shown once, where the brief first uses them.
@@ -74,10 +80,19 @@ def _clause(text: str) -> str:
     return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
 
 
+def weak_handoff(results: Results) -> float | None:
+    """The hand-off dimension's score when the stage is Defined or above but the hand-off scores in
+    the Undefined band (below 40), else None: then the stage's description would not hold."""
+    dims = results["dimensions"]
+    handoff = dims["handoff"]["index"] if "handoff" in dims else None
+    return handoff if results["stage"] in _ORDINAL and handoff is not None and handoff < 40 else None
+
+
 def diagnosis(results: Results, findings: list[dict[str, Any]]) -> str:
     """One sentence: where the relationship stands, and what it costs most clearly."""
     stage = results["stage"]
-    opening = STAGE_CLAUSE.get(stage or "", NO_STAGE_CLAUSE)
+    opening = (STAGE_ONLY.format(ordinal=_ORDINAL[stage], stage=stage) if stage and weak_handoff(results) is not None
+               else STAGE_CLAUSE.get(stage or "", NO_STAGE_CLAUSE))
     if not findings:
         return opening + "."
     return f"{opening}. The clearest problem: {_clause(findings[0]['text'])}."
@@ -222,14 +237,13 @@ def ninety_day_picture(plays: list[Any], business: bool = False) -> list[str]:
     out: dict[str, str] = {}
     for play in plays:
         success = play["success"]
-        signal, now, target = success["signal"], success["baseline"], success["target"]
+        signal, now = success["signal"], success["baseline"]
         if signal and now is None:
             continue
-        line = success["text"]
-        if signal and "." in signal:  # a measure (not a presence signal such as ``survey``: "today 0" says nothing)
-            met = target is not None and (
-                (success["goal"] == "up" and now >= target) or (success["goal"] == "down" and now <= target))
-            note = f"today {value_words(now, signal, signal_format(signal), business)}" + ("; to be held" if met else "")
+        line = success["text"].rstrip(". ")
+        if signal and signal not in PRESENCE_SIGNALS:  # "today 0" for a survey not yet run says nothing
+            note = f"today {value_words(now, signal, signal_format(signal), business)}" + (
+                "; to be held" if met_today(success) else "")
             # one bracket: "at least 40 (the Defined stage; today 28.4)", never "(the Defined stage) (today 28.4)"
             line = f"{line[:-1]}; {note})" if line.endswith(")") else f"{line} ({note})"
         out.setdefault(signal or success["text"], line)
@@ -249,11 +263,14 @@ def context(results: Results) -> dict[str, Any]:
     stage = results["stage"]
     stage_name = stage or ""  # the key of the stage's texts
     meaning = ""  # the diagnosis has described the stage already: the stage line adds only what differs
-    handoff = results["dimensions"]["handoff"]["index"] if "handoff" in results["dimensions"] else None
-    if stage in ("Defined", "Aligned", "Integrated") and handoff is not None and handoff < 40:
-        # the stage's generic description would contradict the data: say what the hand-off score shows
+    next_step = NEXT_STEP.get(stage_name, "")
+    handoff = weak_handoff(results)
+    if handoff is not None:
+        # the stage's generic description would contradict the data: say what the hand-off score shows,
+        # and the step that builds what is missing (the hand-off rules), not the stage's next one
         meaning = (f"The overall score reaches {stage}, but the hand-off itself scores only {handoff:.1f}, "
                    "in the Undefined band: the rules and hand-off points of a Defined relationship are not in place yet.")
+        next_step = NEXT_STEP["Undefined"]
     findings: list[dict[str, Any]] = [{**f, "text": plain_words(f["text"]), **answer(f, plan),
                                        "lenses": lenses(results, f["signal"])}
                                       for f in results["findings"] if f["text"]]
@@ -286,7 +303,7 @@ def context(results: Results) -> dict[str, Any]:
         "interval": interval,
         "stage": stage,
         "stage_meaning": meaning,
-        "next_step": NEXT_STEP.get(stage_name, ""),
+        "next_step": next_step,
         "respondents": results["respondents"]["used"],
         "diagnosis": diagnosis(results, findings),
         "money": money,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from typing import Any
 
 import pytest
 
@@ -266,3 +267,17 @@ def test_a_due_date_before_the_report_is_said_to_have_passed(demo_plans) -> None
     html = plan_section(client_view(demo_plans["hartwell-orme"])).html()
     assert "(Recommended, was due 31 October 2026)" in html and "due 31 October 2026)" not in html.replace("was due 31 October 2026)", "")
     assert "(Recommended, due 30 November 2026)" in html  # still ahead
+
+
+def test_a_signed_gap_meets_a_size_target_only_when_it_is_that_small() -> None:
+    from helpers.analysis.plan import met_today
+
+    def gap(now: float) -> Any:
+        return {"text": "Hand-off perception gap under 5 points", "signal": "gap.handoff", "goal": "down",
+                "target": 5.0, "baseline": now}
+
+    # marketing rating 12 points higher is as far from "under 5 points" as sales rating 12 higher
+    assert not met_today(gap(-12.0)) and not met_today(gap(12.0))
+    assert met_today(gap(-3.0)) and met_today(gap(4.9))
+    assert met_today({"text": "Median wait under 24 hours", "signal": "funnel.median_hours", "goal": "down",
+                      "target": 24.0, "baseline": -1.0})  # not a gap: compared as it is

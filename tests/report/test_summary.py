@@ -134,6 +134,15 @@ def test_the_ninety_day_picture_promises_only_what_can_be_measured_and_holds_wha
                                          "Communication dimension at least 65 (today 27.9)", "A weekly win note goes out"]
     stage = play("Hand-off dimension at least 40 (the Defined stage)", "dimension.handoff", 28.4, 40.0)
     assert ninety_day_picture([stage]) == ["Hand-off dimension at least 40 (the Defined stage; today 28.4)"]
+    overall = play("Overall index at least 40 (the Defined stage)", "index", 28.4, 40.0)
+    assert ninety_day_picture([overall]) == ["Overall index at least 40 (the Defined stage; today 28.4)"]
+    # a signed gap's size is what its target bounds: -12 points is not "under 5", -3 is
+    assert ninety_day_picture([play("Hand-off perception gap under 5 points", "gap.handoff", -12.0, 5.0, "down")]) == [
+        "Hand-off perception gap under 5 points (today \u221212.0 points)"]
+    assert ninety_day_picture([play("Hand-off perception gap under 5 points", "gap.handoff", -3.0, 5.0, "down")]) == [
+        "Hand-off perception gap under 5 points (today \u22123.0 points; to be held)"]
+    assert ninety_day_picture([play("Survey results available at the next wave.", "survey", 14.0, 1.0)]) == [
+        "Survey results available at the next wave"]  # a presence signal has no value worth saying
     hours = play("Median first response under 24 hours", "funnel.median_response_hours", 30.25, 24.0, "down")
     assert ninety_day_picture([hours], business=True) == [
         "Median first response under 24 hours (today 30.2 working hours)"]  # on the SLA's own clock

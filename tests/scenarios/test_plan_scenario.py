@@ -166,7 +166,9 @@ def test_wave2_plan_moves_on_to_the_first_hour(wave2):
 
 def test_summary_does_not_claim_hand_off_rules_the_scores_deny(wave1, wave2):
     first = _text(summary_section(wave1).html())
-    assert "Rules and hand-off points keep the peace" not in first
+    assert "keep the peace" not in first  # neither in the diagnosis nor in the stage line
+    assert "at the second of four stages (Defined) overall." in first
+    assert "The next step is rules of engagement and clear hand-off points." in first
     assert "the hand-off itself scores only 30.8, in the Undefined band" in first
     assert "hand-off itself scores only" not in _text(summary_section(wave2).html())
 
