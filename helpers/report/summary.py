@@ -149,14 +149,19 @@ def _key(signal: str) -> str:
     return signal
 
 
-def answer(finding: Finding, plan: PlanResult) -> dict[str, str]:
-    """The action that answers a finding, or why none does this quarter."""
+def answer(finding: Finding, plan: PlanResult) -> dict[str, Any]:
+    """The action that answers a finding, or why none does this quarter.
+
+    An open action is preferred to one the plan marks done; a done one is said as done
+    (``"done": True``), never as an action still to take.
+    """
     key = _key(finding["signal"])
+    plays = sorted(plan["plays"], key=lambda p: p["status"] == "done")  # open first, in the plan's order
     for exact in (True, False):   # the play fired by this very number first, then one on the same subject
-        for play in plan["plays"]:
+        for play in plays:
             measured = [t["signal"] for t in play["triggers"]] + [play["success"]["signal"] or ""]
             if any(sig == finding["signal"] if exact else _key(sig) == key for sig in measured):
-                return {"action": play["title"], "owner": owner_text(play)}
+                return {"action": play["title"], "owner": owner_text(play), "done": play["status"] == "done"}
     book = load_playbook()
     for refused in plan["rejected"]:
         known = book.get(refused["id"])

@@ -223,3 +223,16 @@ def test_an_action_carried_over_says_it_was_agreed_last_time_not_when_it_starts(
     item = html[html.index(carried["title"]):]
     item = item[:item.index("</li>")]
     assert "agreed last time, was due 31 January 2026, not done yet" in item and "work starts" not in item
+
+
+def test_an_action_marked_done_is_said_as_taken_and_an_open_one_comes_first(results):
+    speed = next(p for p in results["plan"]["plays"] if p["title"] == "Commit to a response time for every lead")
+    speed["status"] = "done"
+    html = summary_section(results).html()
+    assert "Action: Commit to a response time for every lead." not in html  # never asked for again
+    assert ("Action taken: Commit to a response time for every lead (marked done in the plan; the re-measure "
+            "shows what it changed).") in html
+    later = {**speed, "status": "proposed", "title": "Answer the best leads within 1 hour"}
+    results["plan"]["plays"].append(later)  # an open action on the same measure answers instead
+    html = summary_section(results).html()
+    assert "Action: Answer the best leads within 1 hour." in html and "Action taken" not in html
