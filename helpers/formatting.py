@@ -23,14 +23,20 @@ def long_date(value: Any) -> str | None:
     """
     if value is None or value == "":
         return None
+    day = _as_date(value)
+    return str(value) if day is None else f"{day.day} {day:%B %Y}"
+
+
+def _as_date(value: Any) -> dt.date | None:
+    """A date, a timestamp's day, or an ISO date's (its time part ignored); None for anything else."""
     if isinstance(value, dt.datetime):
-        value = value.date()
-    if not isinstance(value, dt.date):
-        try:
-            value = dt.date.fromisoformat(str(value)[:10])
-        except ValueError:
-            return str(value)
-    return f"{value.day} {value:%B %Y}"
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
 
 
 def date_span(start: Any, end: Any) -> str:
@@ -44,20 +50,10 @@ def date_span(start: Any, end: Any) -> str:
     first, last = long_date(start) or "", long_date(end) or ""
     if not first or not last or first == last:
         return first or last
-    if _is_date(start) and _is_date(end) and first[-4:] == last[-4:]:
+    begins, ends = _as_date(start), _as_date(end)
+    if begins is not None and ends is not None and begins.year == ends.year:
         first = first[:-5]  # "2 March 2026" -> "2 March"
     return f"{first} to {last}"
-
-
-def _is_date(value: Any) -> bool:
-    """Whether :func:`long_date` reads ``value`` as a date (not text it leaves as it is)."""
-    if isinstance(value, dt.date):
-        return True
-    try:
-        dt.date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return False
-    return True
 
 
 SLUG_MAX_CHARS = 60

@@ -31,6 +31,9 @@ DIMENSIONS: tuple[str, ...] = ("goals", "handoff", "communication", "customer", 
                                "technology", "culture")
 #: HBR 2006 relationship stages, lowest first.
 STAGES: tuple[str, ...] = ("Undefined", "Defined", "Aligned", "Integrated")
+#: Lowest and highest alignment index (20 statements rated 1-5, scaled to 100), and how a score is said with it.
+INDEX_RANGE: tuple[int, int] = (20, 100)
+SCALE_WORDS = f"on a scale of {INDEX_RANGE[0]} to {INDEX_RANGE[1]}"
 #: Upper bound (exclusive) of each stage on the 20-100 index.
 STAGE_BANDS: tuple[tuple[float, str], ...] = ((40.0, "Undefined"), (60.0, "Defined"), (80.0, "Aligned"),
                                               (float("inf"), "Integrated"))

@@ -10,6 +10,7 @@ from typing import Any, TypedDict
 from helpers.analysis.survey_method import reads_as_one
 from helpers.analysis.triggers import Analysed, Evidence, handoff_pains, number
 from helpers.formatting import clock_words, fill
+from helpers.vocabulary import SCALE_WORDS
 
 
 OPS_TEXT = {"below": "below", "above": "above", "at_most": "at most", "at_least": "at least",
@@ -50,7 +51,7 @@ def _survey_findings(results: Analysed) -> list[tuple[float, Finding]]:
         low = min(dims, key=lambda d: (dims[d], d))
         value = dims[low]
         out.append((max(0.2, (60 - value) / 20),
-                    {"text": f"The weakest area is “{_dim_label(results, low)}”, scoring {value:.1f} on a scale of 20 to 100.",
+                    {"text": f"The weakest area is “{_dim_label(results, low)}”, scoring {value:.1f} {SCALE_WORDS}.",
                      "value": value, "source": "survey", "signal": f"dimension.{low}"}))
     gaps = {d: float(info["gap"]) for d, info in dimensions.items() if info["gap"] is not None}
     if gaps:

@@ -36,7 +36,7 @@ from helpers.report.voice import context as voice_context
 from helpers.render.slides import EMU_PER_INCH, SlideDeck, plural, shorten
 from helpers.results import Results
 from helpers.textsafe import office_text
-from helpers.vocabulary import SURVEY_TEAMS
+from helpers.vocabulary import SCALE_WORDS, SURVEY_TEAMS
 
 WORDING = TEMPLATES / "report" / "deck.yaml"
 #: Most rows in a slide table (more would not fit at a readable size).
@@ -147,7 +147,7 @@ def _scorecard(deck: SlideDeck, results: Results) -> None:
     low, high = results["interval"] or [None, None]
     side: list[tuple[str, int, bool]] = [
         (f"Alignment index {format_number(results['index'])}", 22, True),
-        (f"on a scale of 20 to 100; 95% interval {format_number(low)}\u2013{format_number(high)}; "
+        (f"{SCALE_WORDS}; 95% interval {format_number(low)}\u2013{format_number(high)}; "
          f"stage: {results['stage']}", 14, False),
     ]
     for team in shown:

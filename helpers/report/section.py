@@ -24,6 +24,7 @@ from helpers.charts.metrics import MeasuredText
 from helpers.charts.style import collector_paused
 from helpers.formatting import long_date
 from helpers.formatting import days_adjective, format_number, format_percent, format_signed
+from helpers.vocabulary import SCALE_WORDS
 from helpers.results import Results
 
 
@@ -62,6 +63,7 @@ def _environment() -> jinja2.Environment:
     env.filters["signed"] = format_signed
     env.filters["longdate"] = long_date
     env.filters["days_adjective"] = days_adjective
+    env.globals["scale_words"] = SCALE_WORDS  # "on a scale of 20 to 100"
     return env
 
 

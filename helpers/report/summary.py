@@ -28,6 +28,7 @@ from helpers.formatting import format_money
 from helpers.report.plan import HORIZON_LABELS, owner_text
 from helpers.report.section import Section, render_template
 from helpers.results import Results
+from helpers.vocabulary import STAGES
 
 TITLE = "Executive summary"
 ANCHOR = "summary"
@@ -65,7 +66,7 @@ STAGE_CLAUSE = {
 #: The stage in one clause when the hand-off scores in the Undefined band (see :func:`weak_handoff`):
 #: the stage's own description would claim hand-off rules the scores deny.
 STAGE_ONLY = "The survey places sales and marketing at the {ordinal} of four stages ({stage}) overall"
-_ORDINAL = {"Defined": "second", "Aligned": "third", "Integrated": "highest"}
+_ORDINAL = dict(zip(STAGES[1:], ("second", "third", "highest")))  # the stages whose description needs hand-off rules
 #: When no survey gives a stage.
 NO_STAGE_CLAUSE = "How closely sales and marketing work together has not been surveyed yet"
 #: One line for the three hand-off terms, shown once, where the brief first uses them.
@@ -174,6 +175,25 @@ def answer(finding: Finding, plan: PlanResult) -> dict[str, Any]:
                          f"and “{later['title']}” waits for the next review."}
     return {"later": "Not this quarter, because the actions above come first; "
                      "it is measured again at the next review."}
+
+
+def answered_by(findings: list[dict[str, Any]]) -> None:
+    """Give each finding its ``answer_text``: the action to take, the one taken, or why not this quarter.
+
+    An action the plan marks done is said as taken, never asked for again; one that also answered
+    the finding before is "the same", not its title twice in a row.
+    """
+    before = None
+    for f in findings:
+        action = f.get("action")
+        if action is None:
+            f["answer_text"] = f["later"]
+        else:
+            label = "Action taken" if f["done"] else "Action"
+            f["answer_text"] = (f"{label}: the same." if action == before else
+                                f"{label}: {action} (marked done in the plan; the re-measure shows what it changed)."
+                                if f["done"] else f"{label}: {action}.")
+        before = action
 
 
 def topic_of(signal: str) -> str | None:
@@ -285,6 +305,7 @@ def context(results: Results) -> dict[str, Any]:
         if topic in seen:
             f["lenses"] = None
         seen.add(topic)
+    answered_by(findings)
     # the decisions: first the actions that answer the headline findings, in their order, then the
     # earliest of the rest, so the brief never leads with a finding whose action is not asked for
     answering = [f["action"] for f in findings if f.get("action")]

@@ -57,7 +57,7 @@ def test_plan_section_escapes_the_consultants_words_and_hides_notes(results):
     decisions["agreed"] = "2026-10-01"
     results["plan"] = build(results, decisions)
     html = plan_section(results).html()
-    assert "Agreed on 2026-10-01." in html and "Chosen with the client." in html and "(Agreed)" in html
+    assert "Agreed on 1 October 2026." in html and "Chosen with the client." in html and "(Agreed)" in html
 
 
 def test_plan_section_missing():

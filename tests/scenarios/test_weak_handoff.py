@@ -53,7 +53,7 @@ def test_first_wave_handout_sections(wave1):
     assert "Commit to a response time for every lead" in html
     assert "Make the head of IT the two heads&#39; ally for customer data" in html
     assert "PLAN-FIXTURE-INTERNAL-NOTE" not in html + summary
-    assert "Agreed on 2026-09-20" in html
+    assert "Agreed on 20 September 2026" in html
 
 
 def test_second_wave_shows_the_change(wave1, wave2):
